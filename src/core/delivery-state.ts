@@ -1,0 +1,60 @@
+import type { Delivery, DeliveryState, PostStatus } from './post.js';
+
+/**
+ * The delivery state machine (shared/DESIGN.md):
+ *
+ *   scheduled → queued → publishing → published
+ *   publishing → queued     (retry soon, through the transport's delay)
+ *   publishing → scheduled  (retry later than the transport can delay: the store's scheduler)
+ *   publishing → failed     (permanent, or attempts spent)
+ *   publishing → unknown    (lease ran out mid-call) → publishing (after reconciling)
+ *   scheduled | queued | unknown → cancelled
+ *
+ * Unknown can be cancelled: if the platform did get the post, reconciling will not happen, and
+ * the post stays there, which is what cancelling an uncertain attempt has to mean.
+ */
+const transitions = {
+  scheduled: ['queued', 'cancelled'],
+  queued: ['publishing', 'cancelled', 'queued'],
+  publishing: ['published', 'queued', 'scheduled', 'failed', 'unknown'],
+  unknown: ['publishing', 'cancelled'],
+  published: [],
+  failed: [],
+  cancelled: [],
+} as const satisfies Record<DeliveryState, readonly DeliveryState[]>;
+
+export function canTransition(from: DeliveryState, to: DeliveryState): boolean {
+  return (transitions[from] as readonly DeliveryState[]).includes(to);
+}
+
+export const terminalStates: readonly DeliveryState[] = ['published', 'failed', 'cancelled'];
+
+export function isTerminal(state: DeliveryState): boolean {
+  return terminalStates.includes(state);
+}
+
+/** States a cancel moves to `cancelled`; a delivery being published cannot be stopped. */
+export const cancellableStates: readonly DeliveryState[] = ['scheduled', 'queued', 'unknown'];
+
+/**
+ * A post's status, derived from its deliveries (never stored, so it cannot drift).
+ * `now` decides between PENDING (due, waiting for a worker) and SCHEDULED (due later).
+ */
+export function derivePostStatus(deliveries: readonly Pick<Delivery, 'state' | 'dueAt' | 'attempts'>[], now: number): PostStatus {
+  if (deliveries.length === 0) return 'PENDING';
+  const count = (s: DeliveryState) => deliveries.filter((d) => d.state === s).length;
+  const published = count('published');
+  const failed = count('failed');
+  const cancelled = count('cancelled');
+  if (deliveries.every((d) => isTerminal(d.state))) {
+    if (published === deliveries.length) return 'COMPLETED';
+    if (cancelled === deliveries.length) return 'CANCELLED';
+    if (published > 0) return 'PARTIAL_SUCCESS';
+    return failed > 0 ? 'FAILED' : 'CANCELLED';
+  }
+  const active = deliveries.filter((d) => !isTerminal(d.state));
+  if (published > 0 || failed > 0) return 'PROCESSING';
+  if (active.some((d) => d.state === 'publishing' || d.state === 'unknown' || d.attempts > 0)) return 'PROCESSING';
+  if (active.every((d) => d.state === 'scheduled' && d.dueAt > now)) return 'SCHEDULED';
+  return 'PENDING';
+}

@@ -1,0 +1,136 @@
+/**
+ * Typed errors. Every edge (HTTP handler, CLI, worker) turns unknown errors into a HayonError
+ * with `HayonError.from(e)`; only `userMessage` is ever shown to a user, and a 500 shows a
+ * generic sentence, never the underlying message.
+ */
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_schedule'
+  | 'content_too_long'
+  | 'unknown_target'
+  | 'ambiguous_target'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'idempotency_key_reused'
+  | 'not_cancellable'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'store_unavailable'
+  | 'platform_error'
+  | 'internal';
+
+const statusByCode = {
+  invalid_request: 400,
+  invalid_schedule: 400,
+  content_too_long: 400,
+  unknown_target: 400,
+  ambiguous_target: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_key_reused: 422,
+  not_cancellable: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  store_unavailable: 503,
+  platform_error: 502,
+  internal: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+export interface HayonErrorOptions {
+  /** A sentence safe to show to the person who made the request. */
+  userMessage?: string;
+  /** The input field the error is about, as a path: `targets[1]`, `when`. */
+  field?: string;
+  cause?: unknown;
+}
+
+export class HayonError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: HayonErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'HayonError';
+    this.code = code;
+    this.userMessage = options.userMessage;
+    this.field = options.field;
+  }
+
+  get status(): number {
+    return statusByCode[this.code];
+  }
+
+  /** Whether the error is the caller's fault (a 4xx). */
+  get isClientError(): boolean {
+    return this.status < 500;
+  }
+
+  /** What a user may read: the user message, or for server errors a generic sentence. */
+  get publicMessage(): string {
+    if (this.userMessage) return this.userMessage;
+    return this.isClientError ? this.message : 'Something went wrong on our side. It was logged.';
+  }
+
+  static from(e: unknown): HayonError {
+    if (e instanceof HayonError) return e;
+    return new HayonError('internal', 'unexpected error', { cause: e });
+  }
+}
+
+/** Shorthand for a 400 about one input field. */
+export function invalid(field: string, message: string, code: ErrorCode = 'invalid_request'): HayonError {
+  return new HayonError(code, message, { field, userMessage: message });
+}
+
+/** The kinds an upstream failure falls into; only the first two are retried. */
+export type FailureKind = 'transient' | 'rate_limited' | 'auth' | 'invalid';
+
+export interface PlatformErrorOptions {
+  platform: string;
+  /** HTTP status of the upstream answer, if there was one. */
+  status?: number;
+  method?: string;
+  route?: string;
+  /** For `rate_limited`: how long the platform asked us to wait. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * An upstream (platform) failure. The worker decides retry or not from `kind` alone, never from
+ * the message. The message must not contain credentials: adapters build it from status codes and
+ * the platform's error name.
+ */
+export class PlatformError extends HayonError {
+  readonly kind: FailureKind;
+  readonly platform: string;
+  readonly httpStatus: number | undefined;
+  readonly method: string | undefined;
+  readonly route: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: FailureKind, message: string, options: PlatformErrorOptions) {
+    super('platform_error', message, { cause: options.cause, userMessage: message });
+    this.name = 'PlatformError';
+    this.kind = kind;
+    this.platform = options.platform;
+    this.httpStatus = options.status;
+    this.method = options.method;
+    this.route = options.route;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'transient' || this.kind === 'rate_limited';
+  }
+}
+
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { platformIds } from './post.js';
+
+/**
+ * What every way in (HTTP, CLI, Slack, Discord, webhooks) turns its input into. One schema, so a
+ * rule written here serves them all; the OpenAPI document is generated from it.
+ */
+export const mediaItemSchema = z.object({
+  url: z.string().url().max(2048),
+  alt: z.string().max(5000).optional(),
+});
+
+const contentOverrideSchema = z
+  .object({
+    text: z.string().max(100_000).optional(),
+    media: z.array(mediaItemSchema).max(20).optional(),
+  })
+  .strict();
+
+export const postRequestSchema = z
+  .object({
+    /** The text; may be empty only when media is given. */
+    text: z.string().max(100_000).default(''),
+    media: z.array(mediaItemSchema).max(20).default([]),
+    /**
+     * Where to post: a platform name (`bluesky`: the workspace's one account there), a
+     * `platform:handle` pair, or an account id.
+     */
+    targets: z.array(z.string().min(1).max(300)).min(1).max(50),
+    /** When, in plain words or ISO 8601; default: now. */
+    when: z.string().max(200).optional(),
+    /** The author's IANA time zone, for reading `when` and showing times; default UTC. */
+    timezone: z.string().max(64).optional(),
+    /** Text or media that replace the global content on one platform. */
+    overrides: z.partialRecord(z.enum(platformIds), contentOverrideSchema).optional(),
+    callbackUrl: z.string().url().max(2048).optional(),
+  })
+  .strict();
+
+export type PostRequestInput = z.input<typeof postRequestSchema>;
+export type PostRequest = z.output<typeof postRequestSchema>;

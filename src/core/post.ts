@@ -1,0 +1,148 @@
+/**
+ * The domain records: Post, Delivery, Account, Workspace. Times are epoch milliseconds (UTC) in
+ * the domain; ISO strings appear only at the edges (HTTP answers, CLI output).
+ */
+
+export const platformIds = ['bluesky', 'mastodon', 'tumblr', 'threads', 'instagram', 'facebook'] as const;
+export type PlatformId = (typeof platformIds)[number];
+
+export function isPlatformId(x: string): x is PlatformId {
+  return (platformIds as readonly string[]).includes(x);
+}
+
+/** One attachment as the author gave it; `url` is fetched when the delivery is published. */
+export interface MediaItem {
+  url: string;
+  alt?: string | undefined;
+}
+
+export interface Content {
+  text: string;
+  media: MediaItem[];
+}
+
+/** Where the post came from, and so where hayon replies. */
+export type Origin =
+  | { kind: 'api'; tokenId?: string | undefined }
+  | { kind: 'cli' }
+  | { kind: 'slack'; teamId: string; channelId: string; messageTs?: string | undefined }
+  | { kind: 'discord'; guildId: string; channelId: string; messageId?: string | undefined }
+  | { kind: 'webhook'; hookId: string };
+
+export interface Author {
+  id?: string | undefined;
+  name?: string | undefined;
+}
+
+export type PostStatus =
+  | 'PENDING'
+  | 'SCHEDULED'
+  | 'PROCESSING'
+  | 'COMPLETED'
+  | 'PARTIAL_SUCCESS'
+  | 'FAILED'
+  | 'CANCELLED';
+
+export interface Post {
+  id: string;
+  workspaceId: string;
+  author: Author;
+  origin: Origin;
+  content: Content;
+  /** Per-platform text or media that replace the global content for that platform. */
+  overrides: Partial<Record<PlatformId, Partial<Content>>>;
+  /** When the post is to go out (UTC ms). */
+  scheduledAt: number;
+  /** The author's IANA time zone, kept for display. */
+  timezone: string;
+  idempotencyKey?: string | undefined;
+  /** A hash of the request that created the post, to refuse a reused idempotency key. */
+  requestHash?: string | undefined;
+  callbackUrl?: string | undefined;
+  correlationId: string;
+  createdAt: number;
+}
+
+export const deliveryStates = [
+  'scheduled',
+  'queued',
+  'publishing',
+  'published',
+  'failed',
+  'unknown',
+  'cancelled',
+] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+export interface DeliveryError {
+  kind: 'transient' | 'rate_limited' | 'auth' | 'invalid' | 'internal';
+  message: string;
+  status?: number | undefined;
+  at: number;
+}
+
+export interface DeliveryResult {
+  /** The platform's id of the created post (Bluesky: the at:// URI). */
+  remoteId: string;
+  /** A link a person can open. */
+  url: string;
+}
+
+export interface Delivery {
+  id: string;
+  postId: string;
+  workspaceId: string;
+  accountId: string;
+  platform: PlatformId;
+  state: DeliveryState;
+  /** When the next attempt may start (UTC ms): the schedule, then each retry's time. */
+  dueAt: number;
+  /** Attempts started so far (a claim counts one). */
+  attempts: number;
+  leaseOwner?: string | undefined;
+  leaseExpiresAt?: number | undefined;
+  lastError?: DeliveryError | undefined;
+  result?: DeliveryResult | undefined;
+  publishedAt?: number | undefined;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PostWithDeliveries {
+  post: Post;
+  deliveries: Delivery[];
+}
+
+export type AccountHealth = 'active' | 'expired' | 'revoked' | 'error';
+
+export interface Account {
+  id: string;
+  workspaceId: string;
+  platform: PlatformId;
+  /** The handle or name a person recognises: `me.bsky.social`, `@me@mastodon.social`. */
+  handle: string;
+  /** The platform's stable id for it (Bluesky DID, Mastodon account id). */
+  remoteId: string;
+  /** Credentials, encrypted (see accounts/credential-box.ts); never decrypted outside a publish. */
+  credentials: string;
+  health: AccountHealth;
+  healthReason?: string | undefined;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface ApiToken {
+  id: string;
+  workspaceId: string;
+  name: string;
+  /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
+  hash: string;
+  createdAt: number;
+  lastUsedAt?: number | undefined;
+}

@@ -1,0 +1,48 @@
+import type { PlatformId } from '../core/post.js';
+
+/**
+ * A queue message says only "look at delivery X"; the worker reloads everything from the store.
+ * Tagged by `kind` and versioned by `v`: a V2 goes beside V1 so old and new workers can run
+ * together during a deploy.
+ */
+export interface DeliveryMessageV1 {
+  kind: 'delivery';
+  v: 1;
+  deliveryId: string;
+  postId: string;
+  platform: PlatformId;
+  correlationId: string;
+}
+
+export type TransportMessage = DeliveryMessageV1;
+
+export interface SendOptions {
+  /** Deliver after this many milliseconds; must not exceed the transport's `maxDelayMs`. */
+  delayMs?: number;
+}
+
+/**
+ * Handles one message. Resolving acknowledges it. Throwing means "could not record the outcome":
+ * the transport may redeliver or drop it; either is safe because the store decides (the claim),
+ * and the sweeper finds anything left behind.
+ */
+export type MessageHandler = (message: TransportMessage) => Promise<void>;
+
+export interface ConsumeOptions {
+  /** How many messages are handled at once. */
+  concurrency: number;
+}
+
+export interface Consumer {
+  /** Stops taking new messages, waits for those in hand, then detaches. */
+  stop(): Promise<void>;
+}
+
+/** The Transport port: carries delivery messages from the scheduler/API to workers. */
+export interface Transport {
+  /** The longest delay `send` accepts; longer waits belong to the store's scheduler. 0: none. */
+  readonly maxDelayMs: number;
+  send(messages: TransportMessage[], options?: SendOptions): Promise<void>;
+  consume(handler: MessageHandler, options: ConsumeOptions): Promise<Consumer>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,103 @@
+import type {
+  Account,
+  AccountHealth,
+  ApiToken,
+  Delivery,
+  DeliveryError,
+  DeliveryResult,
+  Post,
+  PostWithDeliveries,
+  Workspace,
+} from '../core/post.js';
+
+/** The result of `createPost`: either the new post, or the one an idempotency key points to. */
+export type CreatePostResult = { created: true; value: PostWithDeliveries } | { created: false; value: PostWithDeliveries };
+
+/** A claim: the delivery now `publishing` under our lease, and the state it was claimed from. */
+export interface Claim {
+  delivery: Delivery;
+  /** `unknown` means a previous attempt may have reached the platform: reconcile first. */
+  from: 'queued' | 'unknown';
+}
+
+/** How an attempt ended; recorded only if our lease still holds. */
+export type AttemptOutcome =
+  | { kind: 'published'; result: DeliveryResult; at: number }
+  /** Try again at `dueAt`: `queued` when the transport carries the delay, `scheduled` when the store's scheduler does. */
+  | { kind: 'retry'; state: 'queued' | 'scheduled'; dueAt: number; error: DeliveryError }
+  | { kind: 'failed'; error: DeliveryError };
+
+/**
+ * The Store port: the truth about posts, deliveries, accounts and tokens. Every state change of a
+ * delivery is one atomic conditional update (a compare-and-set on its state and, while
+ * publishing, its lease owner), so that any number of workers and schedulers can share a store
+ * without a post going out twice. No method needs a multi-document transaction except
+ * `createPost`, which must write a post and its deliveries all or nothing (MongoDB adapters do
+ * it with an insert order and a cleanup, see their docs).
+ */
+export interface Store {
+  /** Creates tables/indexes as needed. Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  /** Throws if the store cannot serve a query now (readiness). */
+  ping(): Promise<void>;
+
+  // Workspaces and tokens
+  ensureWorkspace(workspace: Workspace): Promise<Workspace>;
+  getWorkspace(id: string): Promise<Workspace | null>;
+  createApiToken(token: ApiToken): Promise<void>;
+  /** Finds a token by the SHA-256 hex of its secret. */
+  findApiTokenByHash(hash: string): Promise<ApiToken | null>;
+  touchApiToken(id: string, at: number): Promise<void>;
+
+  // Accounts
+  createAccount(account: Account): Promise<void>;
+  getAccount(id: string): Promise<Account | null>;
+  listAccounts(workspaceId: string): Promise<Account[]>;
+  /** Replaces the encrypted credentials (a refreshed session, a new token). */
+  updateAccountCredentials(id: string, credentials: string, at: number): Promise<void>;
+  setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void>;
+
+  // Posts
+  /**
+   * Stores a post and its deliveries, all or nothing. When the post has an idempotency key that
+   * the workspace already used, nothing is written and the existing post is returned.
+   */
+  createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult>;
+  getPost(id: string): Promise<PostWithDeliveries | null>;
+  findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null>;
+  /** Lists a workspace's posts, newest first. */
+  listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]>;
+  /** Moves the post's `scheduled | queued | unknown` deliveries to `cancelled`; returns how many. */
+  cancelPost(postId: string, at: number): Promise<number>;
+
+  // Deliveries
+  getDelivery(id: string): Promise<Delivery | null>;
+  /**
+   * Atomically moves up to `limit` deliveries that are `scheduled` with `dueAt <= now` to
+   * `queued` and returns them, oldest due first. Two schedulers never get the same delivery.
+   */
+  takeDue(now: number, limit: number): Promise<Delivery[]>;
+  /** The earliest `dueAt` among `scheduled` deliveries, or null when there is none. */
+  nextDueAt(): Promise<number | null>;
+  /**
+   * Claims a delivery for publishing: `queued` (with `dueAt <= now`) or `unknown` → `publishing`,
+   * attempts + 1, lease to `owner` until `leaseUntil`. Null when it is not claimable (already
+   * published, cancelled, claimed by another worker, or not due yet).
+   */
+  claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null>;
+  /** Extends our lease while a long publish runs; false if we lost it. */
+  renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean>;
+  /** Records an attempt's outcome if `owner` still holds the lease; false otherwise. */
+  finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean>;
+  /** Moves `publishing` deliveries whose lease ran out before `now` to `unknown` and returns them. */
+  expireLeases(now: number, limit: number): Promise<Delivery[]>;
+  /**
+   * Deliveries `queued` (or `unknown`) whose `dueAt` is before `olderThan`: their message was
+   * probably lost between store and broker, or its process died. The sweeper sends them again;
+   * a duplicate message is harmless because the claim decides.
+   */
+  findStranded(olderThan: number, limit: number): Promise<Delivery[]>;
+  /** Counts deliveries per state, for health and `hayon queue status`. */
+  countDeliveries(): Promise<Record<string, number>>;
+}
