@@ -1,5 +1,5 @@
 import type { ResolvedContent } from '../platforms/platform.js';
-import type { Content, PlatformId, Post } from './post.js';
+import type { ContentOverride, PlatformId, Post } from './post.js';
 
 /**
  * The content one platform gets: the global text and media, each replaced by the platform's
@@ -9,7 +9,7 @@ export function resolveContent(
   post: Pick<Post, 'content' | 'overrides'>,
   platform: PlatformId,
 ): ResolvedContent {
-  const override: Partial<Content> = post.overrides[platform] ?? {};
+  const override: ContentOverride = post.overrides[platform] ?? {};
   return {
     text: override.text ?? post.content.text,
     media: (override.media ?? post.content.media).map((m) => ({ url: m.url, ...(m.alt ? { alt: m.alt } : {}) })),

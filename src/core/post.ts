@@ -21,6 +21,11 @@ export interface Content {
   media: MediaItem[];
 }
 
+export interface ContentOverride {
+  text?: string | undefined;
+  media?: MediaItem[] | undefined;
+}
+
 /** Where the post came from, and so where hayon replies. */
 export type Origin =
   | { kind: 'api'; tokenId?: string | undefined }
@@ -50,7 +55,7 @@ export interface Post {
   origin: Origin;
   content: Content;
   /** Per-platform text or media that replace the global content for that platform. */
-  overrides: Partial<Record<PlatformId, Partial<Content>>>;
+  overrides: Partial<Record<PlatformId, ContentOverride>>;
   /** When the post is to go out (UTC ms). */
   scheduledAt: number;
   /** The author's IANA time zone, kept for display. */

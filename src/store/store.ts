@@ -11,7 +11,9 @@ import type {
 } from '../core/post.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
-export type CreatePostResult = { created: true; value: PostWithDeliveries } | { created: false; value: PostWithDeliveries };
+export type CreatePostResult =
+  | { created: true; value: PostWithDeliveries }
+  | { created: false; value: PostWithDeliveries };
 
 /** A claim: the delivery now `publishing` under our lease, and the state it was claimed from. */
 export interface Claim {

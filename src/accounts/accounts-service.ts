@@ -1,0 +1,76 @@
+import type { Clock } from '../core/clock.js';
+import { HayonError, PlatformError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { Account, PlatformId } from '../core/post.js';
+import type { Platform } from '../platforms/platform.js';
+import type { Store } from '../store/store.js';
+import type { CredentialBox } from './credential-box.js';
+
+export const defaultWorkspaceId = 'default';
+
+export interface AccountsServiceDeps {
+  store: Store;
+  box: CredentialBox;
+  platforms: Partial<Record<PlatformId, Platform>>;
+  clock: Clock;
+}
+
+/** Connecting accounts: the credentials are verified with the platform before anything is stored. */
+export class AccountsService {
+  constructor(private readonly deps: AccountsServiceDeps) {}
+
+  async ensureWorkspace(id: string = defaultWorkspaceId, name = 'Default'): Promise<void> {
+    await this.deps.store.ensureWorkspace({ id, name, createdAt: this.deps.clock() });
+  }
+
+  async add(workspaceId: string, platformId: PlatformId, credentials: Record<string, unknown>): Promise<Account> {
+    const platform = this.deps.platforms[platformId];
+    if (!platform) {
+      throw new HayonError('invalid_request', `platform ${platformId} is not available yet`, {
+        field: 'platform',
+        userMessage: `hayon cannot connect ${platformId} accounts yet.`,
+      });
+    }
+    await this.ensureWorkspace(workspaceId, workspaceId === defaultWorkspaceId ? 'Default' : workspaceId);
+    let profile: Awaited<ReturnType<Platform['verify']>>;
+    try {
+      profile = await platform.verify(credentials, AbortSignal.timeout(30_000));
+    } catch (e) {
+      if (e instanceof PlatformError && e.kind === 'auth') {
+        throw new HayonError('unauthorized', `${platformId} refused the login`, {
+          cause: e,
+          userMessage: `${platformId} refused these credentials: ${e.message}`,
+        });
+      }
+      throw e;
+    }
+    const existing = (await this.deps.store.listAccounts(workspaceId)).find(
+      (a) => a.platform === platformId && a.remoteId === profile.remoteId,
+    );
+    const now = this.deps.clock();
+    if (existing) {
+      // Reconnecting the same identity: new credentials, healthy again, same id (deliveries keep pointing at it).
+      await this.deps.store.updateAccountCredentials(existing.id, this.deps.box.seal(existing.id, profile.credentials), now);
+      await this.deps.store.setAccountHealth(existing.id, 'active', undefined, now);
+      return { ...existing, health: 'active', updatedAt: now };
+    }
+    const id = newId('acc');
+    const account: Account = {
+      id,
+      workspaceId,
+      platform: platformId,
+      handle: profile.handle,
+      remoteId: profile.remoteId,
+      credentials: this.deps.box.seal(id, profile.credentials),
+      health: 'active',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.store.createAccount(account);
+    return account;
+  }
+
+  list(workspaceId: string): Promise<Account[]> {
+    return this.deps.store.listAccounts(workspaceId);
+  }
+}

@@ -1,0 +1,127 @@
+import { hostname } from 'node:os';
+import { AccountsService } from './accounts/accounts-service.js';
+import { CredentialBox } from './accounts/credential-box.js';
+import type { Config } from './config/config.js';
+import type { Secrets } from './config/secrets.js';
+import { type Clock, systemClock } from './core/clock.js';
+import { newId } from './core/ids.js';
+import { LogNotifier } from './core/log-notifier.js';
+import type { Notifier } from './core/notifier.js';
+import type { PlatformId } from './core/post.js';
+import { PostsService } from './core/posts-service.js';
+import { defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';
+import { createLogger, type Logger, subsystem } from './logger.js';
+import { createUrlMediaLoader } from './media/url-loader.js';
+import type { MediaLoader, Platform } from './platforms/platform.js';
+import { createPlatforms } from './platforms/registry.js';
+import { LocalTransport } from './queue/local/local-transport.js';
+import type { Transport } from './queue/transport.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { DeliveryWorker } from './worker/delivery-worker.js';
+import { Scheduler, type SchedulerOptions } from './worker/scheduler.js';
+import { Sweeper, type SweeperOptions } from './worker/sweeper.js';
+
+/** What tests (and later adapters) can replace; everything else comes from config. */
+export interface AppOverrides {
+  store?: Store;
+  transport?: Transport;
+  platforms?: Partial<Record<PlatformId, Platform>>;
+  fetch?: typeof fetch;
+  loadMedia?: MediaLoader;
+  notifier?: Notifier;
+  clock?: Clock;
+  log?: Logger;
+  retry?: RetryPolicy;
+  scheduler?: Partial<SchedulerOptions>;
+  sweeper?: Partial<SweeperOptions>;
+}
+
+/**
+ * The one place that builds everything, from config tags and plain constructor arguments.
+ * Roles (serve, worker) and the CLI take what they need from it; `dispose()` closes it all.
+ */
+export class AppContext {
+  readonly accounts: AccountsService;
+  readonly posts: PostsService;
+  readonly scheduler: Scheduler;
+  readonly sweeper: Sweeper;
+  readonly worker: DeliveryWorker;
+
+  private constructor(
+    readonly config: Config,
+    readonly store: Store,
+    readonly transport: Transport,
+    readonly platforms: Partial<Record<PlatformId, Platform>>,
+    readonly box: CredentialBox,
+    readonly log: Logger,
+    readonly clock: Clock,
+    overrides: AppOverrides,
+  ) {
+    const fetchImpl = overrides.fetch ?? globalThis.fetch;
+    this.scheduler = new Scheduler({ store, transport, clock, log: subsystem(log, 'scheduler') }, overrides.scheduler);
+    const onScheduled = (at: number) => this.scheduler.wake(at);
+    this.posts = new PostsService({ store, platforms, clock, onScheduled });
+    this.accounts = new AccountsService({ store, box, platforms, clock });
+    this.sweeper = new Sweeper({ store, transport, clock, log: subsystem(log, 'sweeper') }, overrides.sweeper);
+    const loadMedia =
+      overrides.loadMedia ??
+      createUrlMediaLoader({ fetch: fetchImpl, maxBytes: config.mediaMaxBytes, timeoutMs: config.platformTimeoutMs });
+    this.worker = new DeliveryWorker(
+      {
+        store,
+        transport,
+        platforms,
+        box,
+        notifier: overrides.notifier ?? new LogNotifier(subsystem(log, 'notify')),
+        loadMedia,
+        clock,
+        log: subsystem(log, 'worker'),
+        onScheduled,
+      },
+      {
+        owner: newId(`w-${hostname()}-${process.pid}`),
+        concurrency: config.worker.concurrency,
+        leaseMs: config.worker.leaseMs,
+        retry: overrides.retry ?? { ...defaultRetryPolicy, maxAttempts: config.worker.maxAttempts },
+      },
+    );
+  }
+
+  static async fromConfig(config: Config, secrets: Secrets, overrides: AppOverrides = {}): Promise<AppContext> {
+    const log = overrides.log ?? createLogger(config.logLevel);
+    const store = overrides.store ?? createStore(config);
+    await store.init();
+    const transport = overrides.transport ?? createTransport(config);
+    const platforms =
+      overrides.platforms ?? createPlatforms({ fetch: overrides.fetch ?? globalThis.fetch, timeoutMs: config.platformTimeoutMs });
+    const clock = overrides.clock ?? systemClock;
+    return new AppContext(config, store, transport, platforms, new CredentialBox(secrets.secretKey), log, clock, overrides);
+  }
+
+  async dispose(): Promise<void> {
+    await this.scheduler.stop();
+    await this.sweeper.stop();
+    await this.worker.stop();
+    await this.transport.close();
+    await this.store.close();
+  }
+}
+
+function createStore(config: Config): Store {
+  switch (config.store.kind) {
+    case 'sqlite':
+      return new SqliteStore({ path: config.store.path });
+    case 'mongo':
+      throw new Error('HAYON_MONGODB_URL: the MongoDB store is not built yet (issue #3).');
+  }
+}
+
+function createTransport(config: Config): Transport {
+  switch (config.transport.kind) {
+    case 'local':
+      return new LocalTransport();
+    case 'rabbitmq':
+      throw new Error('HAYON_AMQP_URL: the RabbitMQ transport is not built yet (issue #3).');
+  }
+}

@@ -1,0 +1,33 @@
+import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
+import { toPostView } from '../../core/post-view.js';
+import { type Command, parseFlags, UsageError } from '../io.js';
+import { printPost } from './post.js';
+
+const usage = 'hayon posts show <id> | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]';
+
+/** `hayon posts show|list|cancel`. */
+export const postsCommand: Command = async ({ args, open, io }) => {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseFlags(
+    rest,
+    { workspace: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
+    usage,
+  );
+  const workspaceId = values.workspace ?? defaultWorkspaceId;
+  const json = values.json ?? false;
+  if (sub === 'list') {
+    const limit = Number(values.limit ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be 1 to 1000\nusage: ${usage}`);
+    const ctx = await open();
+    const accounts = await ctx.store.listAccounts(workspaceId);
+    for (const p of await ctx.posts.list(workspaceId, { limit })) printPost(io, toPostView(p, ctx.clock(), accounts), json);
+    return 0;
+  }
+  if (sub !== 'show' && sub !== 'cancel') throw new UsageError(`unknown posts command "${sub ?? ''}"\nusage: ${usage}`);
+  const id = positionals[0];
+  if (!id) throw new UsageError(`missing post id\nusage: ${usage}`);
+  const ctx = await open();
+  const value = sub === 'show' ? await ctx.posts.get(workspaceId, id) : await ctx.posts.cancel(workspaceId, id);
+  printPost(io, toPostView(value, ctx.clock(), await ctx.store.listAccounts(workspaceId)), json);
+  return 0;
+};

@@ -1,0 +1,42 @@
+import { ServeRole } from '../../roles/serve-role.js';
+import { WorkerRole } from '../../roles/worker-role.js';
+import { type Command, parseFlags, UsageError } from '../io.js';
+
+/** Runs until SIGINT or SIGTERM, then stops gracefully (a second signal exits at once). */
+async function runUntilSignal(stop: () => Promise<void>): Promise<void> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await stop();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
+
+const serveUsage = 'hayon serve [--no-worker] [--port N]';
+
+export const serveCommand: Command = async ({ args, open, io }) => {
+  const { values } = parseFlags(args, { 'no-worker': { type: 'boolean' }, port: { type: 'string' } }, serveUsage);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    throw new UsageError(`--port must be a port number\nusage: ${serveUsage}`);
+  }
+  const ctx = await open();
+  const role = new ServeRole(ctx, { worker: !values['no-worker'], ...(port !== undefined ? { port } : {}) });
+  const bound = await role.start();
+  io.err(`hayon listening on http://localhost:${bound} (data: ${ctx.config.dataDir}); Ctrl-C stops`);
+  await runUntilSignal(() => role.stop());
+  return 0;
+};
+
+export const workerCommand: Command = async ({ args, open }) => {
+  parseFlags(args, {}, 'hayon worker');
+  const role = new WorkerRole(await open());
+  await role.start();
+  await runUntilSignal(() => role.stop());
+  return 0;
+};

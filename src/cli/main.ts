@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import { AppContext } from '../app-context.js';
+import { ConfigError, envToConfig } from '../config/config.js';
+import { readEnv } from '../config/env.js';
+import { envToSecrets } from '../config/secrets.js';
+import { HayonError } from '../core/errors.js';
+import { accountsCommand } from './commands/accounts.js';
+import { postCommand } from './commands/post.js';
+import { postsCommand } from './commands/posts.js';
+import { serveCommand, workerCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
+import { type CliIo, type Command, UsageError } from './io.js';
+
+const commands = {
+  serve: serveCommand,
+  worker: workerCommand,
+  post: postCommand,
+  posts: postsCommand,
+  accounts: accountsCommand,
+  tokens: tokensCommand,
+} satisfies Record<string, Command>;
+
+const help = `hayon: publish to social platforms from chat, webhooks and the command line
+
+  hayon serve [--no-worker] [--port N]     HTTP API, scheduler and worker (SQLite in ./data)
+  hayon worker                             a worker beside \`serve --no-worker\`
+  hayon post "<text>" --to bluesky [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL --alt TEXT]
+  hayon posts show <id> | list | cancel <id>
+  hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
+  hayon accounts list
+  hayon tokens create --name NAME
+
+Configuration is by HAYON_* environment variables (see README).`;
+
+const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+/** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage or input). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(help);
+    return name ? 0 : 2;
+  }
+  const command = (commands as Record<string, Command>)[name];
+  if (!command) {
+    io.err(`hayon: unknown command "${name}"\n\n${help}`);
+    return 2;
+  }
+  let ctx: AppContext | undefined;
+  const open = async () => {
+    if (!ctx) {
+      const env = readEnv(io.env);
+      const config = envToConfig(env, io.cwd);
+      if (config.store.kind === 'sqlite') fs.mkdirSync(config.dataDir, { recursive: true });
+      // CLI commands other than serve/worker log only warnings, keeping their output readable.
+      const quiet = name !== 'serve' && name !== 'worker' && !env.logLevel;
+      ctx = await AppContext.fromConfig({ ...config, logLevel: quiet ? 'warn' : config.logLevel }, envToSecrets(env, config));
+    }
+    return ctx;
+  };
+  try {
+    return await command({ args, io, open });
+  } catch (e) {
+    return reportError(e, io);
+  } finally {
+    if (ctx && name !== 'serve' && name !== 'worker') await ctx.dispose();
+  }
+}
+
+function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError || e instanceof ConfigError) {
+    io.err(`hayon: ${e.message}`);
+    return 2;
+  }
+  const he = HayonError.from(e);
+  if (he.isClientError) {
+    io.err(`hayon: ${he.publicMessage}${he.field ? ` (${he.field})` : ''}`);
+    return 2;
+  }
+  io.err(`hayon: ${he.code === 'internal' ? (e instanceof Error ? e.message : String(e)) : he.publicMessage}`);
+  return 1;
+}

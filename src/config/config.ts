@@ -1,0 +1,107 @@
+import path from 'node:path';
+import type { HayonEnv } from './env.js';
+
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongo'; url: string };
+export type TransportConfig = { kind: 'local' } | { kind: 'rabbitmq'; url: string };
+
+/** Step 2 of 3: the validated, typed configuration. Holds no secrets (see secrets.ts). */
+export interface Config {
+  /** Where the embedded store, media and the generated key live. `HAYON_DATA_DIR`, default `./data`. */
+  dataDir: string;
+  /** HTTP port. `HAYON_PORT`, default 8787. */
+  port: number;
+  /** Interface to listen on. `HAYON_HOST`, default `0.0.0.0`. */
+  host: string;
+  /** The address people and platforms reach hayon at. `HAYON_PUBLIC_URL`, default `http://localhost:{port}`. */
+  publicUrl: string;
+  /** pino level. `HAYON_LOG_LEVEL`, default `info`. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `HAYON_MONGODB_URL` selects MongoDB; default SQLite at `{dataDir}/hayon.db`. */
+  store: StoreConfig;
+  /** `HAYON_AMQP_URL` selects RabbitMQ; default the in-process transport. */
+  transport: TransportConfig;
+  worker: {
+    /** Deliveries published at once per worker. `HAYON_WORKER_CONCURRENCY`, default 16. */
+    concurrency: number;
+    /** Attempts per delivery before it is parked. `HAYON_MAX_ATTEMPTS`, default 6. */
+    maxAttempts: number;
+    /** How long a claim holds before the delivery counts as `unknown`. `HAYON_LEASE_SECONDS`, default 120. */
+    leaseMs: number;
+  };
+  /** Zone used when a request names none. `HAYON_DEFAULT_TIMEZONE`, default `UTC`. */
+  defaultTimezone: string;
+  /** One upstream platform call. `HAYON_PLATFORM_TIMEOUT_MS`, default 30000. */
+  platformTimeoutMs: number;
+  /** Largest attachment fetched. `HAYON_MEDIA_MAX_BYTES`, default 50 MB. */
+  mediaMaxBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return n;
+}
+
+function url(name: string, raw: string, protocols: string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL.`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}.`);
+  }
+  return raw;
+}
+
+function timeZone(name: string, raw: string | undefined): string {
+  const tz = raw || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new ConfigError(`${name} is not an IANA time zone: "${tz}".`);
+  }
+  return tz;
+}
+
+/** Applies defaults and checks; throws ConfigError with a sentence naming the variable. */
+export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config {
+  const dataDir = path.resolve(cwd, env.dataDir || 'data');
+  const port = int('HAYON_PORT', env.port, 8787, 0, 65535);
+  const logLevel = (env.logLevel || 'info') as Config['logLevel'];
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`HAYON_LOG_LEVEL must be one of ${logLevels.join(', ')}.`);
+  }
+  const publicUrl = url('HAYON_PUBLIC_URL', env.publicUrl || `http://localhost:${port}`, ['http:', 'https:']);
+  return {
+    dataDir,
+    port,
+    host: env.host || '0.0.0.0',
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    logLevel,
+    store: env.mongodbUrl
+      ? { kind: 'mongo', url: url('HAYON_MONGODB_URL', env.mongodbUrl, ['mongodb:', 'mongodb+srv:']) }
+      : { kind: 'sqlite', path: path.join(dataDir, 'hayon.db') },
+    transport: env.amqpUrl
+      ? { kind: 'rabbitmq', url: url('HAYON_AMQP_URL', env.amqpUrl, ['amqp:', 'amqps:']) }
+      : { kind: 'local' },
+    worker: {
+      concurrency: int('HAYON_WORKER_CONCURRENCY', env.workerConcurrency, 16, 1, 1000),
+      maxAttempts: int('HAYON_MAX_ATTEMPTS', env.maxAttempts, 6, 1, 50),
+      leaseMs: int('HAYON_LEASE_SECONDS', env.leaseSeconds, 120, 5, 3600) * 1000,
+    },
+    defaultTimezone: timeZone('HAYON_DEFAULT_TIMEZONE', env.defaultTimezone),
+    platformTimeoutMs: int('HAYON_PLATFORM_TIMEOUT_MS', env.platformTimeoutMs, 30_000, 100, 600_000),
+    mediaMaxBytes: int('HAYON_MEDIA_MAX_BYTES', env.mediaMaxBytes, 50 * 1024 * 1024, 1024, 1024 ** 3),
+  };
+}

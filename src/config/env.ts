@@ -1,0 +1,39 @@
+/**
+ * Step 1 of 3: read raw `HAYON_*` variables. All optional, all strings; no defaults here.
+ * This is the only module that reads `process.env`.
+ */
+export interface HayonEnv {
+  dataDir?: string | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+  publicUrl?: string | undefined;
+  logLevel?: string | undefined;
+  secretKey?: string | undefined;
+  mongodbUrl?: string | undefined;
+  amqpUrl?: string | undefined;
+  workerConcurrency?: string | undefined;
+  maxAttempts?: string | undefined;
+  leaseSeconds?: string | undefined;
+  defaultTimezone?: string | undefined;
+  platformTimeoutMs?: string | undefined;
+  mediaMaxBytes?: string | undefined;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
+  return {
+    dataDir: env.HAYON_DATA_DIR,
+    port: env.HAYON_PORT,
+    host: env.HAYON_HOST,
+    publicUrl: env.HAYON_PUBLIC_URL,
+    logLevel: env.HAYON_LOG_LEVEL,
+    secretKey: env.HAYON_SECRET_KEY,
+    mongodbUrl: env.HAYON_MONGODB_URL,
+    amqpUrl: env.HAYON_AMQP_URL,
+    workerConcurrency: env.HAYON_WORKER_CONCURRENCY,
+    maxAttempts: env.HAYON_MAX_ATTEMPTS,
+    leaseSeconds: env.HAYON_LEASE_SECONDS,
+    defaultTimezone: env.HAYON_DEFAULT_TIMEZONE,
+    platformTimeoutMs: env.HAYON_PLATFORM_TIMEOUT_MS,
+    mediaMaxBytes: env.HAYON_MEDIA_MAX_BYTES,
+  };
+}

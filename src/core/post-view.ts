@@ -1,0 +1,62 @@
+import { derivePostStatus } from './delivery-state.js';
+import type { Account, Delivery, PostStatus, PostWithDeliveries } from './post.js';
+import { formatInZone } from './schedule.js';
+
+/** A delivery as an API answer shows it. */
+export interface DeliveryView {
+  id: string;
+  platform: string;
+  accountId: string;
+  account?: string | undefined;
+  state: Delivery['state'];
+  attempts: number;
+  dueAt: string;
+  url?: string | undefined;
+  remoteId?: string | undefined;
+  publishedAt?: string | undefined;
+  error?: { kind: string; message: string } | undefined;
+}
+
+export interface PostView {
+  id: string;
+  status: PostStatus;
+  text: string;
+  media: { url: string; alt?: string | undefined }[];
+  scheduledAt: string;
+  /** The same instant written in the author's zone. */
+  scheduledAtLocal: string;
+  timezone: string;
+  createdAt: string;
+  correlationId: string;
+  deliveries: DeliveryView[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toPostView(value: PostWithDeliveries, now: number, accounts: readonly Account[] = []): PostView {
+  const { post, deliveries } = value;
+  const handles = new Map(accounts.map((a) => [a.id, a.handle]));
+  return {
+    id: post.id,
+    status: derivePostStatus(deliveries, now),
+    text: post.content.text,
+    media: post.content.media,
+    scheduledAt: iso(post.scheduledAt),
+    scheduledAtLocal: formatInZone(post.scheduledAt, post.timezone),
+    timezone: post.timezone,
+    createdAt: iso(post.createdAt),
+    correlationId: post.correlationId,
+    deliveries: deliveries.map((d) => ({
+      id: d.id,
+      platform: d.platform,
+      accountId: d.accountId,
+      ...(handles.has(d.accountId) ? { account: handles.get(d.accountId) } : {}),
+      state: d.state,
+      attempts: d.attempts,
+      dueAt: iso(d.dueAt),
+      ...(d.result ? { url: d.result.url, remoteId: d.result.remoteId } : {}),
+      ...(d.publishedAt !== undefined ? { publishedAt: iso(d.publishedAt) } : {}),
+      ...(d.lastError ? { error: { kind: d.lastError.kind, message: d.lastError.message } } : {}),
+    })),
+  };
+}

@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { Platform, ValidationIssue } from '../platforms/platform.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import { resolveContent } from './content.js';
+import { cancellableStates } from './delivery-state.js';
+import { HayonError } from './errors.js';
+import { newCorrelationId, newId } from './ids.js';
+import type { Author, Delivery, Origin, PlatformId, Post, PostWithDeliveries } from './post.js';
+import { type PostRequest, postRequestSchema } from './post-request.js';
+import { formatInZone, type ResolvedSchedule, parseWhen } from './schedule.js';
+import { resolveTargets } from './targets.js';
+
+export interface CreatePostContext {
+  workspaceId: string;
+  origin: Origin;
+  author?: Author;
+  idempotencyKey?: string | undefined;
+  /** Used when the request names no time zone. */
+  defaultTimezone?: string;
+}
+
+export interface CreatePostOutcome {
+  created: boolean;
+  value: PostWithDeliveries;
+  schedule: ResolvedSchedule;
+}
+
+export interface PostsServiceDeps {
+  store: Store;
+  platforms: Partial<Record<PlatformId, Platform>>;
+  clock: Clock;
+  /** Told when deliveries become due at `at`, so an in-process scheduler can set its timer. */
+  onScheduled?: (at: number) => void;
+}
+
+/** Turns the first zod issue into a 400 that names its field. */
+export function zodToHayonError(error: z.ZodError): HayonError {
+  const issue = error.issues[0];
+  const field = issue?.path.length ? formatPath(issue.path) : 'body';
+  const message = issue ? `${field}: ${issue.message}` : 'invalid request';
+  return new HayonError('invalid_request', message, { field, userMessage: message });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+function requestHash(request: PostRequest): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}
+
+/**
+ * `posts.create()`: every way in ends here. It validates the whole request (schema, time,
+ * targets, content per platform) before writing anything, then stores the post and one
+ * delivery per account in one step. Publishing is the scheduler's job: a post due now is
+ * stored due now, and the scheduler is told.
+ */
+export class PostsService {
+  constructor(private readonly deps: PostsServiceDeps) {}
+
+  async create(input: unknown, ctx: CreatePostContext): Promise<CreatePostOutcome> {
+    const parsed = postRequestSchema.safeParse(input);
+    if (!parsed.success) throw zodToHayonError(parsed.error);
+    const request = parsed.data;
+    const { store, clock } = this.deps;
+    const now = clock();
+
+    // A repeated request returns what the first one made, even if its time has passed since.
+    if (ctx.idempotencyKey) {
+      const existing = await store.findPostByIdempotencyKey(ctx.workspaceId, ctx.idempotencyKey);
+      if (existing) return this.repeated(existing, request);
+    }
+    const timezone = request.timezone ?? ctx.defaultTimezone ?? 'UTC';
+    const schedule = parseWhen(request.when, { timezone, now });
+    if (!request.text.trim() && request.media.length === 0) {
+      throw new HayonError('invalid_request', 'a post needs text or media', {
+        field: 'text',
+        userMessage: 'A post needs text or at least one media item.',
+      });
+    }
+    const accounts = resolveTargets(request.targets, await store.listAccounts(ctx.workspaceId));
+    accounts.forEach((account, i) => {
+      if (account.health !== 'active') {
+        throw new HayonError('invalid_request', 'account needs reconnecting', {
+          field: `targets[${i}]`,
+          userMessage: `The ${account.platform} account ${account.handle} needs reconnecting (${account.health}).`,
+        });
+      }
+    });
+    const post: Post = {
+      id: newId('post', now),
+      workspaceId: ctx.workspaceId,
+      author: ctx.author ?? {},
+      origin: ctx.origin,
+      content: { text: request.text, media: request.media },
+      overrides: request.overrides ?? {},
+      scheduledAt: schedule.at,
+      timezone: schedule.timezone,
+      ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey, requestHash: requestHash(request) } : {}),
+      ...(request.callbackUrl ? { callbackUrl: request.callbackUrl } : {}),
+      correlationId: newCorrelationId(),
+      createdAt: now,
+    };
+    this.validateContent(post, [...new Set(accounts.map((a) => a.platform))]);
+    const deliveries: Delivery[] = accounts.map((account) => ({
+      id: newId('dlv', now),
+      postId: post.id,
+      workspaceId: ctx.workspaceId,
+      accountId: account.id,
+      platform: account.platform,
+      state: 'scheduled',
+      dueAt: schedule.at,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const result = await store.createPost(post, deliveries);
+    if (!result.created) return this.repeated(result.value, request);
+    this.deps.onScheduled?.(schedule.at);
+    return { created: true, value: result.value, schedule };
+  }
+
+  async get(workspaceId: string, id: string): Promise<PostWithDeliveries> {
+    const found = await this.deps.store.getPost(id);
+    if (!found || found.post.workspaceId !== workspaceId) {
+      throw new HayonError('not_found', `no post ${id}`, { field: 'id', userMessage: `No post with id ${id}.` });
+    }
+    return found;
+  }
+
+  list(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]> {
+    return this.deps.store.listPosts(workspaceId, options);
+  }
+
+  /** Cancels what has not gone out yet; a post with nothing left to cancel is a 409. */
+  async cancel(workspaceId: string, id: string): Promise<PostWithDeliveries> {
+    const found = await this.get(workspaceId, id);
+    if (!found.deliveries.some((d) => cancellableStates.includes(d.state))) {
+      throw new HayonError('not_cancellable', 'nothing to cancel', {
+        userMessage: 'Nothing left to cancel: every delivery of this post is published, failed, cancelled or being published.',
+      });
+    }
+    await this.deps.store.cancelPost(id, this.deps.clock());
+    return this.get(workspaceId, id);
+  }
+
+  private repeated(existing: PostWithDeliveries, request: PostRequest): CreatePostOutcome {
+    const { scheduledAt, timezone } = existing.post;
+    const schedule = { at: scheduledAt, timezone, local: formatInZone(scheduledAt, timezone) };
+    return { created: false, value: this.checkSameRequest(existing, request), schedule };
+  }
+
+  private checkSameRequest(existing: PostWithDeliveries, request: PostRequest): PostWithDeliveries {
+    if (existing.post.requestHash && existing.post.requestHash !== requestHash(request)) {
+      throw new HayonError('idempotency_key_reused', 'idempotency key reused with another request', {
+        field: 'Idempotency-Key',
+        userMessage: 'This Idempotency-Key was already used for a different request.',
+      });
+    }
+    return existing;
+  }
+
+  private validateContent(post: Post, platforms: PlatformId[]): void {
+    for (const id of platforms) {
+      const platform = this.deps.platforms[id];
+      if (!platform) {
+        throw new HayonError('unknown_target', `no adapter for ${id}`, {
+          field: 'targets',
+          userMessage: `hayon cannot publish to ${id} yet.`,
+        });
+      }
+      const issue: ValidationIssue | undefined = platform.validate(resolveContent(post, id))[0];
+      if (issue) {
+        const overridden = post.overrides[id]?.[issue.field === 'media' ? 'media' : 'text'] !== undefined;
+        const field = overridden ? `overrides.${id}.${issue.field}` : issue.field;
+        throw new HayonError(issue.code, issue.message, { field, userMessage: issue.message });
+      }
+    }
+  }
+}

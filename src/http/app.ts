@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppContext } from '../app-context.js';
+import { HayonError } from '../core/errors.js';
+import { subsystem } from '../logger.js';
+import type { HttpEnv } from './env.js';
+import { errorBody, handleError } from './errors.js';
+import { bearerAuth } from './middleware/bearer-auth.js';
+import { healthRoutes } from './routes/health.js';
+import { postsRoutes } from './routes/posts.js';
+
+/** Largest JSON body accepted; media travels by URL or upload, never inline. */
+export const maxJsonBodyBytes = 256 * 1024;
+
+/**
+ * The HTTP app. It never listens by itself: tests call `app.request()`, `hayon serve` opens the
+ * port.
+ */
+export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  const log = subsystem(ctx.log, 'http');
+  app.onError(handleError(log));
+  app.notFound((c) =>
+    c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`)), 404),
+  );
+  app.route('/', healthRoutes(ctx));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxJsonBodyBytes,
+      onError: () => {
+        throw new HayonError('payload_too_large', 'body too large', {
+          field: 'body',
+          userMessage: `The body is larger than ${maxJsonBodyBytes / 1024} KiB.`,
+        });
+      },
+    }),
+  );
+  app.use('/v1/*', bearerAuth({ store: ctx.store, clock: ctx.clock }));
+  app.route('/v1/posts', postsRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,17 @@
+import { Hono } from 'hono';
+import type { AppContext } from '../../app-context.js';
+
+/** `/healthz`: the process answers. `/readyz`: it can also use its store (503 when not). */
+export function healthRoutes(ctx: AppContext): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => {
+    try {
+      await ctx.store.ping();
+      return c.json({ ok: true });
+    } catch {
+      return c.json({ ok: false, error: { code: 'store_unavailable', message: 'The store cannot be reached.' } }, 503);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import type { AppContext } from '../../app-context.js';
+import { HayonError } from '../../core/errors.js';
+import { toPostView } from '../../core/post-view.js';
+import type { PostWithDeliveries } from '../../core/post.js';
+import type { HttpEnv } from '../env.js';
+import { readJsonBody } from '../middleware/json-body.js';
+
+/** `/v1/posts`: create, read, list and cancel posts of the token's workspace. */
+export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  const view = async (workspaceId: string, value: PostWithDeliveries) =>
+    toPostView(value, ctx.clock(), await ctx.store.listAccounts(workspaceId));
+
+  app.post('/', async (c) => {
+    const token = c.get('token');
+    const key = c.req.header('idempotency-key');
+    if (key !== undefined && (key.length === 0 || key.length > 255)) {
+      throw new HayonError('invalid_request', 'bad idempotency key', {
+        field: 'Idempotency-Key',
+        userMessage: 'Idempotency-Key must be 1 to 255 characters.',
+      });
+    }
+    const body = await readJsonBody(c);
+    const outcome = await ctx.posts.create(body, {
+      workspaceId: token.workspaceId,
+      origin: { kind: 'api', tokenId: token.id },
+      author: { id: token.id, name: token.name },
+      idempotencyKey: key,
+      defaultTimezone: ctx.config.defaultTimezone,
+    });
+    return c.json(await view(token.workspaceId, outcome.value), outcome.created ? 202 : 200);
+  });
+
+  app.get('/', async (c) => {
+    const { workspaceId } = c.get('token');
+    const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
+    const beforeRaw = c.req.query('before');
+    const before = beforeRaw ? Date.parse(beforeRaw) : undefined;
+    if (before !== undefined && Number.isNaN(before)) {
+      throw new HayonError('invalid_request', 'bad before', { field: 'before', userMessage: '"before" must be an ISO time.' });
+    }
+    const posts = await ctx.posts.list(workspaceId, { limit, ...(before !== undefined ? { before } : {}) });
+    const accounts = await ctx.store.listAccounts(workspaceId);
+    return c.json({ posts: posts.map((p) => toPostView(p, ctx.clock(), accounts)) });
+  });
+
+  app.get('/:id', async (c) => {
+    const { workspaceId } = c.get('token');
+    return c.json(await view(workspaceId, await ctx.posts.get(workspaceId, c.req.param('id'))));
+  });
+
+  app.post('/:id/cancel', async (c) => {
+    const { workspaceId } = c.get('token');
+    return c.json(await view(workspaceId, await ctx.posts.cancel(workspaceId, c.req.param('id'))));
+  });
+
+  return app;
+}

@@ -1,0 +1,63 @@
+import { PlatformError } from '../core/errors.js';
+import type { LoadedMedia, MediaLoader } from '../platforms/platform.js';
+
+export interface UrlLoaderOptions {
+  fetch: typeof fetch;
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/** The media type from the file's first bytes; names and content-type headers are not trusted. */
+export function sniffMediaType(bytes: Uint8Array): string | null {
+  const at = (i: number) => bytes[i];
+  const ascii = (start: number, text: string) => [...text].every((c, i) => at(start + i) === c.charCodeAt(0));
+  if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return 'image/jpeg';
+  if (at(0) === 0x89 && ascii(1, 'PNG\r\n\x1a\n')) return 'image/png';
+  if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'image/gif';
+  if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
+  if (ascii(4, 'ftyp')) return 'video/mp4';
+  return null;
+}
+
+function mediaError(kind: 'transient' | 'invalid', message: string, status?: number): PlatformError {
+  return new PlatformError(kind, message, { platform: 'media', ...(status !== undefined ? { status } : {}) });
+}
+
+/**
+ * Loads an attachment by URL when a delivery is published: streamed with a size cap and a
+ * timeout, typed by magic bytes. A 4xx or a wrong type can never pass (invalid); a network error
+ * or 5xx may (transient). The media store of issue #5 replaces this for uploaded files.
+ */
+export function createUrlMediaLoader(options: UrlLoaderOptions): MediaLoader {
+  return async (item, signal): Promise<LoadedMedia> => {
+    const url = new URL(item.url);
+    let response: Response;
+    try {
+      response = await options.fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]) });
+    } catch (e) {
+      throw mediaError('transient', `Could not download the attachment from ${url.host}.`);
+    }
+    if (!response.ok) {
+      const kind = response.status >= 500 || response.status === 429 ? 'transient' : 'invalid';
+      throw mediaError(kind, `The attachment at ${url.host} answered ${response.status}.`, response.status);
+    }
+    const bytes = await readCapped(response, options.maxBytes);
+    const mimeType = sniffMediaType(bytes);
+    if (!mimeType) throw mediaError('invalid', 'The attachment is not a JPEG, PNG, GIF, WebP image or MP4 video.');
+    return { bytes, mimeType, ...(item.alt ? { alt: item.alt } : {}) };
+  };
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) throw mediaError('invalid', `The attachment is larger than ${maxBytes} bytes.`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (!response.body) return new Uint8Array();
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw mediaError('invalid', `The attachment is larger than ${maxBytes} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,53 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { AppContext } from '../app-context.js';
+import { createHttpApp } from '../http/app.js';
+import { subsystem } from '../logger.js';
+
+export interface ServeRoleOptions {
+  /** Run the worker in this process (the embedded default); false beside `hayon worker`s. */
+  worker: boolean;
+  port?: number;
+  host?: string;
+}
+
+/**
+ * `hayon serve`: the HTTP API, the scheduler and the sweeper, and unless told otherwise the
+ * worker. `stop()` closes the port first (no new posts), then lets in-flight deliveries finish.
+ */
+export class ServeRole {
+  #server: ServerType | undefined;
+
+  constructor(
+    readonly ctx: AppContext,
+    private readonly options: ServeRoleOptions,
+  ) {}
+
+  /** Starts everything; resolves with the port the HTTP server listens on. */
+  async start(): Promise<number> {
+    const { ctx } = this;
+    const app = createHttpApp(ctx);
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = serve(
+        { fetch: app.fetch, port: this.options.port ?? ctx.config.port, hostname: this.options.host ?? ctx.config.host },
+        (info: AddressInfo) => resolve(info.port),
+      );
+      server.once('error', reject);
+      this.#server = server;
+    });
+    if (this.options.worker) await ctx.worker.start();
+    ctx.scheduler.start();
+    ctx.sweeper.start();
+    subsystem(ctx.log, 'serve').info({ port, worker: this.options.worker, store: ctx.config.store.kind }, 'hayon serving');
+    return port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      this.#server = undefined;
+    }
+    await this.ctx.dispose();
+  }
+}

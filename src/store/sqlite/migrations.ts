@@ -1,0 +1,87 @@
+/**
+ * Schema migrations, applied in order and recorded in `schema_migrations`. They live in a .ts file
+ * rather than .sql files because the build (tsc) copies nothing but compiled TypeScript to dist.
+ * Never edit a released migration: add the next one.
+ */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    id: '001_init',
+    sql: `
+CREATE TABLE workspaces (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE UNIQUE INDEX api_tokens_hash ON api_tokens (hash);
+
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  handle TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  credentials TEXT NOT NULL,
+  health TEXT NOT NULL,
+  health_reason TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX accounts_workspace ON accounts (workspace_id, created_at);
+
+CREATE TABLE posts (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  author TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  content TEXT NOT NULL,
+  overrides TEXT NOT NULL,
+  scheduled_at INTEGER NOT NULL,
+  timezone TEXT NOT NULL,
+  idempotency_key TEXT,
+  request_hash TEXT,
+  callback_url TEXT,
+  correlation_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX posts_idempotency ON posts (workspace_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX posts_workspace_created ON posts (workspace_id, created_at DESC, id DESC);
+
+CREATE TABLE deliveries (
+  id TEXT PRIMARY KEY,
+  post_id TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+  workspace_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  state TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_expires_at INTEGER,
+  last_error TEXT,
+  result TEXT,
+  published_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX deliveries_post ON deliveries (post_id);
+CREATE INDEX deliveries_due ON deliveries (due_at) WHERE state = 'scheduled';
+CREATE INDEX deliveries_state_due ON deliveries (state, due_at);
+CREATE INDEX deliveries_lease ON deliveries (state, lease_expires_at);
+`,
+  },
+];

@@ -1,0 +1,317 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { cancellableStates } from '../../core/delivery-state.js';
+import {
+  type Account,
+  type AccountHealth,
+  type ApiToken,
+  type Delivery,
+  deliveryStates,
+  type Post,
+  type PostWithDeliveries,
+  type Workspace,
+} from '../../core/post.js';
+import type { AttemptOutcome, Claim, CreatePostResult, Store } from '../store.js';
+import { migrations } from './migrations.js';
+import {
+  type AccountRow,
+  type ApiTokenRow,
+  type DeliveryRow,
+  fromAccount,
+  fromApiToken,
+  fromDelivery,
+  fromPost,
+  insertSql,
+  type PostRow,
+  toAccount,
+  toApiToken,
+  toDelivery,
+  toPost,
+  toWorkspace,
+  type WorkspaceRow,
+} from './rows.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:`. The parent directory is created if missing. */
+  path: string;
+  /** How long a write waits for another connection's lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+const clearLease = 'lease_owner = NULL, lease_expires_at = NULL';
+const cancellable = cancellableStates.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The Store over one SQLite file (better-sqlite3). better-sqlite3 is synchronous, so the methods
+ * are async only to fit the port; each state change is one conditional UPDATE, which also keeps
+ * several processes sharing the file (WAL) safe.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
+  async init(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    // IMMEDIATE takes the write lock first, so two processes starting together do not both migrate.
+    this.db
+      .transaction(() => {
+        const rows = this.db.prepare('SELECT id FROM schema_migrations').all() as { id: string }[];
+        const applied = new Set(rows.map((r) => r.id));
+        for (const m of migrations) {
+          if (applied.has(m.id)) continue;
+          this.db.exec(m.sql);
+          this.db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, Date.now());
+        }
+      })
+      .immediate();
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.sql('SELECT 1').get();
+  }
+
+  async ensureWorkspace(workspace: Workspace): Promise<Workspace> {
+    this.sql('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(
+      workspace.id,
+      workspace.name,
+      workspace.createdAt,
+    );
+    return (await this.getWorkspace(workspace.id))!;
+  }
+
+  async getWorkspace(id: string): Promise<Workspace | null> {
+    const row = this.sql('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
+    return row ? toWorkspace(row) : null;
+  }
+
+  async createApiToken(token: ApiToken): Promise<void> {
+    const row = fromApiToken(token);
+    this.sql(insertSql('api_tokens', Object.keys(row))).run(row);
+  }
+
+  async findApiTokenByHash(hash: string): Promise<ApiToken | null> {
+    const row = this.sql('SELECT * FROM api_tokens WHERE hash = ?').get(hash) as ApiTokenRow | undefined;
+    return row ? toApiToken(row) : null;
+  }
+
+  async touchApiToken(id: string, at: number): Promise<void> {
+    this.sql('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
+  }
+
+  async createAccount(account: Account): Promise<void> {
+    const row = fromAccount(account);
+    this.sql(insertSql('accounts', Object.keys(row))).run(row);
+  }
+
+  async getAccount(id: string): Promise<Account | null> {
+    const row = this.sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    return row ? toAccount(row) : null;
+  }
+
+  async listAccounts(workspaceId: string): Promise<Account[]> {
+    const rows = this.sql('SELECT * FROM accounts WHERE workspace_id = ? ORDER BY created_at, id').all(workspaceId);
+    return (rows as AccountRow[]).map(toAccount);
+  }
+
+  async updateAccountCredentials(id: string, credentials: string, at: number): Promise<void> {
+    this.sql('UPDATE accounts SET credentials = ?, updated_at = ? WHERE id = ?').run(credentials, at, id);
+  }
+
+  async setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void> {
+    this.sql('UPDATE accounts SET health = ?, health_reason = ?, updated_at = ? WHERE id = ?').run(
+      health,
+      reason ?? null,
+      at,
+      id,
+    );
+  }
+
+  async createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult> {
+    // The key check and the inserts share one IMMEDIATE transaction, so a concurrent request with
+    // the same key (from any process) waits and then finds this post instead of failing.
+    const existingId = this.db
+      .transaction((): string | null => {
+        if (post.idempotencyKey !== undefined) {
+          const found = this.findPostIdByKey(post.workspaceId, post.idempotencyKey);
+          if (found) return found;
+        }
+        const postRow = fromPost(post);
+        this.sql(insertSql('posts', Object.keys(postRow))).run(postRow);
+        for (const d of deliveries) {
+          const row = fromDelivery(d);
+          this.sql(insertSql('deliveries', Object.keys(row))).run(row);
+        }
+        return null;
+      })
+      .immediate();
+    if (existingId) return { created: false, value: (await this.getPost(existingId))! };
+    return { created: true, value: (await this.getPost(post.id))! };
+  }
+
+  private findPostIdByKey(workspaceId: string, key: string): string | null {
+    const row = this.sql('SELECT id FROM posts WHERE workspace_id = ? AND idempotency_key = ?').get(workspaceId, key) as
+      | { id: string }
+      | undefined;
+    return row?.id ?? null;
+  }
+
+  async getPost(id: string): Promise<PostWithDeliveries | null> {
+    const row = this.sql('SELECT * FROM posts WHERE id = ?').get(id) as PostRow | undefined;
+    return row ? (this.withDeliveries([row])[0] ?? null) : null;
+  }
+
+  async findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null> {
+    const id = this.findPostIdByKey(workspaceId, key);
+    return id ? this.getPost(id) : null;
+  }
+
+  async listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]> {
+    const rows = this.sql(
+      `SELECT * FROM posts WHERE workspace_id = ? AND created_at < ?
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    ).all(workspaceId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit) as PostRow[];
+    return this.withDeliveries(rows);
+  }
+
+  /** Attaches deliveries to posts with one query, in the order they were given to createPost. */
+  private withDeliveries(posts: PostRow[]): PostWithDeliveries[] {
+    if (posts.length === 0) return [];
+    const rows = this.sql(
+      'SELECT * FROM deliveries WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+    ).all(JSON.stringify(posts.map((p) => p.id))) as DeliveryRow[];
+    const byPost = new Map<string, Delivery[]>();
+    for (const row of rows) {
+      const list = byPost.get(row.post_id) ?? [];
+      list.push(toDelivery(row));
+      byPost.set(row.post_id, list);
+    }
+    return posts.map((p) => ({ post: toPost(p), deliveries: byPost.get(p.id) ?? [] }));
+  }
+
+  async cancelPost(postId: string, at: number): Promise<number> {
+    return this.sql(
+      `UPDATE deliveries SET state = 'cancelled', ${clearLease}, updated_at = ?
+       WHERE post_id = ? AND state IN (${cancellable})`,
+    ).run(at, postId).changes;
+  }
+
+  async getDelivery(id: string): Promise<Delivery | null> {
+    const row = this.sql('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    return row ? toDelivery(row) : null;
+  }
+
+  async takeDue(now: number, limit: number): Promise<Delivery[]> {
+    const rows = this.sql(
+      `UPDATE deliveries SET state = 'queued', updated_at = @now
+       WHERE state = 'scheduled' AND due_at <= @now AND id IN (
+         SELECT id FROM deliveries WHERE state = 'scheduled' AND due_at <= @now ORDER BY due_at, id LIMIT @limit)
+       RETURNING *`,
+    ).all({ now, limit }) as DeliveryRow[];
+    return sortByDue(rows).map(toDelivery);
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const row = this.sql(`SELECT MIN(due_at) AS due FROM deliveries WHERE state = 'scheduled'`).get() as {
+      due: number | null;
+    };
+    return row.due;
+  }
+
+  async claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
+    // Two compare-and-sets rather than one, so that we know which state the claim came from.
+    const set = `UPDATE deliveries SET state = 'publishing', attempts = attempts + 1,
+      lease_owner = @owner, lease_expires_at = @leaseUntil, updated_at = @now`;
+    const params = { id, owner, now, leaseUntil };
+    const queued = this.sql(`${set} WHERE id = @id AND state = 'queued' AND due_at <= @now RETURNING *`).get(params);
+    if (queued) return { delivery: toDelivery(queued as DeliveryRow), from: 'queued' };
+    const unknown = this.sql(`${set} WHERE id = @id AND state = 'unknown' RETURNING *`).get(params);
+    if (unknown) return { delivery: toDelivery(unknown as DeliveryRow), from: 'unknown' };
+    return null;
+  }
+
+  async renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
+    return (
+      this.sql(
+        `UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND state = 'publishing' AND lease_owner = ?`,
+      ).run(leaseUntil, id, owner).changes === 1
+    );
+  }
+
+  async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
+    const where = `WHERE id = @id AND state = 'publishing' AND lease_owner = @owner`;
+    const base = { id, owner, at };
+    let changes: number;
+    if (outcome.kind === 'published') {
+      changes = this.sql(
+        `UPDATE deliveries SET state = 'published', result = @result, published_at = @publishedAt,
+         ${clearLease}, updated_at = @at ${where}`,
+      ).run({ ...base, result: JSON.stringify(outcome.result), publishedAt: outcome.at }).changes;
+    } else if (outcome.kind === 'retry') {
+      changes = this.sql(
+        `UPDATE deliveries SET state = @state, due_at = @dueAt, last_error = @error,
+         ${clearLease}, updated_at = @at ${where}`,
+      ).run({ ...base, state: outcome.state, dueAt: outcome.dueAt, error: JSON.stringify(outcome.error) }).changes;
+    } else {
+      changes = this.sql(
+        `UPDATE deliveries SET state = 'failed', last_error = @error, ${clearLease}, updated_at = @at ${where}`,
+      ).run({ ...base, error: JSON.stringify(outcome.error) }).changes;
+    }
+    return changes === 1;
+  }
+
+  async expireLeases(now: number, limit: number): Promise<Delivery[]> {
+    const rows = this.sql(
+      `UPDATE deliveries SET state = 'unknown', ${clearLease}, updated_at = @now
+       WHERE state = 'publishing' AND lease_expires_at < @now AND id IN (
+         SELECT id FROM deliveries WHERE state = 'publishing' AND lease_expires_at < @now
+         ORDER BY lease_expires_at, id LIMIT @limit)
+       RETURNING *`,
+    ).all({ now, limit }) as DeliveryRow[];
+    return sortByDue(rows).map(toDelivery);
+  }
+
+  async findStranded(olderThan: number, limit: number): Promise<Delivery[]> {
+    const rows = this.sql(
+      `SELECT * FROM deliveries WHERE state IN ('queued', 'unknown') AND due_at < ? ORDER BY due_at, id LIMIT ?`,
+    ).all(olderThan, limit) as DeliveryRow[];
+    return rows.map(toDelivery);
+  }
+
+  async countDeliveries(): Promise<Record<string, number>> {
+    const rows = this.sql('SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state').all() as {
+      state: string;
+      n: number;
+    }[];
+    const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+}
+
+/** RETURNING gives rows in no promised order. */
+function sortByDue(rows: DeliveryRow[]): DeliveryRow[] {
+  return rows.sort((a, b) => a.due_at - b.due_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -1,0 +1,181 @@
+import type { CredentialBox } from '../accounts/credential-box.js';
+import type { Clock } from '../core/clock.js';
+import { resolveContent } from '../core/content.js';
+import { HayonError, PlatformError } from '../core/errors.js';
+import type { Notifier } from '../core/notifier.js';
+import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
+import { decideRetry, type RetryPolicy } from '../core/retry-policy.js';
+import type { Logger } from '../logger.js';
+import type { MediaLoader, Platform, PublishInput, PublishResult } from '../platforms/platform.js';
+import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
+import type { Store } from '../store/store.js';
+import { deliveryMessage } from './messages.js';
+
+export interface DeliveryWorkerDeps {
+  store: Store;
+  transport: Transport;
+  platforms: Partial<Record<PlatformId, Platform>>;
+  box: CredentialBox;
+  notifier: Notifier;
+  loadMedia: MediaLoader;
+  clock: Clock;
+  log: Logger;
+  /** Told when a retry waits in the store, so an in-process scheduler can set its timer. */
+  onScheduled?: (at: number) => void;
+}
+
+export interface DeliveryWorkerOptions {
+  /** Names this worker's leases; unique per process. */
+  owner: string;
+  concurrency: number;
+  leaseMs: number;
+  retry: RetryPolicy;
+}
+
+type Attempt = { post: Post; delivery: Delivery; account: Account; platform: Platform };
+
+/**
+ * consume → claim → resolve content → publish → record → notify. One message is one attempt at
+ * one delivery; the store's claim decides whether the attempt happens at all, so duplicate or
+ * stale messages are dropped there. A failure of one delivery never touches the post's others.
+ */
+export class DeliveryWorker {
+  #consumer: Consumer | undefined;
+
+  constructor(
+    private readonly deps: DeliveryWorkerDeps,
+    private readonly options: DeliveryWorkerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.#consumer = await this.deps.transport.consume((m) => this.handle(m), {
+      concurrency: this.options.concurrency,
+    });
+  }
+
+  /** Pauses intake and waits for the attempts in flight to be recorded. */
+  async stop(): Promise<void> {
+    await this.#consumer?.stop();
+    this.#consumer = undefined;
+  }
+
+  async handle(message: TransportMessage): Promise<void> {
+    const { store, clock, log } = this.deps;
+    const now = clock();
+    const claim = await store.claim(message.deliveryId, this.options.owner, now, now + this.options.leaseMs);
+    if (!claim) return; // published, cancelled, claimed elsewhere or not due: drop (ack).
+    const dlog = log.child({ deliveryId: message.deliveryId, platform: message.platform, correlationId: message.correlationId });
+    const attempt = await this.#load(claim.delivery, dlog);
+    if (!attempt) return;
+    const stopRenewing = this.#renewLease(claim.delivery.id);
+    try {
+      const result = await this.#publish(attempt, claim.from === 'unknown');
+      await this.#record(attempt, { kind: 'published', result, at: clock() }, dlog);
+    } catch (e) {
+      await this.#fail(attempt, e, dlog);
+    } finally {
+      stopRenewing();
+    }
+  }
+
+  async #load(delivery: Delivery, log: Logger): Promise<Attempt | null> {
+    const { store } = this.deps;
+    const [post, account] = await Promise.all([store.getPost(delivery.postId), store.getAccount(delivery.accountId)]);
+    const platform = this.deps.platforms[delivery.platform];
+    const missing = !post ? 'post' : !account ? 'account' : !platform ? 'platform adapter' : undefined;
+    if (missing || !post || !account || !platform) {
+      const error: DeliveryError = { kind: 'invalid', message: `The ${missing} is gone.`, at: this.deps.clock() };
+      await store.finishAttempt(delivery.id, this.options.owner, { kind: 'failed', error }, this.deps.clock());
+      log.error({ missing }, 'delivery failed: missing');
+      return null;
+    }
+    return { post: post.post, delivery, account, platform };
+  }
+
+  async #publish(attempt: Attempt, uncertain: boolean): Promise<PublishResult> {
+    const { box, store, clock } = this.deps;
+    const { post, delivery, account, platform } = attempt;
+    const input: PublishInput = {
+      deliveryId: delivery.id,
+      content: resolveContent(post, delivery.platform),
+      account,
+      credentials: box.open(account.id, account.credentials),
+      saveCredentials: (c) => store.updateAccountCredentials(account.id, box.seal(account.id, c), clock()),
+      loadMedia: this.deps.loadMedia,
+      signal: AbortSignal.timeout(this.options.leaseMs),
+    };
+    if (uncertain) {
+      // A previous attempt may have reached the platform before its worker died: look first.
+      const found = await platform.reconcile(input);
+      if (found) return found;
+    }
+    return platform.publish(input);
+  }
+
+  async #record(attempt: Attempt, outcome: Parameters<Store['finishAttempt']>[2], log: Logger): Promise<void> {
+    const { store, clock, notifier } = this.deps;
+    const recorded = await store.finishAttempt(attempt.delivery.id, this.options.owner, outcome, clock());
+    if (!recorded) {
+      // Our lease ran out and the sweeper marked the delivery `unknown`: the next attempt will
+      // reconcile and find this very post, so nothing is published twice.
+      log.warn({ outcome: outcome.kind }, 'lease lost before the outcome was recorded');
+      return;
+    }
+    const delivery = (await store.getDelivery(attempt.delivery.id)) ?? attempt.delivery;
+    if (outcome.kind === 'published') log.info({ url: outcome.result.url }, 'delivery published');
+    const event =
+      outcome.kind === 'published'
+        ? ({ kind: 'published', post: attempt.post, delivery } as const)
+        : outcome.kind === 'retry'
+          ? ({ kind: 'retrying', post: attempt.post, delivery, reason: outcome.error.message, nextAttemptAt: outcome.dueAt } as const)
+          : ({ kind: 'failed', post: attempt.post, delivery, reason: outcome.error.message } as const);
+    await notifier.notify(event).catch((err) => log.warn({ err }, 'notification failed'));
+  }
+
+  async #fail(attempt: Attempt, e: unknown, log: Logger): Promise<void> {
+    const { store, clock, transport } = this.deps;
+    const now = clock();
+    const error = toDeliveryError(e, now);
+    const kind = error.kind;
+    const retryAfter = e instanceof PlatformError ? e.retryAfterMs : undefined;
+    const decision = decideRetry(kind, attempt.delivery.attempts, this.options.retry, retryAfter);
+    if (kind === 'auth') {
+      await store.setAccountHealth(attempt.account.id, 'expired', error.message, now);
+    }
+    if (!decision.retry) {
+      const reason = decision.reason === 'attempts_spent' ? `Gave up after ${attempt.delivery.attempts} attempts: ` : '';
+      log.warn({ err: e, kind, attempts: attempt.delivery.attempts }, 'delivery failed');
+      await this.#record(attempt, { kind: 'failed', error: { ...error, message: reason + error.message } }, log);
+      return;
+    }
+    const dueAt = now + decision.delayMs;
+    const viaTransport = decision.delayMs <= transport.maxDelayMs;
+    log.info({ err: e, kind, attempts: attempt.delivery.attempts, delayMs: decision.delayMs }, 'delivery will be retried');
+    await this.#record(attempt, { kind: 'retry', state: viaTransport ? 'queued' : 'scheduled', dueAt, error }, log);
+    if (viaTransport) {
+      await transport.send([deliveryMessage(attempt.delivery, attempt.post.correlationId)], { delayMs: decision.delayMs });
+    } else {
+      this.deps.onScheduled?.(dueAt);
+    }
+  }
+
+  #renewLease(id: string): () => void {
+    const every = Math.max(1_000, Math.floor(this.options.leaseMs / 3));
+    const timer = setInterval(() => {
+      const now = this.deps.clock();
+      this.deps.store.renewLease(id, this.options.owner, now + this.options.leaseMs).catch(() => {});
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
+
+/** What is stored and shown about a failure: the kind and a message that holds no secret. */
+function toDeliveryError(e: unknown, at: number): DeliveryError {
+  if (e instanceof PlatformError) {
+    return { kind: e.kind, message: e.message, at, ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}) };
+  }
+  const he = HayonError.from(e);
+  // Our own unexpected errors are retried like transient ones (a bug or a blip), but say so.
+  return { kind: 'internal', message: he.isClientError ? he.publicMessage : 'Internal error in hayon.', at };
+}

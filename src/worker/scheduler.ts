@@ -1,0 +1,115 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { Transport } from '../queue/transport.js';
+import { messagesFor } from './messages.js';
+
+export interface SchedulerOptions {
+  /** Longest wait between two looks at the store (other processes may add due work). */
+  pollIntervalMs: number;
+  /** Deliveries moved to the queue per store call. */
+  batchSize: number;
+}
+
+export const defaultSchedulerOptions = { pollIntervalMs: 1_000, batchSize: 500 } as const satisfies Required<SchedulerOptions>;
+
+export interface SchedulerDeps {
+  store: Store;
+  transport: Transport;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * Moves due deliveries from the store to the transport. It sleeps until the earliest due
+ * delivery (a precise timer) or `pollIntervalMs`, whichever comes first, and `wake(at)` pulls the
+ * timer in when something earlier is created in this process. `takeDue` is an atomic move to
+ * `queued`, so several schedulers can run against one store without sending a delivery twice.
+ */
+export class Scheduler {
+  readonly #options: SchedulerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+
+  constructor(
+    private readonly deps: SchedulerDeps,
+    options: Partial<SchedulerOptions> = {},
+  ) {
+    this.#options = { ...defaultSchedulerOptions, ...options };
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.wake(this.deps.clock());
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** Something becomes due at `at`: make sure we look then. */
+  wake(at: number): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      // A pass is under way; it reads nextDueAt when it ends, but may have read it already.
+      if (at <= this.deps.clock()) this.#again = true;
+      else if (at < this.#timerAt) this.#arm(at);
+      return;
+    }
+    if (at < this.#timerAt) this.#arm(at);
+  }
+
+  /** One pass: queue everything due now. Returns how many deliveries it queued. */
+  async runOnce(): Promise<number> {
+    const { store, transport, clock } = this.deps;
+    let total = 0;
+    for (;;) {
+      const due = await store.takeDue(clock(), this.#options.batchSize);
+      if (due.length === 0) break;
+      total += due.length;
+      await transport.send(await messagesFor(due, async (id) => (await store.getPost(id))?.post ?? null));
+      if (due.length < this.#options.batchSize) break;
+    }
+    return total;
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, at - this.deps.clock()));
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#running = this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  async #pass(): Promise<void> {
+    const { store, clock, log } = this.deps;
+    let next = clock() + this.#options.pollIntervalMs;
+    try {
+      do {
+        this.#again = false;
+        const queued = await this.runOnce();
+        if (queued > 0) log.debug({ queued }, 'due deliveries queued');
+      } while (this.#again && !this.#stopped);
+      const nextDue = await store.nextDueAt();
+      if (nextDue !== null) next = Math.min(next, nextDue);
+    } catch (err) {
+      // The store or transport is away; try again at the next poll. Nothing is lost: the
+      // deliveries stay `scheduled` (or `queued`, for the sweeper) in the store.
+      log.warn({ err }, 'scheduler pass failed');
+    }
+    if (!this.#stopped && !this.#timer) this.#arm(next);
+    else if (!this.#stopped && next < this.#timerAt) this.#arm(next);
+  }
+}

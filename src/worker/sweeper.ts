@@ -1,0 +1,68 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../logger.js';
+import type { Transport } from '../queue/transport.js';
+import type { Store } from '../store/store.js';
+import { messagesFor } from './messages.js';
+
+export interface SweeperOptions {
+  intervalMs: number;
+  /** A `queued` delivery this long past due is taken as stranded (its message lost). */
+  strandedAfterMs: number;
+  batchSize: number;
+}
+
+export const defaultSweeperOptions = {
+  intervalMs: 10_000,
+  strandedAfterMs: 60_000,
+  batchSize: 500,
+} as const satisfies Required<SweeperOptions>;
+
+/**
+ * Finds work that fell between the cracks and sends it again:
+ * - `publishing` deliveries whose lease ran out (the worker died mid-call) become `unknown`, so
+ *   that the next attempt reconciles with the platform before publishing;
+ * - `queued`/`unknown` deliveries long past due (a message lost between store and transport).
+ * A message too many is harmless: the claim lets only one attempt through.
+ */
+export class Sweeper {
+  readonly #options: SweeperOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly deps: { store: Store; transport: Transport; clock: Clock; log: Logger },
+    options: Partial<SweeperOptions> = {},
+  ) {
+    this.#options = { ...defaultSweeperOptions, ...options };
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      if (this.#running) return;
+      this.#running = this.sweep()
+        .catch((err) => this.deps.log.warn({ err }, 'sweep failed'))
+        .finally(() => {
+          this.#running = undefined;
+        });
+    }, this.#options.intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  async sweep(): Promise<{ expired: number; stranded: number }> {
+    const { store, transport, clock, log } = this.deps;
+    const now = clock();
+    const expired = await store.expireLeases(now, this.#options.batchSize);
+    const stranded = await store.findStranded(now - this.#options.strandedAfterMs, this.#options.batchSize);
+    const seen = new Set(expired.map((d) => d.id));
+    const all = [...expired, ...stranded.filter((d) => !seen.has(d.id))];
+    if (all.length === 0) return { expired: 0, stranded: 0 };
+    await transport.send(await messagesFor(all, async (id) => (await store.getPost(id))?.post ?? null));
+    log.info({ expired: expired.length, stranded: stranded.length }, 'swept deliveries requeued');
+    return { expired: expired.length, stranded: all.length - expired.length };
+  }
+}
