@@ -1,0 +1,33 @@
+// A server for bench/ingest.ts, in its own process so that the load generator does not share its
+// event loop. `hayon`: the real roles on a temp-dir SQLite with three FakePlatform accounts.
+// `bare`: a Hono app with one JSON endpoint, the floor to compare against.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { FakePlatform } from '../../test/fakes/fake-platform.js';
+import { startHayon } from '../../test/harness.js';
+
+const kind = process.argv[2];
+if (kind === 'bare') {
+  const app = new Hono();
+  app.post('/v1/posts', async (c) => c.json({ id: 'x', received: await c.req.json() }, 202));
+  serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+    process.stdout.write(`${JSON.stringify({ port: info.port })}\n`);
+  });
+} else {
+  const platforms = {
+    bluesky: new FakePlatform('bluesky', { maxLength: 300, latencyMs: 100 }),
+    mastodon: new FakePlatform('mastodon', { maxLength: 500, latencyMs: 100 }),
+    tumblr: new FakePlatform('tumblr', { maxLength: 4096, latencyMs: 100 }),
+  };
+  const h = await startHayon({ platforms, listen: true, env: { logLevel: 'warn' } });
+  for (const id of ['bluesky', 'mastodon', 'tumblr'] as const) {
+    await h.ctx.accounts.add(h.workspaceId, id, { identifier: `bench.${id}`, appPassword: 'pw' });
+  }
+  process.stdout.write(`${JSON.stringify({ port: h.port, token: h.token })}\n`);
+  process.on('SIGTERM', async () => {
+    const counts = await h.ctx.store.countDeliveries();
+    process.stderr.write(`deliveries at stop: ${JSON.stringify(counts)}\n`);
+    await h.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakePlatform } from '../fakes/fake-platform.js';
+import { startHayon, type TestHayon } from '../harness.js';
+
+// Every bad input is a 4xx whose JSON names the field, and nothing is written.
+describe('bad input to POST /v1/posts', () => {
+  let h: TestHayon;
+
+  beforeAll(async () => {
+    h = await startHayon({ platforms: { bluesky: new FakePlatform('bluesky', { maxLength: 300 }) } });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+  });
+  afterAll(async () => h.stop());
+
+  const cases: { name: string; body: unknown; status: number; code: string; field: string }[] = [
+    { name: 'no text and no media', body: { targets: ['bluesky'] }, status: 400, code: 'invalid_request', field: 'text' },
+    { name: 'blank text', body: { text: '   ', targets: ['bluesky'] }, status: 400, code: 'invalid_request', field: 'text' },
+    { name: 'no targets', body: { text: 'hi', targets: [] }, status: 400, code: 'invalid_request', field: 'targets' },
+    { name: 'unknown platform', body: { text: 'hi', targets: ['myspace'] }, status: 400, code: 'unknown_target', field: 'targets[0]' },
+    { name: 'platform without an account', body: { text: 'hi', targets: ['bluesky', 'mastodon'] }, status: 400, code: 'unknown_target', field: 'targets[1]' },
+    { name: 'unknown handle', body: { text: 'hi', targets: ['bluesky:bob.test'] }, status: 400, code: 'unknown_target', field: 'targets[0]' },
+    { name: 'unparseable time', body: { text: 'hi', targets: ['bluesky'], when: 'banana' }, status: 400, code: 'invalid_schedule', field: 'when' },
+    { name: 'time in the past', body: { text: 'hi', targets: ['bluesky'], when: '2020-01-01T00:00:00Z' }, status: 400, code: 'invalid_schedule', field: 'when' },
+    { name: 'more than a year ahead', body: { text: 'hi', targets: ['bluesky'], when: 'in 3 years' }, status: 400, code: 'invalid_schedule', field: 'when' },
+    { name: 'unknown time zone', body: { text: 'hi', targets: ['bluesky'], timezone: 'Mars/Olympus' }, status: 400, code: 'invalid_schedule', field: 'timezone' },
+    { name: 'text over the limit', body: { text: 'x'.repeat(341), targets: ['bluesky'] }, status: 400, code: 'content_too_long', field: 'text' },
+    { name: 'override over the limit', body: { text: 'ok', targets: ['bluesky'], overrides: { bluesky: { text: 'y'.repeat(301) } } }, status: 400, code: 'content_too_long', field: 'overrides.bluesky.text' },
+    { name: 'wrong type', body: { text: 42, targets: ['bluesky'] }, status: 400, code: 'invalid_request', field: 'text' },
+    { name: 'unknown field', body: { text: 'hi', targets: ['bluesky'], colour: 'red' }, status: 400, code: 'invalid_request', field: 'body' },
+    { name: 'bad media url', body: { text: 'hi', targets: ['bluesky'], media: [{ url: 'not a url' }] }, status: 400, code: 'invalid_request', field: 'media[0].url' },
+    { name: 'not an object', body: '[1,2]', status: 400, code: 'invalid_request', field: 'body' },
+    { name: 'malformed JSON', body: '{"text": ', status: 400, code: 'invalid_request', field: 'body' },
+  ];
+
+  it.each(cases)('$name → $status $code ($field)', async ({ body, status, code, field }) => {
+    const res = await h.api('POST', '/v1/posts', body);
+    expect(res.status).toBe(status);
+    const json = await res.json();
+    expect(json.error.code).toBe(code);
+    expect(json.error.field).toBe(field);
+    expect(json.error.message.length).toBeGreaterThan(5);
+    expect(await h.ctx.store.listPosts(h.workspaceId, { limit: 10 })).toEqual([]);
+  });
+
+  it('says by how much the text is too long', async () => {
+    const res = await h.api('POST', '/v1/posts', { text: 'x'.repeat(341), targets: ['bluesky'] });
+    expect((await res.json()).error.message).toMatch(/by 41 characters/);
+  });
+
+  it('refuses an unknown or missing token with 401 and writes nothing', async () => {
+    for (const authorization of ['Bearer hyn_nope', 'Basic abc', '']) {
+      const res = await h.request('/v1/posts', {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hi', targets: ['bluesky'] }),
+      });
+      expect(res.status).toBe(401);
+      expect((await res.json()).error).toMatchObject({ code: 'unauthorized', field: 'Authorization' });
+    }
+    expect(await h.ctx.store.listPosts(h.workspaceId, { limit: 10 })).toEqual([]);
+  });
+
+  it('refuses a body over the size cap with 413', async () => {
+    const res = await h.api('POST', '/v1/posts', { text: 'x'.repeat(300_000), targets: ['bluesky'] });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.field).toBe('body');
+  });
+
+  it('answers 404 with JSON for an unknown post and an unknown route', async () => {
+    const res = await h.api('GET', '/v1/posts/post_nope');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('not_found');
+    expect((await h.request('/nope')).status).toBe(404);
+  });
+
+  it('health and readiness', async () => {
+    expect((await h.request('/healthz')).status).toBe(200);
+    expect(await (await h.request('/readyz')).json()).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakePlatform } from '../fakes/fake-platform.js';
+import { startHayon, type TestHayon } from '../harness.js';
+
+// The whole flow on the embedded default (SQLite file, in-process transport, real worker and
+// scheduler) against FakePlatform, which fails on demand. Bluesky's own flow runs against a
+// real PDS in bluesky-e2e.integration.test.ts.
+describe('posts flow (embedded, FakePlatform)', () => {
+  let h: TestHayon;
+  let bluesky: FakePlatform;
+  let mastodon: FakePlatform;
+
+  beforeEach(async () => {
+    bluesky = new FakePlatform('bluesky', { maxLength: 300 });
+    mastodon = new FakePlatform('mastodon', { maxLength: 500 });
+    h = await startHayon({
+      platforms: { bluesky, mastodon },
+      retry: { maxAttempts: 3, baseDelayMs: 30, maxDelayMs: 200, jitter: 0 },
+      sweeper: { intervalMs: 50, strandedAfterMs: 1_000 },
+    });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    await h.ctx.accounts.add(h.workspaceId, 'mastodon', { identifier: '@alice@example.social', appPassword: 'pw' });
+  });
+  afterEach(async () => h.stop());
+
+  const getPost = async (id: string) => (await h.api('GET', `/v1/posts/${id}`)).json();
+
+  it('publishes a post due now and shows the link per delivery', async () => {
+    const res = await h.api('POST', '/v1/posts', { text: 'Hello from hayon', targets: ['bluesky', 'mastodon'] });
+    expect(res.status).toBe(202);
+    const created = await res.json();
+    expect(created.deliveries).toHaveLength(2);
+    await h.drain();
+    const post = await getPost(created.id);
+    expect(post.status).toBe('COMPLETED');
+    for (const d of post.deliveries) {
+      expect(d.state).toBe('published');
+      expect(d.url).toMatch(/^https:\/\/(bluesky|mastodon)\.example\/p\/dlv_/);
+    }
+    expect(bluesky.posts.size).toBe(1);
+    expect(mastodon.posts.size).toBe(1);
+  });
+
+  it('echoes the resolved time in the author zone and keeps a scheduled post until it is due', async () => {
+    const at = new Date(Date.now() + 1_500).toISOString();
+    const res = await h.api('POST', '/v1/posts', { text: 'soon', targets: ['bluesky'], when: at, timezone: 'Asia/Tokyo' });
+    const created = await res.json();
+    expect(created.status).toBe('SCHEDULED');
+    expect(created.timezone).toBe('Asia/Tokyo');
+    expect(created.scheduledAtLocal).toMatch(/\(Asia\/Tokyo\)/);
+    expect(bluesky.calls).toBe(0);
+    await new Promise((r) => setTimeout(r, 1_700));
+    await h.drain();
+    const post = await getPost(created.id);
+    expect(post.status).toBe('COMPLETED');
+    expect(Date.parse(post.deliveries[0].publishedAt)).toBeGreaterThanOrEqual(Date.parse(at));
+  });
+
+  it('cancels a scheduled post: nothing is posted, and a second cancel is a 409', async () => {
+    const created = await (await h.api('POST', '/v1/posts', { text: 'never', targets: ['bluesky'], when: 'in 2 hours' })).json();
+    const cancelled = await h.api('POST', `/v1/posts/${created.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect((await cancelled.json()).status).toBe('CANCELLED');
+    await h.ctx.scheduler.runOnce();
+    await h.drain();
+    expect(bluesky.calls).toBe(0);
+    const again = await h.api('POST', `/v1/posts/${created.id}/cancel`);
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe('not_cancellable');
+  });
+
+  it('returns the same post for a repeated Idempotency-Key, and 422 for another body with it', async () => {
+    const body = { text: 'once', targets: ['bluesky'] };
+    const first = await h.api('POST', '/v1/posts', body, { 'idempotency-key': 'k1' });
+    const second = await h.api('POST', '/v1/posts', body, { 'idempotency-key': 'k1' });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect((await second.json()).id).toBe((await first.json()).id);
+    const other = await h.api('POST', '/v1/posts', { ...body, text: 'twice' }, { 'idempotency-key': 'k1' });
+    expect(other.status).toBe(422);
+    await h.drain();
+    expect(bluesky.posts.size).toBe(1);
+  });
+
+  it('an auth failure marks the account and fails the delivery without retrying; the other target still goes out', async () => {
+    bluesky.failNext({ kind: 'auth', status: 401 });
+    const created = await (await h.api('POST', '/v1/posts', { text: 'hi', targets: ['bluesky', 'mastodon'] })).json();
+    await h.drain();
+    const post = await getPost(created.id);
+    expect(post.status).toBe('PARTIAL_SUCCESS');
+    const failed = post.deliveries.find((d: { platform: string }) => d.platform === 'bluesky');
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1, error: { kind: 'auth' } });
+    expect(bluesky.calls).toBe(1);
+    const [account] = (await h.ctx.store.listAccounts(h.workspaceId)).filter((a) => a.platform === 'bluesky');
+    expect(account?.health).toBe('expired');
+    // The next post to that account is refused at the door, saying why.
+    const refused = await h.api('POST', '/v1/posts', { text: 'again', targets: ['bluesky'] });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { field: 'targets[0]' } });
+  });
+
+  it('retries transient failures and publishes once', async () => {
+    bluesky.failNext({ kind: 'transient', status: 503 }, 2);
+    const created = await (await h.api('POST', '/v1/posts', { text: 'retry me', targets: ['bluesky'] })).json();
+    await h.drain();
+    await waitFor(async () => (await getPost(created.id)).status === 'COMPLETED');
+    const post = await getPost(created.id);
+    expect(post.deliveries[0]).toMatchObject({ state: 'published', attempts: 3 });
+    expect(bluesky.calls).toBe(3);
+    expect(bluesky.posts.size).toBe(1);
+  });
+
+  it('honours retry-after on a rate limit', async () => {
+    bluesky.failNext({ kind: 'rate_limited', status: 429, retryAfterMs: 400 });
+    const created = await (await h.api('POST', '/v1/posts', { text: 'slow down', targets: ['bluesky'] })).json();
+    await waitFor(async () => (await getPost(created.id)).deliveries[0].attempts === 1 && bluesky.calls === 1);
+    const waiting = await getPost(created.id);
+    expect(waiting.deliveries[0].state).toBe('scheduled');
+    expect(Date.parse(waiting.deliveries[0].dueAt) - Date.now()).toBeGreaterThan(100);
+    await waitFor(async () => (await getPost(created.id)).status === 'COMPLETED');
+  });
+
+  it('parks a delivery after its last attempt', async () => {
+    bluesky.failNext({ kind: 'transient', status: 500 }, 3);
+    const created = await (await h.api('POST', '/v1/posts', { text: 'doomed', targets: ['bluesky'] })).json();
+    await waitFor(async () => (await getPost(created.id)).status === 'FAILED');
+    const post = await getPost(created.id);
+    expect(post.deliveries[0].state).toBe('failed');
+    expect(post.deliveries[0].error.message).toMatch(/^Gave up after 3 attempts/);
+  });
+
+  it('reconciles a delivery whose worker died mid-publish instead of posting again', async () => {
+    const created = await (await h.api('POST', '/v1/posts', { text: 'crash', targets: ['bluesky'], when: 'in 2 hours' })).json();
+    const deliveryId: string = created.deliveries[0].id;
+    // A worker that is gone now claimed it, reached the platform, and died before recording.
+    const now = Date.now();
+    const later = now + 3 * 3_600_000;
+    await h.ctx.store.takeDue(later, 10);
+    const claim = await h.ctx.store.claim(deliveryId, 'dead-worker', later, now + 50);
+    expect(claim).not.toBeNull();
+    bluesky.posts.set(deliveryId, { text: 'crash', media: 0, at: now, account: 'x' });
+    await waitFor(async () => (await getPost(created.id)).status === 'COMPLETED');
+    expect(bluesky.calls).toBe(0);
+    expect(bluesky.posts.size).toBe(1);
+    const post = await getPost(created.id);
+    expect(post.deliveries[0]).toMatchObject({ state: 'published', attempts: 2 });
+  });
+
+  it('lists posts newest first and does not show another workspace its posts', async () => {
+    const a = await (await h.api('POST', '/v1/posts', { text: 'a', targets: ['bluesky'], when: 'in 1 hour' })).json();
+    const b = await (await h.api('POST', '/v1/posts', { text: 'b', targets: ['bluesky'], when: 'in 1 hour' })).json();
+    const list = await (await h.api('GET', '/v1/posts?limit=10')).json();
+    expect(list.posts.map((p: { id: string }) => p.id)).toEqual([b.id, a.id]);
+    await h.ctx.accounts.ensureWorkspace('other', 'Other');
+    const { createApiToken } = await import('../../src/accounts/api-tokens.js');
+    const { token } = await createApiToken(h.ctx.store, 'other', 'o', Date.now);
+    const res = await h.request(`/v1/posts/${a.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(404);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,119 @@
+import { PlatformError, type FailureKind } from '../../src/core/errors.js';
+import type { PlatformId } from '../../src/core/post.js';
+import type {
+  AccountProfile,
+  Platform,
+  PublishInput,
+  PublishResult,
+  ResolvedContent,
+  ValidationIssue,
+} from '../../src/platforms/platform.js';
+
+export interface FakePlatformOptions {
+  /** Longest text accepted, in code points. */
+  maxLength?: number;
+  /** Milliseconds each publish takes. */
+  latencyMs?: number | (() => number);
+}
+
+interface ScriptedFailure {
+  kind: FailureKind;
+  status: number;
+  retryAfterMs?: number;
+  /** Fail after the post was "created" upstream (the answer is lost on the way back). */
+  afterCreate?: boolean;
+}
+
+/**
+ * FakePlatform: an in-process Platform that keeps what it "published" in memory, keyed by
+ * delivery id like a platform with idempotency keys would be able to answer. Failures are
+ * scripted per call. For the worker's logic, scale tests and benchmarks; the Bluesky tests use a
+ * real PDS instead.
+ */
+export class FakePlatform implements Platform {
+  readonly posts = new Map<string, { text: string; media: number; at: number; account: string }>();
+  /** Every publish call, including those that failed. */
+  calls = 0;
+  readonly #failures: ScriptedFailure[] = [];
+  readonly #gates: (() => void)[] = [];
+  #hold = false;
+
+  constructor(
+    readonly id: PlatformId,
+    private readonly options: FakePlatformOptions = {},
+  ) {}
+
+  /** The next `times` publishes fail this way. */
+  failNext(failure: ScriptedFailure, times = 1): this {
+    for (let i = 0; i < times; i++) this.#failures.push(failure);
+    return this;
+  }
+
+  /** Publishes wait until `release()`: lets a test act while a delivery is in flight. */
+  hold(): void {
+    this.#hold = true;
+  }
+
+  release(): void {
+    this.#hold = false;
+    for (const open of this.#gates.splice(0)) open();
+  }
+
+  validate(content: ResolvedContent): ValidationIssue[] {
+    const max = this.options.maxLength ?? 500;
+    const length = [...content.text].length;
+    if (length > max) {
+      return [
+        {
+          field: 'text',
+          code: 'content_too_long',
+          message: `Too long for ${this.id} by ${length - max} characters (${length} of ${max}).`,
+        },
+      ];
+    }
+    return [];
+  }
+
+  async verify(credentials: Record<string, unknown>): Promise<AccountProfile> {
+    const handle = String(credentials.identifier ?? 'fake');
+    if (credentials.appPassword === 'wrong') throw new PlatformError('auth', 'Invalid identifier or password.', { platform: this.id, status: 401 });
+    return { handle, remoteId: `fake:${handle}`, credentials };
+  }
+
+  async publish(input: PublishInput): Promise<PublishResult> {
+    this.calls++;
+    if (this.#hold) await new Promise<void>((resolve) => this.#gates.push(resolve));
+    const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs() : (this.options.latencyMs ?? 0);
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    const failure = this.#failures.shift();
+    if (failure && !failure.afterCreate) throw this.#error(failure);
+    for (const m of input.content.media) await input.loadMedia(m, input.signal);
+    const existing = this.posts.get(input.deliveryId);
+    if (!existing) {
+      this.posts.set(input.deliveryId, {
+        text: input.content.text,
+        media: input.content.media.length,
+        at: Date.now(),
+        account: input.account.id,
+      });
+    }
+    if (failure) throw this.#error(failure);
+    return this.#result(input.deliveryId);
+  }
+
+  async reconcile(input: PublishInput): Promise<PublishResult | null> {
+    return this.posts.has(input.deliveryId) ? this.#result(input.deliveryId) : null;
+  }
+
+  #result(deliveryId: string): PublishResult {
+    return { remoteId: `${this.id}:${deliveryId}`, url: `https://${this.id}.example/p/${deliveryId}` };
+  }
+
+  #error(f: ScriptedFailure): PlatformError {
+    return new PlatformError(f.kind, `${this.id} answered ${f.status}`, {
+      platform: this.id,
+      status: f.status,
+      ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}),
+    });
+  }
+}
