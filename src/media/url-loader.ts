@@ -1,4 +1,5 @@
 import { PlatformError } from '../core/errors.js';
+import { deadline } from '../platforms/deadline.js';
 import type { LoadedMedia, MediaLoader } from '../platforms/platform.js';
 
 export interface UrlLoaderOptions {
@@ -33,8 +34,8 @@ export function createUrlMediaLoader(options: UrlLoaderOptions): MediaLoader {
     const url = new URL(item.url);
     let response: Response;
     try {
-      response = await options.fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]) });
-    } catch (e) {
+      response = await options.fetch(url, { signal: deadline([signal], options.timeoutMs) });
+    } catch {
       throw mediaError('transient', `Could not download the attachment from ${url.host}.`);
     }
     if (!response.ok) {

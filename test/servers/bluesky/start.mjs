@@ -1,22 +1,19 @@
 #!/usr/bin/env node
 // A local Bluesky PDS for hayon's tests: an in-memory PLC directory plus a PDS whose data lives in
 // a temp dir that is removed on exit. Prints one JSON line `{"url","adminPassword"}` on stdout
-// when it accepts requests (and writes it to $PDS_INFO_FILE when set); stops on SIGTERM/SIGINT.
+// when it accepts requests (and writes it to $PDS_INFO_FILE when set); stops on SIGTERM/SIGINT
+// (and, when spawned with an IPC channel, when its parent disconnects).
 //
-// Env: PDS_PORT (default: a free port), PDS_INFO_FILE, LOG_ENABLED=true for the PDS's own logs
-// (sent to stderr so stdout carries only the ready line).
+// Env: PDS_PORT (default: a free port), PDS_INFO_FILE, LOG_ENABLED=true for the PDS's own pino
+// logs (on stdout too, unless LOG_DESTINATION names a file: look for the line with "url").
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-// The atproto logger reads these when it is first imported, hence the dynamic imports below.
-process.env.LOG_DESTINATION ??= '/dev/stderr';
-
-const { Secp256k1Keypair } = await import('@atproto/crypto');
-const { PDS, envToCfg, envToSecrets } = await import('@atproto/pds');
-const plc = await import('@did-plc/server');
+import { Secp256k1Keypair } from '@atproto/crypto';
+import { PDS, envToCfg, envToSecrets } from '@atproto/pds';
+import plc from '@did-plc/server';
 
 /** Asks the OS for a port that is free right now. */
 function freePort() {
@@ -99,6 +96,8 @@ async function shutdown(code) {
 // Registered before startup so that a signal during it still removes the temp dir.
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
+// Started by the test harness with an IPC channel: stop when that parent goes away.
+if (process.connected) process.on('disconnect', () => void shutdown(0));
 
 try {
   const { info } = await starting;

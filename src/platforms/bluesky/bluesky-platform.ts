@@ -1,0 +1,51 @@
+import type { Platform, PlatformDeps, PublishInput } from '../platform.js';
+import { parseCredentials } from './credentials.js';
+import { rethrow, routes } from './errors.js';
+import { findPost, publishPost } from './posts.js';
+import { AccountSession, createAgent } from './session.js';
+import { validateContent } from './validate.js';
+
+/**
+ * The Bluesky adapter. Credentials: `{ service, identifier, appPassword, session? }`; the session
+ * is kept and refreshed (saved through `saveCredentials`), so it logs in only when needed.
+ * Posts get a record key derived from the delivery id, so a retry can never post twice.
+ *
+ * @example
+ * const bluesky = createBlueskyPlatform({ fetch, timeoutMs: 15_000 });
+ * await bluesky.publish({ deliveryId, content, credentials, saveCredentials, loadMedia, … });
+ */
+export function createBlueskyPlatform(deps: PlatformDeps): Platform {
+  const open = (input: PublishInput) =>
+    new AccountSession(
+      deps,
+      input.credentials,
+      parseCredentials(input.credentials),
+      input.signal,
+      input.saveCredentials,
+    );
+
+  return {
+    id: 'bluesky',
+    validate: validateContent,
+
+    async verify(credentials, signal) {
+      const creds = parseCredentials(credentials);
+      const agent = createAgent(deps, creds.service, signal);
+      try {
+        const { data } = await agent.login({ identifier: creds.identifier, password: creds.appPassword });
+        const { did, handle, accessJwt, refreshJwt } = data;
+        return {
+          handle,
+          remoteId: did,
+          credentials: { ...credentials, session: { did, handle, accessJwt, refreshJwt } },
+        };
+      } catch (e) {
+        rethrow(e, routes.createSession);
+      }
+    },
+
+    // async, so that malformed credentials reject the promise rather than throw synchronously
+    publish: async (input) => publishPost(open(input), input),
+    reconcile: async (input) => findPost(open(input), input.deliveryId),
+  };
+}

@@ -1,0 +1,144 @@
+import { XRPCError } from '@atproto/api';
+import { type FailureKind, PlatformError } from '../../core/errors.js';
+
+/** An XRPC method as errors name it. */
+export interface Route {
+  method: 'GET' | 'POST';
+  route: string;
+}
+
+/** The XRPC methods the adapter calls. */
+export const routes = {
+  createSession: { method: 'POST', route: 'com.atproto.server.createSession' },
+  refreshSession: { method: 'POST', route: 'com.atproto.server.refreshSession' },
+  resolveHandle: { method: 'GET', route: 'com.atproto.identity.resolveHandle' },
+  uploadBlob: { method: 'POST', route: 'com.atproto.repo.uploadBlob' },
+  createRecord: { method: 'POST', route: 'com.atproto.repo.createRecord' },
+  getRecord: { method: 'GET', route: 'com.atproto.repo.getRecord' },
+} as const satisfies Record<string, Route>;
+
+/** Error names that mean the account must be logged in again (or reconnected). */
+const authErrors = new Set([
+  'AuthenticationRequired',
+  'AuthMissing',
+  'ExpiredToken',
+  'InvalidToken',
+  'AccountTakedown',
+  'AccountDeactivated',
+]);
+
+/** Error names a fresh session cannot fix: the account itself is blocked. */
+const accountErrors = new Set(['AccountTakedown', 'AccountDeactivated']);
+
+/** Whether an error says the session's tokens are no longer accepted (a refresh or login may help). */
+export function isSessionError(e: unknown): boolean {
+  if (!(e instanceof XRPCError)) return false;
+  if (accountErrors.has(e.error ?? '')) return false;
+  return e.status === 401 || authErrors.has(e.error ?? '');
+}
+
+/**
+ * Turns what an XRPC call threw into a PlatformError whose kind decides retries: network
+ * failures, timeouts and 5xx are transient, 429 is rate_limited (with the wait the server asked
+ * for), rejected credentials are auth, and every other 4xx is invalid. Anything else (a bug) is
+ * returned unchanged. Messages are built from status codes and error names (plus the server's
+ * sentence for invalid content), never from tokens or passwords.
+ */
+export function toPlatformError(e: unknown, at: Route, now: number = Date.now()): unknown {
+  if (e instanceof PlatformError) return e;
+  if (isAbortLike(e) || (e instanceof XRPCError && isAbortLike(e.cause))) {
+    return platformError('transient', `Bluesky call ${at.route} timed out or was aborted.`, at, e);
+  }
+  if (!(e instanceof XRPCError)) return e;
+  const status = e.status;
+  const name = e.error && e.error !== 'Unknown' ? e.error : undefined;
+  const opts = { status: status >= 100 ? status : undefined };
+  // Below 100 are @atproto/xrpc's own codes: 1 a network failure, 2 an answer that does not
+  // match the lexicon. Both, like a 5xx, are worth a retry.
+  if (status < 100 || status >= 500) {
+    const what =
+      status === 1
+        ? 'could not be reached'
+        : status === 2
+          ? 'sent a malformed answer'
+          : `answered ${status}${name ? ` ${name}` : ''}`;
+    return platformError('transient', `Bluesky ${what} (${at.route}).`, at, e, opts);
+  }
+  if (status === 429) {
+    const retryAfterMs = retryAfter(e.headers ?? {}, now);
+    const wait = retryAfterMs === undefined ? '' : ` Retry in ${Math.ceil(retryAfterMs / 1000)} s.`;
+    return platformError('rate_limited', `Bluesky rate limit reached (${at.route}).${wait}`, at, e, {
+      ...opts,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  if (status === 401 || status === 403 || authErrors.has(name ?? '')) {
+    const why = name ?? (status === 403 ? 'Forbidden' : 'AuthenticationRequired');
+    return platformError(
+      'auth',
+      `Bluesky refused the account's credentials (${why}); reconnect the account.`,
+      at,
+      e,
+      opts,
+    );
+  }
+  const detail = e.message && e.message !== name ? `: ${redact(e.message)}` : '';
+  return platformError(
+    'invalid',
+    `Bluesky rejected ${at.route} (${status} ${name ?? 'InvalidRequest'})${detail}`,
+    at,
+    e,
+    opts,
+  );
+}
+
+/** Throws `e` mapped by {@link toPlatformError}. */
+export function rethrow(e: unknown, at: Route): never {
+  throw toPlatformError(e, at);
+}
+
+/**
+ * Milliseconds to wait from a 429's headers: `retry-after` (seconds or an HTTP date), else
+ * `ratelimit-reset` (epoch seconds, Bluesky's PDS). Undefined when neither is usable.
+ */
+export function retryAfter(headers: Record<string, string | undefined>, now: number): number | undefined {
+  const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const ra = h['retry-after']?.trim();
+  if (ra) {
+    if (/^\d+(\.\d+)?$/.test(ra)) return Math.round(Number(ra) * 1000);
+    const at = Date.parse(ra);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const reset = h['ratelimit-reset']?.trim();
+  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
+  return undefined;
+}
+
+function platformError(
+  kind: FailureKind,
+  message: string,
+  at: Route,
+  cause: unknown,
+  opts: { status?: number | undefined; retryAfterMs?: number } = {},
+): PlatformError {
+  return new PlatformError(kind, message, {
+    platform: 'bluesky',
+    method: at.method,
+    route: at.route,
+    cause,
+    ...(opts.status === undefined ? {} : { status: opts.status }),
+    ...(opts.retryAfterMs === undefined ? {} : { retryAfterMs: opts.retryAfterMs }),
+  });
+}
+
+function isAbortLike(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError');
+}
+
+/** The server's sentence, shortened, with anything shaped like a token taken out. */
+function redact(message: string): string {
+  const clean = message
+    .replace(/eyJ[\w-]*\.[\w-]*\.[\w-]*/g, '[redacted]')
+    .replace(/Bearer\s+\S+/gi, 'Bearer [redacted]');
+  return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
+}
