@@ -1,0 +1,89 @@
+/**
+ * IANA time-zone arithmetic with `Intl` alone: the offset of a zone at an instant, and the
+ * instant of a wall-clock time in a zone, correct across daylight-saving changes.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  if (!timeZone) return false;
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface WallClock {
+  year: number;
+  /** 1-12 */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The wall clock in `timeZone` at instant `at`. */
+export function wallClockAt(at: number, timeZone: string): WallClock {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  const n = (k: string) => Number(parts[k]);
+  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
+}
+
+const asUtc = (w: WallClock) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+
+/** The zone's offset from UTC at `at`, in minutes (Berlin in winter: 60). */
+export function offsetMinutes(at: number, timeZone: string): number {
+  const whole = Math.floor(at / 1000) * 1000;
+  return Math.round((asUtc(wallClockAt(whole, timeZone)) - whole) / 60_000);
+}
+
+/**
+ * The instant at which `timeZone`'s clocks show `wall`. A wall time that happens twice (clocks
+ * turned back) gives the earlier instant; one that never happens (clocks turned forward) is
+ * moved forward by the gap, so 02:30 on a spring-forward night in Berlin becomes 03:30 CEST.
+ * These are the rules of Temporal's `disambiguation: 'compatible'`.
+ */
+export function wallClockToInstant(wall: WallClock, timeZone: string): number {
+  const local = asUtc(wall);
+  const day = 86_400_000;
+  const before = offsetMinutes(local - day, timeZone);
+  const after = offsetMinutes(local + day, timeZone);
+  const candidates = [...new Set([before, after])]
+    .map((offset) => local - offset * 60_000)
+    .filter((t) => asUtc(wallClockAt(t, timeZone)) === local);
+  if (candidates.length > 0) return Math.min(...candidates);
+  return local - before * 60_000;
+}
+
+/** `2026-11-29 09:00 CET (Europe/Berlin)`: how hayon writes a time back to its author. */
+export function formatInZone(at: number, timeZone: string): string {
+  const w = wallClockAt(at, timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const short =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+      .formatToParts(new Date(at))
+      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const name = short === timeZone ? timeZone : `${short} (${timeZone})`;
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${name}`;
+}
