@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PdsClient } from '../platforms/bluesky/pds-client.js';
+import { makePng } from '../platforms/bluesky/png.js';
+import { faultyFetch } from '../fakes/faulty-fetch.js';
+import { startHayon, type TestHayon } from '../harness.js';
+import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
+
+const unavailable = pdsUnavailableReason();
+if (unavailable) console.warn(`Skipping the Bluesky end-to-end tests: ${unavailable}`);
+
+// HTTP POST /v1/posts → SQLite → scheduler → worker → a real local PDS → GET /v1/posts/:id.
+describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () => {
+  let pds: TestPds;
+  let client: PdsClient;
+  let h: TestHayon;
+  let images: Server;
+  let imageUrl: string;
+  const net = faultyFetch();
+  let user: { handle: string; did: string; password: string };
+
+  beforeAll(async () => {
+    pds = await startPds();
+    client = new PdsClient(pds.url);
+    const png = makePng(64, 48);
+    images = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(png));
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    imageUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`;
+    h = await startHayon({ fetch: net.fetch, retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500, jitter: 0 } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    images?.close();
+    await pds?.stop();
+  });
+
+  // Each test posts as a new PDS user, so its records can be counted alone.
+  beforeEach(async () => {
+    user = await client.createAccount('e2e');
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { service: pds.url, identifier: user.handle, appPassword: user.password });
+  });
+  const target = () => `bluesky:${user.handle}`;
+  const getPost = async (id: string) => (await h.api('GET', `/v1/posts/${id}`)).json();
+
+  it('publishes text with a link, a hashtag and an image with alt text, and shows the link', async () => {
+    const text = 'Hello from hayon https://example.com #launch';
+    const res = await h.api('POST', '/v1/posts', {
+      text,
+      targets: [target()],
+      media: [{ url: imageUrl, alt: 'A test pattern' }],
+      timezone: 'Europe/Berlin',
+    });
+    expect(res.status).toBe(202);
+    const created = await res.json();
+    await h.drain();
+    const post = await getPost(created.id);
+    expect(post.status).toBe('COMPLETED');
+    const [delivery] = post.deliveries;
+    expect(delivery.state).toBe('published');
+    const rkey = delivery.remoteId.split('/').at(-1);
+    expect(delivery.url).toBe(`https://bsky.app/profile/${user.handle}/post/${rkey}`);
+    const record = (await client.getRecord(user.did, rkey)).value as Record<string, unknown> & {
+      facets: { features: { $type: string }[] }[];
+      embed: { images: { alt: string }[] };
+    };
+    expect(record.text).toBe(text);
+    expect(record.facets.map((f) => f.features[0]?.$type)).toEqual(['app.bsky.richtext.facet#link', 'app.bsky.richtext.facet#tag']);
+    expect(record.embed.images[0]?.alt).toBe('A test pattern');
+    expect(await client.listPosts(user.did)).toHaveLength(1);
+  });
+
+  it('holds a post scheduled 2 s ahead until it is due, then publishes it', async () => {
+    const created = await (await h.api('POST', '/v1/posts', { text: 'two seconds', targets: [target()], when: 'in 2 seconds' })).json();
+    expect(created.status).toBe('SCHEDULED');
+    expect(await client.listPosts(user.did)).toHaveLength(0);
+    const due = Date.parse(created.scheduledAt);
+    while (Date.now() < due + 300) await new Promise((r) => setTimeout(r, 100));
+    await h.drain();
+    const post = await getPost(created.id);
+    expect(post.status).toBe('COMPLETED');
+    expect(Date.parse(post.deliveries[0].publishedAt)).toBeGreaterThanOrEqual(due);
+    expect(await client.listPosts(user.did)).toHaveLength(1);
+  });
+
+  it('publishes nothing for a post cancelled before it is due', async () => {
+    const created = await (await h.api('POST', '/v1/posts', { text: 'cancel me', targets: [target()], when: 'in 1 second' })).json();
+    expect((await h.api('POST', `/v1/posts/${created.id}/cancel`)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_300));
+    await h.drain();
+    expect((await getPost(created.id)).status).toBe('CANCELLED');
+    expect(await client.listPosts(user.did)).toHaveLength(0);
+  });
+
+  it('retries a 5xx from the PDS and publishes exactly one record', async () => {
+    net.inject({ method: 'com.atproto.repo.createRecord', status: 503, times: 1 });
+    const created = await (await h.api('POST', '/v1/posts', { text: 'through a 503', targets: [target()] })).json();
+    await h.drain();
+    await until(async () => (await getPost(created.id)).status === 'COMPLETED');
+    const post = await getPost(created.id);
+    expect(post.deliveries[0]).toMatchObject({ state: 'published', attempts: 2 });
+    expect(await client.listPosts(user.did)).toHaveLength(1);
+  });
+
+  it('a 401 marks the account expired and fails the delivery without retrying', async () => {
+    for (const method of ['com.atproto.repo.createRecord', 'com.atproto.server.refreshSession', 'com.atproto.server.createSession']) {
+      net.inject({ method, status: 401, times: 5 });
+    }
+    const created = await (await h.api('POST', '/v1/posts', { text: 'refused', targets: [target()] })).json();
+    await h.drain();
+    await until(async () => (await getPost(created.id)).status === 'FAILED');
+    const post = await getPost(created.id);
+    expect(post.deliveries[0]).toMatchObject({ state: 'failed', attempts: 1, error: { kind: 'auth' } });
+    const account = (await h.ctx.store.listAccounts(h.workspaceId)).find((a) => a.handle === user.handle);
+    expect(account?.health).toBe('expired');
+    expect(await client.listPosts(user.did)).toHaveLength(0);
+    // No secret reached the stored error or the log.
+    const logText = JSON.stringify(h.logs);
+    expect(logText).not.toContain(user.password);
+    expect(JSON.stringify(post)).not.toContain(user.password);
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
