@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { table } from './lib/stats.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, clients: { type: 'string', default: '32' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, clients: { type: 'string', default: '32' } },
+});
 const durationMs = Number(values.seconds) * 1000;
 const clients = Number(values.clients);
 
@@ -57,6 +59,8 @@ const row = (name: string, r: LoadResult) => ({
   requests: r.requests,
   errors: r.errors,
 });
-console.log(`\nbench/ingest: ${clients} clients, ${durationMs / 1000} s measured after 2 s warm-up, 3 targets per post`);
+console.log(
+  `\nbench/ingest: ${clients} clients, ${durationMs / 1000} s measured after 2 s warm-up, 3 targets per post`,
+);
 console.log(table([row('hayon serve (sqlite)', hayon), row('bare hono JSON', bare)]));
 console.log('goal: hayon p99 <= 20 ms and >= 2,000 posts/s on 2 cores');

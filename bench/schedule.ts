@@ -7,7 +7,13 @@ import { FakePlatform } from '../test/fakes/fake-platform.js';
 import { startHayon } from '../test/harness.js';
 import { percentile, table } from './lib/stats.js';
 
-const { values } = parseArgs({ options: { 'spread-seconds': { type: 'string', default: '60' }, burst: { type: 'string', default: '1000' }, spread: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    'spread-seconds': { type: 'string', default: '60' },
+    burst: { type: 'string', default: '1000' },
+    spread: { type: 'string', default: '200' },
+  },
+});
 const spreadMs = Number(values['spread-seconds']) * 1000;
 const burstCount = Number(values.burst);
 const spreadCount = Number(values.spread);
@@ -52,7 +58,9 @@ const row = (name: string, set: Map<string, number>) => {
     'max late': `${percentile(l, 100).toFixed(1)} ms`,
   };
 };
-console.log(`\nbench/schedule: ${burstCount} due at one instant, ${spreadCount} over ${spreadMs / 1000} s (created in ${created} ms)`);
+console.log(
+  `\nbench/schedule: ${burstCount} due at one instant, ${spreadCount} over ${spreadMs / 1000} s (created in ${created} ms)`,
+);
 console.log(table([row('burst', burst), row('spread', spread)]));
 console.log('goal: spread p99 <= 100 ms; the burst all started within 1 s (max late)');
 console.log(`duplicates: ${platform.calls - platform.posts.size}`);

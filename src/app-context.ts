@@ -94,9 +94,19 @@ export class AppContext {
     await store.init();
     const transport = overrides.transport ?? createTransport(config);
     const platforms =
-      overrides.platforms ?? createPlatforms({ fetch: overrides.fetch ?? globalThis.fetch, timeoutMs: config.platformTimeoutMs });
+      overrides.platforms ??
+      createPlatforms({ fetch: overrides.fetch ?? globalThis.fetch, timeoutMs: config.platformTimeoutMs });
     const clock = overrides.clock ?? systemClock;
-    return new AppContext(config, store, transport, platforms, new CredentialBox(secrets.secretKey), log, clock, overrides);
+    return new AppContext(
+      config,
+      store,
+      transport,
+      platforms,
+      new CredentialBox(secrets.secretKey),
+      log,
+      clock,
+      overrides,
+    );
   }
 
   async dispose(): Promise<void> {

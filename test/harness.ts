@@ -83,9 +83,13 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
   const request = async (p: string, init?: RequestInit): Promise<TestResponse> => app.request(p, init);
   const api = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
     request(p, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
   const drain = async (timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;

@@ -50,7 +50,11 @@ export class AccountsService {
     const now = this.deps.clock();
     if (existing) {
       // Reconnecting the same identity: new credentials, healthy again, same id (deliveries keep pointing at it).
-      await this.deps.store.updateAccountCredentials(existing.id, this.deps.box.seal(existing.id, profile.credentials), now);
+      await this.deps.store.updateAccountCredentials(
+        existing.id,
+        this.deps.box.seal(existing.id, profile.credentials),
+        now,
+      );
       await this.deps.store.setAccountHealth(existing.id, 'active', undefined, now);
       return { ...existing, health: 'active', updatedAt: now };
     }

@@ -24,7 +24,11 @@ export interface CommandContext {
 export type Command = (c: CommandContext) => Promise<number>;
 
 /** parseArgs with strict checking; unknown flags and missing values become a UsageError. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  usage: string,
+) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {

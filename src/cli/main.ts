@@ -59,7 +59,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       if (config.store.kind === 'sqlite') fs.mkdirSync(config.dataDir, { recursive: true });
       // CLI commands other than serve/worker log only warnings, keeping their output readable.
       const quiet = name !== 'serve' && name !== 'worker' && !env.logLevel;
-      ctx = await AppContext.fromConfig({ ...config, logLevel: quiet ? 'warn' : config.logLevel }, envToSecrets(env, config));
+      ctx = await AppContext.fromConfig(
+        { ...config, logLevel: quiet ? 'warn' : config.logLevel },
+        envToSecrets(env, config),
+      );
     }
     return ctx;
   };

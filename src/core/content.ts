@@ -5,10 +5,7 @@ import type { ContentOverride, PlatformId, Post } from './post.js';
  * The content one platform gets: the global text and media, each replaced by the platform's
  * override when it has one. An override of `text: ''` is kept (media-only on that platform).
  */
-export function resolveContent(
-  post: Pick<Post, 'content' | 'overrides'>,
-  platform: PlatformId,
-): ResolvedContent {
+export function resolveContent(post: Pick<Post, 'content' | 'overrides'>, platform: PlatformId): ResolvedContent {
   const override: ContentOverride = post.overrides[platform] ?? {};
   return {
     text: override.text ?? post.content.text,

@@ -40,7 +40,10 @@ export const cancellableStates: readonly DeliveryState[] = ['scheduled', 'queued
  * A post's status, derived from its deliveries (never stored, so it cannot drift).
  * `now` decides between PENDING (due, waiting for a worker) and SCHEDULED (due later).
  */
-export function derivePostStatus(deliveries: readonly Pick<Delivery, 'state' | 'dueAt' | 'attempts'>[], now: number): PostStatus {
+export function derivePostStatus(
+  deliveries: readonly Pick<Delivery, 'state' | 'dueAt' | 'attempts'>[],
+  now: number,
+): PostStatus {
   if (deliveries.length === 0) return 'PENDING';
   const count = (s: DeliveryState) => deliveries.filter((d) => d.state === s).length;
   const published = count('published');

@@ -11,7 +11,8 @@ export class LogNotifier implements Notifier {
   async notify(event: DeliveryEvent): Promise<void> {
     const fields = { postId: event.post.id, deliveryId: event.delivery.id, platform: event.delivery.platform };
     if (event.kind === 'published') this.log.info({ ...fields, url: event.delivery.result?.url }, 'post published');
-    else if (event.kind === 'retrying') this.log.info({ ...fields, next: new Date(event.nextAttemptAt).toISOString() }, 'post retrying');
+    else if (event.kind === 'retrying')
+      this.log.info({ ...fields, next: new Date(event.nextAttemptAt).toISOString() }, 'post retrying');
     else this.log.warn({ ...fields, reason: event.reason }, 'post failed');
   }
 }

@@ -44,9 +44,7 @@ export function zodToHayonError(error: z.ZodError): HayonError {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 function requestHash(request: PostRequest): string {
@@ -141,7 +139,8 @@ export class PostsService {
     const found = await this.get(workspaceId, id);
     if (!found.deliveries.some((d) => cancellableStates.includes(d.state))) {
       throw new HayonError('not_cancellable', 'nothing to cancel', {
-        userMessage: 'Nothing left to cancel: every delivery of this post is published, failed, cancelled or being published.',
+        userMessage:
+          'Nothing left to cancel: every delivery of this post is published, failed, cancelled or being published.',
       });
     }
     await this.deps.store.cancelPost(id, this.deps.clock());

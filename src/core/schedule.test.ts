@@ -47,12 +47,18 @@ describe('parseWhen: phrases in four zones', () => {
     const r = parseWhen('9am Europe/Berlin', { timezone: 'America/New_York', now });
     expect(iso(r.at)).toBe('2026-11-29T08:00:00.000Z');
     expect(r.timezone).toBe('Europe/Berlin');
-    expect(iso(parseWhen('friday 17:30 Europe/Berlin', { timezone: 'Asia/Tokyo', now }).at)).toBe('2026-12-04T16:30:00.000Z');
+    expect(iso(parseWhen('friday 17:30 Europe/Berlin', { timezone: 'Asia/Tokyo', now }).at)).toBe(
+      '2026-12-04T16:30:00.000Z',
+    );
   });
 
   it('echoes the time in the zone', () => {
-    expect(parseWhen('tomorrow 9am', { timezone: 'Europe/Berlin', now }).local).toBe('2026-11-30 09:00 GMT+1 (Europe/Berlin)');
-    expect(parseWhen('tomorrow 9am', { timezone: 'America/New_York', now }).local).toBe('2026-11-29 09:00 EST (America/New_York)');
+    expect(parseWhen('tomorrow 9am', { timezone: 'Europe/Berlin', now }).local).toBe(
+      '2026-11-30 09:00 GMT+1 (Europe/Berlin)',
+    );
+    expect(parseWhen('tomorrow 9am', { timezone: 'America/New_York', now }).local).toBe(
+      '2026-11-29 09:00 EST (America/New_York)',
+    );
     expect(parseWhen('tomorrow 9am', { timezone: 'UTC', now }).local).toBe('2026-11-29 09:00 UTC');
   });
 });
@@ -78,7 +84,9 @@ describe('parseWhen: daylight-saving days', () => {
   });
 
   it('writes summer and winter time by their names', () => {
-    expect(formatInZone(Date.parse('2026-03-29T07:00:00Z'), 'America/New_York')).toBe('2026-03-29 03:00 EDT (America/New_York)');
+    expect(formatInZone(Date.parse('2026-03-29T07:00:00Z'), 'America/New_York')).toBe(
+      '2026-03-29 03:00 EDT (America/New_York)',
+    );
     expect(offsetMinutes(Date.parse('2026-03-29T00:59:59Z'), 'Europe/Berlin')).toBe(60);
     expect(offsetMinutes(Date.parse('2026-03-29T01:00:00Z'), 'Europe/Berlin')).toBe(120);
   });

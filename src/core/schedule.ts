@@ -49,7 +49,10 @@ export function parseWhen(input: string | undefined, options: ParseWhenOptions):
   const graceMs = options.graceMs ?? defaults.graceMs;
   const maxAheadMs = options.maxAheadMs ?? defaults.maxAheadMs;
   if (!isValidTimeZone(options.timezone)) {
-    throw scheduleError(`"${options.timezone}" is not an IANA time zone (like Europe/Berlin or America/New_York).`, 'timezone');
+    throw scheduleError(
+      `"${options.timezone}" is not an IANA time zone (like Europe/Berlin or America/New_York).`,
+      'timezone',
+    );
   }
   let text = (input ?? '').trim();
   let timezone = options.timezone;
@@ -71,12 +74,19 @@ function resolve(text: string, timezone: string, now: number): number {
     const at = Date.parse(text);
     if (!Number.isNaN(at)) return at;
   }
-  const results = chrono.parse(text, { instant: new Date(now), timezone: offsetMinutes(now, timezone) }, { forwardDate: true });
+  const results = chrono.parse(
+    text,
+    { instant: new Date(now), timezone: offsetMinutes(now, timezone) },
+    { forwardDate: true },
+  );
   const [result] = results;
-  if (!result || results.length > 1) throw scheduleError(`Could not read a time in "${text}". Try "in 2 hours", "tomorrow 9am" or an ISO time.`);
+  if (!result || results.length > 1)
+    throw scheduleError(`Could not read a time in "${text}". Try "in 2 hours", "tomorrow 9am" or an ISO time.`);
   const rest = text.slice(0, result.index) + text.slice(result.index + result.text.length);
   if (!filler.test(rest)) {
-    throw scheduleError(`Could not read "${rest.trim()}" in "${text}". Try "in 2 hours", "tomorrow 9am" or an ISO time.`);
+    throw scheduleError(
+      `Could not read "${rest.trim()}" in "${text}". Try "in 2 hours", "tomorrow 9am" or an ISO time.`,
+    );
   }
   const start = result.start;
   // An offset chrono is certain of comes from the text ("9am CET", "…Z") or from a relative
@@ -84,7 +94,14 @@ function resolve(text: string, timezone: string, now: number): number {
   if (start.isCertain('timezoneOffset')) return start.date().getTime();
   const get = (k: chrono.Component) => start.get(k) ?? 0;
   return wallClockToInstant(
-    { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') },
+    {
+      year: get('year'),
+      month: get('month'),
+      day: get('day'),
+      hour: get('hour'),
+      minute: get('minute'),
+      second: get('second'),
+    },
     timezone,
   );
 }

@@ -21,7 +21,10 @@ function matchTarget(target: string, accounts: readonly Account[], field: string
   const [platform, ...rest] = target.toLowerCase().split(':');
   const handle = rest.join(':').replace(/^@/, '');
   if (!platform || !isPlatformId(platform)) {
-    throw unknownTarget(field, `"${target}" is not a platform or a connected account (platforms: bluesky, mastodon, tumblr, threads, instagram, facebook).`);
+    throw unknownTarget(
+      field,
+      `"${target}" is not a platform or a connected account (platforms: bluesky, mastodon, tumblr, threads, instagram, facebook).`,
+    );
   }
   const onPlatform = accounts.filter((a) => a.platform === platform);
   if (handle) {

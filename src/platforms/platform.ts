@@ -14,7 +14,10 @@ export interface LoadedMedia {
 }
 
 /** Loads an attachment; the media layer (#5) decides where from and enforces size and type. */
-export type MediaLoader = (item: { url: string; alt?: string | undefined }, signal: AbortSignal) => Promise<LoadedMedia>;
+export type MediaLoader = (
+  item: { url: string; alt?: string | undefined },
+  signal: AbortSignal,
+) => Promise<LoadedMedia>;
 
 /** A problem found before a post is accepted. */
 export interface ValidationIssue {

@@ -29,7 +29,11 @@ export class ServeRole {
     const app = createHttpApp(ctx);
     const port = await new Promise<number>((resolve, reject) => {
       const server = serve(
-        { fetch: app.fetch, port: this.options.port ?? ctx.config.port, hostname: this.options.host ?? ctx.config.host },
+        {
+          fetch: app.fetch,
+          port: this.options.port ?? ctx.config.port,
+          hostname: this.options.host ?? ctx.config.host,
+        },
         (info: AddressInfo) => resolve(info.port),
       );
       server.once('error', reject);
@@ -38,7 +42,10 @@ export class ServeRole {
     if (this.options.worker) await ctx.worker.start();
     ctx.scheduler.start();
     ctx.sweeper.start();
-    subsystem(ctx.log, 'serve').info({ port, worker: this.options.worker, store: ctx.config.store.kind }, 'hayon serving');
+    subsystem(ctx.log, 'serve').info(
+      { port, worker: this.options.worker, store: ctx.config.store.kind },
+      'hayon serving',
+    );
     return port;
   }
 

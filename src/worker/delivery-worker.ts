@@ -64,7 +64,11 @@ export class DeliveryWorker {
     const now = clock();
     const claim = await store.claim(message.deliveryId, this.options.owner, now, now + this.options.leaseMs);
     if (!claim) return; // published, cancelled, claimed elsewhere or not due: drop (ack).
-    const dlog = log.child({ deliveryId: message.deliveryId, platform: message.platform, correlationId: message.correlationId });
+    const dlog = log.child({
+      deliveryId: message.deliveryId,
+      platform: message.platform,
+      correlationId: message.correlationId,
+    });
     const attempt = await this.#load(claim.delivery, dlog);
     if (!attempt) return;
     const stopRenewing = this.#renewLease(claim.delivery.id);
@@ -127,7 +131,13 @@ export class DeliveryWorker {
       outcome.kind === 'published'
         ? ({ kind: 'published', post: attempt.post, delivery } as const)
         : outcome.kind === 'retry'
-          ? ({ kind: 'retrying', post: attempt.post, delivery, reason: outcome.error.message, nextAttemptAt: outcome.dueAt } as const)
+          ? ({
+              kind: 'retrying',
+              post: attempt.post,
+              delivery,
+              reason: outcome.error.message,
+              nextAttemptAt: outcome.dueAt,
+            } as const)
           : ({ kind: 'failed', post: attempt.post, delivery, reason: outcome.error.message } as const);
     await notifier.notify(event).catch((err) => log.warn({ err }, 'notification failed'));
   }
@@ -143,17 +153,23 @@ export class DeliveryWorker {
       await store.setAccountHealth(attempt.account.id, 'expired', error.message, now);
     }
     if (!decision.retry) {
-      const reason = decision.reason === 'attempts_spent' ? `Gave up after ${attempt.delivery.attempts} attempts: ` : '';
+      const reason =
+        decision.reason === 'attempts_spent' ? `Gave up after ${attempt.delivery.attempts} attempts: ` : '';
       log.warn({ err: e, kind, attempts: attempt.delivery.attempts }, 'delivery failed');
       await this.#record(attempt, { kind: 'failed', error: { ...error, message: reason + error.message } }, log);
       return;
     }
     const dueAt = now + decision.delayMs;
     const viaTransport = decision.delayMs <= transport.maxDelayMs;
-    log.info({ err: e, kind, attempts: attempt.delivery.attempts, delayMs: decision.delayMs }, 'delivery will be retried');
+    log.info(
+      { err: e, kind, attempts: attempt.delivery.attempts, delayMs: decision.delayMs },
+      'delivery will be retried',
+    );
     await this.#record(attempt, { kind: 'retry', state: viaTransport ? 'queued' : 'scheduled', dueAt, error }, log);
     if (viaTransport) {
-      await transport.send([deliveryMessage(attempt.delivery, attempt.post.correlationId)], { delayMs: decision.delayMs });
+      await transport.send([deliveryMessage(attempt.delivery, attempt.post.correlationId)], {
+        delayMs: decision.delayMs,
+      });
     } else {
       this.deps.onScheduled?.(dueAt);
     }

@@ -1,7 +1,10 @@
 import type { Delivery, Post } from '../core/post.js';
 import type { TransportMessage } from '../queue/transport.js';
 
-export function deliveryMessage(d: Pick<Delivery, 'id' | 'postId' | 'platform'>, correlationId: string): TransportMessage {
+export function deliveryMessage(
+  d: Pick<Delivery, 'id' | 'postId' | 'platform'>,
+  correlationId: string,
+): TransportMessage {
   return { kind: 'delivery', v: 1, deliveryId: d.id, postId: d.postId, platform: d.platform, correlationId };
 }
 

@@ -11,7 +11,10 @@ export interface SchedulerOptions {
   batchSize: number;
 }
 
-export const defaultSchedulerOptions = { pollIntervalMs: 1_000, batchSize: 500 } as const satisfies Required<SchedulerOptions>;
+export const defaultSchedulerOptions = {
+  pollIntervalMs: 1_000,
+  batchSize: 500,
+} as const satisfies Required<SchedulerOptions>;
 
 export interface SchedulerDeps {
   store: Store;

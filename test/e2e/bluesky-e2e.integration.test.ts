@@ -38,7 +38,11 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
   // Each test posts as a new PDS user, so its records can be counted alone.
   beforeEach(async () => {
     user = await client.createAccount('e2e');
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { service: pds.url, identifier: user.handle, appPassword: user.password });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', {
+      service: pds.url,
+      identifier: user.handle,
+      appPassword: user.password,
+    });
   });
   const target = () => `bluesky:${user.handle}`;
   const getPost = async (id: string) => (await h.api('GET', `/v1/posts/${id}`)).json();
@@ -65,13 +69,18 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
       embed: { images: { alt: string }[] };
     };
     expect(record.text).toBe(text);
-    expect(record.facets.map((f) => f.features[0]?.$type)).toEqual(['app.bsky.richtext.facet#link', 'app.bsky.richtext.facet#tag']);
+    expect(record.facets.map((f) => f.features[0]?.$type)).toEqual([
+      'app.bsky.richtext.facet#link',
+      'app.bsky.richtext.facet#tag',
+    ]);
     expect(record.embed.images[0]?.alt).toBe('A test pattern');
     expect(await client.listPosts(user.did)).toHaveLength(1);
   });
 
   it('holds a post scheduled 2 s ahead until it is due, then publishes it', async () => {
-    const created = await (await h.api('POST', '/v1/posts', { text: 'two seconds', targets: [target()], when: 'in 2 seconds' })).json();
+    const created = await (
+      await h.api('POST', '/v1/posts', { text: 'two seconds', targets: [target()], when: 'in 2 seconds' })
+    ).json();
     expect(created.status).toBe('SCHEDULED');
     expect(await client.listPosts(user.did)).toHaveLength(0);
     const due = Date.parse(created.scheduledAt);
@@ -84,7 +93,9 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
   });
 
   it('publishes nothing for a post cancelled before it is due', async () => {
-    const created = await (await h.api('POST', '/v1/posts', { text: 'cancel me', targets: [target()], when: 'in 1 second' })).json();
+    const created = await (
+      await h.api('POST', '/v1/posts', { text: 'cancel me', targets: [target()], when: 'in 1 second' })
+    ).json();
     expect((await h.api('POST', `/v1/posts/${created.id}/cancel`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1_300));
     await h.drain();
@@ -103,7 +114,11 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
   });
 
   it('a 401 marks the account expired and fails the delivery without retrying', async () => {
-    for (const method of ['com.atproto.repo.createRecord', 'com.atproto.server.refreshSession', 'com.atproto.server.createSession']) {
+    for (const method of [
+      'com.atproto.repo.createRecord',
+      'com.atproto.server.refreshSession',
+      'com.atproto.server.createSession',
+    ]) {
       net.inject({ method, status: 401, times: 5 });
     }
     const created = await (await h.api('POST', '/v1/posts', { text: 'refused', targets: [target()] })).json();

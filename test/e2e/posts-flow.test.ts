@@ -43,7 +43,12 @@ describe('posts flow (embedded, FakePlatform)', () => {
 
   it('echoes the resolved time in the author zone and keeps a scheduled post until it is due', async () => {
     const at = new Date(Date.now() + 1_500).toISOString();
-    const res = await h.api('POST', '/v1/posts', { text: 'soon', targets: ['bluesky'], when: at, timezone: 'Asia/Tokyo' });
+    const res = await h.api('POST', '/v1/posts', {
+      text: 'soon',
+      targets: ['bluesky'],
+      when: at,
+      timezone: 'Asia/Tokyo',
+    });
     const created = await res.json();
     expect(created.status).toBe('SCHEDULED');
     expect(created.timezone).toBe('Asia/Tokyo');
@@ -57,7 +62,9 @@ describe('posts flow (embedded, FakePlatform)', () => {
   });
 
   it('cancels a scheduled post: nothing is posted, and a second cancel is a 409', async () => {
-    const created = await (await h.api('POST', '/v1/posts', { text: 'never', targets: ['bluesky'], when: 'in 2 hours' })).json();
+    const created = await (
+      await h.api('POST', '/v1/posts', { text: 'never', targets: ['bluesky'], when: 'in 2 hours' })
+    ).json();
     const cancelled = await h.api('POST', `/v1/posts/${created.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect((await cancelled.json()).status).toBe('CANCELLED');
@@ -130,7 +137,9 @@ describe('posts flow (embedded, FakePlatform)', () => {
   });
 
   it('reconciles a delivery whose worker died mid-publish instead of posting again', async () => {
-    const created = await (await h.api('POST', '/v1/posts', { text: 'crash', targets: ['bluesky'], when: 'in 2 hours' })).json();
+    const created = await (
+      await h.api('POST', '/v1/posts', { text: 'crash', targets: ['bluesky'], when: 'in 2 hours' })
+    ).json();
     const deliveryId: string = created.deliveries[0].id;
     // A worker that is gone now claimed it, reached the platform, and died before recording.
     const now = Date.now();

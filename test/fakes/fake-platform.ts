@@ -76,14 +76,16 @@ export class FakePlatform implements Platform {
 
   async verify(credentials: Record<string, unknown>): Promise<AccountProfile> {
     const handle = String(credentials.identifier ?? 'fake');
-    if (credentials.appPassword === 'wrong') throw new PlatformError('auth', 'Invalid identifier or password.', { platform: this.id, status: 401 });
+    if (credentials.appPassword === 'wrong')
+      throw new PlatformError('auth', 'Invalid identifier or password.', { platform: this.id, status: 401 });
     return { handle, remoteId: `fake:${handle}`, credentials };
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
     this.calls++;
     if (this.#hold) await new Promise<void>((resolve) => this.#gates.push(resolve));
-    const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs() : (this.options.latencyMs ?? 0);
+    const latency =
+      typeof this.options.latencyMs === 'function' ? this.options.latencyMs() : (this.options.latencyMs ?? 0);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     const failure = this.#failures.shift();
     if (failure && !failure.afterCreate) throw this.#error(failure);

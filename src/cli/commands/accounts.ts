@@ -24,12 +24,20 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
     const ctx = await open();
     const accounts = await ctx.accounts.list(workspaceId);
     if (values.json) {
-      io.out(JSON.stringify(accounts.map(({ credentials: _, ...a }) => a), null, 2));
+      io.out(
+        JSON.stringify(
+          accounts.map(({ credentials: _, ...a }) => a),
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     if (accounts.length === 0) io.err('No accounts yet: hayon accounts add bluesky --identifier … --app-password …');
     for (const a of accounts) {
-      io.out(`${a.id}  ${`${a.platform}:${a.handle}`.padEnd(40)} ${a.health}${a.healthReason ? ` (${a.healthReason})` : ''}`);
+      io.out(
+        `${a.id}  ${`${a.platform}:${a.handle}`.padEnd(40)} ${a.health}${a.healthReason ? ` (${a.healthReason})` : ''}`,
+      );
     }
     return 0;
   }

@@ -39,7 +39,8 @@ export const postCommand: Command = async ({ args, open, io }) => {
     .map((t) => t.trim())
     .filter(Boolean);
   const alts = values.alt ?? [];
-  if (alts.length > (values.media?.length ?? 0)) throw new UsageError(`each --alt follows a --media\nusage: ${postUsage}`);
+  if (alts.length > (values.media?.length ?? 0))
+    throw new UsageError(`each --alt follows a --media\nusage: ${postUsage}`);
   const ctx = await open();
   const outcome = await ctx.posts.create(
     {
@@ -49,7 +50,11 @@ export const postCommand: Command = async ({ args, open, io }) => {
       ...(values.at ? { when: values.at } : {}),
       ...(values.tz ? { timezone: values.tz } : {}),
     },
-    { workspaceId: values.workspace ?? defaultWorkspaceId, origin: { kind: 'cli' }, defaultTimezone: ctx.config.defaultTimezone },
+    {
+      workspaceId: values.workspace ?? defaultWorkspaceId,
+      origin: { kind: 'cli' },
+      defaultTimezone: ctx.config.defaultTimezone,
+    },
   );
   const view = toPostView(outcome.value, ctx.clock(), await ctx.store.listAccounts(outcome.value.post.workspaceId));
   printPost(io, view, values.json ?? false);

@@ -17,10 +17,12 @@ export const postsCommand: Command = async ({ args, open, io }) => {
   const json = values.json ?? false;
   if (sub === 'list') {
     const limit = Number(values.limit ?? 20);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be 1 to 1000\nusage: ${usage}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new UsageError(`--limit must be 1 to 1000\nusage: ${usage}`);
     const ctx = await open();
     const accounts = await ctx.store.listAccounts(workspaceId);
-    for (const p of await ctx.posts.list(workspaceId, { limit })) printPost(io, toPostView(p, ctx.clock(), accounts), json);
+    for (const p of await ctx.posts.list(workspaceId, { limit }))
+      printPost(io, toPostView(p, ctx.clock(), accounts), json);
     return 0;
   }
   if (sub !== 'show' && sub !== 'cancel') throw new UsageError(`unknown posts command "${sub ?? ''}"\nusage: ${usage}`);

@@ -22,7 +22,8 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<HttpEn
     if (!token) {
       throw new HayonError('unauthorized', 'missing or unknown API token', {
         field: 'Authorization',
-        userMessage: 'Send a valid API token as "Authorization: Bearer <token>" (create one with: hayon tokens create).',
+        userMessage:
+          'Send a valid API token as "Authorization: Bearer <token>" (create one with: hayon tokens create).',
       });
     }
     const now = options.clock();

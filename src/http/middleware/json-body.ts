@@ -13,6 +13,10 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   try {
     return await c.req.json();
   } catch (e) {
-    throw new HayonError('invalid_request', 'malformed JSON', { field: 'body', userMessage: 'The body is not valid JSON.', cause: e });
+    throw new HayonError('invalid_request', 'malformed JSON', {
+      field: 'body',
+      userMessage: 'The body is not valid JSON.',
+      cause: e,
+    });
   }
 }

@@ -38,7 +38,10 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
     const beforeRaw = c.req.query('before');
     const before = beforeRaw ? Date.parse(beforeRaw) : undefined;
     if (before !== undefined && Number.isNaN(before)) {
-      throw new HayonError('invalid_request', 'bad before', { field: 'before', userMessage: '"before" must be an ISO time.' });
+      throw new HayonError('invalid_request', 'bad before', {
+        field: 'before',
+        userMessage: '"before" must be an ISO time.',
+      });
     }
     const posts = await ctx.posts.list(workspaceId, { limit, ...(before !== undefined ? { before } : {}) });
     const accounts = await ctx.store.listAccounts(workspaceId);
