@@ -7,7 +7,7 @@ import { resolveContent } from './content.js';
 import { cancellableStates } from './delivery-state.js';
 import { HayonError } from './errors.js';
 import { newCorrelationId, newId } from './ids.js';
-import type { Author, Delivery, Origin, PlatformId, Post, PostWithDeliveries } from './post.js';
+import type { Account, Author, Delivery, Origin, PlatformId, Post, PostWithDeliveries } from './post.js';
 import { type PostRequest, postRequestSchema } from './post-request.js';
 import { formatInZone, type ResolvedSchedule, parseWhen } from './schedule.js';
 import { resolveTargets } from './targets.js';
@@ -25,6 +25,8 @@ export interface CreatePostOutcome {
   created: boolean;
   value: PostWithDeliveries;
   schedule: ResolvedSchedule;
+  /** The accounts the post's deliveries go to (for showing handles). */
+  accounts: Account[];
 }
 
 export interface PostsServiceDeps {
@@ -70,7 +72,7 @@ export class PostsService {
     // A repeated request returns what the first one made, even if its time has passed since.
     if (ctx.idempotencyKey) {
       const existing = await store.findPostByIdempotencyKey(ctx.workspaceId, ctx.idempotencyKey);
-      if (existing) return this.repeated(existing, request);
+      if (existing) return this.repeated(existing, request, ctx.workspaceId);
     }
     const timezone = request.timezone ?? ctx.defaultTimezone ?? 'UTC';
     const schedule = parseWhen(request.when, { timezone, now });
@@ -117,9 +119,9 @@ export class PostsService {
       updatedAt: now,
     }));
     const result = await store.createPost(post, deliveries);
-    if (!result.created) return this.repeated(result.value, request);
+    if (!result.created) return this.repeated(result.value, request, ctx.workspaceId);
     this.deps.onScheduled?.(schedule.at);
-    return { created: true, value: result.value, schedule };
+    return { created: true, value: result.value, schedule, accounts };
   }
 
   async get(workspaceId: string, id: string): Promise<PostWithDeliveries> {
@@ -147,10 +149,15 @@ export class PostsService {
     return this.get(workspaceId, id);
   }
 
-  private repeated(existing: PostWithDeliveries, request: PostRequest): CreatePostOutcome {
+  private async repeated(
+    existing: PostWithDeliveries,
+    request: PostRequest,
+    workspaceId: string,
+  ): Promise<CreatePostOutcome> {
     const { scheduledAt, timezone } = existing.post;
     const schedule = { at: scheduledAt, timezone, local: formatInZone(scheduledAt, timezone) };
-    return { created: false, value: this.checkSameRequest(existing, request), schedule };
+    const value = this.checkSameRequest(existing, request);
+    return { created: false, value, schedule, accounts: await this.deps.store.listAccounts(workspaceId) };
   }
 
   private checkSameRequest(existing: PostWithDeliveries, request: PostRequest): PostWithDeliveries {

@@ -3,7 +3,9 @@
  * instant of a wall-clock time in a zone, correct across daylight-saving changes.
  */
 
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const nameFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -91,10 +93,12 @@ export function wallClockToInstant(wall: WallClock, timeZone: string): number {
 export function formatInZone(at: number, timeZone: string): string {
   const w = wallClockAt(at, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  const short =
-    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
-      .formatToParts(new Date(at))
-      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  let names = nameFormatters.get(timeZone);
+  if (!names) {
+    names = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' });
+    nameFormatters.set(timeZone, names);
+  }
+  const short = names.formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
   const name = short === timeZone ? timeZone : `${short} (${timeZone})`;
   return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${name}`;
 }

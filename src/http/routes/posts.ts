@@ -29,7 +29,7 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
       idempotencyKey: key,
       defaultTimezone: ctx.config.defaultTimezone,
     });
-    return c.json(await view(token.workspaceId, outcome.value), outcome.created ? 202 : 200);
+    return c.json(toPostView(outcome.value, ctx.clock(), outcome.accounts), outcome.created ? 202 : 200);
   });
 
   app.get('/', async (c) => {

@@ -168,7 +168,8 @@ export class SqliteStore implements Store {
       })
       .immediate();
     if (existingId) return { created: false, value: (await this.getPost(existingId))! };
-    return { created: true, value: (await this.getPost(post.id))! };
+    // What was written is exactly what a read would return: no need to read it back.
+    return { created: true, value: { post, deliveries } };
   }
 
   private findPostIdByKey(workspaceId: string, key: string): string | null {

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# FerretDB 1.24 (MongoDB wire protocol over SQLite) for the MongoDB store's tests. Idempotent:
+# installs FerretDB if missing, starts it unless .tmp/services/ferretdb.json already points to a
+# live one, and writes {"url":"mongodb://127.0.0.1:<port>/"} there once it accepts connections.
+#
+#   HAYON_FERRETDB_PORT  port to listen on (default 27018)
+#
+# Why not plain `go install ...@v1.24.2`: the module zip lacks build/version/version.txt (a file
+# FerretDB's own build generates), and a binary built without it panics at startup ("Invalid
+# build/version/version.txt file content"). So we build from a copy of the module with that file.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+state="$root/.tmp/services"
+data="$state/ferretdb"
+info="$state/ferretdb.json"
+pidfile="$state/ferretdb.pid"
+logfile="$state/ferretdb.log"
+version=v1.24.2
+port=${HAYON_FERRETDB_PORT:-27018}
+mkdir -p "$data"
+log() { printf '[ferretdb] %s\n' "$*" >&2; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A binary that starts (a plain `go install` build panics before doing anything).
+works() { [ -x "$1" ] && "$1" --version >/dev/null 2>&1; }
+
+find_ferretdb() {
+  local candidate
+  for candidate in "$(command -v ferretdb 2>/dev/null || true)" "$(go env GOBIN 2>/dev/null || true)/ferretdb" \
+    "$HOME/go/bin/ferretdb"; do
+    if [ -n "$candidate" ] && works "$candidate"; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+install_ferretdb() {
+  command -v go >/dev/null || { log "Go is needed to install FerretDB"; exit 1; }
+  local gobin src tmp
+  gobin=$(go env GOBIN)
+  gobin=${gobin:-$(go env GOPATH)/bin}
+  log "building FerretDB $version into $gobin (about a minute)"
+  src=$(go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -nE 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p')
+  [ -d "$src" ] || { log "go mod download did not give a source directory"; exit 1; }
+  tmp=$(mktemp -d)
+  cp -R "$src/." "$tmp/"
+  chmod -R u+w "$tmp"
+  echo "$version" >"$tmp/build/version/version.txt"
+  mkdir -p "$gobin"
+  (cd "$tmp" && go build -o "$gobin/ferretdb" ./cmd/ferretdb)
+  rm -rf "$tmp"
+  works "$gobin/ferretdb" || { log "the FerretDB build does not start"; exit 1; }
+}
+
+# Already up?
+if [ -f "$info" ]; then
+  up_port=$(sed -nE 's#.*"url":"mongodb://127\.0\.0\.1:([0-9]+)/".*#\1#p' "$info")
+  if [ -n "$up_port" ] && port_open "$up_port"; then
+    log "already up: $(cat "$info")"
+    exit 0
+  fi
+  rm -f "$info"
+fi
+
+bin=$(find_ferretdb) || { install_ferretdb; bin=$(find_ferretdb); }
+
+# A stale process of ours (info file lost) still holding the port: stop it by its pid.
+if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  kill "$(cat "$pidfile")" 2>/dev/null || true
+  sleep 0.5
+fi
+rm -f "$pidfile"
+if port_open "$port"; then
+  log "port $port is taken by another program; set HAYON_FERRETDB_PORT"
+  exit 1
+fi
+
+log "starting $bin on 127.0.0.1:$port, data in $data"
+nohup "$bin" --handler=sqlite --sqlite-url="file:$data/" --listen-addr="127.0.0.1:$port" --state-dir="$data" \
+  --debug-addr=- --telemetry=disable --log-level=warn >"$logfile" 2>&1 &
+echo $! >"$pidfile"
+for _ in $(seq 1 100); do
+  if port_open "$port"; then
+    printf '{"url":"mongodb://127.0.0.1:%s/"}\n' "$port" >"$info"
+    log "up: $(cat "$info")"
+    exit 0
+  fi
+  kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$logfile" >&2; log "FerretDB died"; exit 1; }
+  sleep 0.1
+done
+log "FerretDB did not accept connections in 10 s"
+tail -20 "$logfile" >&2
+exit 1
