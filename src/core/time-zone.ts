@@ -5,7 +5,7 @@
 
 // Building an Intl.DateTimeFormat costs far more than using one: keep one per zone.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const nameFormatters = new Map<string, Intl.DateTimeFormat>();
+const nameFormatters = new Map<string, Intl.DateTimeFormat[]>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -89,16 +89,40 @@ export function wallClockToInstant(wall: WallClock, timeZone: string): number {
   return local - before * 60_000;
 }
 
+// en-US alone writes most zones outside the Americas as "GMT+1"; these locales know the
+// abbreviations of their regions (CET, BST, AEST, IST, JST).
+const nameLocales = ['en-US', 'en-GB', 'en-AU', 'en-IN', 'ja-JP'];
+
+/** The zone's short name at `at`: an abbreviation where one is known, else like `GMT+9`. */
+function shortZoneName(at: number, timeZone: string): string {
+  let names = nameFormatters.get(timeZone);
+  if (!names) {
+    names = nameLocales.map((locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }));
+    nameFormatters.set(timeZone, names);
+  }
+  let fallback: string | undefined;
+  for (const f of names) {
+    const name = f.formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value;
+    if (name && /^[A-Z]{2,5}$/.test(name)) return name;
+    fallback ??= name;
+  }
+  return fallback ?? timeZone;
+}
+
+/**
+ * The zone as Intl spells it when only the case differs ("europe/berlin" → "Europe/Berlin").
+ * Other differences are kept: Intl would turn Asia/Kolkata into the older Asia/Calcutta.
+ */
+export function zoneName(timeZone: string): string {
+  const resolved = formatter(timeZone).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+}
+
 /** `2026-11-29 09:00 CET (Europe/Berlin)`: how hayon writes a time back to its author. */
 export function formatInZone(at: number, timeZone: string): string {
   const w = wallClockAt(at, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  let names = nameFormatters.get(timeZone);
-  if (!names) {
-    names = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' });
-    nameFormatters.set(timeZone, names);
-  }
-  const short = names.formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const short = shortZoneName(at, timeZone);
   const name = short === timeZone ? timeZone : `${short} (${timeZone})`;
   return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${name}`;
 }

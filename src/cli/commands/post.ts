@@ -56,7 +56,7 @@ export const postCommand: Command = async ({ args, open, io }) => {
       defaultTimezone: ctx.config.defaultTimezone,
     },
   );
-  const view = toPostView(outcome.value, ctx.clock(), await ctx.store.listAccounts(outcome.value.post.workspaceId));
+  const view = toPostView(outcome.value, ctx.clock(), outcome.accounts);
   printPost(io, view, values.json ?? false);
   if (!values.json) io.err('Stored. A running `hayon serve` (or `hayon worker`) publishes it when it is due.');
   return 0;
