@@ -14,14 +14,11 @@ describe('decideRetry', () => {
     expect(decideRetry(kind, 1, policy, 5_000, noJitter)).toEqual({ retry: false, reason: 'permanent' });
   });
 
-  it.each(['transient', 'rate_limited', 'internal'] as const)(
-    'retries %s until the attempts are spent',
-    (kind) => {
-      expect(decideRetry(kind, 9, policy, undefined, noJitter).retry).toBe(true);
-      expect(decideRetry(kind, 10, policy, undefined, noJitter)).toEqual({ retry: false, reason: 'attempts_spent' });
-      expect(decideRetry(kind, 11, policy, undefined, noJitter)).toEqual({ retry: false, reason: 'attempts_spent' });
-    },
-  );
+  it.each(['transient', 'rate_limited', 'internal'] as const)('retries %s until the attempts are spent', (kind) => {
+    expect(decideRetry(kind, 9, policy, undefined, noJitter).retry).toBe(true);
+    expect(decideRetry(kind, 10, policy, undefined, noJitter)).toEqual({ retry: false, reason: 'attempts_spent' });
+    expect(decideRetry(kind, 11, policy, undefined, noJitter)).toEqual({ retry: false, reason: 'attempts_spent' });
+  });
 
   it('stops a platform that always answers 429 once the attempts are spent', () => {
     expect(decideRetry('rate_limited', 10, policy, 1_000, noJitter)).toEqual({

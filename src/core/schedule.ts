@@ -1,6 +1,13 @@
 import * as chrono from 'chrono-node';
 import { HayonError } from './errors.js';
-import { formatInZone, isValidTimeZone, type WallClock, wallClockAt, wallClockToInstant, zoneName } from './time-zone.js';
+import {
+  formatInZone,
+  isValidTimeZone,
+  type WallClock,
+  wallClockAt,
+  wallClockToInstant,
+  zoneName,
+} from './time-zone.js';
 
 export { formatInZone, isValidTimeZone } from './time-zone.js';
 
@@ -99,20 +106,13 @@ function resolve(text: string, timezone: string, now: number): number {
 function parseIso(text: string, timezone: string): number | undefined {
   const m = isoDateTime.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const wall: WallClock = { year, month, day, hour, minute, second };
+  const n = (i: number) => Number(m[i] ?? 0);
+  const wall: WallClock = { year: n(1), month: n(2), day: n(3), hour: n(4), minute: n(5), second: n(6) };
   if (!isRealWallClock(wall)) throw scheduleError(`"${text}" is not a date and time that exists. ${hint}`);
   const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const offset = m[8];
   if (offset === undefined) return wallClockToInstant(wall, timezone) + ms;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMs(offset);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, ms) - offsetMs(offset);
 }
 
 function offsetMs(offset: string): number {

@@ -1,0 +1,284 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { PostView } from '../../src/core/post-view.js';
+import { PdsClient } from '../platforms/bluesky/pds-client.js';
+import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
+
+interface Run {
+  code: number;
+  out: string[];
+  err: string[];
+  /** Everything written, both streams. */
+  all: string;
+}
+
+/** Runs `hayon <argv>` in-process against a data dir, collecting what it writes. */
+async function hayon(dataDir: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    env: { HAYON_DATA_DIR: dataDir, HAYON_LOG_LEVEL: 'silent', ...env },
+    cwd: dataDir,
+  };
+  const code = await main(argv, io);
+  return { code, out, err, all: [...out, ...err].join('\n') };
+}
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'hayon-cli-'));
+}
+
+describe('hayon CLI', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const run = (...argv: string[]) => hayon(dir, argv);
+
+  it('prints the help and exits 2 without a command', async () => {
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(r.out.join('\n')).toContain('hayon post "<text>" --to bluesky');
+    expect(r.out.join('\n')).toContain('hayon accounts add bluesky');
+  });
+
+  it.each(['help', '--help', '-h'])('prints the help and exits 0 for %s', async (arg) => {
+    const r = await run(arg);
+    expect(r.code).toBe(0);
+    expect(r.out.join('\n')).toContain('hayon tokens create --name NAME');
+  });
+
+  it('refuses an unknown command, naming it', async () => {
+    const r = await run('publsh', 'hi');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('unknown command "publsh"');
+    expect(r.out).toEqual([]);
+  });
+
+  it('refuses a post without --to', async () => {
+    const r = await run('post', 'hi');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('missing --to');
+  });
+
+  it('refuses an unknown flag, naming it', async () => {
+    const r = await run('post', 'hi', '--to', 'bluesky', '--shedule', 'tomorrow');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('--shedule');
+  });
+
+  it('refuses two text arguments', async () => {
+    const r = await run('post', 'hello', 'world', '--to', 'bluesky');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('put the text in quotes');
+  });
+
+  it('refuses serve --port abc before starting anything', async () => {
+    const r = await run('serve', '--port', 'abc');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('--port must be a port number');
+  });
+
+  it('creates an API token, a new one each time', async () => {
+    const first = await run('tokens', 'create', '--name', 'ci');
+    expect(first.code).toBe(0);
+    expect(first.out).toHaveLength(1);
+    expect(first.out[0]).toMatch(/^hyn_[A-Za-z0-9_-]+$/);
+    expect(first.err.join('\n')).toContain('shown once');
+
+    const second = await run('tokens', 'create', '--name', 'ci');
+    expect(second.code).toBe(0);
+    expect(second.out[0]).toMatch(/^hyn_/);
+    expect(second.out[0]).not.toBe(first.out[0]);
+  });
+
+  it('refuses tokens create without --name', async () => {
+    const r = await run('tokens', 'create');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('missing --name');
+  });
+
+  it('lists no accounts on an empty data dir, with a hint on stderr', async () => {
+    const r = await run('accounts', 'list');
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([]);
+    expect(r.err.join('\n')).toContain('hayon accounts add bluesky');
+    const json = await run('accounts', 'list', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out.join('\n'))).toEqual([]);
+  });
+
+  it('refuses a post to bluesky when no account is connected, and stores nothing', async () => {
+    const r = await run('post', 'hi', '--to', 'bluesky');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('No bluesky account is connected to this workspace.');
+    expect(r.err.join('\n')).toContain('targets[0]');
+    const list = await run('posts', 'list');
+    expect(list.code).toBe(0);
+    expect(list.out).toEqual([]);
+  });
+
+  it('says a post that does not exist is not found', async () => {
+    const r = await run('posts', 'show', 'post_nope');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('No post with id post_nope.');
+  });
+
+  it('refuses accounts add bluesky without --app-password', async () => {
+    const r = await run('accounts', 'add', 'bluesky', '--identifier', 'me.bsky.social');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('missing --app-password');
+  });
+
+  it('refuses to add a mastodon account (not available yet)', async () => {
+    const r = await run('accounts', 'add', 'mastodon', '--identifier', 'me@mastodon.social', '--app-password', 'x');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('mastodon accounts cannot be added yet');
+  });
+
+  it('refuses an --service that is not a URL', async () => {
+    const r = await run('accounts', 'add', 'bluesky', '--identifier', 'a', '--app-password', 'b', '--service', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('--service must be a URL');
+  });
+
+  it('reports a bad environment variable by name with exit 2', async () => {
+    const r = await hayon(dir, ['tokens', 'create', '--name', 'ci'], { HAYON_PORT: 'abc' });
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('HAYON_PORT');
+    expect(r.out).toEqual([]);
+  });
+});
+
+const unavailable = pdsUnavailableReason();
+if (unavailable) console.warn(`Skipping the CLI tests against a local Bluesky PDS: ${unavailable}`);
+
+// One data dir through the whole flow, as a person would use the CLI; the steps run in order.
+describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () => {
+  let pds: TestPds;
+  let user: { handle: string; did: string; password: string };
+  let dir: string;
+  let postId: string;
+  const run = (...argv: string[]) => hayon(dir, argv);
+
+  beforeAll(async () => {
+    pds = await startPds();
+    user = await new PdsClient(pds.url).createAccount('cli');
+    dir = await tempDir();
+  });
+  afterAll(async () => {
+    await pds?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a wrong app password with exit 2, never echoing the password', async () => {
+    const wrong = `wrong-${user.password}-pw`;
+    const r = await run(
+      'accounts',
+      'add',
+      'bluesky',
+      '--service',
+      pds.url,
+      '--identifier',
+      user.handle,
+      '--app-password',
+      wrong,
+    );
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('bluesky refused these credentials');
+    expect(r.all).not.toContain(wrong);
+    expect(r.all).not.toContain(user.password);
+    const list = await run('accounts', 'list');
+    expect(list.out).toEqual([]);
+  });
+
+  it('connects the account and prints its handle', async () => {
+    const r = await run(
+      'accounts',
+      'add',
+      'bluesky',
+      '--service',
+      pds.url,
+      '--identifier',
+      user.handle,
+      '--app-password',
+      user.password,
+    );
+    expect(r.code).toBe(0);
+    expect(r.out.join('\n')).toContain(`bluesky:${user.handle}`);
+    expect(r.all).not.toContain(user.password);
+  });
+
+  it('lists the account as active', async () => {
+    const r = await run('accounts', 'list');
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(1);
+    expect(r.out[0]).toContain(`bluesky:${user.handle}`);
+    expect(r.out[0]).toMatch(/\sactive$/);
+  });
+
+  it('schedules a post in 2 hours, read in Europe/Berlin', async () => {
+    const before = Date.now();
+    const r = await run(
+      'post',
+      'hello from the cli',
+      '--to',
+      'bluesky',
+      '--at',
+      'in 2 hours',
+      '--tz',
+      'Europe/Berlin',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const view = JSON.parse(r.out.join('\n')) as PostView;
+    postId = view.id;
+    expect(view.status).toBe('SCHEDULED');
+    expect(view.text).toBe('hello from the cli');
+    expect(view.timezone).toBe('Europe/Berlin');
+    const at = Date.parse(view.scheduledAt);
+    expect(at).toBeGreaterThanOrEqual(before + 2 * 3_600_000 - 60_000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000 + 60_000);
+    expect(view.deliveries).toHaveLength(1);
+    expect(view.deliveries[0]).toMatchObject({ platform: 'bluesky', account: user.handle, state: 'scheduled' });
+  });
+
+  it('shows the post with its delivery', async () => {
+    const r = await run('posts', 'show', postId);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toContain(postId);
+    expect(r.out[0]).toContain('SCHEDULED');
+    expect(r.out.join('\n')).toContain(`bluesky:${user.handle}`);
+    expect(r.out.join('\n')).toContain('scheduled');
+  });
+
+  it('lists the post', async () => {
+    const r = await run('posts', 'list');
+    expect(r.code).toBe(0);
+    expect(r.out.join('\n')).toContain(postId);
+  });
+
+  it('cancels the post, then refuses to cancel it again', async () => {
+    const cancelled = await run('posts', 'cancel', postId, '--json');
+    expect(cancelled.code).toBe(0);
+    const view = JSON.parse(cancelled.out.join('\n')) as PostView;
+    expect(view.status).toBe('CANCELLED');
+    expect(view.deliveries.map((d) => d.state)).toEqual(['cancelled']);
+
+    const shown = await run('posts', 'show', postId);
+    expect(shown.out[0]).toContain('CANCELLED');
+
+    const again = await run('posts', 'cancel', postId);
+    expect(again.code).toBe(2);
+    expect(again.err.join('\n')).toContain('Nothing left to cancel');
+  });
+});
