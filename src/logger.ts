@@ -27,6 +27,33 @@ const redactPaths = [
   'req.headers.authorization',
 ];
 
+const secretKeys = new Set(
+  ['password', 'appPassword', 'token', 'accessJwt', 'refreshJwt', 'credentials', 'secret', 'authorization'].map((k) =>
+    k.toLowerCase(),
+  ),
+);
+
+/**
+ * pino's redact paths reach a fixed depth; this catches the same keys at any depth (up to 8
+ * levels), for objects a caller nested deeper than the paths foresee.
+ */
+function scrubDeep(value: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  if (depth > 8) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    let next = v;
+    if (secretKeys.has(k.toLowerCase()) && v !== undefined && v !== '[redacted]') next = '[redacted]';
+    else if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Error)) {
+      next = scrubDeep(v as Record<string, unknown>, depth + 1);
+    }
+    if (next !== v) {
+      out ??= { ...value };
+      out[k] = next;
+    }
+  }
+  return out ?? value;
+}
+
 /** Keeps an error's type, code and message (never its cause chain, which may hold a request). */
 function errSerializer(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
@@ -47,6 +74,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { name: 'hayon' },
       redact: { paths: redactPaths, censor: '[redacted]' },
+      formatters: { log: scrubDeep },
       serializers: { err: errSerializer },
     },
     destination,

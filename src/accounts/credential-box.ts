@@ -28,7 +28,8 @@ export class CredentialBox {
   open(accountId: string, sealed: string): Record<string, unknown> {
     const [v, iv, tag, body] = sealed.split('.');
     if (v !== version || !iv || !tag || body === undefined) throw new Error('credentials are not in a known format');
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+    // authTagLength pins the full 16-byte tag: without it a blob with a cut tag would be checked on fewer bytes.
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(accountId));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     try {

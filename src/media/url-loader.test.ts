@@ -38,10 +38,7 @@ describe('sniffMediaType', () => {
     expect(sniffMediaType(file)).toBeNull();
   });
 
-  // Bug: url-loader.ts (sniffMediaType, `ascii(4, 'ftyp')`) calls any ISO-BMFF file an MP4
-  // without looking at the brand, so an iPhone HEIC photo (brand `heic`) or an AVIF image is
-  // accepted and uploaded as video/mp4 instead of being refused as "not a JPEG, PNG, ...".
-  it.fails('does not call a HEIC photo an MP4 video', () => {
+  it('does not call a HEIC photo an MP4 video', () => {
     expect(sniffMediaType(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'))).not.toBe('video/mp4');
   });
 });
@@ -206,11 +203,7 @@ describe('createUrlMediaLoader against a local server', () => {
     expect(e.kind).toBe('transient');
   });
 
-  // Bug: url-loader.ts readCapped() reads the body outside the try/catch around fetch, so a body
-  // that stops mid-way (timeout or dropped connection) rejects with a raw DOMException
-  // TimeoutError instead of a PlatformError of kind transient; the worker then records it as an
-  // "internal" error rather than a network one.
-  it.fails('calls a body that stalls past the timeout transient', async () => {
+  it('calls a body that stalls past the timeout transient', async () => {
     const e = await failure(load('/stall.png', undefined, 300));
     expect(e.kind).toBe('transient');
   });

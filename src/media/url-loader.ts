@@ -8,6 +8,8 @@ export interface UrlLoaderOptions {
   timeoutMs: number;
 }
 
+const mp4Brands = ['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'mp4v', 'dash', 'MSNV'];
+
 /** The media type from the file's first bytes; names and content-type headers are not trusted. */
 export function sniffMediaType(bytes: Uint8Array): string | null {
   const at = (i: number) => bytes[i];
@@ -16,7 +18,8 @@ export function sniffMediaType(bytes: Uint8Array): string | null {
   if (at(0) === 0x89 && ascii(1, 'PNG\r\n\x1a\n')) return 'image/png';
   if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'image/gif';
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
-  if (ascii(4, 'ftyp')) return 'video/mp4';
+  // ISO media files all start with `ftyp`; the brand tells MP4 video from HEIC/AVIF images.
+  if (ascii(4, 'ftyp') && mp4Brands.some((brand) => ascii(8, brand))) return 'video/mp4';
   return null;
 }
 
@@ -42,7 +45,14 @@ export function createUrlMediaLoader(options: UrlLoaderOptions): MediaLoader {
       const kind = response.status >= 500 || response.status === 429 ? 'transient' : 'invalid';
       throw mediaError(kind, `The attachment at ${url.host} answered ${response.status}.`, response.status);
     }
-    const bytes = await readCapped(response, options.maxBytes);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readCapped(response, options.maxBytes);
+    } catch (e) {
+      if (e instanceof PlatformError) throw e;
+      // The connection dropped or stalled while the body was coming: worth another try.
+      throw mediaError('transient', `The download from ${url.host} broke off.`);
+    }
     const mimeType = sniffMediaType(bytes);
     if (!mimeType) throw mediaError('invalid', 'The attachment is not a JPEG, PNG, GIF, WebP image or MP4 video.');
     return { bytes, mimeType, ...(item.alt ? { alt: item.alt } : {}) };

@@ -1,0 +1,4 @@
+/** True for MongoDB's E11000 (a unique index refused a write), from a single or a bulk write. */
+export function isDuplicateKey(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && 'code' in e && e.code === 11000;
+}

@@ -1,0 +1,215 @@
+import { type Connection, type Model, Schema } from 'mongoose';
+import type {
+  AccountHealth,
+  Author,
+  Content,
+  DeliveryError,
+  DeliveryResult,
+  DeliveryState,
+  Origin,
+  PlatformId,
+  Post,
+} from '../../core/post.js';
+
+/**
+ * Documents as stored, one collection per record. Times are BSON Dates (epoch ms in the domain);
+ * absent optional fields are absent, never null. Nested values (author, origin, content, errors)
+ * are stored as given (`Mixed`): the domain types describe them and nothing queries inside them.
+ */
+
+export interface WorkspaceDoc {
+  _id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface ApiTokenDoc {
+  _id: string;
+  workspaceId: string;
+  name: string;
+  hash: string;
+  createdAt: Date;
+  lastUsedAt?: Date;
+}
+
+export interface AccountDoc {
+  _id: string;
+  workspaceId: string;
+  platform: PlatformId;
+  handle: string;
+  remoteId: string;
+  credentials: string;
+  health: AccountHealth;
+  healthReason?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PostDoc {
+  _id: string;
+  workspaceId: string;
+  author: Author;
+  origin: Origin;
+  content: Content;
+  overrides: Post['overrides'];
+  scheduledAt: Date;
+  timezone: string;
+  idempotencyKey?: string;
+  /**
+   * `k:<idempotency key>`, or `p:<post id>` for a post without one: the unique index on
+   * (workspaceId, keySlot) makes keys unique per workspace. A partial index on idempotencyKey
+   * would be the usual way, but FerretDB 1.x refuses `partialFilterExpression`, and MongoDB
+   * counts a missing key as null (so keyless posts would collide) without it.
+   */
+  keySlot: string;
+  requestHash?: string;
+  callbackUrl?: string;
+  correlationId: string;
+  createdAt: Date;
+  /** The createPost call that wrote this post; its deliveries' drafts carry the same token. */
+  createToken: string;
+}
+
+/** What a delivery looks like while its createPost has not finished (see create-post.ts). */
+export interface DeliveryDraft {
+  token: string;
+  /** The state it gets when the draft is released. */
+  state: DeliveryState;
+  /** Wall-clock time of the insert, to tell an abandoned draft from one being written. */
+  at: Date;
+}
+
+export interface DeliveryDoc {
+  _id: string;
+  postId: string;
+  workspaceId: string;
+  accountId: string;
+  platform: PlatformId;
+  /** `draft` until createPost releases it; no scheduler or worker query ever matches a draft. */
+  state: DeliveryState | 'draft';
+  dueAt: Date;
+  attempts: number;
+  leaseOwner?: string;
+  leaseExpiresAt?: Date;
+  lastError?: DeliveryError;
+  result?: DeliveryResult;
+  publishedAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Position in the createPost batch: deliveries are listed in the order they were given. */
+  seq: number;
+  draft?: DeliveryDraft;
+}
+
+/** A write lock on one delivery, used only against FerretDB 1.x (see write-locks.ts). */
+export interface LockDoc {
+  _id: string;
+  owner: string;
+  expiresAt: Date;
+}
+
+// minimize: false keeps empty objects such as `author: {}`; indexes are built by init() only.
+const options = { versionKey: false, minimize: false, autoIndex: false, autoCreate: false } as const;
+const str = { type: String, required: true } as const;
+const date = { type: Date, required: true } as const;
+const mixed = { type: Schema.Types.Mixed, required: true } as const;
+
+const workspaceSchema = new Schema<WorkspaceDoc>({ _id: str, name: str, createdAt: date }, options);
+
+const apiTokenSchema = new Schema<ApiTokenDoc>(
+  { _id: str, workspaceId: str, name: str, hash: str, createdAt: date, lastUsedAt: Date },
+  options,
+);
+apiTokenSchema.index({ hash: 1 }, { unique: true });
+
+const accountSchema = new Schema<AccountDoc>(
+  {
+    _id: str,
+    workspaceId: str,
+    platform: str,
+    handle: str,
+    remoteId: str,
+    credentials: str,
+    health: str,
+    healthReason: String,
+    createdAt: date,
+    updatedAt: date,
+  },
+  options,
+);
+accountSchema.index({ workspaceId: 1, createdAt: 1 });
+
+const postSchema = new Schema<PostDoc>(
+  {
+    _id: str,
+    workspaceId: str,
+    author: mixed,
+    origin: mixed,
+    content: mixed,
+    overrides: mixed,
+    scheduledAt: date,
+    timezone: str,
+    idempotencyKey: String,
+    keySlot: str,
+    requestHash: String,
+    callbackUrl: String,
+    correlationId: str,
+    createdAt: date,
+    createToken: str,
+  },
+  options,
+);
+postSchema.index({ workspaceId: 1, keySlot: 1 }, { unique: true });
+postSchema.index({ workspaceId: 1, createdAt: -1, _id: -1 });
+
+const deliverySchema = new Schema<DeliveryDoc>(
+  {
+    _id: str,
+    postId: str,
+    workspaceId: str,
+    accountId: str,
+    platform: str,
+    state: str,
+    dueAt: date,
+    attempts: { type: Number, required: true },
+    leaseOwner: String,
+    leaseExpiresAt: Date,
+    lastError: Schema.Types.Mixed,
+    result: Schema.Types.Mixed,
+    publishedAt: Date,
+    createdAt: date,
+    updatedAt: date,
+    seq: { type: Number, required: true },
+    draft: Schema.Types.Mixed,
+  },
+  options,
+);
+// takeDue and nextDueAt (scheduled by dueAt), findStranded (queued/unknown by dueAt), drafts.
+deliverySchema.index({ state: 1, dueAt: 1 });
+// expireLeases: publishing by lease expiry.
+deliverySchema.index({ state: 1, leaseExpiresAt: 1 });
+// getPost, listPosts, cancelPost.
+deliverySchema.index({ postId: 1, seq: 1 });
+
+const lockSchema = new Schema<LockDoc>({ _id: str, owner: str, expiresAt: date }, options);
+
+export interface Models {
+  workspaces: Model<WorkspaceDoc>;
+  apiTokens: Model<ApiTokenDoc>;
+  accounts: Model<AccountDoc>;
+  posts: Model<PostDoc>;
+  deliveries: Model<DeliveryDoc>;
+  locks: Model<LockDoc>;
+}
+
+/** Compiles the models on `connection` (never on mongoose's global default connection). */
+export function createModels(connection: Connection): Models {
+  return {
+    workspaces: connection.model<WorkspaceDoc>('Workspace', workspaceSchema, 'workspaces'),
+    apiTokens: connection.model<ApiTokenDoc>('ApiToken', apiTokenSchema, 'api_tokens'),
+    accounts: connection.model<AccountDoc>('Account', accountSchema, 'accounts'),
+    posts: connection.model<PostDoc>('Post', postSchema, 'posts'),
+    deliveries: connection.model<DeliveryDoc>('Delivery', deliverySchema, 'deliveries'),
+    locks: connection.model<LockDoc>('Lock', lockSchema, 'locks'),
+  };
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Model } from 'mongoose';
+import { isDuplicateKey } from './errors.js';
+import type { LockDoc } from './schemas.js';
+
+export interface WriteLockOptions {
+  /** A lock older than this belongs to a process that died while holding it, and is broken. */
+  ttlMs: number;
+  /** How long to wait for a lock before giving up with an error. */
+  waitMs: number;
+}
+
+/**
+ * Per-document write locks, for FerretDB 1.x only.
+ *
+ * FerretDB 1.x runs `findOneAndUpdate` (and `updateOne`) as: query, apply the update in memory,
+ * write the whole document back by `_id`, with nothing in between that re-checks the filter. Two
+ * callers with the same condition both match, and both "win" (measured on 1.24.2 with the SQLite
+ * handler: of 12 concurrent claims of one delivery, up to 12 succeeded). The one atomic step it
+ * has is an insert refused by a unique index. So, against FerretDB 1.x, each conditional update
+ * of a delivery runs under a lock document `{ _id: deliveryId }`: inserted first (the insert
+ * that wins holds the lock), deleted after. MongoDB makes each single-document update atomic by
+ * itself and never uses these locks.
+ *
+ * A lock whose holder died is broken after `ttlMs`. Breaking reads the lock and deletes it by
+ * owner, two steps that FerretDB does not make atomic either; it can go wrong only if a holder
+ * died and two other callers break its lock in the same instant, which is acceptable for a test
+ * server.
+ */
+export class WriteLocks {
+  constructor(
+    private readonly locks: Model<LockDoc>,
+    private readonly options: WriteLockOptions,
+  ) {}
+
+  async with<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const owner = await this.acquire(id);
+    try {
+      return await fn();
+    } finally {
+      await this.locks.deleteOne({ _id: id, owner });
+    }
+  }
+
+  private async acquire(id: string): Promise<string> {
+    const owner = randomUUID();
+    const giveUpAt = Date.now() + this.options.waitMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.locks.create({ _id: id, owner, expiresAt: new Date(Date.now() + this.options.ttlMs) });
+        return owner;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+      }
+      const held = await this.locks.findById(id).lean<LockDoc>();
+      if (held && held.expiresAt.getTime() < Date.now()) {
+        await this.locks.deleteOne({ _id: id, owner: held.owner });
+        continue;
+      }
+      if (Date.now() > giveUpAt) throw new Error(`write lock on ${id} not acquired in ${this.options.waitMs} ms`);
+      // Jittered backoff: locks are held for one round trip, so a few ms is enough.
+      await sleep(Math.min(2 + attempt, 20) * (0.5 + Math.random()));
+    }
+  }
+}
