@@ -63,7 +63,10 @@ export class AppContext {
     const onScheduled = (at: number) => this.scheduler.wake(at);
     this.posts = new PostsService({ store, platforms, clock, onScheduled });
     this.accounts = new AccountsService({ store, box, platforms, clock });
-    this.sweeper = new Sweeper({ store, transport, clock, log: subsystem(log, 'sweeper') }, overrides.sweeper);
+    this.sweeper = new Sweeper(
+      { store, transport, clock, log: subsystem(log, 'sweeper') },
+      { intervalMs: config.worker.sweepIntervalMs, strandedAfterMs: config.worker.strandedAfterMs, ...overrides.sweeper },
+    );
     const loadMedia =
       overrides.loadMedia ??
       createUrlMediaLoader({ fetch: fetchImpl, maxBytes: config.mediaMaxBytes, timeoutMs: config.platformTimeoutMs });

@@ -33,7 +33,13 @@ describe('envToConfig: defaults', () => {
     expect(config.transport).toEqual({ kind: 'local' });
     expect(config.logLevel).toBe('info');
     expect(config.defaultTimezone).toBe('UTC');
-    expect(config.worker).toEqual({ concurrency: 16, maxAttempts: 6, leaseMs: 120_000 });
+    expect(config.worker).toEqual({
+      concurrency: 16,
+      maxAttempts: 6,
+      leaseMs: 120_000,
+      sweepIntervalMs: 10_000,
+      strandedAfterMs: 60_000,
+    });
     expect(config.platformTimeoutMs).toBe(30_000);
     expect(config.mediaMaxBytes).toBe(50 * 1024 * 1024);
   });
@@ -73,6 +79,8 @@ describe('envToConfig: values given', () => {
         workerConcurrency: '4',
         maxAttempts: '3',
         leaseSeconds: '30',
+        sweepIntervalMs: '500',
+        strandedAfterMs: '2000',
         platformTimeoutMs: '5000',
         mediaMaxBytes: '2048',
         logLevel: 'debug',
@@ -81,7 +89,13 @@ describe('envToConfig: values given', () => {
       },
       cwd,
     );
-    expect(config.worker).toEqual({ concurrency: 4, maxAttempts: 3, leaseMs: 30_000 });
+    expect(config.worker).toEqual({
+      concurrency: 4,
+      maxAttempts: 3,
+      leaseMs: 30_000,
+      sweepIntervalMs: 500,
+      strandedAfterMs: 2_000,
+    });
     expect(config.platformTimeoutMs).toBe(5000);
     expect(config.mediaMaxBytes).toBe(2048);
     expect(config.logLevel).toBe('debug');
@@ -103,7 +117,8 @@ describe('envToConfig: a bad value throws a ConfigError naming its variable', ()
     ['HAYON_AMQP_URL', { amqpUrl: 'http://x' }, 'amqp://'],
     ['HAYON_WORKER_CONCURRENCY', { workerConcurrency: '0' }, '"0"'],
     ['HAYON_MAX_ATTEMPTS', { maxAttempts: 'many' }, 'many'],
-    ['HAYON_LEASE_SECONDS', { leaseSeconds: '1' }, '"1"'],
+    ['HAYON_LEASE_SECONDS', { leaseSeconds: '0' }, '"0"'],
+    ['HAYON_SWEEP_INTERVAL_MS', { sweepIntervalMs: '10' }, '"10"'],
   ];
   it.each(cases)('%s from %j', (variable, env, hint) => {
     const e = configError(env);

@@ -27,6 +27,10 @@ export interface Config {
     maxAttempts: number;
     /** How long a claim holds before the delivery counts as `unknown`. `HAYON_LEASE_SECONDS`, default 120. */
     leaseMs: number;
+    /** How often the sweeper looks for expired leases and lost messages. `HAYON_SWEEP_INTERVAL_MS`, default 10000. */
+    sweepIntervalMs: number;
+    /** A queued delivery this long past due is sent again. `HAYON_STRANDED_AFTER_MS`, default 60000. */
+    strandedAfterMs: number;
   };
   /** Zone used when a request names none. `HAYON_DEFAULT_TIMEZONE`, default `UTC`. */
   defaultTimezone: string;
@@ -98,7 +102,9 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     worker: {
       concurrency: int('HAYON_WORKER_CONCURRENCY', env.workerConcurrency, 16, 1, 1000),
       maxAttempts: int('HAYON_MAX_ATTEMPTS', env.maxAttempts, 6, 1, 50),
-      leaseMs: int('HAYON_LEASE_SECONDS', env.leaseSeconds, 120, 5, 3600) * 1000,
+      leaseMs: int('HAYON_LEASE_SECONDS', env.leaseSeconds, 120, 1, 3600) * 1000,
+      sweepIntervalMs: int('HAYON_SWEEP_INTERVAL_MS', env.sweepIntervalMs, 10_000, 50, 3_600_000),
+      strandedAfterMs: int('HAYON_STRANDED_AFTER_MS', env.strandedAfterMs, 60_000, 100, 86_400_000),
     },
     defaultTimezone: timeZone('HAYON_DEFAULT_TIMEZONE', env.defaultTimezone),
     platformTimeoutMs: int('HAYON_PLATFORM_TIMEOUT_MS', env.platformTimeoutMs, 30_000, 100, 600_000),

@@ -14,6 +14,8 @@ export interface HayonEnv {
   workerConcurrency?: string | undefined;
   maxAttempts?: string | undefined;
   leaseSeconds?: string | undefined;
+  sweepIntervalMs?: string | undefined;
+  strandedAfterMs?: string | undefined;
   defaultTimezone?: string | undefined;
   platformTimeoutMs?: string | undefined;
   mediaMaxBytes?: string | undefined;
@@ -32,6 +34,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     workerConcurrency: env.HAYON_WORKER_CONCURRENCY,
     maxAttempts: env.HAYON_MAX_ATTEMPTS,
     leaseSeconds: env.HAYON_LEASE_SECONDS,
+    sweepIntervalMs: env.HAYON_SWEEP_INTERVAL_MS,
+    strandedAfterMs: env.HAYON_STRANDED_AFTER_MS,
     defaultTimezone: env.HAYON_DEFAULT_TIMEZONE,
     platformTimeoutMs: env.HAYON_PLATFORM_TIMEOUT_MS,
     mediaMaxBytes: env.HAYON_MEDIA_MAX_BYTES,
