@@ -57,6 +57,12 @@ install_ferretdb() {
   works "$gobin/ferretdb" || { log "the FerretDB build does not start"; exit 1; }
 }
 
+# One run at a time (two test runners starting it together would race for the port).
+if command -v flock >/dev/null; then
+  exec 9>"$state/ferretdb.lock"
+  flock 9
+fi
+
 # Already up?
 if [ -f "$info" ]; then
   up_port=$(sed -nE 's#.*"url":"mongodb://127\.0\.0\.1:([0-9]+)/".*#\1#p' "$info")
@@ -67,23 +73,30 @@ if [ -f "$info" ]; then
   rm -f "$info"
 fi
 
-bin=$(find_ferretdb) || { install_ferretdb; bin=$(find_ferretdb); }
+# Started by an earlier run and still alive (its info file lost, or it is still starting): keep it.
+ours() {
+  local pid cmd
+  pid=$(cat "$pidfile" 2>/dev/null) || return 1
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmd == *"--listen-addr=127.0.0.1:$port"* ]]
+}
 
-# A stale process of ours (info file lost) still holding the port: stop it by its pid.
-if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  kill "$(cat "$pidfile")" 2>/dev/null || true
-  sleep 0.5
-fi
-rm -f "$pidfile"
-if port_open "$port"; then
-  log "port $port is taken by another program; set HAYON_FERRETDB_PORT"
-  exit 1
+if ! ours; then
+  rm -f "$pidfile"
+  if port_open "$port"; then
+    log "port $port is taken by another program; set HAYON_FERRETDB_PORT"
+    exit 1
+  fi
+  bin=$(find_ferretdb) || {
+    install_ferretdb
+    bin=$(find_ferretdb)
+  }
+  log "starting $bin on 127.0.0.1:$port, data in $data"
+  nohup "$bin" --handler=sqlite --sqlite-url="file:$data/" --listen-addr="127.0.0.1:$port" --state-dir="$data" \
+    --debug-addr=- --telemetry=disable --log-level=warn >"$logfile" 2>&1 9>&- &
+  echo $! >"$pidfile"
 fi
 
-log "starting $bin on 127.0.0.1:$port, data in $data"
-nohup "$bin" --handler=sqlite --sqlite-url="file:$data/" --listen-addr="127.0.0.1:$port" --state-dir="$data" \
-  --debug-addr=- --telemetry=disable --log-level=warn >"$logfile" 2>&1 &
-echo $! >"$pidfile"
 for _ in $(seq 1 100); do
   if port_open "$port"; then
     printf '{"url":"mongodb://127.0.0.1:%s/"}\n' "$port" >"$info"

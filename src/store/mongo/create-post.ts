@@ -20,14 +20,15 @@ import type { DeliveryDoc, Models } from './schemas.js';
  * 3. Each draft is released (one conditional update each): from then on the scheduler and the
  *    workers see it.
  *
- * A failure in 1 or 2 deletes this call's drafts (by token), so nothing is left. A process that
+ * A failure in 1, or a refused insert in 2, deletes this call's drafts (by token), so nothing is
+ * left; after an insert whose answer was lost, the post is looked up to tell. A process that
  * dies between 2 and 3 leaves a committed post with drafts; one that dies between 1 and 2 leaves
  * drafts of no post. `repairDrafts` (run by init() and by the sweeper's findStranded) releases
  * the first kind and deletes the second once older than `abandonAfterMs`; a call that is still
  * running after half that time gives up before its commit, so a slow call is never collected.
  */
 
-/** The store's one conditional update of a delivery (atomic; under a write lock on FerretDB 1.x). */
+/** The store's one conditional update of a delivery (atomic; under a write lock on FerretDB). */
 export type Cas = (
   id: string,
   filter: QueryFilter<DeliveryDoc>,
@@ -64,16 +65,18 @@ export async function writePost(ctx: DraftContext, post: Post, deliveries: Deliv
   try {
     await posts.insertMany([fromPost(post, token)]);
   } catch (e) {
-    if (!isDuplicateKey(e) && (await posts.exists({ _id: post.id, createToken: token }))) {
-      // The insert went through and only its answer was lost: the post is committed.
-    } else {
+    if (isDuplicateKey(e)) {
+      // Refused, so certainly not written.
       await discard();
-      if (isDuplicateKey(e) && post.idempotencyKey !== undefined) {
-        const holder = await posts.findOne({ workspaceId: post.workspaceId, keySlot: keySlot(post) }).lean();
-        if (holder) return holder._id;
-      }
+      if (post.idempotencyKey === undefined) throw e;
+      const holder = await posts.findOne({ workspaceId: post.workspaceId, keySlot: keySlot(post) }).lean();
+      if (holder) return holder._id;
       throw e;
     }
+    // Perhaps written, its answer lost. If not (or we cannot tell), the drafts stay for
+    // repairDrafts, which releases them if the post turns up and deletes them if it never does.
+    const written = await posts.exists({ _id: post.id, createToken: token }).catch(() => null);
+    if (!written) throw e;
   }
 
   // Committed: the create has succeeded. A release that fails now is finished by repairDrafts.
@@ -85,10 +88,14 @@ export async function writePost(ctx: DraftContext, post: Post, deliveries: Deliv
 async function releaseDrafts(ctx: DraftContext, drafts: Pick<DeliveryDoc, '_id' | 'draft'>[]): Promise<void> {
   await Promise.all(
     drafts.map((d) =>
-      ctx.cas(d._id, { state: 'draft', 'draft.token': d.draft!.token }, {
-        $set: { state: d.draft!.state },
-        $unset: { draft: 1 },
-      }),
+      ctx.cas(
+        d._id,
+        { state: 'draft', 'draft.token': d.draft!.token },
+        {
+          $set: { state: d.draft!.state },
+          $unset: { draft: 1 },
+        },
+      ),
     ),
   );
 }

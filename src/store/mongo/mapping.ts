@@ -81,9 +81,14 @@ export function fromAccount(a: Account): AccountDoc {
   };
 }
 
-/** The value of the unique (workspaceId, keySlot) index for a post, or for a key lookup. */
+/** The keySlot of a post with this idempotency key (see PostDoc.keySlot). */
+export function idempotencySlot(key: string): string {
+  return `k:${key}`;
+}
+
+/** A post's value for the unique (workspaceId, keySlot) index. */
 export function keySlot(post: Pick<Post, 'id' | 'idempotencyKey'>): string {
-  return post.idempotencyKey === undefined ? `p:${post.id}` : `k:${post.idempotencyKey}`;
+  return post.idempotencyKey === undefined ? `p:${post.id}` : idempotencySlot(post.idempotencyKey);
 }
 
 export function toPost(doc: PostDoc): Post {

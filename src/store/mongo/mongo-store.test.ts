@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import mongoose, { type Connection } from 'mongoose';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defineStoreContract } from '../store.contract.js';
 import { MINUTE, makeAccount, makeDelivery, makePost, seedPost, T0 } from '../store-fixtures.js';
+import { fromDelivery, fromPost } from './mapping.js';
 import { MongoStore } from './mongo-store.js';
+import type { DeliveryDoc, PostDoc } from './schemas.js';
 
 /**
  * The server: HAYON_TEST_MONGODB_URL, else the FerretDB that scripts/services/ferretdb.sh started.
@@ -37,7 +39,7 @@ async function connect(): Promise<{ admin?: Connection; skip?: string; url: stri
 const server = await connect();
 afterAll(() => server.admin?.close());
 
-const dbNames = () => `hayon_test_${randomBytes(6).toString('hex')}`;
+const freshDbName = () => `hayon_test_${randomBytes(6).toString('hex')}`;
 
 async function dropDatabase(dbName: string): Promise<void> {
   await server.admin!.useDb(dbName, { useCache: false }).dropDatabase();
@@ -46,8 +48,8 @@ async function dropDatabase(dbName: string): Promise<void> {
 defineStoreContract(
   'mongo',
   async () => {
-    const dbName = dbNames();
-    const store = new MongoStore({ url: server.url, dbName, writeLocks: false });
+    const dbName = freshDbName();
+    const store = new MongoStore({ url: server.url, dbName });
     return {
       store,
       async cleanup() {
@@ -64,7 +66,7 @@ describe.skipIf(server.skip !== undefined)('MongoStore: two connections, as two 
   const open: MongoStore[] = [];
 
   async function openStore(): Promise<MongoStore> {
-    const store = new MongoStore({ url: server.url, dbName, writeLocks: false });
+    const store = new MongoStore({ url: server.url, dbName });
     open.push(store);
     await store.init();
     return store;
@@ -76,7 +78,7 @@ describe.skipIf(server.skip !== undefined)('MongoStore: two connections, as two 
   });
 
   it('never both claim a delivery', async () => {
-    dbName = dbNames();
+    dbName = freshDbName();
     const [a, b] = [await openStore(), await openStore()];
     const { deliveries } = await seedPost(a, { deliveries: Array.from({ length: 10 }, () => ({})) });
     for (const d of deliveries) {
@@ -93,7 +95,7 @@ describe.skipIf(server.skip !== undefined)('MongoStore: two connections, as two 
   });
 
   it('never both take the same due delivery', async () => {
-    dbName = dbNames();
+    dbName = freshDbName();
     const [a, b] = [await openStore(), await openStore()];
     const { deliveries } = await seedPost(a, {
       deliveries: Array.from({ length: 30 }, (_, i) => ({ state: 'scheduled' as const, dueAt: T0 - i * MINUTE })),
@@ -105,7 +107,7 @@ describe.skipIf(server.skip !== undefined)('MongoStore: two connections, as two 
   });
 
   it('agree on one post for one idempotency key', async () => {
-    dbName = dbNames();
+    dbName = freshDbName();
     const [a, b] = [await openStore(), await openStore()];
     const drafts = Array.from({ length: 6 }, () => {
       const post = makePost('ws_a', { idempotencyKey: 'race' });
@@ -115,5 +117,63 @@ describe.skipIf(server.skip !== undefined)('MongoStore: two connections, as two 
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.value.post.id)).size).toBe(1);
     expect(await a.countDeliveries()).toMatchObject({ queued: 1 });
+  });
+});
+
+describe.skipIf(server.skip !== undefined)('MongoStore: documents, and createPost cut short by a crash', () => {
+  const dbName = freshDbName();
+  const store = new MongoStore({ url: server.url, dbName });
+  const db = () => server.admin!.useDb(dbName, { useCache: false });
+  const rawDeliveries = () => db().collection<DeliveryDoc>('deliveries');
+
+  beforeAll(() => store.init());
+  afterAll(async () => {
+    await store.close();
+    await dropDatabase(dbName);
+  });
+
+  /** What a createPost call has written when it dies: its drafts, and the post too if `committed`. */
+  async function crashedCreate(committed: boolean, startedAt: number) {
+    const post = makePost('ws_crash');
+    const delivery = makeDelivery(post, makeAccount('ws_crash'), { dueAt: T0 - 60 * MINUTE });
+    const token = `token-${post.id}`;
+    await rawDeliveries().insertOne(fromDelivery(delivery, 0, { token, at: new Date(startedAt) }));
+    if (committed) await db().collection<PostDoc>('posts').insertOne(fromPost(post, token));
+    return { post, delivery };
+  }
+
+  it('stores optional fields that hold undefined as absent, not null', async () => {
+    const post = makePost('ws_undef', { callbackUrl: undefined, origin: { kind: 'api', tokenId: undefined } });
+    const delivery = makeDelivery(post, makeAccount('ws_undef'), { leaseOwner: undefined, result: undefined });
+    await store.createPost(post, [delivery]);
+    const doc = await db().collection<PostDoc>('posts').findOne({ _id: post.id });
+    expect(doc).not.toHaveProperty('callbackUrl');
+    expect(doc?.origin).toEqual({ kind: 'api' });
+    expect(await rawDeliveries().findOne({ _id: delivery.id })).not.toHaveProperty('leaseOwner');
+  });
+
+  it('a committed post whose deliveries were not released yet is complete, and the sweeper releases them', async () => {
+    const { post, delivery } = await crashedCreate(true, Date.now());
+    expect((await store.getPost(post.id))?.deliveries).toEqual([delivery]);
+    // Not yet visible to the scheduler and workers...
+    expect(await store.getDelivery(delivery.id)).toBeNull();
+    expect(await store.claim(delivery.id, 'w1', T0, T0 + MINUTE)).toBeNull();
+    // ...until the sweeper passes.
+    expect((await store.findStranded(T0, 10)).map((d) => d.id)).toContain(delivery.id);
+    expect(await store.getDelivery(delivery.id)).toEqual(delivery);
+    expect((await store.claim(delivery.id, 'w1', T0, T0 + MINUTE))?.from).toBe('queued');
+  });
+
+  it('drafts of a post never committed stay invisible, and are deleted once abandoned', async () => {
+    const fresh = await crashedCreate(false, Date.now());
+    const abandoned = await crashedCreate(false, Date.now() - 11 * MINUTE);
+    for (const { post, delivery } of [fresh, abandoned]) {
+      expect(await store.getPost(post.id)).toBeNull();
+      expect(await store.getDelivery(delivery.id)).toBeNull();
+    }
+    expect((await store.findStranded(T0, 10)).map((d) => d.id)).not.toContain(fresh.delivery.id);
+    expect(await rawDeliveries().countDocuments({ _id: abandoned.delivery.id })).toBe(0);
+    expect(await rawDeliveries().countDocuments({ _id: fresh.delivery.id })).toBe(1);
+    expect(await store.countDeliveries()).not.toHaveProperty('draft');
   });
 });

@@ -1,5 +1,4 @@
-import mongoose, { type Connection, type QueryFilter, type UpdateQuery } from 'mongoose';
-import { cancellableStates } from '../../core/delivery-state.js';
+import mongoose, { type Connection } from 'mongoose';
 import {
   type Account,
   type AccountHealth,
@@ -12,21 +11,20 @@ import {
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, CreatePostResult, Store } from '../store.js';
 import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
+import { DeliveryWrites } from './delivery-writes.js';
 import { isDuplicateKey } from './errors.js';
 import {
-  byDue,
   fromAccount,
   fromApiToken,
   fromWorkspace,
-  keySlot,
+  idempotencySlot,
   toAccount,
   toApiToken,
   toDelivery,
   toPost,
   toWorkspace,
 } from './mapping.js';
-import { createModels, type DeliveryDoc, type Models, type PostDoc } from './schemas.js';
-import { WriteLocks } from './write-locks.js';
+import { createModels, type Models, type PostDoc } from './schemas.js';
 
 export interface MongoStoreOptions {
   /** `mongodb://…`; the database is the one in the URL unless `dbName` is given. */
@@ -34,31 +32,28 @@ export interface MongoStoreOptions {
   dbName?: string;
   /**
    * Guard each conditional update with a write lock (see write-locks.ts). Default: on when the
-   * server is FerretDB 1.x, whose updates are not atomic; off for MongoDB.
+   * server says it is FerretDB (1.x updates are not atomic), off for MongoDB.
    */
   writeLocks?: boolean;
   /** How long the server may take to answer before a call fails. Default 10000. */
   serverSelectionTimeoutMs?: number;
 }
 
-const clearLease = { leaseOwner: 1, leaseExpiresAt: 1 } as const;
 const ABANDON_DRAFTS_AFTER_MS = 10 * 60_000;
-const LOCKS = { ttlMs: 10_000, waitMs: 15_000 };
 
 /**
- * The Store on MongoDB 7+ through mongoose, on its own connection. Every state change of a
- * delivery is one `findOneAndUpdate` on its id with a condition on its current state (and lease
- * owner), which MongoDB applies atomically; no transactions, no change streams. Batches
- * (takeDue, expireLeases, cancelPost) read candidates, then change each with its own conditional
- * update, so concurrent callers split them and never share one. createPost: see create-post.ts.
- * Tested against FerretDB 1.24, which needs write locks for the same guarantees.
+ * The Store on MongoDB 7+ through mongoose, on its own connection; no transactions, no change
+ * streams. Every state change of a delivery is one conditional `findOneAndUpdate` (see
+ * delivery-writes.ts); createPost writes its post and deliveries all or nothing with an insert
+ * order and drafts (see create-post.ts). Tested against FerretDB 1.24, which needs write locks
+ * for the same guarantees (see write-locks.ts and README.md).
  */
 export class MongoStore implements Store {
   private readonly connection: Connection;
   private readonly models: Models;
-  private locks: Promise<WriteLocks | null> | undefined;
+  private readonly writes: DeliveryWrites;
 
-  constructor(private readonly options: MongoStoreOptions) {
+  constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
@@ -69,6 +64,7 @@ export class MongoStore implements Store {
     // A failed first connection is reported by the first call (asPromise), not as an unhandled rejection.
     this.connection.on('error', () => undefined);
     this.models = createModels(this.connection);
+    this.writes = new DeliveryWrites(this.connection, this.models, options.writeLocks);
   }
 
   async init(): Promise<void> {
@@ -86,38 +82,10 @@ export class MongoStore implements Store {
     await this.connection.db!.command({ ping: 1 });
   }
 
-  /** The one way a delivery changes: a conditional update of one document, returned as changed. */
-  private async cas(
-    id: string,
-    filter: QueryFilter<DeliveryDoc>,
-    update: UpdateQuery<DeliveryDoc>,
-    returnDocument: 'before' | 'after' = 'after',
-  ): Promise<DeliveryDoc | null> {
-    const run = () =>
-      this.models.deliveries.findOneAndUpdate({ ...filter, _id: id }, update, { returnDocument }).lean<DeliveryDoc>();
-    const locks = await this.writeLocks();
-    return locks ? locks.with(id, run) : run();
-  }
-
-  private writeLocks(): Promise<WriteLocks | null> {
-    this.locks ??= (async () => {
-      let on = this.options.writeLocks;
-      if (on === undefined) {
-        await this.connection.asPromise();
-        const info = await this.connection.db!.admin().command({ buildInfo: 1 });
-        on = typeof info.ferretdbVersion === 'string' && /^v?1\./.test(info.ferretdbVersion);
-      }
-      return on ? new WriteLocks(this.models.locks, LOCKS) : null;
-    })();
-    // A failed detection (server down) is retried by the next call.
-    this.locks.catch(() => (this.locks = undefined));
-    return this.locks;
-  }
-
   private drafts(): DraftContext {
     return {
       models: this.models,
-      cas: (id, filter, update) => this.cas(id, filter, update),
+      cas: (id, filter, update) => this.writes.cas(id, filter, update),
       abandonAfterMs: ABANDON_DRAFTS_AFTER_MS,
     };
   }
@@ -189,8 +157,7 @@ export class MongoStore implements Store {
   }
 
   async findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null> {
-    const slot = keySlot({ id: '', idempotencyKey: key });
-    const doc = await this.models.posts.findOne({ workspaceId, keySlot: slot }).lean();
+    const doc = await this.models.posts.findOne({ workspaceId, keySlot: idempotencySlot(key) }).lean();
     return doc ? ((await this.withDeliveries([doc]))[0] ?? null) : null;
   }
 
@@ -221,19 +188,11 @@ export class MongoStore implements Store {
     const post = await this.models.posts.findById(postId).lean();
     if (!post) return 0;
     const docs = await this.models.deliveries.find({ postId }).lean();
-    const cancellable = [...cancellableStates];
-    const cancel = { $set: { state: 'cancelled', updatedAt: new Date(at) }, $unset: { ...clearLease, draft: 1 } };
-    const results = await Promise.all(
-      docs
-        .filter((d) => belongsToCommitted(d, post.createToken))
-        .map((d) =>
-          // A draft of this post (its createPost is releasing it right now) is cancelled too.
-          d.state === 'draft'
-            ? this.cas(d._id, { state: 'draft', 'draft.token': post.createToken, 'draft.state': { $in: cancellable } }, cancel)
-            : this.cas(d._id, { state: { $in: cancellable } }, cancel),
-        ),
+    return this.writes.cancel(
+      docs.filter((d) => belongsToCommitted(d, post.createToken)),
+      post.createToken,
+      at,
     );
-    return results.filter((r) => r !== null).length;
   }
 
   async getDelivery(id: string): Promise<Delivery | null> {
@@ -241,35 +200,8 @@ export class MongoStore implements Store {
     return doc ? toDelivery(doc) : null;
   }
 
-  async takeDue(now: number, limit: number): Promise<Delivery[]> {
-    const due: QueryFilter<DeliveryDoc> = { state: 'scheduled', dueAt: { $lte: new Date(now) } };
-    return this.changeEach(due, { dueAt: 1, _id: 1 }, limit, { $set: { state: 'queued', updatedAt: new Date(now) } });
-  }
-
-  /**
-   * Changes up to `limit` deliveries matching `filter`, in `sort` order, each with its own
-   * conditional update: a candidate that another caller changed first no longer matches and is
-   * skipped, and the search goes on until `limit` are changed or none is left.
-   */
-  private async changeEach(
-    filter: QueryFilter<DeliveryDoc>,
-    sort: Record<string, 1 | -1>,
-    limit: number,
-    update: UpdateQuery<DeliveryDoc>,
-  ): Promise<Delivery[]> {
-    const changed: Delivery[] = [];
-    while (changed.length < limit) {
-      const candidates = await this.models.deliveries
-        .find(filter)
-        .sort(sort)
-        .limit(limit - changed.length)
-        .select({ _id: 1 })
-        .lean();
-      if (candidates.length === 0) break;
-      const docs = await Promise.all(candidates.map((c) => this.cas(c._id, filter, update)));
-      for (const doc of docs) if (doc) changed.push(toDelivery(doc));
-    }
-    return changed.sort(byDue);
+  takeDue(now: number, limit: number): Promise<Delivery[]> {
+    return this.writes.takeDue(now, limit);
   }
 
   async nextDueAt(): Promise<number | null> {
@@ -277,56 +209,20 @@ export class MongoStore implements Store {
     return doc ? doc.dueAt.getTime() : null;
   }
 
-  async claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
-    // One update from either state; the document as it was tells which one it came from.
-    const before = await this.cas(
-      id,
-      { $or: [{ state: 'queued', dueAt: { $lte: new Date(now) } }, { state: 'unknown' }] },
-      {
-        $set: { state: 'publishing', leaseOwner: owner, leaseExpiresAt: new Date(leaseUntil), updatedAt: new Date(now) },
-        $inc: { attempts: 1 },
-      },
-      'before',
-    );
-    if (!before || (before.state !== 'queued' && before.state !== 'unknown')) return null;
-    const delivery = toDelivery({
-      ...before,
-      state: 'publishing',
-      attempts: before.attempts + 1,
-      leaseOwner: owner,
-      leaseExpiresAt: new Date(leaseUntil),
-      updatedAt: new Date(now),
-    });
-    return { delivery, from: before.state };
+  claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
+    return this.writes.claim(id, owner, now, leaseUntil);
   }
 
-  async renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
-    const doc = await this.cas(
-      id,
-      { state: 'publishing', leaseOwner: owner },
-      { $set: { leaseExpiresAt: new Date(leaseUntil) } },
-    );
-    return doc !== null;
+  renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
+    return this.writes.renewLease(id, owner, leaseUntil);
   }
 
-  async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
-    const updatedAt = new Date(at);
-    const set =
-      outcome.kind === 'published'
-        ? { state: 'published', result: outcome.result, publishedAt: new Date(outcome.at), updatedAt }
-        : outcome.kind === 'retry'
-          ? { state: outcome.state, dueAt: new Date(outcome.dueAt), lastError: outcome.error, updatedAt }
-          : { state: 'failed', lastError: outcome.error, updatedAt };
-    const doc = await this.cas(id, { state: 'publishing', leaseOwner: owner }, { $set: set, $unset: clearLease });
-    return doc !== null;
+  finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
+    return this.writes.finishAttempt(id, owner, outcome, at);
   }
 
-  async expireLeases(now: number, limit: number): Promise<Delivery[]> {
-    const lapsed: QueryFilter<DeliveryDoc> = { state: 'publishing', leaseExpiresAt: { $lt: new Date(now) } };
-    return this.changeEach(lapsed, { leaseExpiresAt: 1, _id: 1 }, limit, {
-      $set: { state: 'unknown', updatedAt: new Date(now) },
-      $unset: clearLease,
-    });
+  expireLeases(now: number, limit: number): Promise<Delivery[]> {
+    return this.writes.expireLeases(now, limit);
   }
 
   async findStranded(olderThan: number, limit: number): Promise<Delivery[]> {

@@ -12,7 +12,7 @@ export interface WriteLockOptions {
 }
 
 /**
- * Per-document write locks, for FerretDB 1.x only.
+ * Per-document write locks, for FerretDB only.
  *
  * FerretDB 1.x runs `findOneAndUpdate` (and `updateOne`) as: query, apply the update in memory,
  * write the whole document back by `_id`, with nothing in between that re-checks the filter. Two
@@ -21,7 +21,7 @@ export interface WriteLockOptions {
  * has is an insert refused by a unique index. So, against FerretDB 1.x, each conditional update
  * of a delivery runs under a lock document `{ _id: deliveryId }`: inserted first (the insert
  * that wins holds the lock), deleted after. MongoDB makes each single-document update atomic by
- * itself and never uses these locks.
+ * itself and never uses these locks (MongoStoreOptions.writeLocks).
  *
  * A lock whose holder died is broken after `ttlMs`. Breaking reads the lock and deletes it by
  * owner, two steps that FerretDB does not make atomic either; it can go wrong only if a holder

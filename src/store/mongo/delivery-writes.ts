@@ -1,0 +1,158 @@
+import type { Connection, QueryFilter, UpdateQuery } from 'mongoose';
+import { cancellableStates } from '../../core/delivery-state.js';
+import type { Delivery } from '../../core/post.js';
+import type { AttemptOutcome, Claim } from '../store.js';
+import { byDue, toDelivery } from './mapping.js';
+import type { DeliveryDoc, Models } from './schemas.js';
+import { WriteLocks } from './write-locks.js';
+
+const clearLease = { leaseOwner: 1, leaseExpiresAt: 1 } as const;
+const LOCKS = { ttlMs: 10_000, waitMs: 15_000 };
+
+/**
+ * Every change of a delivery's state. Each is one `findOneAndUpdate` on the delivery's id with a
+ * condition on its current state (and lease owner), which MongoDB applies atomically: of any
+ * number of callers, at most one changes a given state. Batches (takeDue, expireLeases) read
+ * candidates and then change each with its own conditional update, so concurrent callers split
+ * them and never share one. Against FerretDB each update runs under a write lock (write-locks.ts).
+ */
+export class DeliveryWrites {
+  private locks: Promise<WriteLocks | null> | undefined;
+
+  /** `writeLocks`: see MongoStoreOptions; undefined asks the server. */
+  constructor(
+    private readonly connection: Connection,
+    private readonly models: Models,
+    private readonly writeLocks: boolean | undefined,
+  ) {}
+
+  /** The one way a delivery changes: a conditional update of one document, returned as changed (or as it was). */
+  async cas(
+    id: string,
+    filter: QueryFilter<DeliveryDoc>,
+    update: UpdateQuery<DeliveryDoc>,
+    returnDocument: 'before' | 'after' = 'after',
+  ): Promise<DeliveryDoc | null> {
+    const run = () =>
+      this.models.deliveries.findOneAndUpdate({ ...filter, _id: id }, update, { returnDocument }).lean<DeliveryDoc>();
+    const locks = await this.lockIfNeeded();
+    return locks ? locks.with(id, run) : run();
+  }
+
+  private lockIfNeeded(): Promise<WriteLocks | null> {
+    if (!this.locks) {
+      this.locks = (async () => {
+        const on = this.writeLocks ?? (await isFerretDb(this.connection));
+        return on ? new WriteLocks(this.models.locks, LOCKS) : null;
+      })();
+      // A failed detection (server down) is tried again by the next call.
+      this.locks.catch(() => {
+        this.locks = undefined;
+      });
+    }
+    return this.locks;
+  }
+
+  takeDue(now: number, limit: number): Promise<Delivery[]> {
+    const due: QueryFilter<DeliveryDoc> = { state: 'scheduled', dueAt: { $lte: new Date(now) } };
+    return this.changeEach(due, { dueAt: 1, _id: 1 }, limit, { $set: { state: 'queued', updatedAt: new Date(now) } });
+  }
+
+  expireLeases(now: number, limit: number): Promise<Delivery[]> {
+    const lapsed: QueryFilter<DeliveryDoc> = { state: 'publishing', leaseExpiresAt: { $lt: new Date(now) } };
+    return this.changeEach(lapsed, { leaseExpiresAt: 1, _id: 1 }, limit, {
+      $set: { state: 'unknown', updatedAt: new Date(now) },
+      $unset: clearLease,
+    });
+  }
+
+  /**
+   * Changes up to `limit` deliveries matching `filter`, in `sort` order. A candidate that another
+   * caller changed first no longer matches and is skipped; the search goes on until `limit` are
+   * changed or none is left.
+   */
+  private async changeEach(
+    filter: QueryFilter<DeliveryDoc>,
+    sort: Record<string, 1 | -1>,
+    limit: number,
+    update: UpdateQuery<DeliveryDoc>,
+  ): Promise<Delivery[]> {
+    const changed: Delivery[] = [];
+    while (changed.length < limit) {
+      const candidates = await this.models.deliveries
+        .find(filter)
+        .sort(sort)
+        .limit(limit - changed.length)
+        .select({ _id: 1 })
+        .lean();
+      if (candidates.length === 0) break;
+      const docs = await Promise.all(candidates.map((c) => this.cas(c._id, filter, update)));
+      for (const doc of docs) if (doc) changed.push(toDelivery(doc));
+    }
+    return changed.sort(byDue);
+  }
+
+  async claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
+    const set = {
+      state: 'publishing',
+      leaseOwner: owner,
+      leaseExpiresAt: new Date(leaseUntil),
+      updatedAt: new Date(now),
+    };
+    // One update from either state; the document as it was tells which one it came from.
+    const before = await this.cas(
+      id,
+      { $or: [{ state: 'queued', dueAt: { $lte: new Date(now) } }, { state: 'unknown' }] },
+      { $set: set, $inc: { attempts: 1 } },
+      'before',
+    );
+    if (!before || (before.state !== 'queued' && before.state !== 'unknown')) return null;
+    const delivery = toDelivery({ ...before, ...set, state: 'publishing', attempts: before.attempts + 1 });
+    return { delivery, from: before.state };
+  }
+
+  async renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
+    const update = { $set: { leaseExpiresAt: new Date(leaseUntil) } };
+    return (await this.cas(id, { state: 'publishing', leaseOwner: owner }, update)) !== null;
+  }
+
+  async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
+    const updatedAt = new Date(at);
+    const set =
+      outcome.kind === 'published'
+        ? { state: 'published', result: outcome.result, publishedAt: new Date(outcome.at), updatedAt }
+        : outcome.kind === 'retry'
+          ? { state: outcome.state, dueAt: new Date(outcome.dueAt), lastError: outcome.error, updatedAt }
+          : { state: 'failed', lastError: outcome.error, updatedAt };
+    const doc = await this.cas(id, { state: 'publishing', leaseOwner: owner }, { $set: set, $unset: clearLease });
+    return doc !== null;
+  }
+
+  /**
+   * Cancels the cancellable ones among a committed post's deliveries and counts them. A draft of
+   * the post (its createPost is releasing it right now) is cancelled too.
+   */
+  async cancel(docs: DeliveryDoc[], createToken: string, at: number): Promise<number> {
+    const cancellable = [...cancellableStates];
+    const cancel = { $set: { state: 'cancelled', updatedAt: new Date(at) }, $unset: { ...clearLease, draft: 1 } };
+    const draft: QueryFilter<DeliveryDoc> = {
+      state: 'draft',
+      'draft.token': createToken,
+      'draft.state': { $in: cancellable },
+    };
+    const results = await Promise.all(
+      docs.map((d) => this.cas(d._id, d.state === 'draft' ? draft : { state: { $in: cancellable } }, cancel)),
+    );
+    return results.filter((r) => r !== null).length;
+  }
+}
+
+/**
+ * FerretDB answers buildInfo with its own version. Only 1.x is known to need the locks; 2.x (on
+ * PostgreSQL with DocumentDB) was not tested here, so it gets them too, which costs only speed.
+ */
+async function isFerretDb(connection: Connection): Promise<boolean> {
+  await connection.asPromise();
+  const info = await connection.db!.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
+}
