@@ -35,3 +35,4 @@ start_pds() {
 }
 
 start_pds
+bash scripts/services/ferretdb.sh

@@ -16,6 +16,7 @@ import type { MediaLoader, Platform } from './platforms/platform.js';
 import { createPlatforms } from './platforms/registry.js';
 import { LocalTransport } from './queue/local/local-transport.js';
 import type { Transport } from './queue/transport.js';
+import { MongoStore } from './store/mongo/mongo-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
@@ -126,7 +127,7 @@ function createStore(config: Config): Store {
     case 'sqlite':
       return new SqliteStore({ path: config.store.path });
     case 'mongo':
-      throw new Error('HAYON_MONGODB_URL: the MongoDB store is not built yet (issue #3).');
+      return new MongoStore({ url: config.store.url });
   }
 }
 
