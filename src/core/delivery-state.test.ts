@@ -9,7 +9,7 @@ const allowed: Record<DeliveryState, DeliveryState[]> = {
   publishing: ['published', 'queued', 'scheduled', 'failed', 'unknown'],
   unknown: ['publishing', 'cancelled'],
   published: [],
-  failed: [],
+  failed: ['queued'],
   cancelled: [],
 };
 
@@ -26,11 +26,12 @@ describe('canTransition', () => {
     expect(canTransition(from, to)).toBe(false);
   });
 
-  it('never leaves a terminal state, and forbids the shortcuts that could double-post', () => {
-    for (const terminal of ['published', 'failed', 'cancelled'] as const) {
-      expect(isTerminal(terminal)).toBe(true);
+  it('never leaves published or cancelled; failed only back to queued (a replay by hand)', () => {
+    for (const terminal of ['published', 'failed', 'cancelled'] as const) expect(isTerminal(terminal)).toBe(true);
+    for (const terminal of ['published', 'cancelled'] as const) {
       for (const to of deliveryStates) expect(canTransition(terminal, to)).toBe(false);
     }
+    expect(deliveryStates.filter((to) => canTransition('failed', to))).toEqual(['queued']);
     expect(canTransition('publishing', 'cancelled')).toBe(false);
     expect(canTransition('scheduled', 'publishing')).toBe(false);
     expect(canTransition('unknown', 'queued')).toBe(false);

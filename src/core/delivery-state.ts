@@ -9,6 +9,7 @@ import type { Delivery, DeliveryState, PostStatus } from './post.js';
  *   publishing → failed     (permanent, or attempts spent)
  *   publishing → unknown    (lease ran out mid-call) → publishing (after reconciling)
  *   scheduled | queued | unknown → cancelled
+ *   failed → queued          (replayed by hand after its cause was fixed: `hayon queue replay-parked`)
  *
  * Unknown can be cancelled: if the platform did get the post, reconciling will not happen, and
  * the post stays there, which is what cancelling an uncertain attempt has to mean.
@@ -19,7 +20,7 @@ const transitions = {
   publishing: ['published', 'queued', 'scheduled', 'failed', 'unknown'],
   unknown: ['publishing', 'cancelled'],
   published: [],
-  failed: [],
+  failed: ['queued'],
   cancelled: [],
 } as const satisfies Record<DeliveryState, readonly DeliveryState[]>;
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountCases } from './contract/accounts.js';
-import { claimCases } from './contract/claims.js';
+import { claimCases, reviveCases } from './contract/claims.js';
 import { postCases } from './contract/posts.js';
 import { schedulingCases } from './contract/scheduling.js';
 import { workspaceCases } from './contract/workspaces.js';
@@ -61,5 +61,6 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('posts', () => postCases(store));
     describe('scheduling', () => schedulingCases(store));
     describe('claims and attempts', () => claimCases(store));
+    describe('reviving parked deliveries', () => reviveCases(store));
   });
 }

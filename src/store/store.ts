@@ -100,6 +100,12 @@ export interface Store {
    * a duplicate message is harmless because the claim decides.
    */
   findStranded(olderThan: number, limit: number): Promise<Delivery[]>;
+  /**
+   * Gives a parked delivery (`failed`) a new life after its cause was fixed: `failed` → `queued`,
+   * due `now`, attempts back to 0 (the last error is kept until the next attempt). False when
+   * the delivery is not `failed`.
+   */
+  reviveDelivery(id: string, now: number): Promise<boolean>;
   /** Counts deliveries per state, for health and `hayon queue status`. */
   countDeliveries(): Promise<Record<string, number>>;
 }

@@ -166,3 +166,21 @@ export function claimCases(store: () => Store): void {
     expect(await store().expireLeases(LEASE + 1, 2)).toHaveLength(1);
   });
 }
+
+export function reviveCases(store: () => Store): void {
+  it('revives a failed delivery: queued, due now, attempts back to 0, claimable again', async () => {
+    const d = await seedDelivery(store(), { state: 'failed', attempts: 6, dueAt: T0 - MINUTE, lastError: makeError() });
+    expect(await store().reviveDelivery(d.id, T0)).toBe(true);
+    expect(await store().getDelivery(d.id)).toMatchObject({ state: 'queued', attempts: 0, dueAt: T0, updatedAt: T0 });
+    expect((await store().claim(d.id, 'w1', T0, LEASE))?.from).toBe('queued');
+  });
+
+  it('revives only failed deliveries', async () => {
+    for (const state of ['scheduled', 'queued', 'published', 'cancelled'] as const) {
+      const d = await seedDelivery(store(), { state });
+      expect(await store().reviveDelivery(d.id, T0)).toBe(false);
+      expect((await store().getDelivery(d.id))?.state).toBe(state);
+    }
+    expect(await store().reviveDelivery('dlv_missing', T0)).toBe(false);
+  });
+}

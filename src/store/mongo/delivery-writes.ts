@@ -111,6 +111,11 @@ export class DeliveryWrites {
     return { delivery, from: before.state };
   }
 
+  async revive(id: string, now: number): Promise<boolean> {
+    const update = { $set: { state: 'queued', attempts: 0, dueAt: new Date(now), updatedAt: new Date(now) } };
+    return (await this.cas(id, { state: 'failed' }, update)) !== null;
+  }
+
   async renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
     const update = { $set: { leaseExpiresAt: new Date(leaseUntil) } };
     return (await this.cas(id, { state: 'publishing', leaseOwner: owner }, update)) !== null;

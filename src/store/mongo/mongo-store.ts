@@ -213,6 +213,10 @@ export class MongoStore implements Store {
     return this.writes.claim(id, owner, now, leaseUntil);
   }
 
+  reviveDelivery(id: string, now: number): Promise<boolean> {
+    return this.writes.revive(id, now);
+  }
+
   renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
     return this.writes.renewLease(id, owner, leaseUntil);
   }

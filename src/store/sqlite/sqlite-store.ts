@@ -219,6 +219,14 @@ export class SqliteStore implements Store {
     ).run(at, postId).changes;
   }
 
+  async reviveDelivery(id: string, now: number): Promise<boolean> {
+    return (
+      this.sql(
+        `UPDATE deliveries SET state = 'queued', attempts = 0, due_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'`,
+      ).run(now, now, id).changes === 1
+    );
+  }
+
   async getDelivery(id: string): Promise<Delivery | null> {
     const row = this.sql('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
     return row ? toDelivery(row) : null;

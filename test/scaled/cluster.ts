@@ -1,0 +1,127 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const services = path.join(root, '.tmp', 'services');
+
+function serviceUrl(name: string, envName: string): string | undefined {
+  if (process.env[envName]) return process.env[envName];
+  const file = path.join(services, `${name}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url : undefined;
+}
+
+/** Why the scaled suites cannot run here, or undefined when FerretDB/MongoDB and RabbitMQ are up. */
+export function scaledUnavailableReason(): string | undefined {
+  if (!serviceUrl('ferretdb', 'HAYON_TEST_MONGODB_URL')) return 'no MongoDB/FerretDB (run scripts/test-services.sh)';
+  if (!serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')) return 'no RabbitMQ (run scripts/test-services.sh)';
+  return undefined;
+}
+
+/** A fresh RabbitMQ vhost for one test file, so queues never mix between files. */
+function createVhost(baseUrl: string): string {
+  const vhost = `hayon-test-${randomBytes(4).toString('hex')}`;
+  execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
+  execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], { stdio: 'ignore' });
+  return `${baseUrl.replace(/\/+$/, '')}/${vhost}`;
+}
+
+export interface Cluster {
+  env: Record<string, string>;
+  apiUrl: string;
+  token: string;
+  /** Runs a CLI command in this process against the cluster's store; returns its output. */
+  cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }>;
+  workers: (ChildProcess | undefined)[];
+  startWorker(i: number): Promise<void>;
+  killWorker(i: number, signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function spawnHayon(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/run.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** Resolves when a JSON log line with this message appears on the child's stdout. */
+function waitForLog(child: ChildProcess, msg: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${msg}" log line in ${timeoutMs} ms`)), timeoutMs);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.msg === msg) {
+          clearTimeout(timer);
+          resolve(entry);
+        }
+      } catch {
+        // not a log line
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before "${msg}"`)));
+  });
+}
+
+/**
+ * Real processes: `hayon serve --no-worker` and N × `hayon worker`, on a MongoDB database and a
+ * RabbitMQ vhost of their own. Kill and restart workers at will.
+ */
+export async function startCluster(options: { workers: number; env?: Record<string, string> }): Promise<Cluster> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hayon-cluster-'));
+  const mongo = serviceUrl('ferretdb', 'HAYON_TEST_MONGODB_URL')!;
+  const db = `hayon_cluster_${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    HAYON_DATA_DIR: dataDir,
+    HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/${db}`,
+    HAYON_AMQP_URL: createVhost(serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')!),
+    HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
+    HAYON_LOG_LEVEL: 'info',
+    HAYON_HOST: '127.0.0.1',
+    ...options.env,
+  };
+  const cli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ...env, HAYON_LOG_LEVEL: 'warn' }, cwd: root });
+    return { code, out, err };
+  };
+  const tokenRun = await cli(['tokens', 'create', '--name', 'cluster']);
+  if (tokenRun.code !== 0) throw new Error(`tokens create failed: ${tokenRun.err.join('\n')}`);
+  const api = spawnHayon(['serve', '--no-worker', '--port', '0'], env);
+  const ready = await waitForLog(api, 'hayon serving');
+  const workers: (ChildProcess | undefined)[] = [];
+  const startWorker = async (i: number) => {
+    const w = spawnHayon(['worker'], env);
+    workers[i] = w;
+    await waitForLog(w, 'hayon worker started');
+  };
+  await Promise.all(Array.from({ length: options.workers }, (_, i) => startWorker(i)));
+  const stopChild = async (child: ChildProcess | undefined, signal: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    env,
+    apiUrl: `http://127.0.0.1:${ready.port}`,
+    token: tokenRun.out[0]!,
+    cli,
+    workers,
+    startWorker,
+    killWorker: (i, signal = 'SIGKILL') => stopChild(workers[i], signal),
+    async stop() {
+      await Promise.all([...workers.map((w) => stopChild(w, 'SIGTERM')), stopChild(api, 'SIGTERM')]);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
