@@ -66,7 +66,11 @@ export class AppContext {
     this.accounts = new AccountsService({ store, box, platforms, clock });
     this.sweeper = new Sweeper(
       { store, transport, clock, log: subsystem(log, 'sweeper') },
-      { intervalMs: config.worker.sweepIntervalMs, strandedAfterMs: config.worker.strandedAfterMs, ...overrides.sweeper },
+      {
+        intervalMs: config.worker.sweepIntervalMs,
+        strandedAfterMs: config.worker.strandedAfterMs,
+        ...overrides.sweeper,
+      },
     );
     const loadMedia =
       overrides.loadMedia ??

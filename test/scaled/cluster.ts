@@ -91,7 +91,12 @@ export async function startCluster(options: { workers: number; env?: Record<stri
   const cli = async (args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ...env, HAYON_LOG_LEVEL: 'warn' }, cwd: root });
+    const code = await main(args, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      env: { ...env, HAYON_LOG_LEVEL: 'warn' },
+      cwd: root,
+    });
     return { code, out, err };
   };
   const tokenRun = await cli(['tokens', 'create', '--name', 'cluster']);

@@ -3,7 +3,12 @@ export async function listAllPosts(pdsUrl: string, did: string): Promise<{ uri: 
   const all: { uri: string; value: { text: string } }[] = [];
   let cursor: string | undefined;
   do {
-    const q = new URLSearchParams({ repo: did, collection: 'app.bsky.feed.post', limit: '100', ...(cursor ? { cursor } : {}) });
+    const q = new URLSearchParams({
+      repo: did,
+      collection: 'app.bsky.feed.post',
+      limit: '100',
+      ...(cursor ? { cursor } : {}),
+    });
     const res = await fetch(`${pdsUrl}/xrpc/com.atproto.repo.listRecords?${q}`);
     if (!res.ok) throw new Error(`listRecords: ${res.status}`);
     const page = (await res.json()) as { records: { uri: string; value: { text: string } }[]; cursor?: string };
@@ -30,7 +35,11 @@ export async function postMany(
         try {
           const res = await fetch(`${apiUrl}/v1/posts`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `load-${i}` },
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'idempotency-key': `load-${i}`,
+            },
             body: JSON.stringify(body(i)),
           });
           if (res.status !== 202 && res.status !== 200) throw new Error(`POST ${i}: ${res.status} ${await res.text()}`);

@@ -24,7 +24,17 @@ describe.skipIf(unavailable)('scaled mode end to end', () => {
     for (const name of ['ann', 'ben', 'cat']) users.push(await client.createAccount(name));
     cluster = await startCluster({ workers: 2 });
     for (const u of users) {
-      const added = await cluster.cli(['accounts', 'add', 'bluesky', '--service', pds.url, '--identifier', u.handle, '--app-password', u.password]);
+      const added = await cluster.cli([
+        'accounts',
+        'add',
+        'bluesky',
+        '--service',
+        pds.url,
+        '--identifier',
+        u.handle,
+        '--app-password',
+        u.password,
+      ]);
       expect(added.code).toBe(0);
     }
     store = new MongoStore({ url: cluster.env.HAYON_MONGODB_URL! });
