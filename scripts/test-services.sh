@@ -36,3 +36,4 @@ start_pds() {
 
 start_pds
 bash scripts/services/ferretdb.sh
+bash scripts/services/rabbitmq.sh

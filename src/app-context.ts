@@ -15,6 +15,7 @@ import { createUrlMediaLoader } from './media/url-loader.js';
 import type { MediaLoader, Platform } from './platforms/platform.js';
 import { createPlatforms } from './platforms/registry.js';
 import { LocalTransport } from './queue/local/local-transport.js';
+import { RabbitTransport } from './queue/rabbitmq/rabbit-transport.js';
 import type { Transport } from './queue/transport.js';
 import { MongoStore } from './store/mongo/mongo-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -100,7 +101,7 @@ export class AppContext {
     const log = overrides.log ?? createLogger(config.logLevel);
     const store = overrides.store ?? createStore(config);
     await store.init();
-    const transport = overrides.transport ?? createTransport(config);
+    const transport = overrides.transport ?? createTransport(config, log);
     const platforms =
       overrides.platforms ??
       createPlatforms({ fetch: overrides.fetch ?? globalThis.fetch, timeoutMs: config.platformTimeoutMs });
@@ -135,11 +136,11 @@ function createStore(config: Config): Store {
   }
 }
 
-function createTransport(config: Config): Transport {
+function createTransport(config: Config, log: Logger): Transport {
   switch (config.transport.kind) {
     case 'local':
       return new LocalTransport();
     case 'rabbitmq':
-      throw new Error('HAYON_AMQP_URL: the RabbitMQ transport is not built yet (issue #3).');
+      return new RabbitTransport({ url: config.transport.url, log: subsystem(log, 'rabbitmq') });
   }
 }

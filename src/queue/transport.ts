@@ -38,11 +38,28 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
+/** What a broker with queues of its own can show and do (`hayon queue status|replay-parked`). */
+export interface QueueAdmin {
+  /** Messages waiting per queue, by queue name. */
+  counts(): Promise<Record<string, number>>;
+  /**
+   * Takes up to `limit` messages from the parking lot; each one that `revive` accepts (the store
+   * moved its delivery back to `queued`) is sent again, the others are dropped.
+   */
+  replayParked(
+    limit: number,
+    revive: (m: TransportMessage) => Promise<boolean>,
+  ): Promise<{ replayed: number; dropped: number }>;
+}
+
 /** The Transport port: carries delivery messages from the scheduler/API to workers. */
 export interface Transport {
   /** The longest delay `send` accepts; longer waits belong to the store's scheduler. 0: none. */
   readonly maxDelayMs: number;
   send(messages: TransportMessage[], options?: SendOptions): Promise<void>;
   consume(handler: MessageHandler, options: ConsumeOptions): Promise<Consumer>;
+  /** Keeps the message of a delivery whose attempts are spent where an operator can see it. */
+  park?(message: TransportMessage, reason: string): Promise<void>;
+  readonly admin?: QueueAdmin;
   close(): Promise<void>;
 }
