@@ -7,6 +7,7 @@ import { HayonError } from '../core/errors.js';
 import { accountsCommand } from './commands/accounts.js';
 import { postCommand } from './commands/post.js';
 import { postsCommand } from './commands/posts.js';
+import { queueCommand } from './commands/queue.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { type CliIo, type Command, UsageError } from './io.js';
@@ -18,6 +19,7 @@ const commands = {
   posts: postsCommand,
   accounts: accountsCommand,
   tokens: tokensCommand,
+  queue: queueCommand,
 } satisfies Record<string, Command>;
 
 const help = `hayon: publish to social platforms from chat, webhooks and the command line
@@ -29,6 +31,7 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts list
   hayon tokens create --name NAME
+  hayon queue status | replay-parked       deliveries per state; broker queues, parking lot
 
 Configuration is by HAYON_* environment variables (see README).`;
 

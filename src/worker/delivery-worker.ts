@@ -157,6 +157,12 @@ export class DeliveryWorker {
         decision.reason === 'attempts_spent' ? `Gave up after ${attempt.delivery.attempts} attempts: ` : '';
       log.warn({ err: e, kind, attempts: attempt.delivery.attempts }, 'delivery failed');
       await this.#record(attempt, { kind: 'failed', error: { ...error, message: reason + error.message } }, log);
+      if (decision.reason === 'attempts_spent' && transport.park) {
+        // Parked where an operator sees it (`hayon queue status`) and can replay it after a fix.
+        await transport
+          .park(deliveryMessage(attempt.delivery, attempt.post.correlationId), reason + error.message)
+          .catch((err) => log.warn({ err }, 'could not park the message'));
+      }
       return;
     }
     const dueAt = now + decision.delayMs;
