@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# FerretDB 1.24 (MongoDB wire protocol over SQLite) for the MongoDB store's tests. Idempotent:
+# FerretDB 1.24 (MongoDB wire protocol over PostgreSQL) for the MongoDB store's tests. Idempotent:
 # installs FerretDB if missing, starts it unless .tmp/services/ferretdb.json already points to a
 # live one, and writes {"url":"mongodb://127.0.0.1:<port>/"} there once it accepts connections.
 #
 #   HAYON_FERRETDB_PORT  port to listen on (default 27018)
+#   HAYON_FERRETDB_HANDLER  postgresql (default: Debian's PostgreSQL, installed and started here)
+#                           or sqlite (no other service; about 3x slower per write, and SQLite
+#                           takes one writer at a time, which starves the scaled tests)
 #
 # Why not plain `go install ...@v1.24.2`: the module zip lacks build/version/version.txt (a file
 # FerretDB's own build generates), and a binary built without it panics at startup ("Invalid
@@ -57,6 +60,27 @@ install_ferretdb() {
   works "$gobin/ferretdb" || { log "the FerretDB build does not start"; exit 1; }
 }
 
+handler=${HAYON_FERRETDB_HANDLER:-postgresql}
+pg_url="postgres://ferret:ferret@127.0.0.1:5432/ferretdb"
+
+# Debian's PostgreSQL with a `ferret` role and database, for FerretDB's postgresql handler.
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    log "installing postgresql"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  local version
+  version=$(pg_lsclusters -h | awk 'NR==1 {print $1}')
+  [ -n "$version" ] || { pg_createcluster 15 main >/dev/null; version=15; }
+  pg_ctlcluster "$version" main start >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do port_open 5432 && break; sleep 0.2; done
+  su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='ferret'\"" | grep -q 1 ||
+    su postgres -c "psql -qc \"create role ferret login superuser password 'ferret'\"" >/dev/null
+  su postgres -c "psql -qtAc \"select 1 from pg_database where datname='ferretdb'\"" | grep -q 1 ||
+    su postgres -c "psql -qc \"create database ferretdb owner ferret\"" >/dev/null
+}
+
 # One run at a time (two test runners starting it together would race for the port).
 if command -v flock >/dev/null; then
   exec 9>"$state/ferretdb.lock"
@@ -91,8 +115,14 @@ if ! ours; then
     install_ferretdb
     bin=$(find_ferretdb)
   }
-  log "starting $bin on 127.0.0.1:$port, data in $data"
-  nohup "$bin" --handler=sqlite --sqlite-url="file:$data/" --listen-addr="127.0.0.1:$port" --state-dir="$data" \
+  if [ "$handler" = postgresql ]; then
+    ensure_postgres
+    backend=(--handler=postgresql "--postgresql-url=$pg_url")
+  else
+    backend=(--handler=sqlite "--sqlite-url=file:$data/")
+  fi
+  log "starting $bin ($handler) on 127.0.0.1:$port"
+  nohup "$bin" "${backend[@]}" --listen-addr="127.0.0.1:$port" --state-dir="$data" \
     --debug-addr=- --telemetry=disable --log-level=warn >"$logfile" 2>&1 9>&- &
   echo $! >"$pidfile"
 fi

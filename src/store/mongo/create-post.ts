@@ -84,17 +84,20 @@ export async function writePost(ctx: DraftContext, post: Post, deliveries: Deliv
   return null;
 }
 
-/** Moves drafts to their real state (a no-op for those already released or cancelled). */
+/**
+ * Moves drafts to their real state (a no-op for those already released or cancelled). One
+ * `updateMany` per state and no write locks: besides this call, only cancelPost and
+ * repairDrafts touch a draft, and both move it where this call would or to `cancelled` after
+ * the post was committed (a cancel needs the post id, which this call has not returned yet).
+ */
 async function releaseDrafts(ctx: DraftContext, drafts: Pick<DeliveryDoc, '_id' | 'draft'>[]): Promise<void> {
+  const byState = new Map<string, string[]>();
+  for (const d of drafts) byState.set(d.draft!.state, [...(byState.get(d.draft!.state) ?? []), d._id]);
   await Promise.all(
-    drafts.map((d) =>
-      ctx.cas(
-        d._id,
-        { state: 'draft', 'draft.token': d.draft!.token },
-        {
-          $set: { state: d.draft!.state },
-          $unset: { draft: 1 },
-        },
+    [...byState].map(([state, ids]) =>
+      ctx.models.deliveries.updateMany(
+        { _id: { $in: ids }, state: 'draft', 'draft.token': drafts[0]!.draft!.token },
+        { $set: { state }, $unset: { draft: 1 } },
       ),
     ),
   );
