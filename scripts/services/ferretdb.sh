@@ -61,7 +61,7 @@ install_ferretdb() {
 }
 
 handler=${HAYON_FERRETDB_HANDLER:-postgresql}
-pg_url="postgres://ferret:ferret@127.0.0.1:5432/ferretdb"
+pg_url="postgres://ferret:ferret@127.0.0.1:5432/ferretdb?pool_max_conns=80"
 
 # Debian's PostgreSQL with a `ferret` role and database, for FerretDB's postgresql handler.
 ensure_postgres() {

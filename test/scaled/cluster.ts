@@ -81,7 +81,8 @@ export async function startCluster(options: { workers: number; env?: Record<stri
   const db = `hayon_cluster_${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
     HAYON_DATA_DIR: dataDir,
-    HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/${db}`,
+    // A small pool per process: FerretDB's PostgreSQL pool stalls when too many operations wait on it.
+    HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/${db}?maxPoolSize=8`,
     HAYON_AMQP_URL: createVhost(serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')!),
     HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
     HAYON_LOG_LEVEL: 'info',
