@@ -32,7 +32,6 @@ describe.skipIf(unavailable)('chaos: killed workers and a broker restart lose an
         HAYON_LEASE_SECONDS: '5',
         HAYON_SWEEP_INTERVAL_MS: '1000',
         HAYON_STRANDED_AFTER_MS: '5000',
-        HAYON_LOG_LEVEL: 'warn',
       },
     });
     for (const u of users) {

@@ -53,7 +53,7 @@ function spawnHayon(args: string[], env: Record<string, string>): ChildProcess {
 }
 
 /** Resolves when a JSON log line with this message appears on the child's stdout. */
-function waitForLog(child: ChildProcess, msg: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+function waitForLog(child: ChildProcess, msg: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${msg}" log line in ${timeoutMs} ms`)), timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -85,9 +85,10 @@ export async function startCluster(options: { workers: number; env?: Record<stri
     HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/${db}?maxPoolSize=8`,
     HAYON_AMQP_URL: createVhost(serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')!),
     HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
-    HAYON_LOG_LEVEL: 'info',
     HAYON_HOST: '127.0.0.1',
     ...options.env,
+    // The harness waits for the roles' "started" info lines.
+    HAYON_LOG_LEVEL: 'info',
   };
   const cli = async (args: string[]) => {
     const out: string[] = [];
@@ -103,20 +104,26 @@ export async function startCluster(options: { workers: number; env?: Record<stri
   const tokenRun = await cli(['tokens', 'create', '--name', 'cluster']);
   if (tokenRun.code !== 0) throw new Error(`tokens create failed: ${tokenRun.err.join('\n')}`);
   const api = spawnHayon(['serve', '--no-worker', '--port', '0'], env);
-  const ready = await waitForLog(api, 'hayon serving');
   const workers: (ChildProcess | undefined)[] = [];
   const startWorker = async (i: number) => {
     const w = spawnHayon(['worker'], env);
     workers[i] = w;
     await waitForLog(w, 'hayon worker started');
   };
-  await Promise.all(Array.from({ length: options.workers }, (_, i) => startWorker(i)));
   const stopChild = async (child: ChildProcess | undefined, signal: NodeJS.Signals) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;
   };
+  let ready: Record<string, unknown>;
+  try {
+    ready = await waitForLog(api, 'hayon serving');
+    await Promise.all(Array.from({ length: options.workers }, (_, i) => startWorker(i)));
+  } catch (e) {
+    await Promise.all([api, ...workers].map((c) => stopChild(c, 'SIGKILL')));
+    throw e;
+  }
   return {
     env,
     apiUrl: `http://127.0.0.1:${ready.port}`,
