@@ -10,13 +10,18 @@ import { type LoadResult, runLoad } from './lib/load.js';
 import { table } from './lib/stats.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, clients: { type: 'string', default: '32' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    clients: { type: 'string', default: '32' },
+    scaled: { type: 'boolean', default: false },
+  },
 });
 const durationMs = Number(values.seconds) * 1000;
 const clients = Number(values.clients);
 
 async function startServer(kind: 'hayon' | 'bare'): Promise<{ child: ChildProcess; port: number; token?: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/ingest-server.ts', kind], {
+  const args = ['--import', 'tsx', 'bench/lib/ingest-server.ts', kind, ...(values.scaled ? ['scaled'] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
@@ -62,5 +67,10 @@ const row = (name: string, r: LoadResult) => ({
 console.log(
   `\nbench/ingest: ${clients} clients, ${durationMs / 1000} s measured after 2 s warm-up, 3 targets per post`,
 );
-console.log(table([row('hayon serve (sqlite)', hayon), row('bare hono JSON', bare)]));
+console.log(
+  table([
+    row(values.scaled ? 'hayon serve (ferretdb+rabbitmq)' : 'hayon serve (sqlite)', hayon),
+    row('bare hono JSON', bare),
+  ]),
+);
 console.log('goal: hayon p99 <= 20 ms and >= 2,000 posts/s on 2 cores');
