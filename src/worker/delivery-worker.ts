@@ -125,7 +125,13 @@ export class DeliveryWorker {
       log.warn({ outcome: outcome.kind }, 'lease lost before the outcome was recorded');
       return;
     }
-    const delivery = (await store.getDelivery(attempt.delivery.id)) ?? attempt.delivery;
+    // What the store now holds, without reading it back.
+    const delivery: Delivery =
+      outcome.kind === 'published'
+        ? { ...attempt.delivery, state: 'published', result: outcome.result, publishedAt: outcome.at }
+        : outcome.kind === 'retry'
+          ? { ...attempt.delivery, state: outcome.state, dueAt: outcome.dueAt, lastError: outcome.error }
+          : { ...attempt.delivery, state: 'failed', lastError: outcome.error };
     if (outcome.kind === 'published') log.info({ url: outcome.result.url }, 'delivery published');
     const event =
       outcome.kind === 'published'

@@ -44,8 +44,30 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+let built: Promise<void> | undefined;
+
+/**
+ * The roles run from the compiled `dist/`, as in production: a worker restarted by the chaos
+ * test is up in a fraction of a second, where tsx would compile everything again. Built once
+ * per test process, so the code under test is the code in the tree.
+ */
+function ensureBuilt(): Promise<void> {
+  built ??= new Promise((resolve, reject) => {
+    const tsc = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+    tsc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`))));
+  });
+  return built;
+}
+
 function spawnHayon(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/run.ts'), ...args], {
+  return spawn(process.execPath, [path.join(root, 'bin/hayon.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -76,6 +98,7 @@ function waitForLog(child: ChildProcess, msg: string, timeoutMs = 60_000): Promi
  * RabbitMQ vhost of their own. Kill and restart workers at will.
  */
 export async function startCluster(options: { workers: number; env?: Record<string, string> }): Promise<Cluster> {
+  await ensureBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hayon-cluster-'));
   const mongo = serviceUrl('ferretdb', 'HAYON_TEST_MONGODB_URL')!;
   const db = `hayon_cluster_${randomBytes(4).toString('hex')}`;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection, QueryFilter, UpdateQuery } from 'mongoose';
 import { cancellableStates } from '../../core/delivery-state.js';
 import type { Delivery } from '../../core/post.js';
@@ -7,6 +8,9 @@ import type { DeliveryDoc, Models } from './schemas.js';
 import { WriteLocks } from './write-locks.js';
 
 const clearLease = { leaseOwner: 1, leaseExpiresAt: 1 } as const;
+
+/** The updates batches make: fields set, lease fields cleared. */
+type BatchUpdate = { $set: Record<string, unknown>; $unset?: Record<string, 1> };
 const LOCKS = { ttlMs: 10_000, waitMs: 15_000 };
 
 /**
@@ -75,9 +79,10 @@ export class DeliveryWrites {
     filter: QueryFilter<DeliveryDoc>,
     sort: Record<string, 1 | -1>,
     limit: number,
-    update: UpdateQuery<DeliveryDoc>,
+    update: BatchUpdate,
   ): Promise<Delivery[]> {
     const changed: Delivery[] = [];
+    let idleRounds = 0;
     while (changed.length < limit) {
       const candidates = await this.models.deliveries
         .find(filter)
@@ -86,10 +91,40 @@ export class DeliveryWrites {
         .select({ _id: 1 })
         .lean();
       if (candidates.length === 0) break;
-      const docs = await Promise.all(candidates.map((c) => this.cas(c._id, filter, update)));
+      const locks = await this.lockIfNeeded();
+      const ids = candidates.map((c) => c._id);
+      const docs = locks
+        ? await locks.withFree(ids, (held) => this.changeHeld(held, filter, update))
+        : await Promise.all(ids.map((id) => this.cas(id, filter, update as UpdateQuery<DeliveryDoc>)));
       for (const doc of docs) if (doc) changed.push(toDelivery(doc));
+      if (locks && docs.length === 0) {
+        // Another caller holds these candidates (FerretDB may stop an insertMany at its first
+        // refused lock); it will have moved them on after a short wait, freeing the next ones.
+        if (++idleRounds > 20) break;
+        await sleep(5 + Math.random() * 20);
+      }
     }
     return changed.sort(byDue);
+  }
+
+  /**
+   * FerretDB only, with the write locks of `held` taken: those still matching `filter` cannot
+   * change under us, so one read and one `updateMany` change them all.
+   */
+  private async changeHeld(
+    held: string[],
+    filter: QueryFilter<DeliveryDoc>,
+    update: BatchUpdate,
+  ): Promise<DeliveryDoc[]> {
+    if (held.length === 0) return [];
+    const matching = await this.models.deliveries.find({ ...filter, _id: { $in: held } }).lean<DeliveryDoc[]>();
+    if (matching.length === 0) return [];
+    await this.models.deliveries.updateMany({ _id: { $in: matching.map((d) => d._id) } }, update);
+    return matching.map((doc) => {
+      const changed: Record<string, unknown> = { ...doc, ...update.$set };
+      for (const key of Object.keys(update.$unset ?? {})) delete changed[key];
+      return changed as unknown as DeliveryDoc;
+    });
   }
 
   async claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
