@@ -11,7 +11,7 @@ if (unavailable) console.warn(`Skipping the chaos test: ${unavailable}`);
 
 const posts = Number(process.env.HAYON_CHAOS_POSTS ?? 1000);
 const killEveryMs = 3_000;
-const deadlineMs = 360_000;
+const deadlineMs = 600_000;
 
 // While posts × 3 targets flow through API + 2 workers + RabbitMQ + FerretDB to a real PDS, a
 // worker is killed with SIGKILL every few seconds and restarted, and RabbitMQ is restarted once.
