@@ -61,7 +61,7 @@ export class RabbitTransport implements Transport {
       else ch.publish(this.names.postExchange, `post.create.${m.platform}`, body, props);
     }
     // One round trip for the whole batch: publish all, then wait for every confirm.
-    await ch.waitForConfirms();
+    await confirmed(ch);
   }
 
   async park(message: TransportMessage, reason: string): Promise<void> {
@@ -71,7 +71,7 @@ export class RabbitTransport implements Transport {
       contentType: 'application/json',
       headers: { 'x-hayon-reason': reason.slice(0, 500) },
     });
-    await ch.waitForConfirms();
+    await confirmed(ch);
   }
 
   async consume(handler: MessageHandler, options: ConsumeOptions): Promise<Consumer> {
@@ -194,7 +194,34 @@ export class RabbitTransport implements Transport {
   async deadLetter(msg: ConsumeMessage): Promise<void> {
     const ch = await this.#confirmChannel();
     ch.sendToQueue(this.names.deadLetters, msg.content, { persistent: true, headers: msg.properties.headers ?? {} });
-    await ch.waitForConfirms();
+    await confirmed(ch);
+  }
+}
+
+/** How long a batch may wait for the broker's confirms before it counts as not sent. */
+const confirmTimeoutMs = 10_000;
+
+/**
+ * Waits for the channel's confirms, but not forever: when the broker goes away mid-wait the
+ * confirms may never come, and a caller (the scheduler, the sweeper) must get its error and go
+ * on. A batch that timed out may still have been delivered; the claim drops any duplicate.
+ */
+async function confirmed(ch: ConfirmChannel): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onClose: (() => void) | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no confirms from RabbitMQ in ${confirmTimeoutMs} ms`)),
+      confirmTimeoutMs,
+    );
+    onClose = () => reject(new Error('the RabbitMQ channel closed before confirming'));
+    ch.once('close', onClose);
+  });
+  try {
+    await Promise.race([ch.waitForConfirms(), gaveUp]);
+  } finally {
+    clearTimeout(timer);
+    if (onClose) ch.off('close', onClose);
   }
 }
 
