@@ -3,6 +3,10 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { Transport } from '../queue/transport.js';
 import { messagesFor } from './messages.js';
+import { timeBound } from './time-bound.js';
+
+/** A pass that has not finished by then is abandoned (and logged); the next one starts afresh. */
+const passTimeoutMs = 60_000;
 
 export interface SchedulerOptions {
   /** Longest wait between two looks at the store (other processes may add due work). */
@@ -102,7 +106,7 @@ export class Scheduler {
     try {
       do {
         this.#again = false;
-        const queued = await this.runOnce();
+        const queued = await timeBound(this.runOnce(), passTimeoutMs, 'a scheduler pass');
         if (queued > 0) log.debug({ queued }, 'due deliveries queued');
       } while (this.#again && !this.#stopped);
       const nextDue = await store.nextDueAt();

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Transport } from '../queue/transport.js';
 import type { Store } from '../store/store.js';
 import { messagesFor } from './messages.js';
+import { timeBound } from './time-bound.js';
 
 export interface SweeperOptions {
   intervalMs: number;
@@ -39,7 +40,7 @@ export class Sweeper {
   start(): void {
     this.#timer = setInterval(() => {
       if (this.#running) return;
-      this.#running = this.sweep()
+      this.#running = timeBound(this.sweep(), Math.max(30_000, this.#options.intervalMs * 3), 'a sweep')
         .catch((err) => this.deps.log.warn({ err }, 'sweep failed'))
         .finally(() => {
           this.#running = undefined;
