@@ -11,8 +11,18 @@ export const retryTiers = [
 
 export type RetryTier = (typeof retryTiers)[number];
 
-/** The routing key retries come back with; it matches the main queue's `post.create.*`. */
+/** The longest delay a tier carries; longer waits belong to the store's scheduler. */
+export const maxTierMs: number = retryTiers[retryTiers.length - 1]!.ms;
+
+/**
+ * The routing key retries come back with. The tier queues dead-letter with it explicitly: a
+ * message published to `dlx_exchange` carries its tier's name as routing key, which would not
+ * match the main queue's `post.create.*` binding.
+ */
 export const retryRoutingKey = 'post.create.retry';
+
+/** The routing key of a fresh message for a platform. */
+export const createRoutingKey = (platform: string) => `post.create.${platform}`;
 
 /** Exchange and queue names, each with an optional prefix so that tests can share a broker. */
 export function names(prefix = '') {
@@ -28,9 +38,20 @@ export function names(prefix = '') {
 
 export type Names = ReturnType<typeof names>;
 
-/** The tier for a delay: the smallest at least `delayMs`, so a retry is never early. */
+/** Every queue, in the order `hayon queue status` shows them. */
+export function allQueues(n: Names): string[] {
+  return [n.mainQueue, ...retryTiers.map((t) => n.retryQueue(t)), n.parkingLot, n.deadLetters];
+}
+
+/**
+ * The tier for a delay: the smallest at least `delayMs` long, so a retry is never early (it may
+ * be late by up to the gap to the next tier: 3 s asked → 5 s, 40 s → 2 min). Throws past the
+ * last tier, which would otherwise make a retry early.
+ */
 export function tierFor(delayMs: number): RetryTier {
-  return retryTiers.find((t) => t.ms >= delayMs) ?? retryTiers[retryTiers.length - 1]!;
+  const tier = retryTiers.find((t) => t.ms >= delayMs);
+  if (!tier) throw new RangeError(`a delay of ${delayMs} ms is longer than the last retry tier (${maxTierMs} ms)`);
+  return tier;
 }
 
 /**
@@ -59,4 +80,11 @@ export async function declareTopology(ch: Channel, n: Names): Promise<void> {
   }
   await ch.assertQueue(n.parkingLot, { durable: true });
   await ch.assertQueue(n.deadLetters, { durable: true });
+}
+
+/** Removes what `declareTopology` made, messages included (benchmarks and tests on a shared vhost). */
+export async function deleteTopology(ch: Channel, n: Names): Promise<void> {
+  for (const q of allQueues(n)) await ch.deleteQueue(q);
+  await ch.deleteExchange(n.postExchange);
+  await ch.deleteExchange(n.dlxExchange);
 }
