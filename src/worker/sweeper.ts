@@ -22,7 +22,8 @@ export const defaultSweeperOptions = {
  * Finds work that fell between the cracks and sends it again:
  * - `publishing` deliveries whose lease ran out (the worker died mid-call) become `unknown`, so
  *   that the next attempt reconciles with the platform before publishing;
- * - `queued`/`unknown` deliveries long past due (a message lost between store and transport).
+ * - `queued`/`unknown` deliveries long past due (a message lost between store and transport),
+ *   each at most once per `strandedAfterMs` (takeStranded moves its due time to now).
  * A message too many is harmless: the claim lets only one attempt through.
  */
 export class Sweeper {
@@ -58,7 +59,7 @@ export class Sweeper {
     const { store, transport, clock, log } = this.deps;
     const now = clock();
     const expired = await store.expireLeases(now, this.#options.batchSize);
-    const stranded = await store.findStranded(now - this.#options.strandedAfterMs, this.#options.batchSize);
+    const stranded = await store.takeStranded(now - this.#options.strandedAfterMs, now, this.#options.batchSize);
     const seen = new Set(expired.map((d) => d.id));
     const all = [...expired, ...stranded.filter((d) => !seen.has(d.id))];
     if (all.length === 0) return { expired: 0, stranded: 0 };

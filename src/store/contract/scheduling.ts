@@ -63,7 +63,7 @@ export function schedulingCases(store: () => Store): void {
     expect(await store().nextDueAt()).toBe(T0 + 3 * MINUTE);
   });
 
-  it('findStranded returns queued and unknown deliveries due before the threshold, without changing them', async () => {
+  it('takeStranded returns queued and unknown deliveries due before the threshold, once per threshold', async () => {
     const { deliveries: ds } = await seedPost(store(), {
       deliveries: [
         { state: 'queued', dueAt: T0 - 10 * MINUTE },
@@ -74,11 +74,18 @@ export function schedulingCases(store: () => Store): void {
         { state: 'cancelled', dueAt: T0 - 30 * MINUTE },
       ],
     });
-    const stranded = await store().findStranded(T0 - 5 * MINUTE, 10);
-    expect(new Set(ids(stranded))).toEqual(new Set([ds[0]!.id, ds[1]!.id]));
-    expect(await store().findStranded(T0 - 5 * MINUTE, 1)).toHaveLength(1);
-    expect(await store().getDelivery(ds[0]!.id)).toEqual(ds[0]);
-    expect(await store().findStranded(T0 - 60 * MINUTE, 10)).toEqual([]);
+    expect(await store().takeStranded(T0 - 60 * MINUTE, T0, 10)).toEqual([]);
+    const first = await store().takeStranded(T0 - 5 * MINUTE, T0, 1);
+    expect(ids(first)).toEqual([ds[1]!.id]);
+    expect(first[0]).toMatchObject({ state: 'unknown', dueAt: T0, attempts: 1 });
+    const rest = await store().takeStranded(T0 - 5 * MINUTE, T0, 10);
+    expect(ids(rest)).toEqual([ds[0]!.id]);
+    expect(await store().getDelivery(ds[0]!.id)).toEqual({ ...ds[0], dueAt: T0, updatedAt: T0 });
+    // Taken ones wait a whole threshold again before the next sweep sends them.
+    expect(await store().takeStranded(T0 - 5 * MINUTE, T0, 10)).toEqual([]);
+    expect(ids(await store().takeStranded(T0 + 1, T0 + 5 * MINUTE, 10)).sort()).toEqual(
+      [ds[0]!.id, ds[1]!.id, ds[2]!.id].sort(),
+    );
   });
 
   it('countDeliveries counts per state', async () => {

@@ -23,7 +23,7 @@ import type { DeliveryDoc, Models } from './schemas.js';
  * A failure in 1, or a refused insert in 2, deletes this call's drafts (by token), so nothing is
  * left; after an insert whose answer was lost, the post is looked up to tell. A process that
  * dies between 2 and 3 leaves a committed post with drafts; one that dies between 1 and 2 leaves
- * drafts of no post. `repairDrafts` (run by init() and by the sweeper's findStranded) releases
+ * drafts of no post. `repairDrafts` (run by init() and by the sweeper's takeStranded) releases
  * the first kind and deletes the second once older than `abandonAfterMs`; a call that is still
  * running after half that time gives up before its commit, so a slow call is never collected.
  */

@@ -70,6 +70,16 @@ export class DeliveryWrites {
     });
   }
 
+  takeStranded(olderThan: number, now: number, limit: number): Promise<Delivery[]> {
+    const stranded: QueryFilter<DeliveryDoc> = {
+      state: { $in: ['queued', 'unknown'] },
+      dueAt: { $lt: new Date(olderThan) },
+    };
+    return this.changeEach(stranded, { dueAt: 1, _id: 1 }, limit, {
+      $set: { dueAt: new Date(now), updatedAt: new Date(now) },
+    });
+  }
+
   /**
    * Changes up to `limit` deliveries matching `filter`, in `sort` order. A candidate that another
    * caller changed first no longer matches and is skipped; the search goes on until `limit` are

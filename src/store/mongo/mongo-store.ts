@@ -229,15 +229,10 @@ export class MongoStore implements Store {
     return this.writes.expireLeases(now, limit);
   }
 
-  async findStranded(olderThan: number, limit: number): Promise<Delivery[]> {
+  async takeStranded(olderThan: number, now: number, limit: number): Promise<Delivery[]> {
     // The sweeper is also where createPost calls that a crashed process left half-done are finished.
     await repairDrafts(this.drafts());
-    const docs = await this.models.deliveries
-      .find({ state: { $in: ['queued', 'unknown'] }, dueAt: { $lt: new Date(olderThan) } })
-      .sort({ dueAt: 1, _id: 1 })
-      .limit(limit)
-      .lean();
-    return docs.map(toDelivery);
+    return this.writes.takeStranded(olderThan, now, limit);
   }
 
   async countDeliveries(): Promise<Record<string, number>> {

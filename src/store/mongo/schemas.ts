@@ -184,7 +184,7 @@ const deliverySchema = new Schema<DeliveryDoc>(
   },
   options,
 );
-// takeDue and nextDueAt (scheduled by dueAt), findStranded (queued/unknown by dueAt), drafts.
+// takeDue and nextDueAt (scheduled by dueAt), takeStranded (queued/unknown by dueAt), drafts.
 deliverySchema.index({ state: 1, dueAt: 1 });
 // expireLeases: publishing by lease expiry.
 deliverySchema.index({ state: 1, leaseExpiresAt: 1 });

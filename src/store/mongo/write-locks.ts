@@ -23,7 +23,8 @@ export interface WriteLockOptions {
  * that wins holds the lock), deleted after. MongoDB makes each single-document update atomic by
  * itself and never uses these locks (MongoStoreOptions.writeLocks).
  *
- * A lock whose holder died is broken after `ttlMs`. Breaking reads the lock and deletes it by
+ * A lock whose holder died is broken after `ttlMs` (by `with`, and by `withFree` for the next
+ * batch). Breaking reads the lock and deletes it by
  * owner, two steps that FerretDB does not make atomic either; it can go wrong only if a holder
  * died and two other callers break its lock in the same instant, which is acceptable for a test
  * server.
@@ -64,6 +65,13 @@ export class WriteLocks {
         .select({ _id: 1 })
         .lean()
     ).map((l) => l._id);
+    if (held.length < ids.length) {
+      // Locks left by a holder that died are broken here, so the next batch can take them;
+      // without this a delivery only ever changed in batches (takeDue) would stay locked for good.
+      const taken = new Set(held);
+      const others = ids.filter((id) => !taken.has(id));
+      await this.locks.deleteMany({ _id: { $in: others }, expiresAt: { $lt: new Date() } });
+    }
     try {
       return await fn(held);
     } finally {

@@ -302,11 +302,15 @@ export class SqliteStore implements Store {
     return sortByDue(rows).map(toDelivery);
   }
 
-  async findStranded(olderThan: number, limit: number): Promise<Delivery[]> {
+  async takeStranded(olderThan: number, now: number, limit: number): Promise<Delivery[]> {
     const rows = this.sql(
-      `SELECT * FROM deliveries WHERE state IN ('queued', 'unknown') AND due_at < ? ORDER BY due_at, id LIMIT ?`,
-    ).all(olderThan, limit) as DeliveryRow[];
-    return rows.map(toDelivery);
+      `UPDATE deliveries SET due_at = @now, updated_at = @now
+       WHERE state IN ('queued', 'unknown') AND due_at < @olderThan AND id IN (
+         SELECT id FROM deliveries WHERE state IN ('queued', 'unknown') AND due_at < @olderThan
+         ORDER BY due_at, id LIMIT @limit)
+       RETURNING *`,
+    ).all({ olderThan, now, limit }) as DeliveryRow[];
+    return rows.map(toDelivery).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async countDeliveries(): Promise<Record<string, number>> {
