@@ -63,7 +63,13 @@ export class AppContext {
     const fetchImpl = overrides.fetch ?? globalThis.fetch;
     this.scheduler = new Scheduler({ store, transport, clock, log: subsystem(log, 'scheduler') }, overrides.scheduler);
     const onScheduled = (at: number) => this.scheduler.wake(at);
-    this.posts = new PostsService({ store, platforms, clock, onScheduled });
+    this.posts = new PostsService({
+      store,
+      platforms,
+      clock,
+      onScheduled,
+      openCredentials: (account) => box.open(account.id, account.credentials),
+    });
     this.accounts = new AccountsService({ store, box, platforms, clock });
     this.sweeper = new Sweeper(
       { store, transport, clock, log: subsystem(log, 'sweeper') },

@@ -120,3 +120,12 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
     },
   };
 }
+
+/** Polls `check` until it holds (every 20 ms), or throws after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -10,10 +10,30 @@ export const mediaItemSchema = z.object({
   alt: z.string().max(5000).optional(),
 });
 
+/** `auto`: a text too long for a platform becomes a thread of replies there (Bluesky, Mastodon, Threads). */
+export const threadModeSchema = z.enum(['auto', 'off']);
+
+/** Options some platforms have; the others ignore them. */
+export const platformOptionsSchema = z
+  .object({
+    /** Mastodon: who sees the post; default the account's own default. */
+    visibility: z.enum(['public', 'unlisted', 'private', 'direct']).optional(),
+    /** Mastodon: a content warning shown before the text. */
+    contentWarning: z.string().max(1000).optional(),
+    /** Mastodon: the language of the text (ISO 639-1, `en`). */
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, 'an ISO 639 language code such as "en"')
+      .optional(),
+  })
+  .strict();
+
 const contentOverrideSchema = z
   .object({
     text: z.string().max(100_000).optional(),
     media: z.array(mediaItemSchema).max(20).optional(),
+    thread: threadModeSchema.optional(),
+    options: platformOptionsSchema.optional(),
   })
   .strict();
 
@@ -33,6 +53,10 @@ export const postRequestSchema = z
     timezone: z.string().max(64).optional(),
     /** Text or media that replace the global content on one platform. */
     overrides: z.partialRecord(z.enum(platformIds), contentOverrideSchema).optional(),
+    /** `auto`: text too long for a platform becomes a thread there; `off` (default): it is refused. */
+    thread: threadModeSchema.optional(),
+    /** Whether thread parts end with " (1/3)"; default true. */
+    threadCounter: z.boolean().optional(),
     callbackUrl: z.string().url().max(2048).optional(),
   })
   .strict();

@@ -15,6 +15,8 @@ export interface DeliveryView {
   remoteId?: string | undefined;
   publishedAt?: string | undefined;
   error?: { kind: string; message: string } | undefined;
+  /** When the text was split into a thread on this platform: its parts, and the links of those published. */
+  thread?: { parts: number; published: number; urls: string[] } | undefined;
 }
 
 export interface PostView {
@@ -57,6 +59,11 @@ export function toPostView(value: PostWithDeliveries, now: number, accounts: rea
       ...(d.result ? { url: d.result.url, remoteId: d.result.remoteId } : {}),
       ...(d.publishedAt !== undefined ? { publishedAt: iso(d.publishedAt) } : {}),
       ...(d.lastError ? { error: { kind: d.lastError.kind, message: d.lastError.message } } : {}),
+      ...(d.parts
+        ? {
+            thread: { parts: d.parts.length, published: d.chain?.length ?? 0, urls: (d.chain ?? []).map((r) => r.url) },
+          }
+        : {}),
     })),
   };
 }

@@ -16,14 +16,32 @@ export interface MediaItem {
   alt?: string | undefined;
 }
 
+/** `auto`: a text longer than the platform's limit becomes a thread of replies; `off`: it is refused. */
+export type ThreadMode = 'auto' | 'off';
+
 export interface Content {
   text: string;
   media: MediaItem[];
+  /** Default `off`. */
+  thread?: ThreadMode | undefined;
+  /** Whether thread parts end with " (1/3)"; default true. */
+  threadCounter?: boolean | undefined;
+}
+
+/** Options only some platforms have (Mastodon); others ignore them. */
+export interface PlatformOptions {
+  visibility?: 'public' | 'unlisted' | 'private' | 'direct' | undefined;
+  /** Mastodon's content warning (spoiler text). */
+  contentWarning?: string | undefined;
+  /** ISO 639-1 language of the text. */
+  language?: string | undefined;
 }
 
 export interface ContentOverride {
   text?: string | undefined;
   media?: MediaItem[] | undefined;
+  thread?: ThreadMode | undefined;
+  options?: PlatformOptions | undefined;
 }
 
 /** Where the post came from, and so where hayon replies. */
@@ -91,6 +109,14 @@ export interface DeliveryResult {
   remoteId: string;
   /** A link a person can open. */
   url: string;
+  /** What a reply to it needs besides the id (Bluesky: the record's CID). */
+  cid?: string | undefined;
+}
+
+/** Adapter state saved mid-attempt (a Meta container id), for the post with this key. */
+export interface DeliveryCheckpoint {
+  key: string;
+  data: Record<string, unknown>;
 }
 
 export interface Delivery {
@@ -107,6 +133,12 @@ export interface Delivery {
   leaseOwner?: string | undefined;
   leaseExpiresAt?: number | undefined;
   lastError?: DeliveryError | undefined;
+  /** For a thread: the text of each part, fixed when the post was accepted. */
+  parts?: string[] | undefined;
+  /** For a thread: the parts published so far, in order; a retry resumes after the last. */
+  chain?: DeliveryResult[] | undefined;
+  checkpoint?: DeliveryCheckpoint | undefined;
+  /** The published post (for a thread: its first part). */
   result?: DeliveryResult | undefined;
   publishedAt?: number | undefined;
   createdAt: number;

@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { Platform, ValidationIssue } from '../platforms/platform.js';
+import { deadline } from '../platforms/deadline.js';
+import type { AccountContext, Platform, TextRules, ValidationIssue } from '../platforms/platform.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
-import { resolveContent } from './content.js';
+import { resolveContent, threadModeFor } from './content.js';
 import { cancellableStates } from './delivery-state.js';
-import { HayonError } from './errors.js';
+import { HayonError, PlatformError } from './errors.js';
 import { newCorrelationId, newId } from './ids.js';
 import type { Account, Author, Delivery, Origin, PlatformId, Post, PostWithDeliveries } from './post.js';
 import { type PostRequest, postRequestSchema } from './post-request.js';
+import { platformNames } from './platform-names.js';
 import { formatInZone, type ResolvedSchedule, parseWhen } from './schedule.js';
 import { resolveTargets } from './targets.js';
+import { defaultSplitOptions, splitText } from './thread-split.js';
 
 export interface CreatePostContext {
   workspaceId: string;
@@ -33,6 +36,10 @@ export interface PostsServiceDeps {
   store: Store;
   platforms: Partial<Record<PlatformId, Platform>>;
   clock: Clock;
+  /** The account's decrypted credentials, for platforms whose rules depend on the account. */
+  openCredentials(account: Account): Record<string, unknown>;
+  /** How long checking content with the platforms may take in all; default 10 s. */
+  validateTimeoutMs?: number;
   /** Told when deliveries become due at `at`, so an in-process scheduler can set its timer. */
   onScheduled?: (at: number) => void;
 }
@@ -96,7 +103,12 @@ export class PostsService {
       workspaceId: ctx.workspaceId,
       author: ctx.author ?? {},
       origin: ctx.origin,
-      content: { text: request.text, media: request.media },
+      content: {
+        text: request.text,
+        media: request.media,
+        ...(request.thread ? { thread: request.thread } : {}),
+        ...(request.threadCounter !== undefined ? { threadCounter: request.threadCounter } : {}),
+      },
       overrides: request.overrides ?? {},
       scheduledAt: schedule.at,
       timezone: schedule.timezone,
@@ -105,8 +117,8 @@ export class PostsService {
       correlationId: newCorrelationId(),
       createdAt: now,
     };
-    this.validateContent(post, [...new Set(accounts.map((a) => a.platform))]);
-    const deliveries: Delivery[] = accounts.map((account) => ({
+    const plans = await this.planContent(post, accounts);
+    const deliveries: Delivery[] = accounts.map((account, i) => ({
       id: newId('dlv', now),
       postId: post.id,
       workspaceId: ctx.workspaceId,
@@ -115,6 +127,7 @@ export class PostsService {
       state: 'scheduled',
       dueAt: schedule.at,
       attempts: 0,
+      ...(plans[i] ? { parts: plans[i] } : {}),
       createdAt: now,
       updatedAt: now,
     }));
@@ -170,21 +183,71 @@ export class PostsService {
     return existing;
   }
 
-  private validateContent(post: Post, platforms: PlatformId[]): void {
-    for (const id of platforms) {
-      const platform = this.deps.platforms[id];
-      if (!platform) {
-        throw new HayonError('unknown_target', `no adapter for ${id}`, {
-          field: 'targets',
-          userMessage: `hayon cannot publish to ${id} yet.`,
-        });
-      }
-      const issue: ValidationIssue | undefined = platform.validate(resolveContent(post, id))[0];
-      if (issue) {
-        const overridden = post.overrides[id]?.[issue.field === 'media' ? 'media' : 'text'] !== undefined;
-        const field = overridden ? `overrides.${id}.${issue.field}` : issue.field;
-        throw new HayonError(issue.code, issue.message, { field, userMessage: issue.message });
-      }
-    }
+  /**
+   * Checks the content for each account with its platform's rules, before anything is written.
+   * Returns, per account, the parts of a thread when the text is split there (undefined for a
+   * single post). The first issue found is a 400 naming the field (`overrides.mastodon.text`).
+   */
+  private async planContent(post: Post, accounts: Account[]): Promise<(string[] | undefined)[]> {
+    const signal = deadline([], this.deps.validateTimeoutMs ?? 10_000);
+    return Promise.all(
+      accounts.map(async (account) => {
+        const id = account.platform;
+        const platform = this.deps.platforms[id];
+        if (!platform) {
+          throw new HayonError('unknown_target', `no adapter for ${id}`, {
+            field: 'targets',
+            userMessage: `hayon cannot publish to ${id} yet.`,
+          });
+        }
+        const ctx: AccountContext = { account, credentials: this.deps.openCredentials(account), signal };
+        const content = resolveContent(post, id);
+        const fieldOf = (issue: ValidationIssue) => {
+          const key = issue.field.startsWith('media') ? 'media' : 'text';
+          return post.overrides[id]?.[key] !== undefined ? `overrides.${id}.${issue.field}` : issue.field;
+        };
+        try {
+          const rules = await platform.rules(ctx);
+          const parts =
+            threadModeFor(post, id) === 'auto' && rules.threads && rules.count(content.text) > rules.maxLength
+              ? this.split(content.text, rules, post, id, fieldOf)
+              : undefined;
+          // Each part is checked as the post it becomes: media and options ride on the first only.
+          const checks = parts
+            ? parts.map((text, n) => (n === 0 ? { ...content, text } : { text, media: [] }))
+            : [content];
+          for (const check of checks) {
+            const issue = (await platform.validate(check, ctx))[0];
+            if (issue)
+              throw new HayonError(issue.code, issue.message, { field: fieldOf(issue), userMessage: issue.message });
+          }
+          return parts;
+        } catch (e) {
+          if (!(e instanceof PlatformError)) throw e;
+          throw new HayonError('platform_error', `checking content for ${id}: ${e.message}`, {
+            cause: e,
+            field: 'targets',
+            userMessage: `Could not check the post against ${account.platform} (${account.handle}): ${e.message}`,
+          });
+        }
+      }),
+    );
+  }
+
+  private split(
+    text: string,
+    rules: TextRules,
+    post: Post,
+    id: PlatformId,
+    fieldOf: (issue: ValidationIssue) => string,
+  ): string[] {
+    const result = splitText(text, rules, { counter: post.content.threadCounter ?? true });
+    if (result.ok) return result.parts;
+    const field = fieldOf({ field: 'text', code: 'content_too_long', message: '' });
+    const message =
+      result.reason === 'unbreakable'
+        ? `"${result.token.slice(0, 60)}" is longer than one ${platformNames[id]} post (${rules.count(result.token)} of ${rules.maxLength} ${rules.unit}) and cannot be split.`
+        : `Too long for a ${platformNames[id]} thread: it would take ${result.parts} posts; the most is ${defaultSplitOptions.maxParts}.`;
+    throw new HayonError('content_too_long', message, { field, userMessage: message });
   }
 }

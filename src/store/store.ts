@@ -3,6 +3,7 @@ import type {
   AccountHealth,
   ApiToken,
   Delivery,
+  DeliveryCheckpoint,
   DeliveryError,
   DeliveryResult,
   Post,
@@ -37,6 +38,12 @@ export type AttemptOutcome =
  * `createPost`, which must write a post and its deliveries all or nothing (MongoDB adapters do
  * it with an insert order and a cleanup, see their docs).
  */
+/** An attempt's progress: see `Store.saveProgress`. */
+export interface DeliveryProgress {
+  chain?: DeliveryResult[];
+  checkpoint?: DeliveryCheckpoint | null;
+}
+
 export interface Store {
   /** Creates tables/indexes as needed. Idempotent. */
   init(): Promise<void>;
@@ -90,6 +97,12 @@ export interface Store {
   claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null>;
   /** Extends our lease while a long publish runs; false if we lost it. */
   renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean>;
+  /**
+   * Saves what an attempt has done so far, if `owner` still holds the lease (false otherwise):
+   * the thread parts published (`chain`, replacing the stored one) and the adapter's checkpoint
+   * (`null` removes it). Written before the next step, so a retry resumes instead of repeating.
+   */
+  saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean>;
   /** Records an attempt's outcome if `owner` still holds the lease; false otherwise. */
   finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean>;
   /** Moves `publishing` deliveries whose lease ran out before `now` to `unknown` and returns them. */

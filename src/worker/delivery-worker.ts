@@ -8,7 +8,7 @@ import { decideRetry, type RetryPolicy } from '../core/retry-policy.js';
 import type { Logger } from '../logger.js';
 import type { MediaLoader, Platform, PublishInput, PublishResult } from '../platforms/platform.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
-import type { Store } from '../store/store.js';
+import type { DeliveryProgress, Store } from '../store/store.js';
 import { deliveryMessage } from './messages.js';
 
 export interface DeliveryWorkerDeps {
@@ -96,24 +96,62 @@ export class DeliveryWorker {
     return { post: post.post, delivery, account, platform };
   }
 
+  /**
+   * Publishes the delivery: one post, or a thread part by part from the first one not yet
+   * published (`delivery.chain`), each part a reply to the one before. Each part has its own key
+   * (`dlv_…`, `dlv_….1`, …); the chain is saved after each part, so a retry resumes and never
+   * repeats one. When the last attempt's outcome is unknown, the platform is asked first.
+   */
   async #publish(attempt: Attempt, uncertain: boolean): Promise<PublishResult> {
     const { box, store, clock } = this.deps;
     const { post, delivery, account, platform } = attempt;
-    const input: PublishInput = {
-      deliveryId: delivery.id,
-      content: resolveContent(post, delivery.platform),
-      account,
-      credentials: box.open(account.id, account.credentials),
-      saveCredentials: (c) => store.updateAccountCredentials(account.id, box.seal(account.id, c), clock()),
-      loadMedia: this.deps.loadMedia,
-      signal: AbortSignal.timeout(this.options.leaseMs),
+    const owner = this.options.owner;
+    const content = resolveContent(post, delivery.platform);
+    const parts = delivery.parts;
+    const chain = [...(delivery.chain ?? [])];
+    let checkpoint = delivery.checkpoint;
+    const signal = AbortSignal.timeout(this.options.leaseMs);
+    const credentials = box.open(account.id, account.credentials);
+    const save = async (progress: DeliveryProgress) => {
+      if (!(await store.saveProgress(delivery.id, owner, progress, clock()))) {
+        throw new Error('lease lost while publishing; the next attempt resumes');
+      }
     };
-    if (uncertain) {
+    const first = chain.length;
+    const total = parts?.length ?? 1;
+    for (let n = first; n < total; n++) {
+      const key = n === 0 ? delivery.id : `${delivery.id}.${n}`;
+      const root = chain[0];
+      const parent = chain[n - 1];
+      const input: PublishInput = {
+        deliveryId: delivery.id,
+        key,
+        content: !parts
+          ? content
+          : n === 0
+            ? { ...content, text: parts[0] ?? '' }
+            : { ...content, text: parts[n] ?? '', media: [] },
+        replyTo: root && parent ? { root, parent } : undefined,
+        account,
+        credentials,
+        saveCredentials: (c) => store.updateAccountCredentials(account.id, box.seal(account.id, c), clock()),
+        checkpoint: checkpoint?.key === key ? checkpoint.data : undefined,
+        saveCheckpoint: async (data) => {
+          checkpoint = { key, data };
+          await save({ checkpoint });
+        },
+        loadMedia: this.deps.loadMedia,
+        signal,
+      };
       // A previous attempt may have reached the platform before its worker died: look first.
-      const found = await platform.reconcile(input);
-      if (found) return found;
+      const found = uncertain && n === first ? await platform.reconcile(input) : null;
+      const result = found ?? (await platform.publish(input));
+      chain.push({ remoteId: result.remoteId, url: result.url, ...(result.cid ? { cid: result.cid } : {}) });
+      if (parts) await save({ chain, checkpoint: null });
     }
-    return platform.publish(input);
+    const head = chain[0];
+    if (!head) throw new Error('nothing was published');
+    return head;
   }
 
   async #record(attempt: Attempt, outcome: Parameters<Store['finishAttempt']>[2], log: Logger): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakePlatform } from '../fakes/fake-platform.js';
-import { startHayon, type TestHayon } from '../harness.js';
+import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
 // The whole flow on the embedded default (SQLite file, in-process transport, real worker and
 // scheduler) against FakePlatform, which fails on demand. Bluesky's own flow runs against a
@@ -167,11 +167,3 @@ describe('posts flow (embedded, FakePlatform)', () => {
     expect(res.status).toBe(404);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -6,12 +6,15 @@ import type {
   PublishInput,
   PublishResult,
   ResolvedContent,
+  TextRules,
   ValidationIssue,
 } from '../../src/platforms/platform.js';
 
 export interface FakePlatformOptions {
   /** Longest text accepted, in code points. */
   maxLength?: number;
+  /** Whether long texts may become threads (default true). */
+  threads?: boolean;
   /** Milliseconds each publish takes. */
   latencyMs?: number | (() => number);
 }
@@ -31,7 +34,10 @@ interface ScriptedFailure {
  * real PDS instead.
  */
 export class FakePlatform implements Platform {
-  readonly posts = new Map<string, { text: string; media: number; at: number; account: string }>();
+  readonly posts = new Map<
+    string,
+    { text: string; media: number; at: number; account: string; replyTo?: string | undefined }
+  >();
   /** Every publish call, including those that failed. */
   calls = 0;
   readonly #failures: ScriptedFailure[] = [];
@@ -59,7 +65,16 @@ export class FakePlatform implements Platform {
     for (const open of this.#gates.splice(0)) open();
   }
 
-  validate(content: ResolvedContent): ValidationIssue[] {
+  async rules(): Promise<TextRules> {
+    return {
+      maxLength: this.options.maxLength ?? 500,
+      unit: 'characters',
+      count: (text) => [...text].length,
+      threads: this.options.threads ?? true,
+    };
+  }
+
+  async validate(content: ResolvedContent): Promise<ValidationIssue[]> {
     const max = this.options.maxLength ?? 500;
     const length = [...content.text].length;
     if (length > max) {
@@ -90,21 +105,22 @@ export class FakePlatform implements Platform {
     const failure = this.#failures.shift();
     if (failure && !failure.afterCreate) throw this.#error(failure);
     for (const m of input.content.media) await input.loadMedia(m, input.signal);
-    const existing = this.posts.get(input.deliveryId);
+    const existing = this.posts.get(input.key);
     if (!existing) {
-      this.posts.set(input.deliveryId, {
+      this.posts.set(input.key, {
         text: input.content.text,
         media: input.content.media.length,
         at: Date.now(),
         account: input.account.id,
+        replyTo: input.replyTo?.parent.remoteId,
       });
     }
     if (failure) throw this.#error(failure);
-    return this.#result(input.deliveryId);
+    return this.#result(input.key);
   }
 
   async reconcile(input: PublishInput): Promise<PublishResult | null> {
-    return this.posts.has(input.deliveryId) ? this.#result(input.deliveryId) : null;
+    return this.posts.has(input.key) ? this.#result(input.key) : null;
   }
 
   #result(deliveryId: string): PublishResult {

@@ -42,12 +42,14 @@ async function created(req: Request): Promise<Response> {
 function input(saves: Record<string, unknown>[], deliveryId = 'dlv_1'): PublishInput {
   return {
     deliveryId,
+    key: deliveryId,
     content: { text: 'hello', media: [] },
     account: {} as Account,
     credentials,
     saveCredentials: async (c) => {
       saves.push(c);
     },
+    saveCheckpoint: async () => {},
     loadMedia: async () => {
       throw new Error('no media in these tests');
     },
@@ -74,6 +76,7 @@ describe('createBlueskyPlatform publish (fake upstream)', () => {
     expect(outcome).toEqual({
       remoteId: `at://${did}/app.bsky.feed.post/${tidForDelivery('dlv_1')}`,
       url: `https://bsky.app/profile/me.test/post/${tidForDelivery('dlv_1')}`,
+      cid,
     });
     expect(calls).toEqual([
       { method: 'com.atproto.repo.createRecord', auth: 'Bearer access-1' },

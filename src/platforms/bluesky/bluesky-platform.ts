@@ -3,7 +3,7 @@ import { parseCredentials } from './credentials.js';
 import { rethrow, routes } from './errors.js';
 import { findPost, publishPost } from './posts.js';
 import { AccountSession, createAgent } from './session.js';
-import { validateContent } from './validate.js';
+import { blueskyRules, validateContent } from './validate.js';
 
 /**
  * The Bluesky adapter. Credentials: `{ service, identifier, appPassword, session? }`; the session
@@ -26,7 +26,8 @@ export function createBlueskyPlatform(deps: PlatformDeps): Platform {
 
   return {
     id: 'bluesky',
-    validate: validateContent,
+    rules: async () => blueskyRules,
+    validate: async (content) => validateContent(content),
 
     async verify(credentials, signal) {
       const creds = parseCredentials(credentials);
@@ -46,6 +47,6 @@ export function createBlueskyPlatform(deps: PlatformDeps): Platform {
 
     // async, so that malformed credentials reject the promise rather than throw synchronously
     publish: async (input) => publishPost(open(input), input),
-    reconcile: async (input) => findPost(open(input), input.deliveryId),
+    reconcile: async (input) => findPost(open(input), input.key),
   };
 }

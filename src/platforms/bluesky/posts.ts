@@ -16,7 +16,7 @@ const collection = 'app.bsky.feed.post';
  * there, it is the earlier attempt and its result is returned instead of posting twice.
  */
 export async function publishPost(session: AccountSession, input: PublishInput): Promise<PublishResult> {
-  const rkey = tidForDelivery(input.deliveryId);
+  const rkey = tidForDelivery(input.key);
   const { text, media } = input.content;
   const facets = await buildFacets(text, (handle) => resolveHandle(session, handle));
   const embed = await uploadImages(session, media, input.loadMedia, input.signal);
@@ -26,24 +26,33 @@ export async function publishPost(session: AccountSession, input: PublishInput):
     createdAt: new Date().toISOString(),
     ...(facets.length > 0 ? { facets } : {}),
     ...(embed ? { embed } : {}),
+    ...(input.replyTo
+      ? { reply: { root: strongRef(input.replyTo.root), parent: strongRef(input.replyTo.parent) } }
+      : {}),
   };
   try {
-    await session.call(routes.createRecord, (agent) =>
+    const { data } = await session.call(routes.createRecord, (agent) =>
       agent.com.atproto.repo.createRecord({ repo: session.account.did, collection, rkey, record }),
     );
+    return resultFor(session, rkey, data.cid);
   } catch (e) {
     // Auth and rate limits say nothing was written; anything else may be a taken key.
     if (!(e instanceof PlatformError) || e.kind === 'auth' || e.kind === 'rate_limited') throw e;
-    const earlier = await findPost(session, input.deliveryId).catch(() => null);
+    const earlier = await findPost(session, input.key).catch(() => null);
     if (!earlier) throw e;
     return earlier;
   }
-  return resultFor(session, rkey);
 }
 
-/** The post a delivery created, or null when there is none at its record key. */
-export async function findPost(session: AccountSession, deliveryId: string): Promise<PublishResult | null> {
-  const rkey = tidForDelivery(deliveryId);
+/** A reply points at its thread's root and parent by URI and CID. */
+function strongRef(post: PublishResult): { uri: string; cid: string } {
+  if (!post.cid) throw new PlatformError('invalid', 'Bluesky reply target has no CID.', { platform: 'bluesky' });
+  return { uri: post.remoteId, cid: post.cid };
+}
+
+/** The post created for `key` (a delivery or thread part), or null when there is none at its record key. */
+export async function findPost(session: AccountSession, key: string): Promise<PublishResult | null> {
+  const rkey = tidForDelivery(key);
   const found = await session.call(routes.getRecord, async (agent) => {
     try {
       return await agent.com.atproto.repo.getRecord({ repo: session.account.did, collection, rkey });
@@ -52,7 +61,7 @@ export async function findPost(session: AccountSession, deliveryId: string): Pro
       throw e;
     }
   });
-  return found ? resultFor(session, rkey) : null;
+  return found ? resultFor(session, rkey, found.data.cid) : null;
 }
 
 /** The DID of a handle, or null when the PDS cannot resolve it (the mention stays plain text). */
@@ -69,12 +78,13 @@ async function resolveHandle(session: AccountSession, handle: string): Promise<s
   });
 }
 
-function resultFor(session: AccountSession, rkey: string): PublishResult {
+function resultFor(session: AccountSession, rkey: string, cid: string | undefined): PublishResult {
   const { did, handle } = session.account;
   // An account whose handle no longer verifies has the handle `handle.invalid`: link by DID.
   const profile = handle === 'handle.invalid' ? did : handle;
   return {
     remoteId: `at://${did}/${collection}/${rkey}`,
     url: `https://bsky.app/profile/${profile}/post/${rkey}`,
+    ...(cid ? { cid } : {}),
   };
 }

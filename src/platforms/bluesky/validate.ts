@@ -1,4 +1,4 @@
-import type { ResolvedContent, ValidationIssue } from '../platform.js';
+import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
 
 /** Bluesky's limits for a post (lexicon `app.bsky.feed.post`, `app.bsky.embed.images`). */
 export const blueskyLimits = {
@@ -22,6 +22,14 @@ export function countGraphemes(text: string): number {
 export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
+
+/** Text is counted in graphemes; replies chain into threads. */
+export const blueskyRules: TextRules = {
+  maxLength: blueskyLimits.textGraphemes,
+  unit: 'graphemes',
+  count: countGraphemes,
+  threads: true,
+};
 
 /** Checks a post against Bluesky's limits; an empty list means it can be published. */
 export function validateContent(content: ResolvedContent): ValidationIssue[] {

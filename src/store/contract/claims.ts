@@ -80,6 +80,29 @@ export function claimCases(store: () => Store): void {
     expect(await store().renewLease('dlv_missing', 'w1', LEASE)).toBe(false);
   });
 
+  it('keeps thread parts, and saveProgress records chain and checkpoint for the lease owner only', async () => {
+    const parts = ['one (1/3)', 'two (2/3)', 'three (3/3)'];
+    const d = await seedDelivery(store(), { parts });
+    expect((await store().getDelivery(d.id))?.parts).toEqual(parts);
+    await store().claim(d.id, 'w1', T0, LEASE);
+    const checkpoint = { key: `${d.id}.1`, data: { containerId: '17890', n: 2 } };
+    expect(await store().saveProgress(d.id, 'w2', { checkpoint }, T0 + 1)).toBe(false);
+    expect(await store().saveProgress(d.id, 'w1', { checkpoint }, T0 + 1)).toBe(true);
+    expect(await store().getDelivery(d.id)).toMatchObject({ checkpoint, updatedAt: T0 + 1, state: 'publishing' });
+    const chain = [{ ...result, cid: 'bafy1' }];
+    expect(await store().saveProgress(d.id, 'w1', { chain, checkpoint: null }, T0 + 2)).toBe(true);
+    const saved = await store().getDelivery(d.id);
+    expect(saved).toMatchObject({ chain, parts, updatedAt: T0 + 2 });
+    expect(saved?.checkpoint).toBeUndefined();
+    // A retry keeps what was published so far.
+    const error = makeError();
+    await store().finishAttempt(d.id, 'w1', { kind: 'retry', state: 'queued', dueAt: T0, error }, T0 + 3);
+    expect((await store().claim(d.id, 'w3', T0 + 4, LEASE))?.delivery).toMatchObject({ chain, parts });
+    await store().finishAttempt(d.id, 'w3', { kind: 'published', result, at: T0 + 5 }, T0 + 5);
+    expect(await store().saveProgress(d.id, 'w3', { chain: [] }, T0 + 6)).toBe(false);
+    expect((await store().getDelivery(d.id))?.chain).toEqual(chain);
+  });
+
   it('finishAttempt published records the result and clears the lease', async () => {
     const d = await seedDelivery(store());
     await store().claim(d.id, 'w1', T0, LEASE);

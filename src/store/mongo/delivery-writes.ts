@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection, QueryFilter, UpdateQuery } from 'mongoose';
 import { cancellableStates } from '../../core/delivery-state.js';
 import type { Delivery } from '../../core/post.js';
-import type { AttemptOutcome, Claim } from '../store.js';
+import type { AttemptOutcome, Claim, DeliveryProgress } from '../store.js';
 import { byDue, toDelivery } from './mapping.js';
 import type { DeliveryDoc, Models } from './schemas.js';
 import { WriteLocks } from './write-locks.js';
@@ -163,6 +163,16 @@ export class DeliveryWrites {
 
   async renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
     const update = { $set: { leaseExpiresAt: new Date(leaseUntil) } };
+    return (await this.cas(id, { state: 'publishing', leaseOwner: owner }, update)) !== null;
+  }
+
+  async saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean> {
+    const $set: Record<string, unknown> = { updatedAt: new Date(at) };
+    const $unset: Record<string, 1> = {};
+    if (progress.chain) $set.chain = progress.chain;
+    if (progress.checkpoint) $set.checkpoint = progress.checkpoint;
+    else if (progress.checkpoint === null) $unset.checkpoint = 1;
+    const update = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
     return (await this.cas(id, { state: 'publishing', leaseOwner: owner }, update)) !== null;
   }
 

@@ -9,7 +9,7 @@ import {
   type PostWithDeliveries,
   type Workspace,
 } from '../../core/post.js';
-import type { AttemptOutcome, Claim, CreatePostResult, Store } from '../store.js';
+import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
 import { isDuplicateKey } from './errors.js';
@@ -219,6 +219,10 @@ export class MongoStore implements Store {
 
   renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
     return this.writes.renewLease(id, owner, leaseUntil);
+  }
+
+  saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean> {
+    return this.writes.saveProgress(id, owner, progress, at);
   }
 
   finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {

@@ -4,6 +4,7 @@ import type {
   Author,
   Content,
   DeliveryError,
+  DeliveryCheckpoint,
   DeliveryResult,
   DeliveryState,
   Origin,
@@ -92,6 +93,9 @@ export interface DeliveryDoc {
   leaseOwner?: string;
   leaseExpiresAt?: Date;
   lastError?: DeliveryError;
+  parts?: string[];
+  chain?: DeliveryResult[];
+  checkpoint?: DeliveryCheckpoint;
   result?: DeliveryResult;
   publishedAt?: Date;
   createdAt: Date;
@@ -175,6 +179,9 @@ const deliverySchema = new Schema<DeliveryDoc>(
     leaseOwner: String,
     leaseExpiresAt: Date,
     lastError: Schema.Types.Mixed,
+    parts: { type: [String], default: undefined },
+    chain: { type: Schema.Types.Mixed, default: undefined },
+    checkpoint: Schema.Types.Mixed,
     result: Schema.Types.Mixed,
     publishedAt: Date,
     createdAt: date,

@@ -84,4 +84,13 @@ CREATE INDEX deliveries_state_due ON deliveries (state, due_at);
 CREATE INDEX deliveries_lease ON deliveries (state, lease_expires_at);
 `,
   },
+  {
+    // Threads (the parts fixed at acceptance, those published so far) and adapter checkpoints.
+    id: '002_delivery_progress',
+    sql: `
+ALTER TABLE deliveries ADD COLUMN parts TEXT;
+ALTER TABLE deliveries ADD COLUMN chain TEXT;
+ALTER TABLE deliveries ADD COLUMN checkpoint TEXT;
+`,
+  },
 ];

@@ -5,6 +5,7 @@ import type {
   Author,
   Content,
   Delivery,
+  DeliveryCheckpoint,
   DeliveryError,
   DeliveryResult,
   DeliveryState,
@@ -76,13 +77,16 @@ export interface DeliveryRow {
   published_at: number | null;
   created_at: number;
   updated_at: number;
+  parts: string | null;
+  chain: string | null;
+  checkpoint: string | null;
 }
 
 function parse<T>(json: string): T {
   return JSON.parse(json) as T;
 }
 
-function json(value: unknown): string | null {
+export function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }
 
@@ -191,6 +195,9 @@ export function toDelivery(row: DeliveryRow): Delivery {
     ...(row.lease_owner === null ? {} : { leaseOwner: row.lease_owner }),
     ...(row.lease_expires_at === null ? {} : { leaseExpiresAt: row.lease_expires_at }),
     ...(row.last_error === null ? {} : { lastError: parse<DeliveryError>(row.last_error) }),
+    ...(row.parts === null ? {} : { parts: parse<string[]>(row.parts) }),
+    ...(row.chain === null ? {} : { chain: parse<DeliveryResult[]>(row.chain) }),
+    ...(row.checkpoint === null ? {} : { checkpoint: parse<DeliveryCheckpoint>(row.checkpoint) }),
     ...(row.result === null ? {} : { result: parse<DeliveryResult>(row.result) }),
     ...(row.published_at === null ? {} : { publishedAt: row.published_at }),
     createdAt: row.created_at,
@@ -215,6 +222,9 @@ export function fromDelivery(d: Delivery): DeliveryRow {
     published_at: d.publishedAt ?? null,
     created_at: d.createdAt,
     updated_at: d.updatedAt,
+    parts: json(d.parts),
+    chain: json(d.chain),
+    checkpoint: json(d.checkpoint),
   };
 }
 

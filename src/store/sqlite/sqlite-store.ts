@@ -12,7 +12,7 @@ import {
   type PostWithDeliveries,
   type Workspace,
 } from '../../core/post.js';
-import type { AttemptOutcome, Claim, CreatePostResult, Store } from '../store.js';
+import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import { migrations } from './migrations.js';
 import {
   type AccountRow,
@@ -23,6 +23,7 @@ import {
   fromDelivery,
   fromPost,
   insertSql,
+  json,
   type PostRow,
   toAccount,
   toApiToken,
@@ -267,6 +268,22 @@ export class SqliteStore implements Store {
         `UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND state = 'publishing' AND lease_owner = ?`,
       ).run(leaseUntil, id, owner).changes === 1
     );
+  }
+
+  async saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean> {
+    const sets = ['updated_at = @at'];
+    if (progress.chain) sets.push('chain = @chain');
+    if (progress.checkpoint !== undefined) sets.push('checkpoint = @checkpoint');
+    const changes = this.sql(
+      `UPDATE deliveries SET ${sets.join(', ')} WHERE id = @id AND state = 'publishing' AND lease_owner = @owner`,
+    ).run({
+      id,
+      owner,
+      at,
+      chain: json(progress.chain),
+      checkpoint: progress.checkpoint ? JSON.stringify(progress.checkpoint) : null,
+    }).changes;
+    return changes === 1;
   }
 
   async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {

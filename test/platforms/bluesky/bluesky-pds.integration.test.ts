@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../src/core/errors.js';
 import { createBlueskyPlatform } from '../../../src/platforms/bluesky/bluesky-platform.js';
 import { tidForDelivery } from '../../../src/platforms/bluesky/tid.js';
-import type { Platform } from '../../../src/platforms/platform.js';
+import type { AccountContext, Platform } from '../../../src/platforms/platform.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../../servers/bluesky/harness.js';
 import { countingFetch, PdsClient, StoredAccount } from './pds-client.js';
 import { makePng } from './png.js';
@@ -139,6 +139,32 @@ describe.skipIf(unavailable)('Bluesky adapter against a real PDS', () => {
     expect(await bluesky.reconcile(account.input(deliveryId(), { text: 'never sent' }))).toBeNull();
   });
 
+  it('chains thread parts as replies with root and parent strong refs, each part at its own key', async () => {
+    const dave = await client.createAccount('dave');
+    const account = await connected(dave);
+    const id = deliveryId();
+    const root = await bluesky.publish(account.input(id, { text: 'part one (1/3)' }));
+    const second = await bluesky.publish(
+      account.input(id, { text: 'part two (2/3)' }, { key: `${id}.1`, replyTo: { root, parent: root } }),
+    );
+    const third = await bluesky.publish(
+      account.input(id, { text: 'part three (3/3)' }, { key: `${id}.2`, replyTo: { root, parent: second } }),
+    );
+    expect(root.cid).toBeTruthy();
+    const { value } = (await client.getRecord(dave.did, rkeyOf(third.remoteId))) as {
+      value: { text: string; reply: { root: { uri: string; cid: string }; parent: { uri: string; cid: string } } };
+    };
+    expect(value.text).toBe('part three (3/3)');
+    expect(value.reply).toEqual({
+      root: { uri: root.remoteId, cid: root.cid },
+      parent: { uri: second.remoteId, cid: second.cid },
+    });
+    // A retry of part two finds it (with its CID) instead of posting it again.
+    const again = await bluesky.reconcile(account.input(id, { text: 'part two (2/3)' }, { key: `${id}.1` }));
+    expect(again).toEqual(second);
+    expect(await client.listPosts(dave.did)).toHaveLength(3);
+  });
+
   it('reuses the stored session: one login for several publishes, none when resuming', async () => {
     const before = logins();
     const account = await connected(); // verify() is the one login
@@ -190,8 +216,8 @@ describe.skipIf(unavailable)('Bluesky adapter against a real PDS', () => {
     expect(err.message).not.toContain('garbage');
   });
 
-  it('validate() rejects text over 300 graphemes, which the PDS would refuse too', () => {
-    expect(bluesky.validate({ text: 'x'.repeat(341), media: [] })).toEqual([
+  it('validate() rejects text over 300 graphemes, which the PDS would refuse too', async () => {
+    expect(await bluesky.validate({ text: 'x'.repeat(341), media: [] }, {} as AccountContext)).toEqual([
       { field: 'text', code: 'content_too_long', message: 'Too long for Bluesky by 41 characters (341 of 300).' },
     ]);
   });

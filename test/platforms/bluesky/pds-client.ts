@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../../../src/core/post.js';
-import type { LoadedMedia, MediaLoader, PublishInput, ResolvedContent } from '../../../src/platforms/platform.js';
+import type {
+  LoadedMedia,
+  MediaLoader,
+  PublishInput,
+  ReplyTarget,
+  ResolvedContent,
+} from '../../../src/platforms/platform.js';
 
 /** Plain XRPC calls to the test PDS, to set up accounts and read back what the adapter wrote. */
 export class PdsClient {
@@ -57,7 +63,11 @@ export class StoredAccount {
     this.media.set(url, media);
   }
 
-  input(deliveryId: string, content: Partial<ResolvedContent>): PublishInput {
+  input(
+    deliveryId: string,
+    content: Partial<ResolvedContent>,
+    part: { key?: string; replyTo?: ReplyTarget } = {},
+  ): PublishInput {
     const loadMedia: MediaLoader = async (item) => {
       const found = this.media.get(item.url);
       if (!found) throw new Error(`no test media at ${item.url}`);
@@ -65,6 +75,8 @@ export class StoredAccount {
     };
     return {
       deliveryId,
+      key: part.key ?? deliveryId,
+      replyTo: part.replyTo,
       content: { text: content.text ?? '', media: content.media ?? [] },
       account: testAccount,
       credentials: this.credentials,
@@ -72,6 +84,7 @@ export class StoredAccount {
         this.credentials = credentials;
         this.saves.push(credentials);
       },
+      saveCheckpoint: async () => {},
       loadMedia,
       signal: AbortSignal.timeout(20_000),
     };
