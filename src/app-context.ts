@@ -76,6 +76,7 @@ export class AppContext {
       {
         intervalMs: config.worker.sweepIntervalMs,
         strandedAfterMs: config.worker.strandedAfterMs,
+        strandedWhileBusyAfterMs: config.worker.strandedWhileBusyAfterMs,
         ...overrides.sweeper,
       },
     );

@@ -39,6 +39,7 @@ describe('envToConfig: defaults', () => {
       leaseMs: 120_000,
       sweepIntervalMs: 10_000,
       strandedAfterMs: 60_000,
+      strandedWhileBusyAfterMs: 600_000,
     });
     expect(config.platformTimeoutMs).toBe(30_000);
     expect(config.mediaMaxBytes).toBe(50 * 1024 * 1024);
@@ -81,6 +82,7 @@ describe('envToConfig: values given', () => {
         leaseSeconds: '30',
         sweepIntervalMs: '500',
         strandedAfterMs: '2000',
+        strandedWhileBusyAfterMs: '30000',
         platformTimeoutMs: '5000',
         mediaMaxBytes: '2048',
         logLevel: 'debug',
@@ -95,6 +97,7 @@ describe('envToConfig: values given', () => {
       leaseMs: 30_000,
       sweepIntervalMs: 500,
       strandedAfterMs: 2_000,
+      strandedWhileBusyAfterMs: 30_000,
     });
     expect(config.platformTimeoutMs).toBe(5000);
     expect(config.mediaMaxBytes).toBe(2048);

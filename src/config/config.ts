@@ -31,6 +31,11 @@ export interface Config {
     sweepIntervalMs: number;
     /** A queued delivery this long past due is sent again. `HAYON_STRANDED_AFTER_MS`, default 60000. */
     strandedAfterMs: number;
+    /**
+     * The same while the broker has messages waiting (they are probably in that queue).
+     * `HAYON_STRANDED_WHILE_BUSY_AFTER_MS`, default 600000.
+     */
+    strandedWhileBusyAfterMs: number;
   };
   /** Zone used when a request names none. `HAYON_DEFAULT_TIMEZONE`, default `UTC`. */
   defaultTimezone: string;
@@ -105,6 +110,13 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
       leaseMs: int('HAYON_LEASE_SECONDS', env.leaseSeconds, 120, 1, 3600) * 1000,
       sweepIntervalMs: int('HAYON_SWEEP_INTERVAL_MS', env.sweepIntervalMs, 10_000, 50, 3_600_000),
       strandedAfterMs: int('HAYON_STRANDED_AFTER_MS', env.strandedAfterMs, 60_000, 100, 86_400_000),
+      strandedWhileBusyAfterMs: int(
+        'HAYON_STRANDED_WHILE_BUSY_AFTER_MS',
+        env.strandedWhileBusyAfterMs,
+        600_000,
+        100,
+        86_400_000,
+      ),
     },
     defaultTimezone: timeZone('HAYON_DEFAULT_TIMEZONE', env.defaultTimezone),
     platformTimeoutMs: int('HAYON_PLATFORM_TIMEOUT_MS', env.platformTimeoutMs, 30_000, 100, 600_000),

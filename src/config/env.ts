@@ -16,6 +16,7 @@ export interface HayonEnv {
   leaseSeconds?: string | undefined;
   sweepIntervalMs?: string | undefined;
   strandedAfterMs?: string | undefined;
+  strandedWhileBusyAfterMs?: string | undefined;
   defaultTimezone?: string | undefined;
   platformTimeoutMs?: string | undefined;
   mediaMaxBytes?: string | undefined;
@@ -36,6 +37,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     leaseSeconds: env.HAYON_LEASE_SECONDS,
     sweepIntervalMs: env.HAYON_SWEEP_INTERVAL_MS,
     strandedAfterMs: env.HAYON_STRANDED_AFTER_MS,
+    strandedWhileBusyAfterMs: env.HAYON_STRANDED_WHILE_BUSY_AFTER_MS,
     defaultTimezone: env.HAYON_DEFAULT_TIMEZONE,
     platformTimeoutMs: env.HAYON_PLATFORM_TIMEOUT_MS,
     mediaMaxBytes: env.HAYON_MEDIA_MAX_BYTES,

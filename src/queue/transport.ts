@@ -42,6 +42,8 @@ export interface Consumer {
 export interface QueueAdmin {
   /** Messages waiting per queue, by queue name. */
   counts(): Promise<Record<string, number>>;
+  /** Messages ready for workers now (the main queue), without those delayed, parked or dead. */
+  backlog(): Promise<number>;
   /**
    * Takes up to `limit` messages from the parking lot; each one that `revive` accepts (the store
    * moved its delivery back to `queued`) is sent again, the others are dropped.

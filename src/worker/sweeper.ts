@@ -9,12 +9,18 @@ export interface SweeperOptions {
   intervalMs: number;
   /** A `queued` delivery this long past due is taken as stranded (its message lost). */
   strandedAfterMs: number;
+  /**
+   * The same while the broker still has messages waiting for workers: a delivery that long past
+   * due is probably still in that queue, and resending a whole backlog would double it.
+   */
+  strandedWhileBusyAfterMs: number;
   batchSize: number;
 }
 
 export const defaultSweeperOptions = {
   intervalMs: 10_000,
   strandedAfterMs: 60_000,
+  strandedWhileBusyAfterMs: 600_000,
   batchSize: 500,
 } as const satisfies Required<SweeperOptions>;
 
@@ -23,7 +29,8 @@ export const defaultSweeperOptions = {
  * - `publishing` deliveries whose lease ran out (the worker died mid-call) become `unknown`, so
  *   that the next attempt reconciles with the platform before publishing;
  * - `queued`/`unknown` deliveries long past due (a message lost between store and transport),
- *   each at most once per `strandedAfterMs` (takeStranded moves its due time to now).
+ *   each at most once per `strandedAfterMs` (takeStranded moves its due time to now), and
+ *   while the broker has a backlog only after `strandedWhileBusyAfterMs`.
  * A message too many is harmless: the claim lets only one attempt through.
  */
 export class Sweeper {
@@ -59,7 +66,9 @@ export class Sweeper {
     const { store, transport, clock, log } = this.deps;
     const now = clock();
     const expired = await store.expireLeases(now, this.#options.batchSize);
-    const stranded = await store.takeStranded(now - this.#options.strandedAfterMs, now, this.#options.batchSize);
+    const busy = ((await transport.admin?.backlog().catch(() => 0)) ?? 0) > 0;
+    const after = busy ? this.#options.strandedWhileBusyAfterMs : this.#options.strandedAfterMs;
+    const stranded = await store.takeStranded(now - after, now, this.#options.batchSize);
     const seen = new Set(expired.map((d) => d.id));
     const all = [...expired, ...stranded.filter((d) => !seen.has(d.id))];
     if (all.length === 0) return { expired: 0, stranded: 0 };

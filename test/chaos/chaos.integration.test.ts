@@ -65,8 +65,14 @@ describe.skipIf(unavailable)('chaos: killed workers and a broker restart lose an
       }));
       const accepted = Date.now();
       let counts: Record<string, number> = {};
+      let lastReport = Date.now();
       for (;;) {
         counts = await store.countDeliveries();
+        if (Date.now() - lastReport > 30_000) {
+          lastReport = Date.now();
+          const s = Math.round((lastReport - started) / 1000);
+          console.log(`chaos ${s} s: ${kills} kills, deliveries ${JSON.stringify(counts)}`);
+        }
         if ((counts.published ?? 0) + (counts.failed ?? 0) >= posts * 3 && brokerRestarted) break;
         if (Date.now() - started > deadlineMs) break;
         await new Promise((r) => setTimeout(r, 500));

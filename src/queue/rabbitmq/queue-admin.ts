@@ -16,6 +16,7 @@ const replayBatch = 100;
 export function rabbitQueueAdmin(host: AdminHost): QueueAdmin {
   return {
     counts: () => counts(host),
+    backlog: () => backlog(host),
     replayParked: (limit, revive) => replayParked(host, limit, revive),
   };
 }
@@ -27,6 +28,15 @@ async function counts(host: AdminHost): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const q of allQueues(host.names)) out[q] = (await ch.checkQueue(q)).messageCount;
     return out;
+  } finally {
+    await ch.close().catch(() => {});
+  }
+}
+
+async function backlog(host: AdminHost): Promise<number> {
+  const ch = await (await host.connection()).createChannel();
+  try {
+    return (await ch.checkQueue(host.names.mainQueue)).messageCount;
   } finally {
     await ch.close().catch(() => {});
   }

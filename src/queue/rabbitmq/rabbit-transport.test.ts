@@ -68,6 +68,7 @@ describe.skipIf(skip !== undefined)('RabbitMQ transport', () => {
       'hayon_dead_letters',
     ]);
     expect(counts[t.names.mainQueue]).toBe(2);
+    expect(await t.admin.backlog()).toBe(2);
     await t.close();
   });
 
@@ -83,6 +84,8 @@ describe.skipIf(skip !== undefined)('RabbitMQ transport', () => {
     expect(counts[t.names.retryQueue(tier('2m'))]).toBe(2);
     expect(counts[t.names.retryQueue(tier('1h'))]).toBe(1);
     expect(counts[t.names.mainQueue]).toBe(0);
+    // Delayed messages are not a backlog: no worker could take them yet.
+    expect(await t.admin.backlog()).toBe(0);
     await expect(t.send([message(5)], { delayMs: 3_600_001 })).rejects.toThrow(RangeError);
     await t.close();
   });

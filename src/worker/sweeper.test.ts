@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
+import type { QueueAdmin, Transport, TransportMessage } from '../queue/transport.js';
+import { MINUTE, seedPost, T0 } from '../store/store-fixtures.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { Sweeper } from './sweeper.js';
+
+/** A transport that records what it is sent and reports a backlog the test sets. */
+class RecordingTransport implements Transport {
+  readonly maxDelayMs = 0;
+  sent: TransportMessage[] = [];
+  waiting = 0;
+  readonly admin: QueueAdmin = {
+    counts: async () => ({ main: this.waiting }),
+    backlog: async () => this.waiting,
+    replayParked: async () => ({ replayed: 0, dropped: 0 }),
+  };
+  async send(messages: TransportMessage[]): Promise<void> {
+    this.sent.push(...messages);
+  }
+  async consume(): Promise<never> {
+    throw new Error('not used');
+  }
+  async close(): Promise<void> {}
+}
+
+describe('Sweeper', () => {
+  let store: SqliteStore;
+  let transport: RecordingTransport;
+  let now: number;
+  const sweeper = () =>
+    new Sweeper(
+      { store, transport, clock: () => now, log: createLogger('silent') },
+      { strandedAfterMs: MINUTE, strandedWhileBusyAfterMs: 10 * MINUTE, batchSize: 100 },
+    );
+
+  beforeEach(async () => {
+    store = new SqliteStore({ path: ':memory:' });
+    await store.init();
+    transport = new RecordingTransport();
+    now = T0;
+  });
+  afterEach(async () => store.close());
+
+  it('resends a queued delivery long past due once per threshold, not on every pass', async () => {
+    const { deliveries } = await seedPost(store, {
+      deliveries: [
+        { state: 'queued', dueAt: T0 - 2 * MINUTE },
+        { state: 'queued', dueAt: T0 },
+      ],
+    });
+    expect(await sweeper().sweep()).toEqual({ expired: 0, stranded: 1 });
+    expect(transport.sent.map((m) => m.deliveryId)).toEqual([deliveries[0]!.id]);
+    now = T0 + 30_000;
+    expect(await sweeper().sweep()).toEqual({ expired: 0, stranded: 0 });
+    now = T0 + MINUTE + 1;
+    expect((await sweeper().sweep()).stranded).toBe(2);
+  });
+
+  it('while the broker has a backlog, waits the longer threshold: the message is probably in that queue', async () => {
+    await seedPost(store, { deliveries: [{ state: 'queued', dueAt: T0 - 2 * MINUTE }] });
+    transport.waiting = 500;
+    expect((await sweeper().sweep()).stranded).toBe(0);
+    now = T0 + 9 * MINUTE;
+    expect((await sweeper().sweep()).stranded).toBe(1);
+    expect(transport.sent).toHaveLength(1);
+  });
+
+  it('sends deliveries whose lease ran out at once, marked unknown so the next attempt reconciles', async () => {
+    const { deliveries } = await seedPost(store, {
+      deliveries: [
+        { state: 'publishing', dueAt: T0 - MINUTE, attempts: 1, leaseOwner: 'dead', leaseExpiresAt: T0 - 1 },
+      ],
+    });
+    transport.waiting = 500;
+    expect(await sweeper().sweep()).toEqual({ expired: 1, stranded: 0 });
+    expect(transport.sent.map((m) => m.deliveryId)).toEqual([deliveries[0]!.id]);
+    expect((await store.getDelivery(deliveries[0]!.id))?.state).toBe('unknown');
+  });
+});
