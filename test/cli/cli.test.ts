@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -139,10 +139,22 @@ describe('hayon CLI', () => {
     expect(r.err.join('\n')).toContain('missing --app-password');
   });
 
-  it('refuses to add a mastodon account (not available yet)', async () => {
-    const r = await run('accounts', 'add', 'mastodon', '--identifier', 'me@mastodon.social', '--app-password', 'x');
+  it('asks for a credentials file for a mastodon account, showing its shape', async () => {
+    const r = await run('accounts', 'add', 'mastodon');
     expect(r.code).toBe(2);
-    expect(r.err.join('\n')).toContain('mastodon accounts cannot be added yet');
+    expect(r.err.join('\n')).toContain('give the mastodon credentials as a JSON file');
+    expect(r.err.join('\n')).toContain('"instanceUrl"');
+  });
+
+  it('refuses a credentials file that is not a JSON object', async () => {
+    const file = join(dir, 'creds.json');
+    await writeFile(file, '["token"]');
+    const r = await run('accounts', 'add', 'threads', '--credentials-file', file);
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('must hold one JSON object');
+    const missing = await run('accounts', 'add', 'threads', '--credentials-file', join(dir, 'nope.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.err.join('\n')).toContain('cannot read --credentials-file');
   });
 
   it('refuses an --service that is not a URL', async () => {
@@ -250,6 +262,18 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
     expect(at).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000 + 60_000);
     expect(view.deliveries).toHaveLength(1);
     expect(view.deliveries[0]).toMatchObject({ platform: 'bluesky', account: user.handle, state: 'scheduled' });
+  });
+
+  it('splits a long text into a thread with --thread, and refuses it without', async () => {
+    const text = 'A sentence that goes on for a while, to fill a post. '.repeat(12).trim();
+    const refused = await run('post', text, '--to', 'bluesky', '--at', 'in 3 hours');
+    expect(refused.code).toBe(2);
+    expect(refused.err.join('\n')).toContain('Too long for Bluesky by');
+    const r = await run('post', text, '--to', 'bluesky', '--at', 'in 3 hours', '--thread');
+    expect(r.code).toBe(0);
+    expect(r.out.join('\n')).toMatch(/thread: 0\/3 parts/);
+    const id = r.out[0]?.split(' ')[0] ?? '';
+    expect((await run('posts', 'cancel', id)).code).toBe(0);
   });
 
   it('shows the post with its delivery', async () => {

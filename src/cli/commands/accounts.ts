@@ -1,9 +1,20 @@
+import { readFile } from 'node:fs/promises';
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
 import { isPlatformId } from '../../core/post.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';
 
-const usage =
-  'hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]\n       hayon accounts list [--workspace W] [--json]';
+const usage = `hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]
+       hayon accounts add mastodon|tumblr|threads|instagram|facebook --credentials-file FILE|- [--workspace W]
+       hayon accounts list [--workspace W] [--json]`;
+
+/** What the credentials file holds per platform (each adapter's credentials.ts has the details). */
+const credentialShapes: Record<string, string> = {
+  mastodon: '{"instanceUrl": "https://mastodon.social", "accessToken": "…"}',
+  tumblr: '{"blog": "myblog", "accessToken": "…"} or {"blog", "consumerKey", "consumerSecret", "token", "tokenSecret"}',
+  threads: '{"userId": "…", "accessToken": "…"}',
+  instagram: '{"igUserId": "…", "accessToken": "…"}',
+  facebook: '{"pageId": "…", "pageAccessToken": "…"}',
+};
 
 /** `hayon accounts add|list`. Credentials are verified with the platform before they are stored. */
 export const accountsCommand: Command = async ({ args, open, io }) => {
@@ -14,6 +25,7 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
       service: { type: 'string' },
       identifier: { type: 'string' },
       'app-password': { type: 'string' },
+      'credentials-file': { type: 'string' },
       workspace: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -44,7 +56,19 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
   if (sub !== 'add') throw new UsageError(`unknown accounts command "${sub ?? ''}"\nusage: ${usage}`);
   const platform = positionals[0];
   if (!platform || !isPlatformId(platform)) throw new UsageError(`name a platform: bluesky\nusage: ${usage}`);
-  if (platform !== 'bluesky') throw new UsageError(`${platform} accounts cannot be added yet; bluesky can`);
+  if (platform !== 'bluesky') {
+    const file = values['credentials-file'];
+    if (!file) {
+      throw new UsageError(
+        `give the ${platform} credentials as a JSON file (or - for stdin), so that no token is on the command line: ${credentialShapes[platform] ?? '{…}'}\nusage: ${usage}`,
+      );
+    }
+    const credentials = parseCredentialsJson(await readText(file), file);
+    const ctx = await open();
+    const account = await ctx.accounts.add(workspaceId, platform, credentials);
+    io.out(`${account.id}  ${account.platform}:${account.handle}  ${account.health}`);
+    return 0;
+  }
   const credentials = {
     service: values.service ?? 'https://bsky.social',
     identifier: required(values.identifier, '--identifier', usage),
@@ -60,3 +84,29 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
   io.out(`${account.id}  ${account.platform}:${account.handle}  ${account.health}`);
   return 0;
 };
+
+async function readText(file: string): Promise<string> {
+  if (file !== '-') {
+    try {
+      return await readFile(file, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read --credentials-file ${file}`);
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseCredentialsJson(text: string, file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--credentials-file ${file} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--credentials-file ${file} must hold one JSON object`);
+  }
+  return value as Record<string, unknown>;
+}

@@ -3,7 +3,7 @@ import { toPostView, type PostView } from '../../core/post-view.js';
 import { type Command, type CliIo, parseFlags, required, UsageError } from '../io.js';
 
 const postUsage =
-  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL [--alt TEXT]]... [--json]';
+  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL [--alt TEXT]]... [--thread [--no-counter]] [--json]';
 
 export function printPost(io: CliIo, view: PostView, json: boolean): void {
   if (json) {
@@ -14,7 +14,8 @@ export function printPost(io: CliIo, view: PostView, json: boolean): void {
   for (const d of view.deliveries) {
     const where = d.account ? `${d.platform}:${d.account}` : d.platform;
     const extra = d.url ?? d.error?.message ?? (d.state === 'scheduled' ? `due ${d.dueAt}` : '');
-    io.out(`  ${where.padEnd(32)} ${d.state.padEnd(10)} ${extra}`);
+    const thread = d.thread ? ` (thread: ${d.thread.published}/${d.thread.parts} parts)` : '';
+    io.out(`  ${where.padEnd(32)} ${d.state.padEnd(10)} ${extra}${thread}`);
   }
 }
 
@@ -28,6 +29,8 @@ export const postCommand: Command = async ({ args, open, io }) => {
       tz: { type: 'string' },
       media: { type: 'string', multiple: true },
       alt: { type: 'string', multiple: true },
+      thread: { type: 'boolean' },
+      'no-counter': { type: 'boolean' },
       workspace: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -49,6 +52,8 @@ export const postCommand: Command = async ({ args, open, io }) => {
       media: (values.media ?? []).map((url, i) => ({ url, ...(alts[i] ? { alt: alts[i] } : {}) })),
       ...(values.at ? { when: values.at } : {}),
       ...(values.tz ? { timezone: values.tz } : {}),
+      ...(values.thread ? { thread: 'auto' } : {}),
+      ...(values['no-counter'] ? { threadCounter: false } : {}),
     },
     {
       workspaceId: values.workspace ?? defaultWorkspaceId,
