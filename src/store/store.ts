@@ -105,7 +105,10 @@ export interface Store {
   saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean>;
   /** Records an attempt's outcome if `owner` still holds the lease; false otherwise. */
   finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean>;
-  /** Moves `publishing` deliveries whose lease ran out before `now` to `unknown` and returns them. */
+  /**
+   * Moves `publishing` deliveries whose lease ran out before `now` to `unknown`, due `now` (the
+   * sweeper sends them at once), and returns them.
+   */
   expireLeases(now: number, limit: number): Promise<Delivery[]>;
   /**
    * Deliveries `queued` (or `unknown`) whose `dueAt` is before `olderThan`: their message was

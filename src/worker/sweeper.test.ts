@@ -66,6 +66,21 @@ describe('Sweeper', () => {
     expect(transport.sent).toHaveLength(1);
   });
 
+  it('looks for stranded deliveries at most every quarter of the threshold, leases on every sweep', async () => {
+    const one = sweeper();
+    expect((await one.sweep()).stranded).toBe(0);
+    await seedPost(store, {
+      deliveries: [
+        { state: 'queued', dueAt: T0 - 2 * MINUTE },
+        { state: 'publishing', dueAt: T0 - MINUTE, attempts: 1, leaseOwner: 'dead', leaseExpiresAt: T0 - 1 },
+      ],
+    });
+    now = T0 + 10_000;
+    expect(await one.sweep()).toEqual({ expired: 1, stranded: 0 });
+    now = T0 + MINUTE / 4;
+    expect(await one.sweep()).toEqual({ expired: 0, stranded: 1 });
+  });
+
   it('sends deliveries whose lease ran out at once, marked unknown so the next attempt reconciles', async () => {
     const { deliveries } = await seedPost(store, {
       deliveries: [

@@ -37,6 +37,7 @@ export class Sweeper {
   readonly #options: SweeperOptions;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
+  #strandedSearchedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: { store: Store; transport: Transport; clock: Clock; log: Logger },
@@ -66,14 +67,31 @@ export class Sweeper {
     const { store, transport, clock, log } = this.deps;
     const now = clock();
     const expired = await store.expireLeases(now, this.#options.batchSize);
-    const busy = ((await transport.admin?.backlog().catch(() => 0)) ?? 0) > 0;
-    const after = busy ? this.#options.strandedWhileBusyAfterMs : this.#options.strandedAfterMs;
-    const stranded = await store.takeStranded(now - after, now, this.#options.batchSize);
+    const stranded = await this.#takeStranded(now);
     const seen = new Set(expired.map((d) => d.id));
     const all = [...expired, ...stranded.filter((d) => !seen.has(d.id))];
     if (all.length === 0) return { expired: 0, stranded: 0 };
     await transport.send(await messagesFor(all, async (id) => (await store.getPost(id))?.post ?? null));
     log.info({ expired: expired.length, stranded: stranded.length }, 'swept deliveries requeued');
     return { expired: expired.length, stranded: all.length - expired.length };
+  }
+
+  /**
+   * Lost messages are rare and may wait minutes, so this search (a scan of the queued deliveries
+   * on some servers) runs at most every quarter of `strandedAfterMs`, unless the last one filled
+   * a whole batch; lapsed leases are looked for on every sweep.
+   */
+  async #takeStranded(now: number) {
+    const { store, transport } = this.deps;
+    const { strandedAfterMs, strandedWhileBusyAfterMs, batchSize } = this.#options;
+    if (now - this.#strandedSearchedAt < strandedAfterMs / 4) return [];
+    const busy = ((await transport.admin?.backlog().catch(() => 0)) ?? 0) > 0;
+    const stranded = await store.takeStranded(
+      now - (busy ? strandedWhileBusyAfterMs : strandedAfterMs),
+      now,
+      batchSize,
+    );
+    this.#strandedSearchedAt = stranded.length < batchSize ? now : Number.NEGATIVE_INFINITY;
+    return stranded;
   }
 }

@@ -170,8 +170,8 @@ export function claimCases(store: () => Store): void {
     const now = T0 + 3 * MINUTE;
     const expired = await store().expireLeases(now, 10);
     expect(new Set(expired.map((d) => d.id))).toEqual(new Set([ds[0]!.id, ds[2]!.id]));
-    expect(expired.every((d) => d.state === 'unknown')).toBe(true);
-    expect((await store().getDelivery(ds[0]!.id))?.state).toBe('unknown');
+    expect(expired.every((d) => d.state === 'unknown' && d.dueAt === now)).toBe(true);
+    expect(await store().getDelivery(ds[0]!.id)).toMatchObject({ state: 'unknown', dueAt: now, updatedAt: now });
     expect((await store().getDelivery(ds[1]!.id))?.state).toBe('publishing');
     expect(await store().expireLeases(now, 10)).toEqual([]);
     // The old owner lost the delivery; a new worker claims it and must reconcile.

@@ -65,7 +65,7 @@ export class DeliveryWrites {
   expireLeases(now: number, limit: number): Promise<Delivery[]> {
     const lapsed: QueryFilter<DeliveryDoc> = { state: 'publishing', leaseExpiresAt: { $lt: new Date(now) } };
     return this.changeEach(lapsed, { leaseExpiresAt: 1, _id: 1 }, limit, {
-      $set: { state: 'unknown', updatedAt: new Date(now) },
+      $set: { state: 'unknown', dueAt: new Date(now), updatedAt: new Date(now) },
       $unset: clearLease,
     });
   }

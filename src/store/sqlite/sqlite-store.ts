@@ -310,7 +310,7 @@ export class SqliteStore implements Store {
 
   async expireLeases(now: number, limit: number): Promise<Delivery[]> {
     const rows = this.sql(
-      `UPDATE deliveries SET state = 'unknown', ${clearLease}, updated_at = @now
+      `UPDATE deliveries SET state = 'unknown', ${clearLease}, due_at = @now, updated_at = @now
        WHERE state = 'publishing' AND lease_expires_at < @now AND id IN (
          SELECT id FROM deliveries WHERE state = 'publishing' AND lease_expires_at < @now
          ORDER BY lease_expires_at, id LIMIT @limit)
