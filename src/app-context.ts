@@ -21,6 +21,7 @@ import { MongoStore } from './store/mongo/mongo-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
+import { deliveryMessage } from './worker/messages.js';
 import { Scheduler, type SchedulerOptions } from './worker/scheduler.js';
 import { Sweeper, type SweeperOptions } from './worker/sweeper.js';
 
@@ -68,6 +69,8 @@ export class AppContext {
       platforms,
       clock,
       onScheduled,
+      onDueNow: ({ post, deliveries }) =>
+        this.scheduler.dispatch(deliveries.map((d) => deliveryMessage(d, post.correlationId))),
       openCredentials: (account) => box.open(account.id, account.credentials),
     });
     this.accounts = new AccountsService({ store, box, platforms, clock });

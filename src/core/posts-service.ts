@@ -42,6 +42,8 @@ export interface PostsServiceDeps {
   validateTimeoutMs?: number;
   /** Told when deliveries become due at `at`, so an in-process scheduler can set its timer. */
   onScheduled?: (at: number) => void;
+  /** Told of a post just stored whose deliveries are due now, so they can be sent at once. */
+  onDueNow?: (created: PostWithDeliveries) => void;
 }
 
 /** Turns the first zod issue into a 400 that names its field. */
@@ -133,7 +135,8 @@ export class PostsService {
     }));
     const result = await store.createPost(post, deliveries);
     if (!result.created) return this.repeated(result.value, request, ctx.workspaceId);
-    this.deps.onScheduled?.(schedule.at);
+    if (schedule.at <= now && this.deps.onDueNow) this.deps.onDueNow(result.value);
+    else this.deps.onScheduled?.(schedule.at);
     return { created: true, value: result.value, schedule, accounts };
   }
 

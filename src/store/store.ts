@@ -87,6 +87,12 @@ export interface Store {
    * `queued` and returns them, oldest due first. Two schedulers never get the same delivery.
    */
   takeDue(now: number, limit: number): Promise<Delivery[]>;
+  /**
+   * The same for the given deliveries only (those just created, due now): each that is still
+   * `scheduled` and due moves to `queued` and is returned. A lookup by id, no search, so a busy
+   * store is not scanned for every new post.
+   */
+  takeDueByIds(ids: readonly string[], now: number): Promise<Delivery[]>;
   /** The earliest `dueAt` among `scheduled` deliveries, or null when there is none. */
   nextDueAt(): Promise<number | null>;
   /**

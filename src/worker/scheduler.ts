@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
-import type { Transport } from '../queue/transport.js';
+import type { Transport, TransportMessage } from '../queue/transport.js';
 import { messagesFor } from './messages.js';
 import { timeBound } from './time-bound.js';
 
@@ -40,6 +40,8 @@ export class Scheduler {
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  readonly #dispatching: TransportMessage[] = [];
+  #dispatch: Promise<void> | undefined;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -55,6 +57,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    await this.#dispatch;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#running;
@@ -70,6 +73,46 @@ export class Scheduler {
       return;
     }
     if (at < this.#timerAt) this.#arm(at);
+  }
+
+  /**
+   * Sends deliveries just created and due now, without a search of the store: they are moved to
+   * `queued` by id and their messages sent, batched with others arriving meanwhile. When the store
+   * call fails they stay `scheduled` for the next pass; when the send fails, the sweeper sends them
+   * again as it does any lost message. Before `start()` (a CLI process) it does nothing: the
+   * running server's scheduler finds them.
+   */
+  dispatch(messages: readonly TransportMessage[]): void {
+    if (this.#stopped) return;
+    this.#dispatching.push(...messages);
+    this.#dispatch ??= this.#drainDispatch().finally(() => {
+      this.#dispatch = undefined;
+    });
+  }
+
+  async #drainDispatch(): Promise<void> {
+    const { store, transport, clock, log } = this.deps;
+    while (this.#dispatching.length > 0) {
+      const batch = this.#dispatching.splice(0, this.#options.batchSize);
+      try {
+        const taken = new Set(
+          (
+            await timeBound(
+              store.takeDueByIds(
+                batch.map((m) => m.deliveryId),
+                clock(),
+              ),
+              passTimeoutMs,
+              'a dispatch',
+            )
+          ).map((d) => d.id),
+        );
+        await timeBound(transport.send(batch.filter((m) => taken.has(m.deliveryId))), passTimeoutMs, 'a dispatch');
+      } catch (err) {
+        log.warn({ err }, 'dispatch failed; the scheduler will find these deliveries');
+        this.wake(clock());
+      }
+    }
   }
 
   /** One pass: queue everything due now. Returns how many deliveries it queued. */

@@ -95,17 +95,15 @@ describe('threads (embedded, FakePlatform)', () => {
 
   it('a chain that fails half way resumes from the first unpublished part, posting none twice', async () => {
     // Parts 1 and 2 go out; part 3 fails (transient); the retry publishes only part 3.
-    bluesky.hold();
-    const created = await (
-      await h.api('POST', '/v1/posts', { text: long, targets: ['bluesky'], thread: 'auto', threadCounter: false })
-    ).json();
     const publish = bluesky.publish.bind(bluesky);
     let calls = 0;
     bluesky.publish = async (input) => {
       if (++calls === 3) bluesky.failNext({ kind: 'transient', status: 503 });
       return publish(input);
     };
-    bluesky.release();
+    const created = await (
+      await h.api('POST', '/v1/posts', { text: long, targets: ['bluesky'], thread: 'auto', threadCounter: false })
+    ).json();
     await waitFor(async () => (await (await h.api('GET', `/v1/posts/${created.id}`)).json()).status === 'COMPLETED');
     const post = await (await h.api('GET', `/v1/posts/${created.id}`)).json();
     const [delivery] = post.deliveries;

@@ -63,6 +63,27 @@ export function schedulingCases(store: () => Store): void {
     expect(await store().nextDueAt()).toBe(T0 + 3 * MINUTE);
   });
 
+  it('takeDueByIds queues only the given deliveries that are scheduled and due', async () => {
+    const { deliveries: ds } = await seedPost(store(), {
+      deliveries: [
+        scheduled(-1),
+        scheduled(-2),
+        scheduled(5),
+        { state: 'cancelled', dueAt: T0 - MINUTE },
+        scheduled(-3),
+      ],
+    });
+    const asked = [ds[0]!.id, ds[1]!.id, ds[2]!.id, ds[3]!.id, 'dlv_missing'];
+    const taken = await store().takeDueByIds(asked, T0);
+    expect(ids(taken)).toEqual([ds[1]!.id, ds[0]!.id]);
+    expect(taken.every((d) => d.state === 'queued' && d.updatedAt === T0)).toBe(true);
+    expect((await store().getDelivery(ds[2]!.id))?.state).toBe('scheduled');
+    expect((await store().getDelivery(ds[3]!.id))?.state).toBe('cancelled');
+    expect((await store().getDelivery(ds[4]!.id))?.state).toBe('scheduled');
+    expect(await store().takeDueByIds(asked, T0)).toEqual([]);
+    expect(await store().takeDueByIds([], T0)).toEqual([]);
+  });
+
   it('takeStranded returns queued and unknown deliveries due before the threshold, once per threshold', async () => {
     const { deliveries: ds } = await seedPost(store(), {
       deliveries: [

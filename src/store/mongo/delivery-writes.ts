@@ -62,6 +62,17 @@ export class DeliveryWrites {
     return this.changeEach(due, { dueAt: 1, _id: 1 }, limit, { $set: { state: 'queued', updatedAt: new Date(now) } });
   }
 
+  /** One conditional update per id (by `_id`, which every server finds without a scan). */
+  async takeDueByIds(ids: readonly string[], now: number): Promise<Delivery[]> {
+    const due: QueryFilter<DeliveryDoc> = { state: 'scheduled', dueAt: { $lte: new Date(now) } };
+    const update = { $set: { state: 'queued', updatedAt: new Date(now) } };
+    const docs = await Promise.all(ids.map((id) => this.cas(id, due, update)));
+    return docs
+      .filter((d): d is DeliveryDoc => d !== null)
+      .map(toDelivery)
+      .sort(byDue);
+  }
+
   expireLeases(now: number, limit: number): Promise<Delivery[]> {
     const lapsed: QueryFilter<DeliveryDoc> = { state: 'publishing', leaseExpiresAt: { $lt: new Date(now) } };
     return this.changeEach(lapsed, { leaseExpiresAt: 1, _id: 1 }, limit, {

@@ -200,6 +200,10 @@ export class MongoStore implements Store {
     return doc ? toDelivery(doc) : null;
   }
 
+  takeDueByIds(ids: readonly string[], now: number): Promise<Delivery[]> {
+    return this.writes.takeDueByIds(ids, now);
+  }
+
   takeDue(now: number, limit: number): Promise<Delivery[]> {
     return this.writes.takeDue(now, limit);
   }

@@ -243,6 +243,16 @@ export class SqliteStore implements Store {
     return sortByDue(rows).map(toDelivery);
   }
 
+  async takeDueByIds(ids: readonly string[], now: number): Promise<Delivery[]> {
+    if (ids.length === 0) return [];
+    const rows = this.sql(
+      `UPDATE deliveries SET state = 'queued', updated_at = @now
+       WHERE state = 'scheduled' AND due_at <= @now AND id IN (SELECT value FROM json_each(@ids))
+       RETURNING *`,
+    ).all({ now, ids: JSON.stringify(ids) }) as DeliveryRow[];
+    return sortByDue(rows).map(toDelivery);
+  }
+
   async nextDueAt(): Promise<number | null> {
     const row = this.sql(`SELECT MIN(due_at) AS due FROM deliveries WHERE state = 'scheduled'`).get() as {
       due: number | null;
