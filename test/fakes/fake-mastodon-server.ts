@@ -1,0 +1,227 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeMastodonOptions {
+  token?: string;
+  maxCharacters?: number;
+  maxMediaAttachments?: number;
+  charactersReservedPerUrl?: number;
+  descriptionLimit?: number;
+  /** Answer 404 to /api/v2/instance, like an old instance or a fork. */
+  noV2Instance?: boolean;
+  /** How many times a processed upload answers 206 before it is ready (video). */
+  processingPolls?: number;
+}
+
+export interface FakeStatus {
+  id: string;
+  url: string;
+  uri: string;
+  content: string;
+  text: string;
+  in_reply_to_id: string | null;
+  visibility: string;
+  spoiler_text: string;
+  language: string | null;
+  media_ids: string[];
+  created_at: string;
+}
+
+interface ScriptedAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Do the work (create the status), then drop the connection instead of answering. */
+  lostAfterCreate?: boolean;
+}
+
+/**
+ * FakeMastodonServer: a local HTTP server that follows Mastodon's documented REST API for what
+ * hayon calls (instance v2/v1, verify_credentials, media v2 with 202/206 processing, statuses with
+ * Idempotency-Key, account statuses) and its error answers. Failures are scripted per route.
+ */
+export class FakeMastodonServer {
+  readonly statuses: FakeStatus[] = [];
+  readonly media = new Map<string, { description: string | null; type: string; pollsLeft: number }>();
+  /** Every request, as `METHOD /path`. */
+  readonly requests: string[] = [];
+  revoked = false;
+  readonly #idempotency = new Map<string, FakeStatus>();
+  readonly #script = new Map<string, ScriptedAnswer[]>();
+  #server: Server | undefined;
+  #next = 100;
+  url = '';
+
+  constructor(readonly options: FakeMastodonOptions = {}) {}
+
+  get token(): string {
+    return this.options.token ?? 'fake-mastodon-token';
+  }
+
+  async start(): Promise<this> {
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((e) => {
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e) }));
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise((resolve) => this.#server?.close(resolve));
+  }
+
+  /** The next request to `route` (`POST /api/v1/statuses`) gets this answer instead. */
+  failNext(route: string, answer: ScriptedAnswer): this {
+    const list = this.#script.get(route) ?? [];
+    list.push(answer);
+    this.#script.set(route, list);
+    return this;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const body = await readBody(req);
+    const route = `${req.method} ${url.pathname.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+    this.requests.push(`${req.method} ${url.pathname}`);
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
+    };
+
+    const scripted = this.#script.get(route)?.shift();
+    if (scripted && !scripted.lostAfterCreate) {
+      send(scripted.status, scripted.body ?? { error: `scripted ${scripted.status}` }, scripted.headers);
+      return;
+    }
+    if (route === 'GET /api/v2/instance') {
+      if (this.options.noV2Instance) return send(404, { error: 'Record not found' });
+      return send(200, {
+        domain: url.host,
+        configuration: {
+          statuses: {
+            max_characters: this.options.maxCharacters ?? 500,
+            max_media_attachments: this.options.maxMediaAttachments ?? 4,
+            characters_reserved_per_url: this.options.charactersReservedPerUrl ?? 23,
+          },
+          media_attachments: { description_limit: this.options.descriptionLimit ?? 1500 },
+        },
+      });
+    }
+    if (route === 'GET /api/v1/instance')
+      return send(200, { uri: url.host, max_toot_chars: this.options.maxCharacters ?? 500 });
+
+    if (req.headers.authorization !== `Bearer ${this.token}` || this.revoked) {
+      return send(401, { error: this.revoked ? 'The access token was revoked' : 'The access token is invalid' });
+    }
+    if (route === 'GET /api/v1/accounts/verify_credentials') {
+      return send(200, { id: '7', username: 'alice', acct: 'alice', url: `${this.url}/@alice` });
+    }
+    if (route === 'POST /api/v2/media') {
+      const form = await new Request(url, {
+        method: 'POST',
+        headers: req.headers as Record<string, string>,
+        body,
+      }).formData();
+      const file = form.get('file');
+      if (!(file instanceof Blob)) return send(422, { error: 'Validation failed: File is missing' });
+      const id = String(this.#next++);
+      const video = file.type.startsWith('video/');
+      const pollsLeft = video ? (this.options.processingPolls ?? 2) : 0;
+      const description = form.get('description');
+      this.media.set(id, {
+        description: typeof description === 'string' ? description : null,
+        type: file.type,
+        pollsLeft,
+      });
+      return send(video ? 202 : 200, {
+        id,
+        type: video ? 'video' : 'image',
+        url: video ? null : `${this.url}/media/${id}`,
+      });
+    }
+    if (route === 'GET /api/v1/media/:id') {
+      const id = url.pathname.split('/').at(-1) ?? '';
+      const m = this.media.get(id);
+      if (!m) return send(404, { error: 'Record not found' });
+      if (m.pollsLeft > 0) {
+        m.pollsLeft--;
+        return send(206, { id, url: null });
+      }
+      return send(200, { id, url: `${this.url}/media/${id}` });
+    }
+    if (route === 'POST /api/v1/statuses') {
+      const key = req.headers['idempotency-key'];
+      const known = typeof key === 'string' ? this.#idempotency.get(key) : undefined;
+      if (known) return send(200, known);
+      const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+      const text = String(input.status ?? '');
+      const max = this.options.maxCharacters ?? 500;
+      const length = [...text.replace(/https?:\/\/\S+/g, 'x'.repeat(23))].length;
+      if (length > max) return send(422, { error: `Validation failed: Text character limit of ${max} exceeded` });
+      const mediaIds = (input.media_ids as string[] | undefined) ?? [];
+      if (mediaIds.some((m) => !this.media.has(m) || (this.media.get(m)?.pollsLeft ?? 0) > 0)) {
+        return send(422, { error: 'Validation failed: Media is still being processed' });
+      }
+      const id = String(this.#next++);
+      const status: FakeStatus = {
+        id,
+        url: `${this.url}/@alice/${id}`,
+        uri: `${this.url}/users/alice/statuses/${id}`,
+        content: toHtml(text),
+        text,
+        in_reply_to_id: (input.in_reply_to_id as string | undefined) ?? null,
+        visibility: (input.visibility as string | undefined) ?? 'public',
+        spoiler_text: (input.spoiler_text as string | undefined) ?? '',
+        language: (input.language as string | undefined) ?? null,
+        media_ids: mediaIds,
+        created_at: new Date().toISOString(),
+      };
+      this.statuses.unshift(status);
+      if (typeof key === 'string') this.#idempotency.set(key, status);
+      if (scripted?.lostAfterCreate) {
+        req.socket.destroy();
+        return;
+      }
+      const { text: _, ...entity } = status;
+      return send(200, entity);
+    }
+    if (route === 'GET /api/v1/accounts/:id/statuses') {
+      const limit = Number(url.searchParams.get('limit') ?? 20);
+      return send(
+        200,
+        this.statuses.slice(0, limit).map(({ text: _, ...entity }) => entity),
+      );
+    }
+    send(404, { error: 'Record not found' });
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Mastodon's rendering: paragraphs, `<br />`, links split into invisible/ellipsis spans, mentions as h-cards. */
+function toHtml(text: string): string {
+  const inline = (line: string) =>
+    escapeHtml(line)
+      .replace(/https?:\/\/[^\s<]+/g, (u) => {
+        const [scheme, rest] = [u.slice(0, u.indexOf('//') + 2), u.slice(u.indexOf('//') + 2)];
+        return `<a href="${u}" rel="nofollow noopener" target="_blank"><span class="invisible">${scheme}</span><span class="ellipsis">${rest.slice(0, 30)}</span><span class="invisible">${rest.slice(30)}</span></a>`;
+      })
+      .replace(
+        /(^|\s)@(\w+)(?:@[\w.-]+\w)?/g,
+        '$1<span class="h-card"><a href="#" class="u-url mention">@<span>$2</span></a></span>',
+      );
+  return text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${p.split('\n').map(inline).join('<br />')}</p>`)
+    .join('');
+}
