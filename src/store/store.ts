@@ -117,13 +117,14 @@ export interface Store {
    */
   expireLeases(now: number, limit: number): Promise<Delivery[]>;
   /**
-   * Deliveries `queued` (or `unknown`) whose `dueAt` is before `olderThan`: their message was
-   * probably lost between store and broker, or its process died. Each is returned with `dueAt`
-   * moved to `now`, so it is taken once per `now - olderThan` and not on every sweep while its
-   * resent message waits in a long queue. The sweeper sends them again; a duplicate message is
-   * harmless because the claim decides.
+   * Deliveries in `state` (`queued` or `unknown`) whose `dueAt` is before `olderThan`: their
+   * message was probably lost between store and broker, or its process died. Each is returned
+   * with `dueAt` moved to `now`, so it is taken once per `now - olderThan` and not on every sweep
+   * while its resent message waits in a long queue. The sweeper sends them again; a duplicate
+   * message is harmless because the claim decides. One state per call: an equality every
+   * server can use without a scan.
    */
-  takeStranded(olderThan: number, now: number, limit: number): Promise<Delivery[]>;
+  takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]>;
   /**
    * Gives a parked delivery (`failed`) a new life after its cause was fixed: `failed` → `queued`,
    * due `now`, attempts back to 0 (the last error is kept until the next attempt). False when

@@ -71,7 +71,11 @@ export class Sweeper {
     const seen = new Set(expired.map((d) => d.id));
     const all = [...expired, ...stranded.filter((d) => !seen.has(d.id))];
     if (all.length === 0) return { expired: 0, stranded: 0 };
-    await transport.send(await messagesFor(all, async (id) => (await store.getPost(id))?.post ?? null));
+    // In chunks: should the sweep be cut short (a slow store), what was found so far is sent.
+    for (let i = 0; i < all.length; i += 100) {
+      const chunk = all.slice(i, i + 100);
+      await transport.send(await messagesFor(chunk, async (id) => (await store.getPost(id))?.post ?? null));
+    }
     log.info({ expired: expired.length, stranded: stranded.length }, 'swept deliveries requeued');
     return { expired: expired.length, stranded: all.length - expired.length };
   }
@@ -86,12 +90,16 @@ export class Sweeper {
     const { strandedAfterMs, strandedWhileBusyAfterMs, batchSize } = this.#options;
     if (now - this.#strandedSearchedAt < strandedAfterMs / 4) return [];
     const busy = ((await transport.admin?.backlog().catch(() => 0)) ?? 0) > 0;
-    const stranded = await store.takeStranded(
+    // `unknown` ones come only from lapsed leases, sent at once: few, so the busy rule is not for them.
+    const unknown = await store.takeStranded('unknown', now - strandedAfterMs, now, batchSize);
+    const queued = await store.takeStranded(
+      'queued',
       now - (busy ? strandedWhileBusyAfterMs : strandedAfterMs),
       now,
       batchSize,
     );
-    this.#strandedSearchedAt = stranded.length < batchSize ? now : Number.NEGATIVE_INFINITY;
-    return stranded;
+    const full = unknown.length === batchSize || queued.length === batchSize;
+    this.#strandedSearchedAt = full ? Number.NEGATIVE_INFINITY : now;
+    return [...unknown, ...queued];
   }
 }

@@ -84,7 +84,7 @@ export function schedulingCases(store: () => Store): void {
     expect(await store().takeDueByIds([], T0)).toEqual([]);
   });
 
-  it('takeStranded returns queued and unknown deliveries due before the threshold, once per threshold', async () => {
+  it('takeStranded returns deliveries in the state due before the threshold, once per threshold', async () => {
     const { deliveries: ds } = await seedPost(store(), {
       deliveries: [
         { state: 'queued', dueAt: T0 - 10 * MINUTE },
@@ -93,19 +93,22 @@ export function schedulingCases(store: () => Store): void {
         scheduled(-30),
         { state: 'publishing', dueAt: T0 - 30 * MINUTE, leaseOwner: 'w', leaseExpiresAt: T0 },
         { state: 'cancelled', dueAt: T0 - 30 * MINUTE },
+        { state: 'queued', dueAt: T0 - 15 * MINUTE },
       ],
     });
-    expect(await store().takeStranded(T0 - 60 * MINUTE, T0, 10)).toEqual([]);
-    const first = await store().takeStranded(T0 - 5 * MINUTE, T0, 1);
-    expect(ids(first)).toEqual([ds[1]!.id]);
-    expect(first[0]).toMatchObject({ state: 'unknown', dueAt: T0, attempts: 1 });
-    const rest = await store().takeStranded(T0 - 5 * MINUTE, T0, 10);
+    expect(await store().takeStranded('queued', T0 - 60 * MINUTE, T0, 10)).toEqual([]);
+    const unknown = await store().takeStranded('unknown', T0 - 5 * MINUTE, T0, 10);
+    expect(ids(unknown)).toEqual([ds[1]!.id]);
+    expect(unknown[0]).toMatchObject({ state: 'unknown', dueAt: T0, attempts: 1 });
+    const first = await store().takeStranded('queued', T0 - 5 * MINUTE, T0, 1);
+    expect(ids(first)).toEqual([ds[6]!.id]);
+    const rest = await store().takeStranded('queued', T0 - 5 * MINUTE, T0, 10);
     expect(ids(rest)).toEqual([ds[0]!.id]);
     expect(await store().getDelivery(ds[0]!.id)).toEqual({ ...ds[0], dueAt: T0, updatedAt: T0 });
     // Taken ones wait a whole threshold again before the next sweep sends them.
-    expect(await store().takeStranded(T0 - 5 * MINUTE, T0, 10)).toEqual([]);
-    expect(ids(await store().takeStranded(T0 + 1, T0 + 5 * MINUTE, 10)).sort()).toEqual(
-      [ds[0]!.id, ds[1]!.id, ds[2]!.id].sort(),
+    expect(await store().takeStranded('queued', T0 - 5 * MINUTE, T0, 10)).toEqual([]);
+    expect(ids(await store().takeStranded('queued', T0 + 1, T0 + 5 * MINUTE, 10)).sort()).toEqual(
+      [ds[0]!.id, ds[2]!.id, ds[6]!.id].sort(),
     );
   });
 

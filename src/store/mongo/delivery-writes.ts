@@ -81,11 +81,8 @@ export class DeliveryWrites {
     });
   }
 
-  takeStranded(olderThan: number, now: number, limit: number): Promise<Delivery[]> {
-    const stranded: QueryFilter<DeliveryDoc> = {
-      state: { $in: ['queued', 'unknown'] },
-      dueAt: { $lt: new Date(olderThan) },
-    };
+  takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]> {
+    const stranded: QueryFilter<DeliveryDoc> = { state, dueAt: { $lt: new Date(olderThan) } };
     return this.changeEach(stranded, { dueAt: 1, _id: 1 }, limit, {
       $set: { dueAt: new Date(now), updatedAt: new Date(now) },
     });

@@ -159,7 +159,7 @@ describe.skipIf(server.skip !== undefined)('MongoStore: documents, and createPos
     expect(await store.getDelivery(delivery.id)).toBeNull();
     expect(await store.claim(delivery.id, 'w1', T0, T0 + MINUTE)).toBeNull();
     // ...until the sweeper passes.
-    const taken = await store.takeStranded(T0 - 30 * MINUTE, T0, 10);
+    const taken = await store.takeStranded('queued', T0 - 30 * MINUTE, T0, 10);
     expect(taken.map((d) => d.id)).toContain(delivery.id);
     expect(await store.getDelivery(delivery.id)).toEqual({ ...delivery, dueAt: T0, updatedAt: T0 });
     expect((await store.claim(delivery.id, 'w1', T0, T0 + MINUTE))?.from).toBe('queued');
@@ -172,7 +172,7 @@ describe.skipIf(server.skip !== undefined)('MongoStore: documents, and createPos
       expect(await store.getPost(post.id)).toBeNull();
       expect(await store.getDelivery(delivery.id)).toBeNull();
     }
-    expect((await store.takeStranded(T0, T0, 10)).map((d) => d.id)).not.toContain(fresh.delivery.id);
+    expect((await store.takeStranded('queued', T0, T0, 10)).map((d) => d.id)).not.toContain(fresh.delivery.id);
     expect(await rawDeliveries().countDocuments({ _id: abandoned.delivery.id })).toBe(0);
     expect(await rawDeliveries().countDocuments({ _id: fresh.delivery.id })).toBe(1);
     expect(await store.countDeliveries()).not.toHaveProperty('draft');

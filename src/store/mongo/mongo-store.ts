@@ -237,10 +237,10 @@ export class MongoStore implements Store {
     return this.writes.expireLeases(now, limit);
   }
 
-  async takeStranded(olderThan: number, now: number, limit: number): Promise<Delivery[]> {
+  async takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]> {
     // The sweeper is also where createPost calls that a crashed process left half-done are finished.
     await repairDrafts(this.drafts());
-    return this.writes.takeStranded(olderThan, now, limit);
+    return this.writes.takeStranded(state, olderThan, now, limit);
   }
 
   async countDeliveries(): Promise<Record<string, number>> {

@@ -329,14 +329,14 @@ export class SqliteStore implements Store {
     return sortByDue(rows).map(toDelivery);
   }
 
-  async takeStranded(olderThan: number, now: number, limit: number): Promise<Delivery[]> {
+  async takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]> {
     const rows = this.sql(
       `UPDATE deliveries SET due_at = @now, updated_at = @now
-       WHERE state IN ('queued', 'unknown') AND due_at < @olderThan AND id IN (
-         SELECT id FROM deliveries WHERE state IN ('queued', 'unknown') AND due_at < @olderThan
+       WHERE state = @state AND due_at < @olderThan AND id IN (
+         SELECT id FROM deliveries WHERE state = @state AND due_at < @olderThan
          ORDER BY due_at, id LIMIT @limit)
        RETURNING *`,
-    ).all({ olderThan, now, limit }) as DeliveryRow[];
+    ).all({ state, olderThan, now, limit }) as DeliveryRow[];
     return rows.map(toDelivery).sort((a, b) => a.id.localeCompare(b.id));
   }
 
