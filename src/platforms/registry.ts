@@ -1,12 +1,16 @@
 import type { PlatformId } from '../core/post.js';
 import { createBlueskyPlatform } from './bluesky/bluesky-platform.js';
+import { createInstagramPlatform } from './instagram/instagram-platform.js';
 import { createMastodonPlatform } from './mastodon/mastodon-platform.js';
 import type { Platform, PlatformDeps, PlatformFactory } from './platform.js';
+import { createThreadsPlatform } from './threads/threads-platform.js';
 
 /** The adapters hayon has; a platform not listed here cannot be targeted yet. */
 export const platformFactories = {
   bluesky: createBlueskyPlatform,
   mastodon: (deps) => createMastodonPlatform(deps),
+  threads: (deps) => createThreadsPlatform(deps),
+  instagram: (deps) => createInstagramPlatform(deps),
 } satisfies Partial<Record<PlatformId, PlatformFactory>>;
 
 export function createPlatforms(deps: PlatformDeps): Partial<Record<PlatformId, Platform>> {
