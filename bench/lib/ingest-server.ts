@@ -4,24 +4,13 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { FakePlatform } from '../../test/fakes/fake-platform.js';
+import { scaledOverrides } from './scaled.js';
 import { startHayon } from '../../test/harness.js';
 
 const kind = process.argv[2];
 
 /** With `scaled` as the second argument: FerretDB and RabbitMQ from scripts/test-services.sh. */
-async function scaledOverrides() {
-  if (process.argv[3] !== 'scaled') return {};
-  const { readFileSync } = await import('node:fs');
-  const { randomBytes } = await import('node:crypto');
-  const { MongoStore } = await import('../../src/store/mongo/mongo-store.js');
-  const { RabbitTransport } = await import('../../src/queue/rabbitmq/rabbit-transport.js');
-  const url = (name: string) => (JSON.parse(readFileSync(`.tmp/services/${name}.json`, 'utf8')) as { url: string }).url;
-  const tag = randomBytes(3).toString('hex');
-  return {
-    store: new MongoStore({ url: url('ferretdb'), dbName: `bench_ingest_${tag}` }),
-    transport: new RabbitTransport({ url: url('rabbitmq'), prefix: `bench_${tag}_` }),
-  };
-}
+const scaled = () => (process.argv[3] === 'scaled' ? scaledOverrides('ingest') : {});
 if (kind === 'bare') {
   const app = new Hono();
   app.post('/v1/posts', async (c) => c.json({ id: 'x', received: await c.req.json() }, 202));
@@ -34,7 +23,7 @@ if (kind === 'bare') {
     mastodon: new FakePlatform('mastodon', { maxLength: 500, latencyMs: 100 }),
     tumblr: new FakePlatform('tumblr', { maxLength: 4096, latencyMs: 100 }),
   };
-  const h = await startHayon({ platforms, listen: true, env: { logLevel: 'warn' }, ...(await scaledOverrides()) });
+  const h = await startHayon({ platforms, listen: true, env: { logLevel: 'warn' }, ...scaled() });
   for (const id of ['bluesky', 'mastodon', 'tumblr'] as const) {
     await h.ctx.accounts.add(h.workspaceId, id, { identifier: `bench.${id}`, appPassword: 'pw' });
   }
