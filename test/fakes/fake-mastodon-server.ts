@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeMastodonOptions {
   token?: string;
+  /** The domain in the instance's handles (`LOCAL_DOMAIN`); default the server's host. */
+  domain?: string;
   maxCharacters?: number;
   maxMediaAttachments?: number;
   charactersReservedPerUrl?: number;
@@ -25,6 +27,15 @@ export interface FakeStatus {
   language: string | null;
   media_ids: string[];
   created_at: string;
+}
+
+/** A status as the API shows it: the text only as HTML, attachments as entities. */
+function entity(status: FakeStatus, base: string) {
+  const { text: _, media_ids, ...rest } = status;
+  return {
+    ...rest,
+    media_attachments: media_ids.map((id) => ({ id, type: 'image', url: `${base}/media/${id}` })),
+  };
 }
 
 interface ScriptedAnswer {
@@ -82,6 +93,26 @@ export class FakeMastodonServer {
     return this;
   }
 
+  /** Adds a status as if posted earlier (by hand, or by an attempt long ago). */
+  seedStatus(text: string, at: Date, inReplyToId: string | null = null): FakeStatus {
+    const id = String(this.#next++);
+    const status: FakeStatus = {
+      id,
+      url: `${this.url}/@alice/${id}`,
+      uri: `${this.url}/users/alice/statuses/${id}`,
+      content: toHtml(text),
+      text,
+      in_reply_to_id: inReplyToId,
+      visibility: 'public',
+      spoiler_text: '',
+      language: null,
+      media_ids: [],
+      created_at: at.toISOString(),
+    };
+    this.statuses.unshift(status);
+    return status;
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
@@ -99,7 +130,7 @@ export class FakeMastodonServer {
     if (route === 'GET /api/v2/instance') {
       if (this.options.noV2Instance) return send(404, { error: 'Record not found' });
       return send(200, {
-        domain: url.host,
+        domain: this.options.domain ?? url.host,
         configuration: {
           statuses: {
             max_characters: this.options.maxCharacters ?? 500,
@@ -155,7 +186,7 @@ export class FakeMastodonServer {
     if (route === 'POST /api/v1/statuses') {
       const key = req.headers['idempotency-key'];
       const known = typeof key === 'string' ? this.#idempotency.get(key) : undefined;
-      if (known) return send(200, known);
+      if (known) return send(200, entity(known, this.url));
       const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
       const text = String(input.status ?? '');
       const max = this.options.maxCharacters ?? 500;
@@ -185,14 +216,16 @@ export class FakeMastodonServer {
         req.socket.destroy();
         return;
       }
-      const { text: _, ...entity } = status;
-      return send(200, entity);
+      return send(200, entity(status, this.url));
     }
     if (route === 'GET /api/v1/accounts/:id/statuses') {
-      const limit = Number(url.searchParams.get('limit') ?? 20);
+      // Newest first, at most 40, older than `max_id` when given (Mastodon's pagination).
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 20), 40);
+      const maxId = url.searchParams.get('max_id');
+      const older = maxId ? this.statuses.filter((st) => Number(st.id) < Number(maxId)) : this.statuses;
       return send(
         200,
-        this.statuses.slice(0, limit).map(({ text: _, ...entity }) => entity),
+        older.slice(0, limit).map((st) => entity(st, this.url)),
       );
     }
     send(404, { error: 'Record not found' });

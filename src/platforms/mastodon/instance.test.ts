@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from './mastodon-platform.js';
 import { countCharacters } from './instance.js';
 
 describe('countCharacters (Mastodon)', () => {
@@ -14,11 +13,5 @@ describe('countCharacters (Mastodon)', () => {
     ['emoji count as code points', '👍🏽', 2],
   ])('%s', (_name, text, want) => {
     expect(countCharacters(text, limits)).toBe(want);
-  });
-});
-
-describe('htmlToText', () => {
-  it('restores paragraphs, line breaks and entities', () => {
-    expect(htmlToText('<p>a &amp; b<br />c</p><p>&lt;d&gt; &#39;e&#x27;</p>')).toBe("a & b\nc\n\n<d> 'e'");
   });
 });

@@ -1,5 +1,5 @@
-import type { PlatformDeps, TextRules } from '../platform.js';
 import { call } from '../http.js';
+import type { PlatformDeps, TextRules } from '../platform.js';
 
 /** The limits an instance states (`GET /api/v2/instance` → `configuration`). */
 export interface InstanceLimits {
@@ -8,6 +8,8 @@ export interface InstanceLimits {
   charactersReservedPerUrl: number;
   /** Longest media description (alt text). */
   descriptionLimit: number;
+  /** The domain in the instance's handles (`LOCAL_DOMAIN`, may differ from the API's host). */
+  domain?: string | undefined;
 }
 
 /** What mastodon.social and most instances state; used when an instance says nothing. */
@@ -67,9 +69,9 @@ export class InstanceLimitsCache {
 
   async #read(instanceUrl: string, signal: AbortSignal): Promise<InstanceLimits | null> {
     for (const route of ['/api/v2/instance', '/api/v1/instance']) {
-      const answer = await call(this.deps, { platform: 'mastodon', method: 'GET', route }, `${instanceUrl}${route}`, {
-        signal,
-      }).catch(() => null);
+      // Unauthenticated: instance metadata is public, and a bad token must not hide the limits.
+      const at = { platform: 'mastodon', method: 'GET', route } as const;
+      const answer = await call(this.deps, at, `${instanceUrl}${route}`, { signal }).catch(() => null);
       if (answer?.status === 200 && answer.body && typeof answer.body === 'object') {
         return limitsFrom(answer.body as InstanceBody);
       }
@@ -79,6 +81,10 @@ export class InstanceLimitsCache {
 }
 
 interface InstanceBody {
+  /** v2. */
+  domain?: string;
+  /** v1. */
+  uri?: string;
   configuration?: {
     statuses?: { max_characters?: number; max_media_attachments?: number; characters_reserved_per_url?: number };
     media_attachments?: { description_limit?: number };
@@ -90,7 +96,9 @@ interface InstanceBody {
 function limitsFrom(body: InstanceBody): InstanceLimits {
   const statuses = body.configuration?.statuses ?? {};
   const positive = (n: unknown, fallback: number) => (typeof n === 'number' && n > 0 ? n : fallback);
+  const domain = body.domain ?? body.uri?.replace(/^https?:\/\//, '');
   return {
+    ...(domain ? { domain } : {}),
     maxCharacters: positive(statuses.max_characters ?? body.max_toot_chars, defaultLimits.maxCharacters),
     maxMediaAttachments: positive(statuses.max_media_attachments, defaultLimits.maxMediaAttachments),
     charactersReservedPerUrl: positive(statuses.characters_reserved_per_url, defaultLimits.charactersReservedPerUrl),

@@ -1,0 +1,38 @@
+import type { ResolvedContent, ValidationIssue } from '../platform.js';
+import { countCharacters, type InstanceLimits } from './instance.js';
+
+/** Checks one status against its instance's limits: text length, attachment count, alt text. */
+export function validateContent(content: ResolvedContent, limits: InstanceLimits): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const { text, media } = content;
+  if (text.trim() === '' && media.length === 0) {
+    issues.push({ field: 'text', code: 'invalid_request', message: 'A Mastodon post needs text or media.' });
+  }
+  const length = countCharacters(text, limits);
+  const max = limits.maxCharacters;
+  if (length > max) {
+    issues.push({
+      field: 'text',
+      code: 'content_too_long',
+      message: `Too long for Mastodon by ${length - max} characters (${length} of ${max}; links count ${limits.charactersReservedPerUrl}).`,
+    });
+  }
+  if (media.length > limits.maxMediaAttachments) {
+    issues.push({
+      field: 'media',
+      code: 'invalid_request',
+      message: `This Mastodon instance takes at most ${limits.maxMediaAttachments} attachments per post (${media.length} given).`,
+    });
+  }
+  media.forEach((item, i) => {
+    const alt = item.alt ? [...item.alt].length : 0;
+    if (alt > limits.descriptionLimit) {
+      issues.push({
+        field: `media[${i}].alt`,
+        code: 'content_too_long',
+        message: `Alt text of attachment ${i + 1} is too long for Mastodon by ${alt - limits.descriptionLimit} characters (${alt} of ${limits.descriptionLimit}).`,
+      });
+    }
+  });
+  return issues;
+}
