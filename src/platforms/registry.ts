@@ -1,5 +1,6 @@
 import type { PlatformId } from '../core/post.js';
 import { createBlueskyPlatform } from './bluesky/bluesky-platform.js';
+import { createFacebookPlatform } from './facebook/facebook-platform.js';
 import { createInstagramPlatform } from './instagram/instagram-platform.js';
 import { createMastodonPlatform } from './mastodon/mastodon-platform.js';
 import type { Platform, PlatformDeps, PlatformFactory } from './platform.js';
@@ -11,6 +12,7 @@ export const platformFactories = {
   mastodon: (deps) => createMastodonPlatform(deps),
   threads: (deps) => createThreadsPlatform(deps),
   instagram: (deps) => createInstagramPlatform(deps),
+  facebook: (deps) => createFacebookPlatform(deps),
 } satisfies Partial<Record<PlatformId, PlatformFactory>>;
 
 export function createPlatforms(deps: PlatformDeps): Partial<Record<PlatformId, Platform>> {

@@ -33,7 +33,7 @@ export function parseCredentials(raw: Record<string, unknown>): FacebookCredenti
   if (!parsed.success) {
     // The zod issues are not passed on: they could quote the values, the token included.
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'credentials'))].join(', ');
-    throw new PlatformError('invalid', `Facebook credentials are incomplete or malformed (${fields}).`, {
+    throw new PlatformError('auth', `Facebook credentials are incomplete or malformed (${fields}).`, {
       platform: 'facebook',
     });
   }

@@ -18,7 +18,7 @@ describe('parseCredentials (Mastodon)', () => {
       }
     })() as PlatformError;
     expect(err).toBeInstanceOf(PlatformError);
-    expect(err.kind).toBe('invalid');
+    expect(err.kind).toBe('auth');
     expect(err.message).toBe('Mastodon credentials are incomplete or malformed (instanceUrl, defaultVisibility).');
     expect(() => parseCredentials({ instanceUrl: 'https://m.example' })).toThrow(/\(accessToken\)/);
   });

@@ -34,7 +34,7 @@ export function parseCredentials(raw: Record<string, unknown>): MastodonCredenti
   if (!parsed.success) {
     // The zod issues are not passed on: they could quote the values, the token included.
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'credentials'))].join(', ');
-    throw new PlatformError('invalid', `Mastodon credentials are incomplete or malformed (${fields}).`, {
+    throw new PlatformError('auth', `Mastodon credentials are incomplete or malformed (${fields}).`, {
       platform: 'mastodon',
     });
   }

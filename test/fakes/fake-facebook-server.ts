@@ -1,0 +1,379 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeFacebookOptions {
+  pageId?: string;
+  pageName?: string;
+  token?: string;
+}
+
+export interface FakePost {
+  id: string;
+  message: string;
+  link: string | null;
+  /** The photos attached (`attached_media`), in order. */
+  photoIds: string[];
+  videoId: string | null;
+  created_time: string;
+  permalink_url: string;
+}
+
+export interface FakePhoto {
+  id: string;
+  url: string;
+  alt: string | null;
+  published: boolean;
+  /** The post that shows it, once attached. */
+  page_story_id: string | null;
+}
+
+export interface FakeVideo {
+  id: string;
+  file_url: string;
+  description: string;
+  created_time: string;
+}
+
+/** A Graph API error envelope, as Meta sends it. */
+export interface GraphErrorAnswer {
+  status: number;
+  error: { message: string; type: string; code: number; error_subcode?: number; is_transient?: boolean };
+  headers?: Record<string, string>;
+}
+
+interface ScriptedAnswer {
+  answer?: GraphErrorAnswer;
+  /** Do the work (create the post, photo or video), then drop the connection instead of answering. */
+  lostAfterCreate?: boolean;
+}
+
+/** Meta's error answers for the cases hayon must tell apart. */
+export const graphErrors = {
+  expiredToken: {
+    status: 400,
+    error: {
+      message: 'Error validating access token: Session has expired on Friday, 27-Nov-26 10:00:00 PST.',
+      type: 'OAuthException',
+      code: 190,
+      error_subcode: 463,
+    },
+  },
+  passwordChanged: {
+    status: 400,
+    error: {
+      message:
+        'Error validating access token: The session has been invalidated because the user changed their password.',
+      type: 'OAuthException',
+      code: 190,
+      error_subcode: 460,
+    },
+  },
+  invalidToken: {
+    status: 400,
+    error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 },
+  },
+  appRateLimit: {
+    status: 400,
+    error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, is_transient: true },
+  },
+  userRateLimit: {
+    status: 400,
+    error: { message: '(#17) User request limit reached', type: 'OAuthException', code: 17, is_transient: true },
+  },
+  pageRateLimit: {
+    status: 400,
+    error: { message: '(#32) Page request limit reached', type: 'OAuthException', code: 32, is_transient: true },
+  },
+  customRateLimit: {
+    status: 400,
+    error: { message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613 },
+  },
+  blocked: {
+    status: 400,
+    error: {
+      message: '(#368) The action attempted has been deemed abusive or is otherwise disallowed',
+      type: 'OAuthException',
+      code: 368,
+      error_subcode: 1390008,
+    },
+  },
+  permission: {
+    status: 403,
+    error: {
+      message: '(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts permission',
+      type: 'OAuthException',
+      code: 200,
+    },
+  },
+  invalidParameter: {
+    status: 400,
+    error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 },
+  },
+  serverError: {
+    status: 500,
+    error: {
+      message: 'An unexpected error has occurred. Please retry your request later.',
+      type: 'OAuthException',
+      code: 2,
+      is_transient: true,
+    },
+  },
+} as const satisfies Record<string, GraphErrorAnswer>;
+
+/**
+ * FakeFacebookServer: a local HTTP server that follows the Graph API for a Facebook Page as
+ * hayon uses it (any `/vNN.N` prefix): the Page node, `/{page}/feed` (create, with `message`,
+ * `link`, `attached_media[i]`), `/{page}/published_posts` and `/{page}/feed` (list, newest
+ * first, `since`), `/{page}/photos` (`url`, `published=false`, `alt_text_custom`),
+ * `/{page}/videos` (`file_url`, `description`; list), and single posts, photos and videos. Errors
+ * come in Meta's envelope (`{"error": {message, type, code, error_subcode, fbtrace_id}}`); any
+ * request can be scripted to fail or to lose its answer after the work is done. Every post
+ * created is recorded, so tests can assert exactly-once.
+ */
+export class FakeFacebookServer {
+  readonly posts: FakePost[] = [];
+  readonly photos = new Map<string, FakePhoto>();
+  readonly videos = new Map<string, FakeVideo>();
+  /** Every request, as `METHOD /path` (version prefix removed). */
+  readonly requests: string[] = [];
+  /** Set to make every call answer this token error (190 with its subcode). */
+  tokenError: GraphErrorAnswer | undefined;
+  readonly #script = new Map<string, ScriptedAnswer[]>();
+  #server: Server | undefined;
+  #next = 1000;
+  url = '';
+
+  constructor(readonly options: FakeFacebookOptions = {}) {}
+
+  get pageId(): string {
+    return this.options.pageId ?? '104729318412345';
+  }
+  get token(): string {
+    return this.options.token ?? 'EAAfakepagetoken';
+  }
+  /** The base URL an adapter is given, with a version like the real one. */
+  get apiUrl(): string {
+    return `${this.url}/v26.0`;
+  }
+
+  async start(): Promise<this> {
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((e) => {
+        send(res, 500, { error: { message: String(e), type: 'FakeServerError', code: 1 } });
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise((resolve) => this.#server?.close(resolve));
+  }
+
+  /**
+   * The next request to `route` (after `skip` that go through normally) gets this scripted
+   * behaviour. Routes name ids `:id`: `POST /:id/feed`, `POST /:id/photos`, `POST /:id/videos`,
+   * `GET /:id/published_posts`, `GET /:id`.
+   */
+  failNext(route: string, answer: GraphErrorAnswer | { lostAfterCreate: true }, skip = 0): this {
+    const list = this.#script.get(route) ?? [];
+    for (let i = 0; i < skip; i++) list.push({});
+    list.push('lostAfterCreate' in answer ? { lostAfterCreate: true } : { answer });
+    this.#script.set(route, list);
+    return this;
+  }
+
+  /** Calls made to `route` (`POST /:id/photos`). */
+  count(route: string): number {
+    return this.requests.filter((r) => routeOf(r) === route).length;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const path = url.pathname.replace(/^\/v\d+\.\d+(?=\/)/, '');
+    const line = `${req.method} ${path}`;
+    this.requests.push(line);
+    const route = routeOf(line);
+    const params = new URLSearchParams(url.search);
+    if (req.method === 'POST') for (const [k, v] of new URLSearchParams(await readBody(req))) params.set(k, v);
+    const fail = (a: GraphErrorAnswer) =>
+      send(res, a.status, { error: { ...a.error, fbtrace_id: 'AfakeTrace123' } }, a.headers);
+
+    const scripted = this.#script.get(route)?.shift();
+    if (scripted?.answer) return fail(scripted.answer);
+    if (this.tokenError) return fail(this.tokenError);
+    if (params.get('access_token') !== this.token) return fail(graphErrors.invalidToken);
+
+    const done = (status: number, body: unknown) => {
+      if (scripted?.lostAfterCreate) {
+        req.socket.destroy();
+        return;
+      }
+      send(res, status, body);
+    };
+    const [, first, edge] = path.split('/');
+    const onPage = first === this.pageId;
+
+    if (req.method === 'GET' && onPage && edge === undefined) {
+      return done(200, { id: this.pageId, name: this.options.pageName ?? 'Hayon Bakery' });
+    }
+    if (req.method === 'POST' && onPage && edge === 'feed') return this.#createPost(params, done, fail);
+    if (req.method === 'POST' && onPage && edge === 'photos') {
+      const photoUrl = params.get('url');
+      if (!photoUrl) return fail(missing('url'));
+      const id = String(this.#next++);
+      const published = params.get('published') !== 'false';
+      const photo: FakePhoto = {
+        id,
+        url: photoUrl,
+        alt: params.get('alt_text_custom'),
+        published,
+        page_story_id: null,
+      };
+      this.photos.set(id, photo);
+      if (!published) return done(200, { id });
+      const post = this.#record({ message: params.get('caption') ?? '', photoIds: [id] });
+      photo.page_story_id = post.id;
+      return done(200, { id, post_id: post.id });
+    }
+    if (req.method === 'POST' && onPage && edge === 'videos') {
+      const fileUrl = params.get('file_url');
+      if (!fileUrl) return fail(missing('file_url'));
+      const id = String(this.#next++);
+      const description = params.get('description') ?? '';
+      const created_time = graphTime(new Date());
+      this.videos.set(id, { id, file_url: fileUrl, description, created_time });
+      this.#record({ message: description, videoId: id, id: `${this.pageId}_${id}` });
+      return done(200, { id });
+    }
+    if (req.method === 'GET' && onPage && (edge === 'published_posts' || edge === 'feed')) {
+      const since = Number(params.get('since') ?? 0) * 1000;
+      const limit = Number(params.get('limit') ?? 25);
+      const data = this.posts
+        .filter((p) => Date.parse(p.created_time) >= since)
+        .slice(0, limit)
+        .map((p) => ({
+          id: p.id,
+          ...(p.message ? { message: p.message } : {}),
+          created_time: p.created_time,
+          permalink_url: p.permalink_url,
+        }));
+      return send(res, 200, { data, paging: {} });
+    }
+    if (req.method === 'GET' && onPage && edge === 'videos') {
+      const data = [...this.videos.values()]
+        .reverse()
+        .slice(0, Number(params.get('limit') ?? 25))
+        .map((v) => ({
+          id: v.id,
+          ...(v.description ? { description: v.description } : {}),
+          created_time: v.created_time,
+          permalink_url: `/${this.pageId}/videos/${v.id}/`,
+        }));
+      return send(res, 200, { data, paging: {} });
+    }
+    if (req.method === 'GET' && first && edge === undefined) {
+      const post = this.posts.find((p) => p.id === first);
+      if (post) return send(res, 200, { id: post.id, permalink_url: post.permalink_url });
+      const photo = this.photos.get(first);
+      if (photo)
+        return send(res, 200, { id: photo.id, ...(photo.page_story_id ? { page_story_id: photo.page_story_id } : {}) });
+      const video = this.videos.get(first);
+      if (video) return send(res, 200, { id: video.id, permalink_url: `/${this.pageId}/videos/${video.id}/` });
+    }
+    return fail({
+      status: 400,
+      error: {
+        message: `Unsupported ${req.method} request. Object with ID '${first}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+        type: 'GraphMethodException',
+        code: 100,
+        error_subcode: 33,
+      },
+    });
+  }
+
+  #createPost(
+    params: URLSearchParams,
+    done: (status: number, body: unknown) => void,
+    fail: (a: GraphErrorAnswer) => void,
+  ): void {
+    const photoIds: string[] = [];
+    for (let i = 0; params.has(`attached_media[${i}]`); i++) {
+      let fbid: string | undefined;
+      try {
+        fbid = (JSON.parse(params.get(`attached_media[${i}]`) ?? '') as { media_fbid?: string }).media_fbid;
+      } catch {
+        fbid = undefined;
+      }
+      const photo = fbid ? this.photos.get(fbid) : undefined;
+      if (!photo || photo.published || photo.page_story_id) {
+        fail({
+          status: 400,
+          error: {
+            message: `(#100) param attached_media[${i}] must be an unpublished photo of this Page`,
+            type: 'OAuthException',
+            code: 100,
+          },
+        });
+        return;
+      }
+      photoIds.push(photo.id);
+    }
+    const message = params.get('message') ?? '';
+    const link = params.get('link');
+    if (!message && !link && photoIds.length === 0) {
+      fail(missing('message'));
+      return;
+    }
+    const post = this.#record({ message, link, photoIds });
+    for (const id of photoIds) {
+      const photo = this.photos.get(id);
+      if (photo) photo.page_story_id = post.id;
+    }
+    done(200, { id: post.id });
+  }
+
+  #record(p: { message: string; link?: string | null; photoIds?: string[]; videoId?: string; id?: string }): FakePost {
+    const id = p.id ?? `${this.pageId}_${this.#next++}`;
+    const post: FakePost = {
+      id,
+      message: p.message,
+      link: p.link ?? null,
+      photoIds: p.photoIds ?? [],
+      videoId: p.videoId ?? null,
+      created_time: graphTime(new Date()),
+      permalink_url: `https://www.facebook.com/${this.pageId}/posts/${id.split('_')[1]}`,
+    };
+    this.posts.unshift(post);
+    return post;
+  }
+}
+
+/** `GET /104729318412345/feed` → `GET /:id/feed`. */
+function routeOf(line: string): string {
+  return line.replace(/\/\d+(_\d+)?(?=\/|$)/g, '/:id');
+}
+
+function missing(param: string): GraphErrorAnswer {
+  return {
+    status: 400,
+    error: { message: `(#100) The parameter ${param} is required`, type: 'OAuthException', code: 100 },
+  };
+}
+
+/** Meta's time format: `2026-11-28T19:30:00+0000`. */
+function graphTime(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}+0000`;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
