@@ -5,6 +5,7 @@ import { createInstagramPlatform } from './instagram/instagram-platform.js';
 import { createMastodonPlatform } from './mastodon/mastodon-platform.js';
 import type { Platform, PlatformDeps, PlatformFactory } from './platform.js';
 import { createThreadsPlatform } from './threads/threads-platform.js';
+import { createTumblrPlatform } from './tumblr/tumblr-platform.js';
 
 /** The adapters hayon has; a platform not listed here cannot be targeted yet. */
 export const platformFactories = {
@@ -13,7 +14,8 @@ export const platformFactories = {
   threads: (deps) => createThreadsPlatform(deps),
   instagram: (deps) => createInstagramPlatform(deps),
   facebook: (deps) => createFacebookPlatform(deps),
-} satisfies Partial<Record<PlatformId, PlatformFactory>>;
+  tumblr: (deps) => createTumblrPlatform(deps),
+} satisfies Record<PlatformId, PlatformFactory>;
 
 export function createPlatforms(deps: PlatformDeps): Partial<Record<PlatformId, Platform>> {
   return Object.fromEntries(Object.entries(platformFactories).map(([id, make]) => [id, make(deps)]));

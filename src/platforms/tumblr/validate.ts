@@ -1,0 +1,114 @@
+import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+import { findLinks, isVideo, paragraphsOf } from './npf.js';
+
+/**
+ * Tumblr's per-post limits (tumblr/docs npf-spec.md, "Post Content Limits"). Text counts in
+ * Unicode code points.
+ */
+export const tumblrLimits = {
+  /** One text block, and hayon puts one paragraph in each. */
+  paragraphCodePoints: 4096,
+  /**
+   * The whole text. NPF caps blocks, not posts: up to 1,000 text blocks within a stored post of
+   * 1 MB (JSON included; "in practice closer to 900,000 characters"). 200,000 code points stay
+   * under that even when every one takes 4 UTF-8 bytes, so a post hayon accepts is never refused
+   * for its size.
+   */
+  textCodePoints: 200_000,
+  textBlocks: 1000,
+  images: 30,
+  /** Native (uploaded) video blocks per post. */
+  videos: 1,
+  altCodePoints: 4096,
+  inlineLinks: 100,
+} as const;
+
+/** Code points, the unit of Tumblr's text limits (a ZWJ emoji counts several). */
+export function countCodePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * Counted in code points; one post per delivery (Tumblr has no replies to chain a thread with),
+ * so a long text becomes several paragraphs of one post, each paragraph at most 4,096.
+ */
+export const tumblrRules: TextRules = {
+  maxLength: tumblrLimits.textCodePoints,
+  unit: 'characters',
+  count: countCodePoints,
+  threads: false,
+};
+
+/** Checks a post against Tumblr's limits; an empty list means it can be published. */
+export function validateContent(content: ResolvedContent): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const { text, media } = content;
+  const L = tumblrLimits;
+  if (text.trim() === '' && media.length === 0) {
+    issues.push({ field: 'text', code: 'invalid_request', message: 'A Tumblr post needs text or an image.' });
+  }
+  const length = countCodePoints(text);
+  if (length > L.textCodePoints) {
+    issues.push({
+      field: 'text',
+      code: 'content_too_long',
+      message: `Too long for Tumblr by ${length - L.textCodePoints} characters (${length} of ${L.textCodePoints}).`,
+    });
+  } else {
+    const paragraphs = paragraphsOf(text);
+    paragraphs.forEach((p, i) => {
+      const n = countCodePoints(p);
+      if (n > L.paragraphCodePoints) {
+        issues.push({
+          field: 'text',
+          code: 'content_too_long',
+          message: `Paragraph ${i + 1} is too long for Tumblr by ${n - L.paragraphCodePoints} characters (${n} of ${L.paragraphCodePoints}); split it with a blank line.`,
+        });
+      }
+    });
+    if (paragraphs.length > L.textBlocks) {
+      issues.push({
+        field: 'text',
+        code: 'content_too_long',
+        message: `Tumblr takes at most ${L.textBlocks} paragraphs per post (${paragraphs.length} given).`,
+      });
+    }
+    const links = findLinks(text).length;
+    if (links > L.inlineLinks) {
+      issues.push({
+        field: 'text',
+        code: 'invalid_request',
+        message: `Tumblr takes at most ${L.inlineLinks} links per post (${links} given).`,
+      });
+    }
+  }
+  const videos = media.filter(isVideo).length;
+  const images = media.length - videos;
+  if (images > L.images) {
+    issues.push({
+      field: 'media',
+      code: 'invalid_request',
+      message: `Tumblr takes at most ${L.images} images per post (${images} given).`,
+    });
+  }
+  if (videos > L.videos) {
+    issues.push({
+      field: 'media',
+      code: 'invalid_request',
+      message: `Tumblr takes at most ${L.videos} uploaded video per post (${videos} given).`,
+    });
+  }
+  media.forEach((item, i) => {
+    const alt = item.alt ? countCodePoints(item.alt) : 0;
+    if (alt > L.altCodePoints) {
+      issues.push({
+        field: `media[${i}].alt`,
+        code: 'content_too_long',
+        message: `Alt text of attachment ${i + 1} is too long for Tumblr (${alt} of ${L.altCodePoints} characters).`,
+      });
+    }
+  });
+  return issues;
+}
