@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import type { Delivery } from '../core/post.js';
 import type { Logger } from '../logger.js';
 import type { Transport } from '../queue/transport.js';
 import type { Store } from '../store/store.js';
@@ -64,20 +65,28 @@ export class Sweeper {
   }
 
   async sweep(): Promise<{ expired: number; stranded: number }> {
-    const { store, transport, clock, log } = this.deps;
+    const { store, clock, log } = this.deps;
     const now = clock();
+    // Lapsed leases first, and sent at once: a worker just died, its deliveries should not wait
+    // for the slower search below.
     const expired = await store.expireLeases(now, this.#options.batchSize);
-    const stranded = await this.#takeStranded(now);
+    await this.#send(expired);
     const seen = new Set(expired.map((d) => d.id));
-    const all = [...expired, ...stranded.filter((d) => !seen.has(d.id))];
-    if (all.length === 0) return { expired: 0, stranded: 0 };
-    // In chunks: should the sweep be cut short (a slow store), what was found so far is sent.
-    for (let i = 0; i < all.length; i += 100) {
-      const chunk = all.slice(i, i + 100);
+    const stranded = (await this.#takeStranded(now)).filter((d) => !seen.has(d.id));
+    await this.#send(stranded);
+    if (expired.length + stranded.length > 0) {
+      log.info({ expired: expired.length, stranded: stranded.length }, 'swept deliveries requeued');
+    }
+    return { expired: expired.length, stranded: stranded.length };
+  }
+
+  /** In chunks: should the sweep be cut short (a slow store), what was found so far is sent. */
+  async #send(deliveries: Delivery[]): Promise<void> {
+    const { store, transport } = this.deps;
+    for (let i = 0; i < deliveries.length; i += 100) {
+      const chunk = deliveries.slice(i, i + 100);
       await transport.send(await messagesFor(chunk, async (id) => (await store.getPost(id))?.post ?? null));
     }
-    log.info({ expired: expired.length, stranded: stranded.length }, 'swept deliveries requeued');
-    return { expired: expired.length, stranded: all.length - expired.length };
   }
 
   /**
