@@ -65,7 +65,7 @@ describe('one post to Mastodon, Threads and Facebook (real adapters, fake server
     expect(mastodon.statuses).toHaveLength(parts);
     const chain = [...mastodon.statuses].reverse();
     expect(chain[0]).toMatchObject({ in_reply_to_id: null, visibility: 'unlisted', language: 'en' });
-    chain.slice(1).forEach((s, i) => expect(s.in_reply_to_id).toBe(chain[i]!.id));
+    for (let i = 1; i < chain.length; i++) expect(chain[i]!.in_reply_to_id).toBe(chain[i - 1]!.id);
     expect(by.mastodon.url).toBe(chain[0]!.url);
 
     expect(by.threads.thread).toBeUndefined();
