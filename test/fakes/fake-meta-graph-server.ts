@@ -1,14 +1,111 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
+/** Meta's error envelope, as the Graph API answers it. */
+export interface GraphErrorEnvelope {
+  error: {
+    message: string;
+    type: string;
+    code: number;
+    error_subcode?: number;
+    is_transient?: boolean;
+    fbtrace_id: string;
+  };
+}
 
-interface Container {
+/** Builds Meta's error envelope (`{error: {message, type, code, error_subcode, fbtrace_id}}`). */
+export function graphErrorEnvelope(
+  code: number,
+  message: string,
+  more: { subcode?: number; type?: string; isTransient?: boolean } = {},
+): GraphErrorEnvelope {
+  return {
+    error: {
+      message,
+      type: more.type ?? 'OAuthException',
+      code,
+      ...(more.subcode === undefined ? {} : { error_subcode: more.subcode }),
+      ...(more.isTransient === undefined ? {} : { is_transient: more.isTransient }),
+      fbtrace_id: 'AfakeTraceId0123',
+    },
+  };
+}
+
+/** A scripted answer: a status with a body (an error envelope by default) and headers. */
+export interface ScriptedAnswer {
+  status: number;
+  body?: unknown;
+  /** Shorthand for `body: {error}` (an envelope without `fbtrace_id`). */
+  error?: { message: string; code: number; type?: string; error_subcode?: number; is_transient?: boolean };
+  headers?: Record<string, string>;
+  /** Do the work for real (publish), then drop the connection instead of answering. */
+  lostAfterPublish?: boolean;
+  /** Drop the connection without doing anything (a network failure). */
+  dropConnection?: boolean;
+}
+
+/** The documented error answers tests script with {@link FakeMetaGraphServer.failNext}; reusable by any Graph fake. */
+export const metaErrors = {
+  expiredToken: (): ScriptedAnswer => ({
+    status: 400,
+    body: graphErrorEnvelope(190, 'Error validating access token: Session has expired on Friday, 27-Nov-26.', {
+      subcode: 463,
+    }),
+  }),
+  appRateLimit: (): ScriptedAnswer => ({
+    status: 400,
+    body: graphErrorEnvelope(4, 'Application request limit reached', { isTransient: true }),
+  }),
+  userRateLimit: (minutes = 17): ScriptedAnswer => ({
+    status: 400,
+    body: graphErrorEnvelope(17, 'User request limit reached'),
+    headers: {
+      'x-business-use-case-usage': JSON.stringify({
+        '42': [
+          {
+            type: 'instagram',
+            call_count: 100,
+            total_cputime: 20,
+            total_time: 30,
+            estimated_time_to_regain_access: minutes,
+          },
+        ],
+      }),
+    },
+  }),
+  tooManyRequests: (retryAfterSeconds = 120): ScriptedAnswer => ({
+    status: 429,
+    body: graphErrorEnvelope(613, 'Calls to this api have exceeded the rate limit.'),
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  }),
+  serverError: (): ScriptedAnswer => ({
+    status: 500,
+    body: graphErrorEnvelope(2, 'An unexpected error has occurred. Please retry your request later.', {
+      isTransient: true,
+    }),
+  }),
+  mediaNotFound: (): ScriptedAnswer => ({
+    status: 400,
+    body: graphErrorEnvelope(24, 'The requested resource does not exist', { subcode: 4279009 }),
+  }),
+  invalidParameter: (message: string): ScriptedAnswer => ({
+    status: 400,
+    body: graphErrorEnvelope(100, message),
+  }),
+  lostAnswer: (): ScriptedAnswer => ({ status: 200, lostAfterPublish: true }),
+  dropConnection: (): ScriptedAnswer => ({ status: 0, dropConnection: true }),
+};
+
+export type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
+
+export interface FakeContainer {
   id: string;
   params: Record<string, string>;
-  /** Statuses still to report before `final`. */
+  /** Statuses still to report, one per status read, before `final`. */
   pending: ContainerStatus[];
   final: ContainerStatus;
+  /** Answers "media not found" to this many publish tries once FINISHED. */
+  notFoundTries: number;
   mediaId?: string;
 }
 
@@ -23,41 +120,47 @@ export interface FakeMedia {
   timestamp: string;
 }
 
-export interface GraphErrorAnswer {
-  status: number;
-  error?: { message: string; type?: string; code: number; error_subcode?: number; is_transient?: boolean };
-  headers?: Record<string, string>;
-  /** Publish for real, then drop the connection instead of answering. */
-  lostAfterPublish?: boolean;
-}
+const mediaTypes = new Set(['TEXT', 'IMAGE', 'VIDEO', 'REELS', 'CAROUSEL']);
 
 /**
- * FakeMetaGraphServer: a local HTTP server following the Threads and Instagram Graph API
- * container flow (graph.threads.net and graph.facebook.com shapes): `POST /{user}/threads|media`
- * creates containers, `GET /{container}?fields=status|status_code` reports scripted statuses,
- * `POST /{user}/threads_publish|media_publish` publishes, `GET /{user}/threads_publishing_limit|
- * content_publishing_limit` reports quota usage, `GET /{user}/threads|media` lists what was
- * published. Errors use Meta's envelope (190 expired token, 4/17 rate limits, 24/4279009 media
- * not found, 500) and are scripted per route.
+ * FakeMetaGraphServer: a local HTTP server that follows the Threads (graph.threads.net) and
+ * Instagram (graph.facebook.com) container APIs, including their documented error answers.
+ *
+ * Routes: `GET /me`, `GET /{ig-user-id}` (profile); `POST /{user}/threads|media` (container:
+ * TEXT, IMAGE, VIDEO, REELS, CAROUSEL of ready children, `reply_to_id`); `GET /{container}`
+ * (`status` and `status_code`, scripted: IN_PROGRESS n times, then FINISHED / ERROR / EXPIRED,
+ * PUBLISHED once published); `POST /{user}/threads_publish|media_publish` (once per container,
+ * within the quota); `GET /{user}/threads_publishing_limit|content_publishing_limit`;
+ * `GET /{user}/threads|media|replies` (newest first, `since`, `limit`); `GET /{media}`
+ * (permalink). A wrong token is error 190; scripted answers (429, codes 4/17, 500, a lost
+ * answer) come from {@link failNext}. What was published is in `published`, newest first.
  */
 export class FakeMetaGraphServer {
   readonly published: FakeMedia[] = [];
-  readonly containers = new Map<string, Container>();
+  readonly containers = new Map<string, FakeContainer>();
+  /** Every request as `METHOD /route` with ids as `{id}`. */
   readonly requests: string[] = [];
   url = '';
   token = 'fake-meta-token';
+  userId = '42';
+  username = 'alice';
+  /** Posts quota; `usage` grows with each publish. */
   quota = { usage: 0, total: 250, duration: 86_400 };
-  /** Statuses new containers report first (then FINISHED). */
+  /** Replies quota (Threads). */
+  replyQuota = { usage: 0, total: 1000, duration: 86_400 };
+  /** Statuses every new container reports first (then its final status). */
   nextStatuses: ContainerStatus[] = [];
-  /** The final status of the next container (default FINISHED). */
+  /** The final status of the next container made (then back to FINISHED). */
   nextFinal: ContainerStatus = 'FINISHED';
-  readonly #script = new Map<string, GraphErrorAnswer[]>();
+  /** The next container made answers "media not found" (24/4279009) to this many publish tries. */
+  nextNotFound = 0;
+  readonly #script = new Map<string, ScriptedAnswer[]>();
   #server: Server | undefined;
   #next = 17_000_000;
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((e) => this.#json(res, 500, { error: { message: String(e), code: 1 } }));
+      this.#handle(req, res).catch((e) => this.#json(res, 500, graphErrorEnvelope(1, String(e))));
     });
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/v1.0`;
@@ -69,16 +172,44 @@ export class FakeMetaGraphServer {
     await new Promise((resolve) => this.#server?.close(resolve));
   }
 
-  /** The next request whose route (`POST /{user}/threads_publish`) matches gets this answer. */
-  failNext(route: string, answer: GraphErrorAnswer): this {
+  /** The next request on `route` (`POST /{id}/threads_publish`) gets this answer. */
+  failNext(route: string, answer: ScriptedAnswer): this {
     const list = this.#script.get(route) ?? [];
     list.push(answer);
     this.#script.set(route, list);
     return this;
   }
 
+  /** Adds a post published earlier (`ageMs` ago), as if made through the API: it counts in the quota. */
+  seedPublished(text: string, ageMs: number, more: Partial<FakeMedia> = {}): FakeMedia {
+    const media = this.#record({ text, timestamp: new Date(Date.now() - ageMs).toISOString(), ...more });
+    this.published.sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
+    return media;
+  }
+
+  #record(more: Partial<FakeMedia>): FakeMedia {
+    const id = more.id ?? String(this.#next++);
+    const media: FakeMedia = {
+      id,
+      text: '',
+      mediaType: 'TEXT',
+      children: [],
+      replyTo: null,
+      altText: null,
+      permalink: `https://www.threads.net/@${this.username}/post/${id}`,
+      timestamp: new Date().toISOString(),
+      ...more,
+    };
+    this.published.unshift(media);
+    return media;
+  }
+
   #json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  }
+
+  #invalid(res: ServerResponse, message: string): void {
+    this.#json(res, 400, graphErrorEnvelope(100, message));
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -88,81 +219,57 @@ export class FakeMetaGraphServer {
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const params: Record<string, string> = Object.fromEntries(req.method === 'GET' ? url.searchParams : form);
     const path = url.pathname.replace(/^\/v[\d.]+/, '');
-    const route = `${req.method} ${path.replace(/^\/\d+/, '/{id}')}`;
+    const route = `${req.method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
     this.requests.push(route);
     const scripted = this.#script.get(route)?.shift();
+    if (scripted?.dropConnection) {
+      req.socket.destroy();
+      return;
+    }
     if (scripted && !scripted.lostAfterPublish) {
       return this.#json(
         res,
         scripted.status,
-        { error: scripted.error ?? { message: 'scripted', code: 2 } },
+        scripted.body ?? (scripted.error ? { error: scripted.error } : graphErrorEnvelope(1, 'scripted')),
         scripted.headers,
       );
     }
-    if (params.access_token !== this.token) {
-      return this.#json(res, 400, {
-        error: {
-          message: 'Error validating access token: Session has expired',
-          type: 'OAuthException',
-          code: 190,
-          error_subcode: 463,
-        },
-      });
+    if (params.access_token !== this.token) return this.#json(res, 400, metaErrors.expiredToken().body);
+    const [, first = '', second] = path.split('/');
+    const isUser = first === 'me' || first === this.userId;
+    if (req.method === 'GET' && isUser && !second) {
+      return this.#json(res, 200, { id: this.userId, username: this.username });
     }
-    const [, first, second] = path.split('/');
-    if (req.method === 'GET' && first === 'me') return this.#json(res, 200, { id: '42', username: 'alice' });
-    if (req.method === 'POST' && (second === 'threads' || second === 'media')) {
-      const id = String(this.#next++);
-      this.containers.set(id, { id, params, pending: [...this.nextStatuses], final: this.nextFinal });
-      this.nextFinal = 'FINISHED';
-      return this.#json(res, 200, { id });
+    if (req.method === 'POST' && isUser && (second === 'threads' || second === 'media')) {
+      return this.#createContainer(res, params);
     }
-    if (req.method === 'POST' && (second === 'threads_publish' || second === 'media_publish')) {
-      const container = this.containers.get(params.creation_id ?? '');
-      if (!container) return this.#json(res, 400, { error: { message: 'Invalid creation_id', code: 100 } });
-      if (container.mediaId) return this.#json(res, 400, { error: { message: 'Media already published', code: 100 } });
-      if (this.quota.usage >= this.quota.total) {
-        return this.#json(res, 400, { error: { message: 'Publishing limit reached', code: 4 } });
-      }
-      const mediaId = String(this.#next++);
-      container.mediaId = mediaId;
-      container.final = 'PUBLISHED';
-      container.pending = [];
-      this.quota.usage++;
-      const p = container.params;
-      this.published.unshift({
-        id: mediaId,
-        text: p.text ?? p.caption ?? '',
-        mediaType: p.media_type ?? 'IMAGE',
-        children: p.children ? p.children.split(',') : [],
-        replyTo: p.reply_to_id ?? null,
-        altText: p.alt_text ?? null,
-        permalink: `https://www.threads.net/@alice/post/${mediaId}`,
-        timestamp: new Date().toISOString(),
-      });
-      if (scripted?.lostAfterPublish) {
-        req.socket.destroy();
-        return;
-      }
-      return this.#json(res, 200, { id: mediaId });
+    if (req.method === 'POST' && isUser && (second === 'threads_publish' || second === 'media_publish')) {
+      return this.#publish(req, res, params, second, Boolean(scripted?.lostAfterPublish));
     }
-    if (req.method === 'GET' && (second === 'threads_publishing_limit' || second === 'content_publishing_limit')) {
-      const config = { quota_total: this.quota.total, quota_duration: this.quota.duration };
+    if (
+      req.method === 'GET' &&
+      isUser &&
+      (second === 'threads_publishing_limit' || second === 'content_publishing_limit')
+    ) {
+      const row = {
+        quota_usage: this.quota.usage,
+        config: { quota_total: this.quota.total, quota_duration: this.quota.duration },
+        reply_quota_usage: this.replyQuota.usage,
+        reply_config: { quota_total: this.replyQuota.total, quota_duration: this.replyQuota.duration },
+      };
+      const fields = (params.fields ?? 'quota_usage').split(',');
       return this.#json(res, 200, {
-        data: [
-          {
-            quota_usage: this.quota.usage,
-            config,
-            reply_quota_usage: 0,
-            reply_config: { quota_total: 1000, quota_duration: 86_400 },
-          },
-        ],
+        data: [Object.fromEntries(Object.entries(row).filter(([k]) => fields.includes(k)))],
       });
     }
-    if (req.method === 'GET' && (second === 'threads' || second === 'media')) {
-      const limit = Number(params.limit ?? 25);
+    if (req.method === 'GET' && isUser && (second === 'threads' || second === 'media' || second === 'replies')) {
+      const since = params.since ? Number(params.since) * 1000 : 0;
+      const list = this.published
+        .filter((m) => (second === 'replies' ? m.replyTo !== null : m.replyTo === null))
+        .filter((m) => Date.parse(m.timestamp) >= since)
+        .slice(0, Number(params.limit ?? 25));
       return this.#json(res, 200, {
-        data: this.published.slice(0, limit).map((m) => ({
+        data: list.map((m) => ({
           id: m.id,
           permalink: m.permalink,
           timestamp: m.timestamp,
@@ -171,16 +278,104 @@ export class FakeMetaGraphServer {
         })),
       });
     }
-    if (req.method === 'GET' && first && !second) {
+    if (req.method === 'GET' && !second) {
       const container = this.containers.get(first);
       if (container) {
         const status = container.pending.shift() ?? container.final;
-        const error = status === 'ERROR' ? { error_message: 'The image could not be downloaded' } : {};
+        const error = status === 'ERROR' ? { error_message: 'FAILED_DOWNLOADING_VIDEO' } : {};
         return this.#json(res, 200, { id: first, status, status_code: status, ...error });
       }
       const media = this.published.find((m) => m.id === first);
       if (media) return this.#json(res, 200, { id: media.id, permalink: media.permalink });
     }
-    this.#json(res, 400, { error: { message: `Unsupported request: ${route}`, code: 100 } });
+    this.#invalid(res, `Unsupported request: ${route}`);
+  }
+
+  #createContainer(res: ServerResponse, params: Record<string, string>) {
+    const type = params.media_type ?? (params.image_url ? 'IMAGE' : '');
+    if (!mediaTypes.has(type))
+      return this.#invalid(res, 'Param media_type must be one of {TEXT, IMAGE, VIDEO, REELS, CAROUSEL}');
+    if (type === 'TEXT' && !params.text) return this.#invalid(res, 'Param text is required for TEXT posts');
+    if (type === 'IMAGE' && !params.image_url) return this.#invalid(res, 'Param image_url is required');
+    if ((type === 'VIDEO' || type === 'REELS') && !params.video_url)
+      return this.#invalid(res, 'Param video_url is required');
+    if ([...(params.text ?? '')].length > 500)
+      return this.#invalid(res, 'Param text must be at most 500 characters long');
+    if (type === 'CAROUSEL') {
+      const children = (params.children ?? '').split(',').filter(Boolean);
+      if (children.length < 2 || children.length > 20) return this.#invalid(res, 'A carousel has 2 to 20 children');
+      for (const c of children) {
+        const child = this.containers.get(c);
+        if (child?.params.is_carousel_item !== 'true') return this.#invalid(res, `Child ${c} is not a carousel item`);
+        if (child.pending.length > 0 || child.final !== 'FINISHED') {
+          return this.#json(res, 400, graphErrorEnvelope(9007, 'Media ID is not available', { subcode: 2207027 }));
+        }
+      }
+    }
+    if (params.reply_to_id && !this.published.some((m) => m.id === params.reply_to_id)) {
+      return this.#invalid(res, `Reply target ${params.reply_to_id} does not exist`);
+    }
+    const id = String(this.#next++);
+    this.containers.set(id, {
+      id,
+      params: { ...params, media_type: type },
+      pending: [...this.nextStatuses],
+      final: this.nextFinal,
+      notFoundTries: params.is_carousel_item === 'true' ? 0 : this.nextNotFound,
+    });
+    this.nextFinal = 'FINISHED';
+    if (params.is_carousel_item !== 'true') this.nextNotFound = 0;
+    this.#json(res, 200, { id });
+  }
+
+  #publish(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, path: string, lose: boolean) {
+    const container = this.containers.get(params.creation_id ?? '');
+    if (!container) return this.#invalid(res, 'Param creation_id is not a valid container');
+    if (container.mediaId || container.final === 'PUBLISHED')
+      return this.#invalid(res, 'The media has already been published');
+    if (container.pending.length > 0 || container.final !== 'FINISHED') {
+      return this.#json(
+        res,
+        400,
+        graphErrorEnvelope(9007, 'The media is not ready for publishing, please wait for a moment', {
+          subcode: 2207027,
+        }),
+      );
+    }
+    if (container.notFoundTries > 0) {
+      container.notFoundTries--;
+      return this.#json(res, 400, metaErrors.mediaNotFound().body);
+    }
+    const p = container.params;
+    const quota = p.reply_to_id ? this.replyQuota : this.quota;
+    if (quota.usage >= quota.total) {
+      return path === 'media_publish'
+        ? this.#json(
+            res,
+            400,
+            graphErrorEnvelope(
+              9,
+              'You reached maximum number of posts that is allowed to be published by Content Publishing API.',
+              { subcode: 2207042 },
+            ),
+          )
+        : this.#json(res, 400, graphErrorEnvelope(4, 'Application request limit reached'));
+    }
+    quota.usage++;
+    const media = this.#record({
+      text: p.text ?? p.caption ?? '',
+      mediaType: p.media_type ?? 'IMAGE',
+      children: p.children ? p.children.split(',') : [],
+      replyTo: p.reply_to_id ?? null,
+      altText: p.alt_text ?? null,
+    });
+    container.mediaId = media.id;
+    container.final = 'PUBLISHED';
+    container.pending = [];
+    if (lose) {
+      req.socket.destroy();
+      return;
+    }
+    this.#json(res, 200, { id: media.id });
   }
 }

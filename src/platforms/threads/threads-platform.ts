@@ -1,39 +1,24 @@
-import { z } from 'zod';
-import type { Platform, PlatformDeps, ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+import type { Platform, PlatformDeps } from '../platform.js';
 import { type ContainerOptions, createContainerFlow, isVideo } from '../meta/containers.js';
-import { parseWith } from '../meta/credentials.js';
 import { createGraphClient } from '../meta/graph.js';
+import { parseCredentials } from './credentials.js';
+import { threadsRules, validateThreadsContent } from './validate.js';
 
 /**
- * A Threads account: its Threads user id and a long-lived access token (`threads_basic`,
- * `threads_content_publish`). `apiUrl` is for tests.
- *
- * @example { "userId": "1789…", "accessToken": "THQ…" }
- */
-const credentialsSchema = z.object({
-  userId: z.string().min(1),
-  accessToken: z.string().min(1),
-  apiUrl: z.string().url().optional(),
-});
-
-export const threadsLimits = { text: 500, carousel: 20 } as const;
-
-const rules: TextRules = {
-  maxLength: threadsLimits.text,
-  unit: 'characters',
-  count: (t) => [...t].length,
-  threads: true,
-};
-
-/**
- * The Threads adapter (Graph API at graph.threads.net, plain fetch): text, image, video and
- * carousel posts through containers, replies for threads, the publishing quota checked before
- * each publish (a full quota reschedules instead of failing). See meta/containers.ts.
+ * The Threads adapter (Graph API at graph.threads.net over `deps.fetch`): text, image, video and
+ * carousel posts through media containers, replies (`reply_to_id`) for threads, the publishing
+ * quota read before each publish (a full quota is rate_limited until a slot frees, not a
+ * failure), and reconcile through the checkpointed container. See `meta/containers.ts`.
  */
 export function createThreadsPlatform(deps: PlatformDeps, options: Partial<ContainerOptions> = {}): Platform {
   const open = (raw: Record<string, unknown>) => {
-    const creds = parseWith(credentialsSchema, raw, 'threads', 'Threads');
-    const graph = createGraphClient(deps, 'threads', creds.apiUrl ?? 'https://graph.threads.net/v1.0');
+    const creds = parseCredentials(raw);
+    const graph = createGraphClient({
+      fetch: deps.fetch,
+      timeoutMs: deps.timeoutMs,
+      platform: 'threads',
+      baseUrl: creds.apiUrl,
+    });
     const flow = createContainerFlow(
       deps,
       graph,
@@ -52,7 +37,7 @@ export function createThreadsPlatform(deps: PlatformDeps, options: Partial<Conta
           ...(item.alt ? { alt_text: item.alt } : {}),
           ...(inCarousel ? { is_carousel_item: 'true' } : {}),
         }),
-        replyParams: (parentId) => ({ reply_to_id: parentId }),
+        replies: { param: 'reply_to_id', listPath: 'replies' },
       },
       options,
     );
@@ -61,8 +46,8 @@ export function createThreadsPlatform(deps: PlatformDeps, options: Partial<Conta
 
   return {
     id: 'threads',
-    rules: async () => rules,
-    validate: async (content) => validateContent(content),
+    rules: async () => threadsRules,
+    validate: async (content) => validateThreadsContent(content),
 
     async verify(credentials, signal) {
       const { creds, graph } = open(credentials);
@@ -84,28 +69,4 @@ export function createThreadsPlatform(deps: PlatformDeps, options: Partial<Conta
       return flow.reconcile(input, account);
     },
   };
-}
-
-export function validateContent(content: ResolvedContent): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const { text, media } = content;
-  if (text.trim() === '' && media.length === 0) {
-    issues.push({ field: 'text', code: 'invalid_request', message: 'A Threads post needs text or media.' });
-  }
-  const length = rules.count(text);
-  if (length > threadsLimits.text) {
-    issues.push({
-      field: 'text',
-      code: 'content_too_long',
-      message: `Too long for Threads by ${length - threadsLimits.text} characters (${length} of ${threadsLimits.text}).`,
-    });
-  }
-  if (media.length > threadsLimits.carousel) {
-    issues.push({
-      field: 'media',
-      code: 'invalid_request',
-      message: `Threads takes at most ${threadsLimits.carousel} images or videos per post (${media.length} given).`,
-    });
-  }
-  return issues;
 }

@@ -95,8 +95,12 @@ export class WriteLocks {
         continue;
       }
       if (Date.now() > giveUpAt) throw new Error(`write lock on ${id} not acquired in ${this.options.waitMs} ms`);
-      // Jittered backoff: locks are held for one round trip, so a few ms is enough.
-      await sleep(Math.min(2 + attempt, 20) * (0.5 + Math.random()));
+      // Jittered backoff: a lock is held for one round trip, so the first waits are a few ms; a
+      // lock left by a process that died stays until its expiry, and a tight loop of inserts and
+      // reads against it would load the server for nothing, so the wait grows to 250 ms.
+      const expiresIn = held ? held.expiresAt.getTime() - Date.now() : 0;
+      const backoff = Math.min(2 * 1.5 ** attempt, 250);
+      await sleep(Math.max(1, Math.min(backoff, expiresIn)) * (0.5 + Math.random()));
     }
   }
 }

@@ -1,0 +1,67 @@
+import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+
+/** Threads' documented limits (developers.facebook.com/docs/threads/posts). */
+export const threadsLimits = {
+  /** Characters in a post's text. */
+  text: 500,
+  /** Items in a carousel. */
+  carousel: 20,
+  /** Distinct links in a post's text (THREADS_API__LINK_LIMIT_EXCEEDED since December 2025). */
+  links: 5,
+} as const;
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const encoder = new TextEncoder();
+
+/**
+ * Counts text as Threads does: characters (code points), except that an emoji counts as its
+ * number of UTF-8 bytes, as the Threads posts documentation says ("Emojis are counted as the
+ * number of UTF-8 bytes"). Plain text is therefore counted in code points.
+ */
+export function countThreadsText(text: string): number {
+  let n = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    n += /\p{Extended_Pictographic}/u.test(segment) ? encoder.encode(segment).length : [...segment].length;
+  }
+  return n;
+}
+
+export const threadsRules: TextRules = {
+  maxLength: threadsLimits.text,
+  unit: 'characters',
+  count: countThreadsText,
+  threads: true,
+};
+
+/** Checks one Threads post (or one part of a thread). */
+export function validateThreadsContent(content: ResolvedContent): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const { text, media } = content;
+  if (text.trim() === '' && media.length === 0) {
+    issues.push({ field: 'text', code: 'invalid_request', message: 'A Threads post needs text, an image or a video.' });
+  }
+  const length = countThreadsText(text);
+  if (length > threadsLimits.text) {
+    issues.push({
+      field: 'text',
+      code: 'content_too_long',
+      message: `Too long for Threads by ${length - threadsLimits.text} characters (${length} of ${threadsLimits.text}).`,
+    });
+  }
+  const links = new Set(text.match(/\bhttps?:\/\/[^\s<>"]+/gi) ?? []).size;
+  if (links > threadsLimits.links) {
+    issues.push({
+      field: 'text',
+      code: 'invalid_request',
+      message: `Threads takes at most ${threadsLimits.links} links per post (${links} given).`,
+    });
+  }
+  if (media.length > threadsLimits.carousel) {
+    issues.push({
+      field: 'media',
+      code: 'invalid_request',
+      message: `Threads takes at most ${threadsLimits.carousel} images or videos per post (${media.length} given).`,
+    });
+  }
+  return issues;
+}
