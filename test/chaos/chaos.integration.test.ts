@@ -15,7 +15,7 @@ if (unavailable) console.warn(`Skipping the chaos test: ${unavailable}`);
 
 const posts = Number(process.env.HAYON_CHAOS_POSTS ?? 1000);
 const killEveryMs = 5_000;
-const deadlineMs = Number(process.env.HAYON_CHAOS_DEADLINE_MS ?? 1_200_000);
+const deadlineMs = Number(process.env.HAYON_CHAOS_DEADLINE_MS ?? 1_500_000);
 
 // While posts × 3 targets flow through API + 2 workers + RabbitMQ + FerretDB to a real PDS, a
 // worker is killed with SIGKILL every few seconds and restarted, and RabbitMQ is restarted once.
