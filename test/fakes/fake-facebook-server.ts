@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server.js';
 
 export interface FakeFacebookOptions {
   pageId?: string;
@@ -138,8 +138,7 @@ export class FakeFacebookServer {
   readonly requests: string[] = [];
   /** Set to make every call answer this token error (190 with its subcode). */
   tokenError: GraphErrorAnswer | undefined;
-  readonly #script = new Map<string, ScriptedAnswer[]>();
-  #server: Server | undefined;
+  readonly #local = new LocalServer<ScriptedAnswer>();
   #next = 1000;
   url = '';
 
@@ -157,19 +156,18 @@ export class FakeFacebookServer {
   }
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((e) => {
+    const origin = await this.#local.start(
+      (req, res) => this.#handle(req, res),
+      (res, e) => {
         send(res, 500, { error: { message: String(e), type: 'FakeServerError', code: 1 } });
-      });
-    });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+      },
+    );
+    this.url = origin;
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise((resolve) => this.#server?.close(resolve));
+  stop(): Promise<void> {
+    return this.#local.stop();
   }
 
   /**
@@ -178,10 +176,8 @@ export class FakeFacebookServer {
    * `GET /:id/published_posts`, `GET /:id`.
    */
   failNext(route: string, answer: GraphErrorAnswer | { lostAfterCreate: true }, skip = 0): this {
-    const list = this.#script.get(route) ?? [];
-    for (let i = 0; i < skip; i++) list.push({});
-    list.push('lostAfterCreate' in answer ? { lostAfterCreate: true } : { answer });
-    this.#script.set(route, list);
+    const passes: ScriptedAnswer[] = Array.from({ length: skip }, () => ({}));
+    this.#local.script(route, ...passes, 'lostAfterCreate' in answer ? { lostAfterCreate: true } : { answer });
     return this;
   }
 
@@ -201,7 +197,7 @@ export class FakeFacebookServer {
     const fail = (a: GraphErrorAnswer) =>
       send(res, a.status, { error: { ...a.error, fbtrace_id: 'AfakeTrace123' } }, a.headers);
 
-    const scripted = this.#script.get(route)?.shift();
+    const scripted = this.#local.scripted(route);
     if (scripted?.answer) return fail(scripted.answer);
     if (this.tokenError) return fail(this.tokenError);
     if (params.get('access_token') !== this.token) return fail(graphErrors.invalidToken);

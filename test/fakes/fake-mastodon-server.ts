@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server.js';
 
 export interface FakeMastodonOptions {
   token?: string;
@@ -58,8 +58,7 @@ export class FakeMastodonServer {
   readonly requests: string[] = [];
   revoked = false;
   readonly #idempotency = new Map<string, FakeStatus>();
-  readonly #script = new Map<string, ScriptedAnswer[]>();
-  #server: Server | undefined;
+  readonly #local = new LocalServer<ScriptedAnswer>();
   #next = 100;
   url = '';
 
@@ -70,26 +69,23 @@ export class FakeMastodonServer {
   }
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((e) => {
+    const origin = await this.#local.start(
+      (req, res) => this.#handle(req, res),
+      (res, e) => {
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e) }));
-      });
-    });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+      },
+    );
+    this.url = origin;
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise((resolve) => this.#server?.close(resolve));
+  stop(): Promise<void> {
+    return this.#local.stop();
   }
 
   /** The next request to `route` (`POST /api/v1/statuses`) gets this answer instead. */
   failNext(route: string, answer: ScriptedAnswer): this {
-    const list = this.#script.get(route) ?? [];
-    list.push(answer);
-    this.#script.set(route, list);
+    this.#local.script(route, answer);
     return this;
   }
 
@@ -122,7 +118,7 @@ export class FakeMastodonServer {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
     };
 
-    const scripted = this.#script.get(route)?.shift();
+    const scripted = this.#local.scripted(route);
     if (scripted && !scripted.lostAfterCreate) {
       send(scripted.status, scripted.body ?? { error: `scripted ${scripted.status}` }, scripted.headers);
       return;

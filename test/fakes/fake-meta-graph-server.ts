@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server.js';
 
 /** Meta's error envelope, as the Graph API answers it. */
 export interface GraphErrorEnvelope {
@@ -154,29 +154,27 @@ export class FakeMetaGraphServer {
   nextFinal: ContainerStatus = 'FINISHED';
   /** The next container made answers "media not found" (24/4279009) to this many publish tries. */
   nextNotFound = 0;
-  readonly #script = new Map<string, ScriptedAnswer[]>();
-  #server: Server | undefined;
+  readonly #local = new LocalServer<ScriptedAnswer>();
   #next = 17_000_000;
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((e) => this.#json(res, 500, graphErrorEnvelope(1, String(e))));
-    });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/v1.0`;
+    const origin = await this.#local.start(
+      (req, res) => this.#handle(req, res),
+      (res, e) => {
+        this.#json(res, 500, graphErrorEnvelope(1, String(e)));
+      },
+    );
+    this.url = `${origin}/v1.0`;
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise((resolve) => this.#server?.close(resolve));
+  stop(): Promise<void> {
+    return this.#local.stop();
   }
 
   /** The next request on `route` (`POST /{id}/threads_publish`) gets this answer. */
   failNext(route: string, answer: ScriptedAnswer): this {
-    const list = this.#script.get(route) ?? [];
-    list.push(answer);
-    this.#script.set(route, list);
+    this.#local.script(route, answer);
     return this;
   }
 
@@ -221,7 +219,7 @@ export class FakeMetaGraphServer {
     const path = url.pathname.replace(/^\/v[\d.]+/, '');
     const route = `${req.method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
     this.requests.push(route);
-    const scripted = this.#script.get(route)?.shift();
+    const scripted = this.#local.scripted(route);
     if (scripted?.dropConnection) {
       req.socket.destroy();
       return;

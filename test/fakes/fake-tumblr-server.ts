@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server.js';
 
 export interface FakeTumblrBlog {
   name: string;
@@ -89,12 +89,11 @@ export class FakeTumblrServer {
   readonly requests: string[] = [];
   readonly options: Required<FakeTumblrOptions>;
   readonly #nonces = new Set<string>();
-  readonly #script = new Map<string, ScriptedAnswer[]>();
+  readonly #local = new LocalServer<ScriptedAnswer>();
   #accessToken: string;
   #refreshToken: string;
   #refreshes = 0;
   #nextId = 7_301_000_000_000_000_001n;
-  #server: Server | undefined;
   url = '';
 
   constructor(options: FakeTumblrOptions = {}) {
@@ -137,26 +136,23 @@ export class FakeTumblrServer {
   }
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((e) => {
+    const origin = await this.#local.start(
+      (req, res) => this.#handle(req, res),
+      (res, e) => {
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e) }));
-      });
-    });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+      },
+    );
+    this.url = origin;
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise((resolve) => this.#server?.close(resolve));
+  stop(): Promise<void> {
+    return this.#local.stop();
   }
 
   /** The next request to `route` (`POST /v2/blog/:blog/posts`) gets this answer instead. */
   failNext(route: string, answer: ScriptedAnswer): this {
-    const list = this.#script.get(route) ?? [];
-    list.push(answer);
-    this.#script.set(route, list);
+    this.#local.script(route, answer);
     return this;
   }
 
@@ -176,7 +172,7 @@ export class FakeTumblrServer {
       return;
     }
 
-    const scripted = this.#script.get(route)?.shift();
+    const scripted = this.#local.scripted(route);
     if (scripted && !scripted.lostAfterCreate) {
       return send(scripted.status, scripted.body ?? { meta: { status: scripted.status } }, scripted.headers);
     }

@@ -1,5 +1,5 @@
+import { parseWith } from '../credentials.js';
 import { z } from 'zod';
-import { PlatformError } from '../../core/errors.js';
 
 const sessionSchema = z.object({
   did: z.string().min(1),
@@ -24,11 +24,5 @@ export type BlueskyCredentials = z.infer<typeof credentialsSchema>;
 
 /** Reads stored credentials; a malformed object means the account must be reconnected. */
 export function parseCredentials(raw: Record<string, unknown>): BlueskyCredentials {
-  const parsed = credentialsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  // The zod issues are not passed on: they could quote the values, secrets included.
-  const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ');
-  throw new PlatformError('auth', `Bluesky credentials are incomplete or malformed (${fields}).`, {
-    platform: 'bluesky',
-  });
+  return parseWith(credentialsSchema, raw, 'bluesky');
 }

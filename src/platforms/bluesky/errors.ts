@@ -1,5 +1,6 @@
 import { XRPCError } from '@atproto/api';
 import { type FailureKind, PlatformError } from '../../core/errors.js';
+import { redact, retryAfterMs } from '../http.js';
 
 /** An XRPC method as errors name it. */
 export interface Route {
@@ -98,20 +99,12 @@ export function rethrow(e: unknown, at: Route): never {
 }
 
 /**
- * Milliseconds to wait from a 429's headers: `retry-after` (seconds or an HTTP date), else
- * `ratelimit-reset` (epoch seconds, Bluesky's PDS). Undefined when neither is usable.
+ * Milliseconds to wait from a 429's headers (`retry-after`, else `ratelimit-reset` in epoch
+ * seconds, Bluesky's PDS), as every adapter reads them. Undefined when neither is usable.
  */
 export function retryAfter(headers: Record<string, string | undefined>, now: number): number | undefined {
-  const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const ra = h['retry-after']?.trim();
-  if (ra) {
-    if (/^\d+(\.\d+)?$/.test(ra)) return Math.round(Number(ra) * 1000);
-    const at = Date.parse(ra);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const reset = h['ratelimit-reset']?.trim();
-  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
-  return undefined;
+  const defined = Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined);
+  return retryAfterMs(new Headers(defined), now);
 }
 
 function platformError(
@@ -133,12 +126,4 @@ function platformError(
 
 function isAbortLike(e: unknown): boolean {
   return e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError');
-}
-
-/** The server's sentence, shortened, with anything shaped like a token taken out. */
-function redact(message: string): string {
-  const clean = message
-    .replace(/eyJ[\w-]*\.[\w-]*\.[\w-]*/g, '[redacted]')
-    .replace(/Bearer\s+\S+/gi, 'Bearer [redacted]');
-  return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
 }

@@ -1,5 +1,5 @@
+import { parseWith } from '../credentials.js';
 import { z } from 'zod';
-import { PlatformError } from '../../core/errors.js';
 
 /**
  * The Graph API version hayon speaks by default: v26.0 (July 2026), the newest one listed in the
@@ -29,13 +29,6 @@ export type FacebookCredentials = z.infer<typeof credentialsSchema> & { apiUrl: 
 
 /** Reads stored or submitted credentials; names the fields that are wrong, never their values. */
 export function parseCredentials(raw: Record<string, unknown>): FacebookCredentials {
-  const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) {
-    // The zod issues are not passed on: they could quote the values, the token included.
-    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'credentials'))].join(', ');
-    throw new PlatformError('auth', `Facebook credentials are incomplete or malformed (${fields}).`, {
-      platform: 'facebook',
-    });
-  }
-  return { ...parsed.data, apiUrl: (parsed.data.apiUrl ?? defaultApiUrl).replace(/\/+$/, '') };
+  const creds = parseWith(credentialsSchema, raw, 'facebook');
+  return { ...creds, apiUrl: (creds.apiUrl ?? defaultApiUrl).replace(/\/+$/, '') };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith } from '../meta/credentials.js';
+import { parseWith } from '../credentials.js';
 
 /** The Graph API hayon speaks to Instagram by default (Instagram API with Facebook Login). */
 export const defaultInstagramApiUrl = 'https://graph.facebook.com/v21.0';

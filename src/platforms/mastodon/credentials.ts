@@ -1,5 +1,5 @@
+import { parseWith } from '../credentials.js';
 import { z } from 'zod';
-import { PlatformError } from '../../core/errors.js';
 
 const visibilities = ['public', 'unlisted', 'private', 'direct'] as const;
 
@@ -30,13 +30,6 @@ export type MastodonCredentials = z.infer<typeof credentialsSchema>;
 
 /** Reads stored or submitted credentials; names the fields that are wrong, never their values. */
 export function parseCredentials(raw: Record<string, unknown>): MastodonCredentials {
-  const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) {
-    // The zod issues are not passed on: they could quote the values, the token included.
-    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'credentials'))].join(', ');
-    throw new PlatformError('auth', `Mastodon credentials are incomplete or malformed (${fields}).`, {
-      platform: 'mastodon',
-    });
-  }
-  return { ...parsed.data, instanceUrl: parsed.data.instanceUrl.replace(/\/+$/, '') };
+  const creds = parseWith(credentialsSchema, raw, 'mastodon');
+  return { ...creds, instanceUrl: creds.instanceUrl.replace(/\/+$/, '') };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith } from '../meta/credentials.js';
+import { parseWith } from '../credentials.js';
 
 /** The Threads Graph API hayon speaks by default. */
 export const defaultThreadsApiUrl = 'https://graph.threads.net/v1.0';

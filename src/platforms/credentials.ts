@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { PlatformError } from '../../core/errors.js';
-import { platformNames } from '../../core/platform-names.js';
-import type { PlatformId } from '../../core/post.js';
+import { PlatformError } from '../core/errors.js';
+import { platformNames } from '../core/platform-names.js';
+import type { PlatformId } from '../core/post.js';
 
 /**
  * Parses an adapter's stored credentials with its schema. A malformed object means the account
