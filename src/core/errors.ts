@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'idempotency_key_reused'
   | 'not_cancellable'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'store_unavailable'
   | 'platform_error'
@@ -35,6 +36,7 @@ const statusByCode = {
   idempotency_key_reused: 422,
   not_cancellable: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   store_unavailable: 503,
   platform_error: 502,

@@ -2,7 +2,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../core/errors.js';
-import { createUrlMediaLoader, sniffMediaType } from './url-loader.js';
+import { sniffMediaType } from './sniff.js';
+import { createUrlMediaLoader } from './url-loader.js';
 
 const bytes = (...parts: (number[] | string)[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));

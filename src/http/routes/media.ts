@@ -1,0 +1,95 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { HayonError } from '../../core/errors.js';
+import { DiskMediaStore } from '../../media/disk/disk-media-store.js';
+import type { MediaStore } from '../../media/media-store.js';
+import { sniffBytes, sniffMediaType } from '../../media/sniff.js';
+
+const typeNames: Record<string, string> = {
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/webp': 'WebP',
+  'image/gif': 'GIF',
+  'video/mp4': 'MP4',
+};
+
+function keyFrom(path: string, prefix: string): string {
+  return path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+}
+
+/**
+ * The disk store's signed URLs: `GET /media/{key}` (what Threads, Instagram and Facebook fetch)
+ * and `PUT /media/upload/{key}` (what `POST /v1/uploads` hands out). No token: the signature is
+ * the permission. With S3 these URLs point at the bucket instead and these routes answer 404.
+ */
+export function mediaRoutes(store: MediaStore): Hono {
+  const app = new Hono();
+  if (!(store instanceof DiskMediaStore)) return app;
+
+  app.get('/media/*', async (c) => {
+    const key = keyFrom(c.req.path, '/media/');
+    const verdict = store.check({ method: 'GET', key, expires: c.req.query('expires'), signature: c.req.query('sig') });
+    if (!verdict.ok) throw new HayonError('forbidden', verdict.reason, { userMessage: verdict.reason });
+    const object = await store.head(key);
+    if (!object) throw new HayonError('not_found', 'no such media', { userMessage: 'This media no longer exists.' });
+    const body = Readable.toWeb(createReadStream(store.filePath(key))) as ReadableStream;
+    return new Response(body, {
+      headers: {
+        'content-type': object.mimeType,
+        'content-length': String(object.size),
+        'cache-control': 'private, max-age=3600',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  });
+
+  app.put('/media/upload/*', async (c) => {
+    const key = keyFrom(c.req.path, '/media/upload/');
+    const type = c.req.query('type');
+    const size = c.req.query('size');
+    const verdict = store.check({
+      method: 'PUT',
+      key,
+      expires: c.req.query('expires'),
+      signature: c.req.query('sig'),
+      type,
+      size,
+    });
+    if (!verdict.ok) throw new HayonError('forbidden', verdict.reason, { userMessage: verdict.reason });
+    const declared = c.req.header('content-type')?.split(';')[0]?.trim();
+    if (declared !== type) {
+      const message = `The upload must be sent with Content-Type: ${type}, as declared.`;
+      throw new HayonError('unsupported_media_type', message, { field: 'Content-Type', userMessage: message });
+    }
+    const bytes = await readCapped(c.req.raw, Number(size));
+    const sniffed = sniffMediaType(bytes.subarray(0, sniffBytes));
+    if (sniffed !== type) {
+      const message = `The file is not a ${typeNames[type ?? ''] ?? type} (its content says ${sniffed ? typeNames[sniffed] : 'otherwise'}).`;
+      throw new HayonError('unsupported_media_type', message, { field: 'body', userMessage: message });
+    }
+    await store.put(key, bytes, sniffed);
+    return c.json({ ok: true, size: bytes.length });
+  });
+  return app;
+}
+
+/** The body, refused with a 413 as soon as it passes the size that was signed. */
+async function readCapped(request: Request, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new HayonError('payload_too_large', 'upload larger than declared', {
+      field: 'body',
+      userMessage: `The file is larger than the ${maxBytes} bytes declared for this upload.`,
+    });
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (request.body) {
+    for await (const chunk of request.body) {
+      total += chunk.byteLength;
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
+}

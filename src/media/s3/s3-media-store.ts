@@ -1,0 +1,157 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { assertKey, type MediaStore, type StoredObject, type UploadTarget } from '../media-store.js';
+
+export interface S3MediaStoreOptions {
+  bucket: string;
+  region: string;
+  /** MinIO, R2, s3rver…; default AWS. */
+  endpoint?: string | undefined;
+  forcePathStyle?: boolean | undefined;
+  /** Default: the AWS SDK's own chain (environment, profile, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Epoch ms, for `expiresAt`. */
+  now?: () => number;
+}
+
+/**
+ * S3 or any S3-compatible store. Uploads and downloads by URL are presigned, so bytes from
+ * clients and to platforms do not pass through hayon. Objects under `temp/` should be expired by
+ * a bucket lifecycle rule (README); hayon's temp sweeper does the same for stores without one.
+ */
+export class S3MediaStore implements MediaStore {
+  readonly kind = 's3';
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #now: () => number;
+
+  constructor(options: S3MediaStoreOptions) {
+    const config: S3ClientConfig = {
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle ?? false,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // Checksums only where S3 requires them: several S3-compatible servers store the
+      // checksum framing of a streamed upload inside the object otherwise.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    };
+    this.#client = new S3Client(config);
+    this.#bucket = options.bucket;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async init(): Promise<void> {
+    await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+  }
+
+  async put(key: string, bytes: Uint8Array, mimeType: string): Promise<void> {
+    assertKey(key);
+    await this.#client.send(
+      new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: bytes, ContentType: mimeType }),
+    );
+  }
+
+  async get(key: string): Promise<{ bytes: Buffer; mimeType: string } | null> {
+    assertKey(key);
+    try {
+      const answer = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
+      const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
+      return { bytes, mimeType: answer.ContentType ?? 'application/octet-stream' };
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async head(key: string): Promise<StoredObject | null> {
+    assertKey(key);
+    try {
+      const answer = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      return {
+        key,
+        size: answer.ContentLength ?? 0,
+        mimeType: answer.ContentType ?? 'application/octet-stream',
+        modifiedAt: answer.LastModified?.getTime() ?? 0,
+      };
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    // DeleteObjects takes at most 1,000 keys per call.
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      chunk.forEach(assertKey);
+      await this.#client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.#bucket,
+          Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (!object.Key) continue;
+        // ListObjects does not return types; callers that need one ask `head`.
+        yield {
+          key: object.Key,
+          size: object.Size ?? 0,
+          mimeType: 'application/octet-stream',
+          modifiedAt: object.LastModified?.getTime() ?? 0,
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
+    assertKey(key);
+    return getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.#bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+
+  async uploadTarget(key: string, mimeType: string, _size: number, expiresInSeconds: number): Promise<UploadTarget> {
+    assertKey(key);
+    const expiresAt = this.#now() + expiresInSeconds * 1000;
+    // The content type is signed, so the PUT must carry the declared one. The size is checked
+    // when the upload is used in a post (S3 presigned PUTs cannot cap it).
+    const url = await getSignedUrl(
+      this.#client,
+      new PutObjectCommand({ Bucket: this.#bucket, Key: key, ContentType: mimeType }),
+      { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type']) },
+    );
+    return { method: 'PUT', url, headers: { 'Content-Type': mimeType }, expiresAt };
+  }
+
+  close(): void {
+    this.#client.destroy();
+  }
+}
+
+function isMissing(e: unknown): boolean {
+  if (e instanceof NoSuchKey || e instanceof NotFound) return true;
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 404;
+}
