@@ -11,7 +11,12 @@ import type { PlatformId } from './core/post.js';
 import { PostsService } from './core/posts-service.js';
 import { defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';
 import { createLogger, type Logger, subsystem } from './logger.js';
-import { createUrlMediaLoader } from './media/url-loader.js';
+import { DiskMediaStore } from './media/disk/disk-media-store.js';
+import { MediaService } from './media/media-service.js';
+import type { MediaStore } from './media/media-store.js';
+import { S3MediaStore } from './media/s3/s3-media-store.js';
+import type { DownloadOptions, Downloaded } from './media/safe-fetch.js';
+import { UrlSigner } from './media/url-signer.js';
 import type { MediaLoader, Platform } from './platforms/platform.js';
 import { createPlatforms } from './platforms/registry.js';
 import { LocalTransport } from './queue/local/local-transport.js';
@@ -32,6 +37,9 @@ export interface AppOverrides {
   platforms?: Partial<Record<PlatformId, Platform>>;
   fetch?: typeof fetch;
   loadMedia?: MediaLoader;
+  mediaStore?: MediaStore;
+  /** Replaces the SSRF-safe attachment download (tests serve attachments without a network). */
+  download?: (url: string, options: DownloadOptions) => Promise<Downloaded>;
   notifier?: Notifier;
   clock?: Clock;
   log?: Logger;
@@ -50,6 +58,7 @@ export class AppContext {
   readonly scheduler: Scheduler;
   readonly sweeper: Sweeper;
   readonly worker: DeliveryWorker;
+  readonly media: MediaService;
 
   private constructor(
     readonly config: Config,
@@ -57,11 +66,19 @@ export class AppContext {
     readonly transport: Transport,
     readonly platforms: Partial<Record<PlatformId, Platform>>,
     readonly box: CredentialBox,
+    mediaStore: MediaStore,
     readonly log: Logger,
     readonly clock: Clock,
     overrides: AppOverrides,
   ) {
-    const fetchImpl = overrides.fetch ?? globalThis.fetch;
+    this.media = new MediaService({
+      store: mediaStore,
+      maxBytes: config.mediaMaxBytes,
+      fetchTimeoutMs: config.platformTimeoutMs,
+      allowHosts: config.fetchAllowHosts,
+      ...(overrides.download ? { download: overrides.download } : {}),
+      now: clock,
+    });
     this.scheduler = new Scheduler({ store, transport, clock, log: subsystem(log, 'scheduler') }, overrides.scheduler);
     const onScheduled = (at: number) => this.scheduler.wake(at);
     this.posts = new PostsService({
@@ -72,6 +89,7 @@ export class AppContext {
       onDueNow: ({ post, deliveries }) =>
         this.scheduler.dispatch(deliveries.map((d) => deliveryMessage(d, post.correlationId))),
       openCredentials: (account) => box.open(account.id, account.credentials),
+      media: this.media,
     });
     this.accounts = new AccountsService({ store, box, platforms, clock });
     this.sweeper = new Sweeper(
@@ -83,9 +101,6 @@ export class AppContext {
         ...overrides.sweeper,
       },
     );
-    const loadMedia =
-      overrides.loadMedia ??
-      createUrlMediaLoader({ fetch: fetchImpl, maxBytes: config.mediaMaxBytes, timeoutMs: config.platformTimeoutMs });
     this.worker = new DeliveryWorker(
       {
         store,
@@ -93,7 +108,8 @@ export class AppContext {
         platforms,
         box,
         notifier: overrides.notifier ?? new LogNotifier(subsystem(log, 'notify')),
-        loadMedia,
+        loadMedia: overrides.loadMedia ?? this.media.load,
+        media: this.media,
         clock,
         log: subsystem(log, 'worker'),
         onScheduled,
@@ -116,12 +132,15 @@ export class AppContext {
       overrides.platforms ??
       createPlatforms({ fetch: overrides.fetch ?? globalThis.fetch, timeoutMs: config.platformTimeoutMs });
     const clock = overrides.clock ?? systemClock;
+    const mediaStore = overrides.mediaStore ?? createMediaStore(config, secrets, clock);
+    await mediaStore.init();
     return new AppContext(
       config,
       store,
       transport,
       platforms,
       new CredentialBox(secrets.secretKey),
+      mediaStore,
       log,
       clock,
       overrides,
@@ -134,6 +153,7 @@ export class AppContext {
     await this.worker.stop();
     await this.transport.close();
     await this.store.close();
+    this.media.store.close();
   }
 }
 
@@ -152,5 +172,27 @@ function createTransport(config: Config, log: Logger): Transport {
       return new LocalTransport();
     case 'rabbitmq':
       return new RabbitTransport({ url: config.transport.url, log: subsystem(log, 'rabbitmq') });
+  }
+}
+
+function createMediaStore(config: Config, secrets: Secrets, clock: Clock): MediaStore {
+  const media = config.mediaStore;
+  switch (media.kind) {
+    case 'disk':
+      return new DiskMediaStore({
+        root: media.root,
+        publicUrl: config.publicUrl,
+        signer: new UrlSigner(secrets.secretKey),
+        now: clock,
+      });
+    case 's3':
+      return new S3MediaStore({
+        bucket: media.bucket,
+        region: media.region,
+        endpoint: media.endpoint,
+        forcePathStyle: media.forcePathStyle,
+        credentials: secrets.s3Credentials,
+        now: clock,
+      });
   }
 }

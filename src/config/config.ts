@@ -3,6 +3,9 @@ import type { HayonEnv } from './env.js';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongo'; url: string };
 export type TransportConfig = { kind: 'local' } | { kind: 'rabbitmq'; url: string };
+export type MediaStoreConfig =
+  | { kind: 'disk'; root: string }
+  | { kind: 's3'; bucket: string; region: string; endpoint?: string | undefined; forcePathStyle: boolean };
 
 /** Step 2 of 3: the validated, typed configuration. Holds no secrets (see secrets.ts). */
 export interface Config {
@@ -43,6 +46,16 @@ export interface Config {
   platformTimeoutMs: number;
   /** Largest attachment fetched. `HAYON_MEDIA_MAX_BYTES`, default 50 MB. */
   mediaMaxBytes: number;
+  /**
+   * `HAYON_S3_BUCKET` selects S3 (with `HAYON_S3_ENDPOINT`, `HAYON_S3_REGION` default `us-east-1`,
+   * `HAYON_S3_FORCE_PATH_STYLE` for MinIO and the like); default files under `{dataDir}/media`.
+   */
+  mediaStore: MediaStoreConfig;
+  /**
+   * Hosts that attachment URLs may reach although they are on a private network (a CMS on the
+   * LAN): `HAYON_FETCH_ALLOW_HOSTS`, comma-separated `host` or `host:port`. Default none.
+   */
+  fetchAllowHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -83,6 +96,30 @@ function timeZone(name: string, raw: string | undefined): string {
   return tz;
 }
 
+function flag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+}
+
+function mediaStoreConfig(env: HayonEnv, dataDir: string): MediaStoreConfig {
+  if (!env.s3Bucket) {
+    if (env.s3Endpoint) throw new ConfigError('HAYON_S3_ENDPOINT is set but HAYON_S3_BUCKET is not.');
+    return { kind: 'disk', root: path.join(dataDir, 'media') };
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(env.s3Bucket)) {
+    throw new ConfigError(`HAYON_S3_BUCKET is not a valid bucket name: "${env.s3Bucket}".`);
+  }
+  return {
+    kind: 's3',
+    bucket: env.s3Bucket,
+    region: env.s3Region || 'us-east-1',
+    ...(env.s3Endpoint ? { endpoint: url('HAYON_S3_ENDPOINT', env.s3Endpoint, ['http:', 'https:']) } : {}),
+    forcePathStyle: flag('HAYON_S3_FORCE_PATH_STYLE', env.s3ForcePathStyle),
+  };
+}
+
 /** Applies defaults and checks; throws ConfigError with a sentence naming the variable. */
 export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config {
   const dataDir = path.resolve(cwd, env.dataDir || 'data');
@@ -121,5 +158,10 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     defaultTimezone: timeZone('HAYON_DEFAULT_TIMEZONE', env.defaultTimezone),
     platformTimeoutMs: int('HAYON_PLATFORM_TIMEOUT_MS', env.platformTimeoutMs, 30_000, 100, 600_000),
     mediaMaxBytes: int('HAYON_MEDIA_MAX_BYTES', env.mediaMaxBytes, 50 * 1024 * 1024, 1024, 1024 ** 3),
+    mediaStore: mediaStoreConfig(env, dataDir),
+    fetchAllowHosts: (env.fetchAllowHosts ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
   };
 }

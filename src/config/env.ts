@@ -20,6 +20,13 @@ export interface HayonEnv {
   defaultTimezone?: string | undefined;
   platformTimeoutMs?: string | undefined;
   mediaMaxBytes?: string | undefined;
+  fetchAllowHosts?: string | undefined;
+  s3Bucket?: string | undefined;
+  s3Endpoint?: string | undefined;
+  s3Region?: string | undefined;
+  s3ForcePathStyle?: string | undefined;
+  s3AccessKeyId?: string | undefined;
+  s3SecretAccessKey?: string | undefined;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
@@ -41,5 +48,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     defaultTimezone: env.HAYON_DEFAULT_TIMEZONE,
     platformTimeoutMs: env.HAYON_PLATFORM_TIMEOUT_MS,
     mediaMaxBytes: env.HAYON_MEDIA_MAX_BYTES,
+    fetchAllowHosts: env.HAYON_FETCH_ALLOW_HOSTS,
+    s3Bucket: env.HAYON_S3_BUCKET,
+    s3Endpoint: env.HAYON_S3_ENDPOINT,
+    s3Region: env.HAYON_S3_REGION,
+    s3ForcePathStyle: env.HAYON_S3_FORCE_PATH_STYLE,
+    s3AccessKeyId: env.HAYON_S3_ACCESS_KEY_ID,
+    s3SecretAccessKey: env.HAYON_S3_SECRET_ACCESS_KEY,
   };
 }

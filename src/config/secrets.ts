@@ -9,6 +9,8 @@ import type { HayonEnv } from './env.js';
 export interface Secrets {
   /** 32 bytes for AES-256-GCM credential encryption. */
   secretKey: Buffer;
+  /** `HAYON_S3_ACCESS_KEY_ID` + `HAYON_S3_SECRET_ACCESS_KEY`; absent: the AWS SDK's own chain. */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
 const keyFileName = 'secret.key';
@@ -28,7 +30,20 @@ function decodeKey(raw: string, where: string): Buffer {
  * scaled deployment must set it: each process would otherwise make its own.
  */
 export function envToSecrets(env: HayonEnv, config: Config): Secrets {
-  if (env.secretKey) return { secretKey: decodeKey(env.secretKey, 'HAYON_SECRET_KEY') };
+  const s3 = s3Credentials(env);
+  return { secretKey: secretKey(env, config), ...(s3 ? { s3Credentials: s3 } : {}) };
+}
+
+function s3Credentials(env: HayonEnv): Secrets['s3Credentials'] {
+  if (!env.s3AccessKeyId && !env.s3SecretAccessKey) return undefined;
+  if (!env.s3AccessKeyId || !env.s3SecretAccessKey) {
+    throw new ConfigError('HAYON_S3_ACCESS_KEY_ID and HAYON_S3_SECRET_ACCESS_KEY must be set together.');
+  }
+  return { accessKeyId: env.s3AccessKeyId, secretAccessKey: env.s3SecretAccessKey };
+}
+
+function secretKey(env: HayonEnv, config: Config): Buffer {
+  if (env.secretKey) return decodeKey(env.secretKey, 'HAYON_SECRET_KEY');
   if (config.store.kind !== 'sqlite') {
     throw new ConfigError('HAYON_SECRET_KEY must be set when HAYON_MONGODB_URL is (every process needs the same key).');
   }
@@ -42,5 +57,5 @@ export function envToSecrets(env: HayonEnv, config: Config): Secrets {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
-  return { secretKey: decodeKey(fs.readFileSync(file, 'utf8'), file) };
+  return decodeKey(fs.readFileSync(file, 'utf8'), file);
 }

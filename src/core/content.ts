@@ -1,5 +1,5 @@
-import type { ResolvedContent } from '../platforms/platform.js';
-import type { ContentOverride, PlatformId, Post, ThreadMode } from './post.js';
+import type { ResolvedContent, ResolvedMedia } from '../platforms/platform.js';
+import type { ContentOverride, MediaItem, PlatformId, Post, ThreadMode } from './post.js';
 
 /**
  * The content one platform gets: the global text and media, each replaced by the platform's
@@ -9,7 +9,7 @@ export function resolveContent(post: Pick<Post, 'content' | 'overrides'>, platfo
   const override: ContentOverride = post.overrides[platform] ?? {};
   return {
     text: override.text ?? post.content.text,
-    media: (override.media ?? post.content.media).map((m) => ({ url: m.url, ...(m.alt ? { alt: m.alt } : {}) })),
+    media: (override.media ?? post.content.media).map(resolveMedia),
     ...(override.options ? { options: override.options } : {}),
   };
 }
@@ -17,4 +17,17 @@ export function resolveContent(post: Pick<Post, 'content' | 'overrides'>, platfo
 /** Whether the post becomes a thread on this platform when its text is too long there. */
 export function threadModeFor(post: Pick<Post, 'content' | 'overrides'>, platform: PlatformId): ThreadMode {
   return post.overrides[platform]?.thread ?? post.content.thread ?? 'off';
+}
+
+/**
+ * An attachment as adapters see it. A stored one's `url` is a placeholder until the worker swaps
+ * in a signed URL of the version that fits the platform (`media:{key}`, never fetched as is).
+ */
+function resolveMedia(m: MediaItem): ResolvedMedia {
+  return {
+    url: m.key ? `media:${m.key}` : (m.url ?? ''),
+    ...(m.key ? { key: m.key } : {}),
+    ...(m.mimeType ? { mimeType: m.mimeType } : {}),
+    ...(m.alt ? { alt: m.alt } : {}),
+  };
 }

@@ -5,10 +5,24 @@ import { platformIds } from './post.js';
  * What every way in (HTTP, CLI, Slack, Discord, webhooks) turns its input into. One schema, so a
  * rule written here serves them all; the OpenAPI document is generated from it.
  */
-export const mediaItemSchema = z.object({
-  url: z.string().url().max(2048),
-  alt: z.string().max(5000).optional(),
-});
+/** The id `POST /v1/uploads` returns: a UUID and the declared type's extension. */
+export const uploadIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp|gif|mp4)$/;
+
+/** An attachment: a URL hayon downloads, or the id of a file uploaded through `POST /v1/uploads`. */
+export const mediaItemSchema = z
+  .object({
+    url: z.string().url().max(2048).optional(),
+    id: z.string().regex(uploadIdPattern, 'an upload id from POST /v1/uploads').optional(),
+    alt: z.string().max(5000).optional(),
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    if ((item.url === undefined) === (item.id === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'give either url or id (an upload), not both' });
+    }
+  });
+
+export type MediaRef = z.output<typeof mediaItemSchema>;
 
 /** `auto`: a text too long for a platform becomes a thread of replies there (Bluesky, Mastodon, Threads). */
 export const threadModeSchema = z.enum(['auto', 'off']);

@@ -19,11 +19,21 @@ export interface DeliveryView {
   thread?: { parts: number; published: number; urls: string[] } | undefined;
 }
 
+export interface MediaView {
+  type?: string | undefined;
+  size?: number | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  alt?: string | undefined;
+  sourceUrl?: string | undefined;
+}
+
 export interface PostView {
   id: string;
   status: PostStatus;
   text: string;
-  media: { url: string; alt?: string | undefined }[];
+  /** Each attachment: its type, size and pixels, alt text, and the URL it came from (if any). */
+  media: MediaView[];
   scheduledAt: string;
   /** The same instant written in the author's zone. */
   scheduledAtLocal: string;
@@ -42,7 +52,13 @@ export function toPostView(value: PostWithDeliveries, now: number, accounts: rea
     id: post.id,
     status: derivePostStatus(deliveries, now),
     text: post.content.text,
-    media: post.content.media,
+    media: post.content.media.map((m) => ({
+      ...(m.mimeType ? { type: m.mimeType } : {}),
+      ...(m.size !== undefined ? { size: m.size } : {}),
+      ...(m.width !== undefined ? { width: m.width, height: m.height } : {}),
+      ...(m.alt ? { alt: m.alt } : {}),
+      ...(m.url ? { sourceUrl: m.url } : {}),
+    })),
     scheduledAt: iso(post.scheduledAt),
     scheduledAtLocal: formatInZone(post.scheduledAt, post.timezone),
     timezone: post.timezone,

@@ -10,9 +10,20 @@ export function isPlatformId(x: string): x is PlatformId {
   return (platformIds as readonly string[]).includes(x);
 }
 
-/** One attachment as the author gave it; `url` is fetched when the delivery is published. */
+/**
+ * One attachment of a post. Since the media store (issue #5) every attachment is in it before the
+ * post is accepted (`key`); posts stored before that have only `url`, fetched when published.
+ */
 export interface MediaItem {
-  url: string;
+  /** The object in the media store: `posts/{workspace}/{postId}/{n}.{ext}`. */
+  key?: string | undefined;
+  /** Its type, read from its content (`image/jpeg`, `video/mp4`). */
+  mimeType?: string | undefined;
+  size?: number | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  /** The URL it was fetched from, when it came by URL. */
+  url?: string | undefined;
   alt?: string | undefined;
 }
 
@@ -172,6 +183,14 @@ export interface Workspace {
   id: string;
   name: string;
   createdAt: number;
+  /** Absent until someone changes a setting; every setting has a default. */
+  settings?: WorkspaceSettings | undefined;
+}
+
+/** Rules a workspace sets for itself (`hayon workspace set`). */
+export interface WorkspaceSettings {
+  /** Refuse posts with an image that has no alt text. Default false. */
+  requireAltText?: boolean | undefined;
 }
 
 export interface ApiToken {

@@ -7,8 +7,19 @@ import type { Clock } from './clock.js';
 import { resolveContent, threadModeFor } from './content.js';
 import { cancellableStates } from './delivery-state.js';
 import { HayonError, PlatformError } from './errors.js';
+import type { AttachedMedia, MediaInput, MediaIntake } from './media-intake.js';
 import { newCorrelationId, newId } from './ids.js';
-import type { Account, Author, Delivery, Origin, PlatformId, Post, PostWithDeliveries } from './post.js';
+import type {
+  Account,
+  Author,
+  ContentOverride,
+  Delivery,
+  MediaItem,
+  Origin,
+  PlatformId,
+  Post,
+  PostWithDeliveries,
+} from './post.js';
 import { type PostRequest, postRequestSchema } from './post-request.js';
 import { platformNames } from './platform-names.js';
 import { formatInZone, type ResolvedSchedule, parseWhen } from './schedule.js';
@@ -44,6 +55,8 @@ export interface PostsServiceDeps {
   onScheduled?: (at: number) => void;
   /** Told of a post just stored whose deliveries are due now, so they can be sent at once. */
   onDueNow?: (created: PostWithDeliveries) => void;
+  /** Brings attachments into the media store before the post is accepted. */
+  media: MediaIntake;
 }
 
 /** Turns the first zod issue into a 400 that names its field. */
@@ -100,18 +113,48 @@ export class PostsService {
         });
       }
     });
+    const postId = newId('post', now);
+    // The expensive part (downloads, image processing) comes after every cheap check; from here
+    // on, a failure removes what was stored.
+    const attached = await this.attachMedia(request, ctx.workspaceId, postId);
+    try {
+      const outcome = await this.store(request, ctx, { postId, now, schedule, accounts, attached });
+      if (outcome.created) await attached?.commit().catch(() => undefined);
+      else await attached?.discard();
+      return outcome;
+    } catch (e) {
+      await attached?.discard().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async store(
+    request: PostRequest,
+    ctx: CreatePostContext,
+    made: {
+      postId: string;
+      now: number;
+      schedule: ResolvedSchedule;
+      accounts: Account[];
+      attached: AttachedMedia | null;
+    },
+  ): Promise<CreatePostOutcome> {
+    const { store } = this.deps;
+    const { postId, now, schedule, accounts, attached } = made;
+    const media = withStoredMedia(request, attached);
+    await this.checkAltText(ctx.workspaceId, media);
     const post: Post = {
-      id: newId('post', now),
+      id: postId,
       workspaceId: ctx.workspaceId,
       author: ctx.author ?? {},
       origin: ctx.origin,
       content: {
         text: request.text,
-        media: request.media,
+        media: media.global,
         ...(request.thread ? { thread: request.thread } : {}),
         ...(request.threadCounter !== undefined ? { threadCounter: request.threadCounter } : {}),
       },
-      overrides: request.overrides ?? {},
+      overrides: media.overrides,
       scheduledAt: schedule.at,
       timezone: schedule.timezone,
       ...(ctx.idempotencyKey ? { idempotencyKey: ctx.idempotencyKey, requestHash: requestHash(request) } : {}),
@@ -138,6 +181,22 @@ export class PostsService {
     if (schedule.at <= now && this.deps.onDueNow) this.deps.onDueNow(result.value);
     else this.deps.onScheduled?.(schedule.at);
     return { created: true, value: result.value, schedule, accounts };
+  }
+
+  /** Every attachment of the request (global and per platform) into the media store; null when there are none. */
+  private async attachMedia(request: PostRequest, workspaceId: string, postId: string): Promise<AttachedMedia | null> {
+    const inputs = mediaInputs(request);
+    return inputs.length ? this.deps.media.attach(workspaceId, postId, inputs) : null;
+  }
+
+  /** The workspace's rule "refuse posts with images without alt text", when it has set it. */
+  private async checkAltText(workspaceId: string, media: ReturnType<typeof withStoredMedia>): Promise<void> {
+    const missing = media.fields.find(({ item }) => item.mimeType?.startsWith('image/') && !item.alt?.trim());
+    if (!missing) return;
+    const workspace = await this.deps.store.getWorkspace(workspaceId);
+    if (!workspace?.settings?.requireAltText) return;
+    const message = `${missing.field}.alt: this workspace requires alt text on every image; describe the image for people who cannot see it.`;
+    throw new HayonError('invalid_request', message, { field: `${missing.field}.alt`, userMessage: message });
   }
 
   async get(workspaceId: string, id: string): Promise<PostWithDeliveries> {
@@ -253,4 +312,36 @@ export class PostsService {
         : `Too long for a ${platformNames[id]} thread: it would take ${result.parts} posts; the most is ${defaultSplitOptions.maxParts}.`;
     throw new HayonError('content_too_long', message, { field, userMessage: message });
   }
+}
+
+/** The request's attachments in one list, each with its field: the global ones, then each platform's. */
+function mediaInputs(request: PostRequest): MediaInput[] {
+  const inputs: MediaInput[] = request.media.map((ref, i) => ({ ref, field: `media[${i}]` }));
+  for (const [platform, override] of Object.entries(request.overrides ?? {})) {
+    for (const [i, ref] of (override?.media ?? []).entries()) {
+      inputs.push({ ref, field: `overrides.${platform}.media[${i}]` });
+    }
+  }
+  return inputs;
+}
+
+/** The request's content with each attachment replaced by what the media store holds, in `mediaInputs` order. */
+function withStoredMedia(request: PostRequest, attached: AttachedMedia | null) {
+  const stored = attached?.items ?? [];
+  const fields: { field: string; item: MediaItem }[] = [];
+  let n = 0;
+  const take = (field: string): MediaItem => {
+    const item = stored[n++];
+    if (!item) throw new Error('the media layer returned fewer items than it was given');
+    fields.push({ field, item });
+    return item;
+  };
+  const global = request.media.map((_, i) => take(`media[${i}]`));
+  const overrides: Post['overrides'] = {};
+  for (const [platform, override] of Object.entries(request.overrides ?? {}) as [PlatformId, ContentOverride][]) {
+    overrides[platform] = override.media
+      ? { ...override, media: override.media.map((_, i) => take(`overrides.${platform}.media[${i}]`)) }
+      : override;
+  }
+  return { global, overrides, fields };
 }

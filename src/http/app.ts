@@ -7,7 +7,9 @@ import type { HttpEnv } from './env.js';
 import { errorBody, handleError } from './errors.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { healthRoutes } from './routes/health.js';
+import { mediaRoutes } from './routes/media.js';
 import { postsRoutes } from './routes/posts.js';
+import { uploadsRoutes } from './routes/uploads.js';
 
 /** Largest JSON body accepted; media travels by URL or upload, never inline. */
 export const maxJsonBodyBytes = 256 * 1024;
@@ -22,6 +24,8 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.onError(handleError(log));
   app.notFound((c) => c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`)), 404));
   app.route('/', healthRoutes(ctx));
+  // Signed URLs of the disk media store: the signature is the permission, no token.
+  app.route('/', mediaRoutes(ctx.media.store));
   app.use(
     '/v1/*',
     bodyLimit({
@@ -36,5 +40,6 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   );
   app.use('/v1/*', bearerAuth({ store: ctx.store, clock: ctx.clock }));
   app.route('/v1/posts', postsRoutes(ctx));
+  app.route('/v1/uploads', uploadsRoutes(ctx));
   return app;
 }

@@ -8,9 +8,36 @@ export interface ResolvedContent {
    * a public, signed URL once #5 lands). `mimeType`, when known, says image or video; when absent,
    * a `.mp4`/`.mov` URL is a video and anything else an image.
    */
-  media: { url: string; alt?: string | undefined; mimeType?: string | undefined }[];
+  media: ResolvedMedia[];
   /** Options only some platforms have (Mastodon's visibility, content warning, language). */
   options?: PlatformOptions | undefined;
+}
+
+/** One attachment as an adapter sees it. */
+export interface ResolvedMedia {
+  /**
+   * Where the platform (Graph API platforms fetch by URL) can GET it: a signed URL of the media
+   * store's version that fits this platform. Before the media layer has prepared it: the URL the
+   * author gave.
+   */
+  url: string;
+  /** The object in hayon's media store; `loadMedia` reads it from there. */
+  key?: string | undefined;
+  alt?: string | undefined;
+  /** When known. When absent, a `.mp4`/`.mov` URL is a video and anything else an image. */
+  mimeType?: string | undefined;
+}
+
+/** What a platform takes for images; the media layer makes a version within it, once, and keeps it. */
+export interface ImageLimits {
+  /** Largest file in bytes. */
+  maxBytes: number;
+  /** Longest side in pixels. */
+  maxDimension?: number | undefined;
+  /** Most pixels, width × height. */
+  maxPixels?: number | undefined;
+  /** The image types it takes; others are converted to JPEG. Default: JPEG, PNG, WebP, GIF. */
+  types?: readonly string[] | undefined;
 }
 
 /** Media bytes as the adapter uploads them. */
@@ -22,7 +49,7 @@ export interface LoadedMedia {
 
 /** Loads an attachment; the media layer (#5) decides where from and enforces size and type. */
 export type MediaLoader = (
-  item: { url: string; alt?: string | undefined },
+  item: Pick<ResolvedMedia, 'url' | 'key' | 'alt'>,
   signal: AbortSignal,
 ) => Promise<LoadedMedia>;
 
@@ -121,6 +148,8 @@ export interface Platform {
    * means it can be published. Issues name the field (`text`, `media`, `media[1].alt`).
    */
   validate(content: ResolvedContent, ctx: AccountContext): Promise<ValidationIssue[]>;
+  /** The account's image limits (Mastodon's come from its instance, cached). */
+  imageLimits(ctx: AccountContext): Promise<ImageLimits>;
   /** Logs in or checks the token; throws PlatformError(auth) for bad credentials. */
   verify(credentials: Record<string, unknown>, signal: AbortSignal): Promise<AccountProfile>;
   publish(input: PublishInput): Promise<PublishResult>;

@@ -9,6 +9,7 @@ import type {
   Post,
   PostWithDeliveries,
   Workspace,
+  WorkspaceSettings,
 } from '../core/post.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
@@ -54,6 +55,8 @@ export interface Store {
   // Workspaces and tokens
   ensureWorkspace(workspace: Workspace): Promise<Workspace>;
   getWorkspace(id: string): Promise<Workspace | null>;
+  /** Merges `settings` into the workspace's; null when there is no such workspace. */
+  updateWorkspaceSettings(id: string, settings: WorkspaceSettings): Promise<Workspace | null>;
   createApiToken(token: ApiToken): Promise<void>;
   /** Finds a token by the SHA-256 hex of its secret. */
   findApiTokenByHash(hash: string): Promise<ApiToken | null>;

@@ -6,7 +6,16 @@ import type { Notifier } from '../core/notifier.js';
 import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
 import { decideRetry, type RetryPolicy } from '../core/retry-policy.js';
 import type { Logger } from '../logger.js';
-import type { MediaLoader, Platform, PublishInput, PublishResult } from '../platforms/platform.js';
+import type {
+  AccountContext,
+  ImageLimits,
+  MediaLoader,
+  Platform,
+  PublishInput,
+  PublishResult,
+  ResolvedContent,
+  ResolvedMedia,
+} from '../platforms/platform.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { DeliveryProgress, Store } from '../store/store.js';
 import { deliveryMessage } from './messages.js';
@@ -18,6 +27,8 @@ export interface DeliveryWorkerDeps {
   box: CredentialBox;
   notifier: Notifier;
   loadMedia: MediaLoader;
+  /** The attachments in the version that fits a platform, with URLs it can fetch. */
+  media?: { forPlatform(media: readonly ResolvedMedia[], limits: ImageLimits): Promise<ResolvedMedia[]> };
   clock: Clock;
   log: Logger;
   /** Told when a retry waits in the store, so an in-process scheduler can set its timer. */
@@ -106,12 +117,16 @@ export class DeliveryWorker {
     const { box, store, clock } = this.deps;
     const { post, delivery, account, platform } = attempt;
     const owner = this.options.owner;
-    const content = resolveContent(post, delivery.platform);
+    const signal = AbortSignal.timeout(this.options.leaseMs);
+    const credentials = box.open(account.id, account.credentials);
+    const content = await this.#fitMedia(resolveContent(post, delivery.platform), platform, {
+      account,
+      credentials,
+      signal,
+    });
     const parts = delivery.parts;
     const chain = [...(delivery.chain ?? [])];
     let checkpoint = delivery.checkpoint;
-    const signal = AbortSignal.timeout(this.options.leaseMs);
-    const credentials = box.open(account.id, account.credentials);
     const save = async (progress: DeliveryProgress) => {
       if (!(await store.saveProgress(delivery.id, owner, progress, clock()))) {
         throw new Error('lease lost while publishing; the next attempt resumes');
@@ -152,6 +167,13 @@ export class DeliveryWorker {
     const head = chain[0];
     if (!head) throw new Error('nothing was published');
     return head;
+  }
+
+  /** Stored attachments in the version within the platform's limits, made once and kept. */
+  async #fitMedia(content: ResolvedContent, platform: Platform, ctx: AccountContext): Promise<ResolvedContent> {
+    const { media } = this.deps;
+    if (!media || !content.media.some((m) => m.key)) return content;
+    return { ...content, media: await media.forPlatform(content.media, await platform.imageLimits(ctx)) };
   }
 
   async #record(attempt: Attempt, outcome: Parameters<Store['finishAttempt']>[2], log: Logger): Promise<void> {

@@ -27,7 +27,13 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
     images = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(png));
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`;
-    h = await startHayon({ fetch: net.fetch, retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500, jitter: 0 } });
+    // The image server is on loopback, which attachment URLs may not reach unless allowed.
+    const imageHost = new URL(imageUrl).host;
+    h = await startHayon({
+      env: { fetchAllowHosts: imageHost },
+      fetch: net.fetch,
+      retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500, jitter: 0 },
+    });
   });
   afterAll(async () => {
     await h?.stop();

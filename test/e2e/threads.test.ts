@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakePlatform } from '../fakes/fake-platform.js';
+import { makePng } from '../platforms/bluesky/png.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
 // `thread: "auto"` end to end on the embedded default: the text is split when the post is
@@ -16,7 +17,7 @@ describe('threads (embedded, FakePlatform)', () => {
     h = await startHayon({
       platforms: { bluesky, tumblr },
       retry: { maxAttempts: 3, baseDelayMs: 30, maxDelayMs: 200, jitter: 0 },
-      loadMedia: async () => ({ bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), mimeType: 'image/png' }),
+      download: async (url) => ({ bytes: Buffer.from(makePng(8, 8)), contentType: 'image/png', finalUrl: url }),
     });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
     await h.ctx.accounts.add(h.workspaceId, 'tumblr', { identifier: 'alice', appPassword: 'pw' });

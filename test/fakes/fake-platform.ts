@@ -8,11 +8,15 @@ import type {
   ResolvedContent,
   TextRules,
   ValidationIssue,
+  ImageLimits,
+  ResolvedMedia,
 } from '../../src/platforms/platform.js';
 
 export interface FakePlatformOptions {
   /** Longest text accepted, in code points. */
   maxLength?: number;
+  /** Image limits it states; default 5 MB, any size. */
+  imageLimits?: ImageLimits;
   /** Whether long texts may become threads (default true). */
   threads?: boolean;
   /** Milliseconds each publish takes. */
@@ -40,6 +44,8 @@ export class FakePlatform implements Platform {
   >();
   /** Every publish call, including those that failed. */
   calls = 0;
+  /** The attachments of each publish as the adapter got them (URL, type) with the bytes it loaded. */
+  readonly media = new Map<string, { item: ResolvedMedia; bytes: Uint8Array; mimeType: string }[]>();
   readonly #failures: ScriptedFailure[] = [];
   readonly #gates: (() => void)[] = [];
   #hold = false;
@@ -74,6 +80,10 @@ export class FakePlatform implements Platform {
     };
   }
 
+  async imageLimits(): Promise<ImageLimits> {
+    return this.options.imageLimits ?? { maxBytes: 5 * 1024 * 1024 };
+  }
+
   async validate(content: ResolvedContent): Promise<ValidationIssue[]> {
     const max = this.options.maxLength ?? 500;
     const length = [...content.text].length;
@@ -104,7 +114,9 @@ export class FakePlatform implements Platform {
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     const failure = this.#failures.shift();
     if (failure && !failure.afterCreate) throw this.#error(failure);
-    for (const m of input.content.media) await input.loadMedia(m, input.signal);
+    const loaded = [];
+    for (const item of input.content.media) loaded.push({ item, ...(await input.loadMedia(item, input.signal)) });
+    this.media.set(input.key, loaded);
     const existing = this.posts.get(input.key);
     if (!existing) {
       this.posts.set(input.key, {

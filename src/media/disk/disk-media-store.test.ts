@@ -62,7 +62,7 @@ describe('disk media store: signed URLs', () => {
     now += 61_000;
     const res = await env.fetch(url);
     expect(res.status).toBe(403);
-    expect((await res.json()).error.message).toBe('The URL has expired.');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('The URL has expired.');
   });
 
   it('an upload larger than declared is refused with 413 and stores nothing', async () => {
@@ -76,7 +76,9 @@ describe('disk media store: signed URLs', () => {
     const target = await env.store.uploadTarget('temp/ws_1/u.png', 'image/png', 1000, 60);
     const res = await env.fetch(target.url, { method: 'PUT', headers: target.headers, body: tinyJpeg });
     expect(res.status).toBe(415);
-    expect((await res.json()).error.message).toBe('The file is not a PNG (its content says JPEG).');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'The file is not a PNG (its content says JPEG).',
+    );
     expect(await env.store.head('temp/ws_1/u.png')).toBeNull();
   });
 

@@ -19,7 +19,7 @@ let bucketNo = 0;
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hayon-s3rver-'));
   server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
-  const address = (await server.run()) as { address: string; port: number };
+  const address = await server.run();
   endpoint = `http://127.0.0.1:${address.port}`;
 });
 

@@ -27,6 +27,10 @@ export function createBlueskyPlatform(deps: PlatformDeps): Platform {
   return {
     id: 'bluesky',
     rules: async () => blueskyRules,
+    // The PDS does not state its blob limit anywhere a client can read; 1,000,000 bytes is what
+    // the lexicon said before it allowed 2,000,000 and what older servers still enforce, so
+    // every server takes it. The Bluesky app itself resizes to 2,000 px.
+    imageLimits: async () => ({ maxBytes: 1_000_000, maxDimension: 2000 }),
     validate: async (content) => validateContent(content),
 
     async verify(credentials, signal) {

@@ -29,6 +29,8 @@ export function createFacebookPlatform(deps: PlatformDeps): Platform {
   return {
     id: 'facebook',
     rules: async () => facebookRules,
+    // Page photos: JPEG, PNG or GIF; 10 MB is Facebook's stated cap (Graph API photo reference).
+    imageLimits: async () => ({ maxBytes: 10 * 1024 * 1024, types: ['image/jpeg', 'image/png', 'image/gif'] }),
     validate: async (content) => validateContent(content),
 
     async verify(credentials, signal) {

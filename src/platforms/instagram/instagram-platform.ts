@@ -46,6 +46,8 @@ export function createInstagramPlatform(deps: PlatformDeps, options: Partial<Con
   return {
     id: 'instagram',
     rules: async () => instagramRules,
+    // Content publishing takes JPEG only, at most 8 MB; wider than 1440 px is scaled down by Instagram anyway.
+    imageLimits: async () => ({ maxBytes: 8 * 1024 * 1024, maxDimension: 1440, types: ['image/jpeg'] }),
     validate: async (content) => validateInstagramContent(content),
 
     async verify(credentials, signal) {

@@ -8,6 +8,10 @@ export interface InstanceLimits {
   charactersReservedPerUrl: number;
   /** Longest media description (alt text). */
   descriptionLimit: number;
+  /** Largest image in bytes (`image_size_limit`). */
+  imageSizeLimit: number;
+  /** Most pixels of an image (`image_matrix_limit`). */
+  imageMatrixLimit: number;
   /** The domain in the instance's handles (`LOCAL_DOMAIN`, may differ from the API's host). */
   domain?: string | undefined;
 }
@@ -18,6 +22,9 @@ export const defaultLimits = {
   maxMediaAttachments: 4,
   charactersReservedPerUrl: 23,
   descriptionLimit: 1500,
+  // Mastodon 4.x defaults: 16 MB and 33,177,600 pixels (7680 × 4320).
+  imageSizeLimit: 16 * 1024 * 1024,
+  imageMatrixLimit: 33_177_600,
 } as const satisfies InstanceLimits;
 
 const urlPattern = /https?:\/\/[^\s<>"]+/g;
@@ -87,7 +94,7 @@ interface InstanceBody {
   uri?: string;
   configuration?: {
     statuses?: { max_characters?: number; max_media_attachments?: number; characters_reserved_per_url?: number };
-    media_attachments?: { description_limit?: number };
+    media_attachments?: { description_limit?: number; image_size_limit?: number; image_matrix_limit?: number };
   };
   /** v1 on older instances and forks (Pleroma, Akkoma). */
   max_toot_chars?: number;
@@ -95,6 +102,7 @@ interface InstanceBody {
 
 function limitsFrom(body: InstanceBody): InstanceLimits {
   const statuses = body.configuration?.statuses ?? {};
+  const media = body.configuration?.media_attachments ?? {};
   const positive = (n: unknown, fallback: number) => (typeof n === 'number' && n > 0 ? n : fallback);
   const domain = body.domain ?? body.uri?.replace(/^https?:\/\//, '');
   return {
@@ -102,9 +110,8 @@ function limitsFrom(body: InstanceBody): InstanceLimits {
     maxCharacters: positive(statuses.max_characters ?? body.max_toot_chars, defaultLimits.maxCharacters),
     maxMediaAttachments: positive(statuses.max_media_attachments, defaultLimits.maxMediaAttachments),
     charactersReservedPerUrl: positive(statuses.characters_reserved_per_url, defaultLimits.charactersReservedPerUrl),
-    descriptionLimit: positive(
-      body.configuration?.media_attachments?.description_limit,
-      defaultLimits.descriptionLimit,
-    ),
+    descriptionLimit: positive(media.description_limit, defaultLimits.descriptionLimit),
+    imageSizeLimit: positive(media.image_size_limit, defaultLimits.imageSizeLimit),
+    imageMatrixLimit: positive(media.image_matrix_limit, defaultLimits.imageMatrixLimit),
   };
 }

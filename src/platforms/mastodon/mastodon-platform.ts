@@ -83,6 +83,11 @@ export function createMastodonPlatform(deps: PlatformDeps, options: Partial<Mast
 
     validate: async (content, ctx) => validateContent(content, await limitsFor(ctx)),
 
+    async imageLimits(ctx) {
+      const limits = await limitsFor(ctx);
+      return { maxBytes: limits.imageSizeLimit, maxPixels: limits.imageMatrixLimit };
+    },
+
     async verify(credentials, signal) {
       const creds = parseCredentials(credentials);
       const client = new MastodonClient(deps, creds);

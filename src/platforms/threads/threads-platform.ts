@@ -47,6 +47,8 @@ export function createThreadsPlatform(deps: PlatformDeps, options: Partial<Conta
   return {
     id: 'threads',
     rules: async () => threadsRules,
+    // Threads takes JPEG and PNG up to 8 MB and scales images wider than 1440 px down itself.
+    imageLimits: async () => ({ maxBytes: 8 * 1024 * 1024, maxDimension: 1440, types: ['image/jpeg', 'image/png'] }),
     validate: async (content) => validateThreadsContent(content),
 
     async verify(credentials, signal) {

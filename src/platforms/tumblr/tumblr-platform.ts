@@ -107,6 +107,8 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
   return {
     id: 'tumblr',
     rules: async () => tumblrRules,
+    // Tumblr states 10 MB per image (20 MB for some types on the web; the API is the lower).
+    imageLimits: async () => ({ maxBytes: 10 * 1024 * 1024 }),
     validate: async (content) => validateContent(content),
 
     async verify(credentials, signal) {

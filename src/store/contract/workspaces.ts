@@ -17,6 +17,17 @@ export function workspaceCases(store: () => Store): void {
     expect(await store().getWorkspace(ws.id)).toEqual(ws);
   });
 
+  it('updateWorkspaceSettings merges settings and keeps them', async () => {
+    const ws = await store().ensureWorkspace(makeWorkspace());
+    expect(ws.settings).toBeUndefined();
+    const updated = await store().updateWorkspaceSettings(ws.id, { requireAltText: true });
+    expect(updated?.settings).toEqual({ requireAltText: true });
+    expect((await store().getWorkspace(ws.id))?.settings).toEqual({ requireAltText: true });
+    await store().updateWorkspaceSettings(ws.id, { requireAltText: false });
+    expect((await store().getWorkspace(ws.id))?.settings).toEqual({ requireAltText: false });
+    expect(await store().updateWorkspaceSettings('ws_missing', { requireAltText: true })).toBeNull();
+  });
+
   it('getWorkspace returns null for an unknown id', async () => {
     expect(await store().getWorkspace('ws_missing')).toBeNull();
   });

@@ -22,11 +22,16 @@ function optToDate<K extends string>(key: K, value: number | undefined): { [P in
 }
 
 export function toWorkspace(doc: WorkspaceDoc): Workspace {
-  return { id: doc._id, name: doc.name, createdAt: ms(doc.createdAt) };
+  return {
+    id: doc._id,
+    name: doc.name,
+    createdAt: ms(doc.createdAt),
+    ...(doc.settings ? { settings: doc.settings } : {}),
+  };
 }
 
 export function fromWorkspace(w: Workspace): WorkspaceDoc {
-  return { _id: w.id, name: w.name, createdAt: new Date(w.createdAt) };
+  return { _id: w.id, name: w.name, createdAt: new Date(w.createdAt), ...(w.settings ? { settings: w.settings } : {}) };
 }
 
 export function toApiToken(doc: ApiTokenDoc): ApiToken {

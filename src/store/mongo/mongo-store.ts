@@ -8,6 +8,7 @@ import {
   type Post,
   type PostWithDeliveries,
   type Workspace,
+  type WorkspaceSettings,
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
@@ -101,6 +102,14 @@ export class MongoStore implements Store {
 
   async getWorkspace(id: string): Promise<Workspace | null> {
     const doc = await this.models.workspaces.findById(id).lean();
+    return doc ? toWorkspace(doc) : null;
+  }
+
+  async updateWorkspaceSettings(id: string, settings: WorkspaceSettings): Promise<Workspace | null> {
+    // One document, one atomic update: each setting is its own field, so concurrent changes of
+    // different settings do not overwrite each other.
+    const set = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`settings.${k}`, v]));
+    const doc = await this.models.workspaces.findByIdAndUpdate(id, { $set: set }, { new: true }).lean();
     return doc ? toWorkspace(doc) : null;
   }
 

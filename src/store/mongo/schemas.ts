@@ -3,6 +3,7 @@ import type {
   AccountHealth,
   Author,
   Content,
+  WorkspaceSettings,
   DeliveryError,
   DeliveryCheckpoint,
   DeliveryResult,
@@ -22,6 +23,7 @@ export interface WorkspaceDoc {
   _id: string;
   name: string;
   createdAt: Date;
+  settings?: WorkspaceSettings;
 }
 
 export interface ApiTokenDoc {
@@ -118,7 +120,10 @@ const str = { type: String, required: true } as const;
 const date = { type: Date, required: true } as const;
 const mixed = { type: Schema.Types.Mixed, required: true } as const;
 
-const workspaceSchema = new Schema<WorkspaceDoc>({ _id: str, name: str, createdAt: date }, options);
+const workspaceSchema = new Schema<WorkspaceDoc>(
+  { _id: str, name: str, createdAt: date, settings: Schema.Types.Mixed },
+  options,
+);
 
 const apiTokenSchema = new Schema<ApiTokenDoc>(
   { _id: str, workspaceId: str, name: str, hash: str, createdAt: date, lastUsedAt: Date },

@@ -93,4 +93,11 @@ ALTER TABLE deliveries ADD COLUMN chain TEXT;
 ALTER TABLE deliveries ADD COLUMN checkpoint TEXT;
 `,
   },
+  {
+    // Workspace settings (require alt text; later the bots' permissions), one JSON object.
+    id: '003_workspace_settings',
+    sql: `
+ALTER TABLE workspaces ADD COLUMN settings TEXT;
+`,
+  },
 ];

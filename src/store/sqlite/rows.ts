@@ -13,6 +13,7 @@ import type {
   PlatformId,
   Post,
   Workspace,
+  WorkspaceSettings,
 } from '../../core/post.js';
 
 /** Rows as SQLite returns them, and the mapping to and from domain records. Null columns become absent fields. */
@@ -21,6 +22,7 @@ export interface WorkspaceRow {
   id: string;
   name: string;
   created_at: number;
+  settings: string | null;
 }
 
 export interface ApiTokenRow {
@@ -91,7 +93,12 @@ export function json(value: unknown): string | null {
 }
 
 export function toWorkspace(row: WorkspaceRow): Workspace {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    ...(row.settings ? { settings: parse<WorkspaceSettings>(row.settings) } : {}),
+  };
 }
 
 export function toApiToken(row: ApiTokenRow): ApiToken {

@@ -11,6 +11,7 @@ import {
   type Post,
   type PostWithDeliveries,
   type Workspace,
+  type WorkspaceSettings,
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import { migrations } from './migrations.js';
@@ -106,6 +107,14 @@ export class SqliteStore implements Store {
   async getWorkspace(id: string): Promise<Workspace | null> {
     const row = this.sql('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
     return row ? toWorkspace(row) : null;
+  }
+
+  async updateWorkspaceSettings(id: string, settings: WorkspaceSettings): Promise<Workspace | null> {
+    const current = await this.getWorkspace(id);
+    if (!current) return null;
+    const merged = { ...current.settings, ...settings };
+    this.sql('UPDATE workspaces SET settings = ? WHERE id = ?').run(JSON.stringify(merged), id);
+    return { ...current, settings: merged };
   }
 
   async createApiToken(token: ApiToken): Promise<void> {

@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { HayonError } from '../../core/errors.js';
+import { zodToHayonError } from '../../core/posts-service.js';
+import { formatBytes } from '../../media/media-service.js';
+import { extensionFor, type MediaType } from '../../media/media-store.js';
+import type { HttpEnv } from '../env.js';
+import { readJsonBody } from '../middleware/json-body.js';
+
+const uploadRequestSchema = z
+  .object({
+    /** The file's type; the file itself is checked against it when it arrives and when it is used. */
+    type: z.enum(Object.keys(extensionFor) as [MediaType, ...MediaType[]]),
+    /** Its size in bytes. */
+    size: z.number().int().positive(),
+  })
+  .strict();
+
+/**
+ * `POST /v1/uploads`: where a client PUTs a file (a presigned S3 URL, or hayon's signed disk
+ * URL), and the id to name it by in `POST /v1/posts` (`media: [{ id, alt }]`). Uploads that no
+ * post uses are removed after 24 hours.
+ */
+export function uploadsRoutes(ctx: AppContext): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  app.post('/', async (c) => {
+    const { workspaceId } = c.get('token');
+    const parsed = uploadRequestSchema.safeParse(await readJsonBody(c));
+    if (!parsed.success) throw zodToHayonError(parsed.error);
+    const { type, size } = parsed.data;
+    const max = ctx.config.mediaMaxBytes;
+    if (size > max) {
+      const message = `size: ${formatBytes(size)} is larger than ${formatBytes(max)}, the most hayon takes.`;
+      throw new HayonError('payload_too_large', message, { field: 'size', userMessage: message });
+    }
+    const { id, upload } = await ctx.media.createUpload(workspaceId, type, size);
+    return c.json(
+      {
+        id,
+        upload: { ...upload, expiresAt: new Date(upload.expiresAt).toISOString() },
+        use: { media: [{ id, alt: '…' }] },
+      },
+      201,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,300 @@
+import * as dns from 'node:dns';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+
+/** Why a download was refused or failed; callers decide retries from this, never from the message. */
+export type DownloadRefusal =
+  | 'bad_url' // not http(s), has credentials in it, unparsable
+  | 'private_address' // resolves to / is a loopback, private, link-local, metadata, CGNAT, multicast, unspecified address
+  | 'too_many_redirects'
+  | 'too_large' // Content-Length or streamed bytes over maxBytes
+  | 'timeout' // whole download exceeded timeoutMs
+  | 'status' // non-2xx final answer (status in .status)
+  | 'network'; // DNS failure, connection refused/reset, broken body
+
+/** A refused or failed download. The message names the host, never the path, query or headers. */
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+  constructor(
+    readonly reason: DownloadRefusal,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface DownloadOptions {
+  maxBytes: number;
+  timeoutMs: number;
+  /** Default 5. */
+  maxRedirects?: number;
+  /** Hosts (`name`, `name:port`, or an IP literal, `[::1]:8080` for IPv6) that may be private: a CMS on the LAN, test servers. Exact match against the URL's host (lowercased). */
+  allowHosts?: readonly string[];
+  /** Sent with the first request (e.g. `Authorization: Bearer` for Slack files); dropped when a redirect goes to another origin. */
+  headers?: Record<string, string>;
+  /** DNS lookup, as node's `dns.lookup` (`all: true` form is fine); tests replace it. Default dns.lookup. */
+  lookup?: typeof import('node:dns').lookup;
+  signal?: AbortSignal;
+}
+
+export interface Downloaded {
+  bytes: Buffer;
+  contentType: string | undefined;
+  finalUrl: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const USER_AGENT = 'hayon-media-fetch';
+
+/**
+ * Downloads an attachment from a URL an untrusted user gave, safe against SSRF: only http(s)
+ * GET, every hop's address checked at connect time (so DNS rebinding cannot slip in between
+ * check and connect), redirects followed by hand, the body capped at `maxBytes` while it
+ * streams, and one deadline for the whole download. A caller's `signal` rejects with its reason.
+ *
+ * @example
+ * const { bytes, contentType } = await downloadUrl(item.url, { maxBytes: 50e6, timeoutMs: 30_000 });
+ */
+export async function downloadUrl(url: string, options: DownloadOptions): Promise<Downloaded> {
+  const maxRedirects = options.maxRedirects ?? 5;
+  const allowHosts = new Set(options.allowHosts?.map((h) => h.toLowerCase()));
+  // Parsed before the timer starts, so that a bad URL leaves nothing to clean up.
+  let current = checkUrl(url);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const onCallerAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  if (options.signal?.aborted) onCallerAbort();
+
+  let headers: Record<string, string> = { ...options.headers };
+  let hop: Hop | undefined;
+  try {
+    for (let redirects = 0; ; redirects++) {
+      const allowed = allowHosts.has(current.host);
+      if (!allowed) refuseLiteral(current);
+      hop = await send(current, headers, checkedLookup(current.hostname, options.lookup ?? dns.lookup, allowed), {
+        signal: controller.signal,
+      });
+      const { res } = hop;
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (REDIRECTS.has(status) && location) {
+        close(hop);
+        if (redirects >= maxRedirects) {
+          throw new DownloadError(
+            'too_many_redirects',
+            `The attachment URL at ${current.host} redirected more than ${maxRedirects} times.`,
+          );
+        }
+        const next = checkUrl(location, current);
+        // Like fetch: credentials never follow a hop to another origin, and stay dropped after.
+        if (next.origin !== current.origin) headers = {};
+        current = next;
+        continue;
+      }
+      if (status < 200 || status > 299) {
+        throw new DownloadError('status', `The attachment at ${current.host} answered ${status}.`, status);
+      }
+      const declared = Number(res.headers['content-length']);
+      if (declared > options.maxBytes) throw tooLarge(current, options.maxBytes);
+      const bytes = await readCapped(res, options.maxBytes, current);
+      return { bytes, contentType: res.headers['content-type'], finalUrl: current.href };
+    }
+  } catch (e) {
+    if (e instanceof DownloadError) throw e;
+    if (timedOut) {
+      throw new DownloadError('timeout', `The download from ${current.host} took longer than ${options.timeoutMs} ms.`);
+    }
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw withCause(new DownloadError('network', `Could not download the attachment from ${current.host}.`), e);
+  } finally {
+    if (hop) close(hop);
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+/** Parses and checks one hop's URL: http(s) only, no user name or password. */
+function checkUrl(input: string, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(input, base);
+  } catch {
+    throw new DownloadError('bad_url', 'The attachment URL is not a valid URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new DownloadError('bad_url', 'The attachment URL must start with http:// or https://.');
+  }
+  if (url.username || url.password) {
+    throw new DownloadError('bad_url', `The attachment URL for ${url.host} must not contain a user name or password.`);
+  }
+  return url;
+}
+
+/** Node skips `lookup` for IP-literal hosts, so those are checked here, before connecting. */
+function refuseLiteral(url: URL): void {
+  const ip = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(ip) && !isPublicAddress(ip)) throw privateAddress(url.hostname, ip);
+}
+
+/**
+ * A `lookup` for the connection itself: the socket connects to the addresses checked here,
+ * so a name cannot resolve to a public address for the check and a private one for the connect.
+ */
+function checkedLookup(host: string, lookup: typeof dns.lookup, allowed: boolean): LookupFunction {
+  return (hostname, opts, callback) => {
+    lookup(hostname, { family: opts.family ?? 0, hints: opts.hints ?? 0, all: true }, (err, addresses) => {
+      if (err) return callback(err, '');
+      const refused = allowed ? undefined : addresses.find((a) => !isPublicAddress(a.address));
+      if (refused) return callback(privateAddress(host, refused.address), '');
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error(`No address for ${host}.`), { code: 'ENOTFOUND' }), '');
+      if (opts.all) return callback(null, addresses);
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+interface Hop {
+  req: ClientRequest;
+  res: IncomingMessage;
+}
+
+function send(url: URL, userHeaders: Record<string, string>, lookup: LookupFunction, opts: { signal: AbortSignal }) {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(userHeaders)) {
+    const lower = name.toLowerCase();
+    if (lower !== 'user-agent' && lower !== 'accept-encoding' && lower !== 'host') headers[lower] = value;
+  }
+  headers['user-agent'] = USER_AGENT;
+  headers['accept-encoding'] = 'identity';
+  return new Promise<Hop>((resolve, reject) => {
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    // agent: false gives each hop its own socket: a pooled one may have been opened under another
+    // call's allowHosts.
+    const req = request(url, { method: 'GET', headers, lookup, signal: opts.signal, agent: false });
+    // Stays attached: a later socket error must not become an unhandled 'error' event.
+    req.on('error', reject);
+    req.on('response', (res) => {
+      res.on('error', () => {});
+      resolve({ req, res });
+    });
+    req.end();
+  });
+}
+
+function close({ req, res }: Hop): void {
+  res.destroy();
+  req.destroy();
+}
+
+async function readCapped(res: IncomingMessage, maxBytes: number, url: URL): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // Leaving the loop destroys the response and its socket; the chunk over the cap is not kept.
+    if (size > maxBytes) throw tooLarge(url, maxBytes);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function tooLarge(url: URL, maxBytes: number): DownloadError {
+  return new DownloadError('too_large', `The attachment at ${url.host} is larger than ${maxBytes} bytes.`);
+}
+
+function privateAddress(host: string, ip: string): DownloadError {
+  const where = host.replace(/^\[(.*)\]$/, '$1') === ip ? 'points to' : `for ${host} resolves to`;
+  return new DownloadError(
+    'private_address',
+    `The attachment URL ${where} a private network address (${ip}), which hayon does not fetch from.`,
+  );
+}
+
+function withCause(error: DownloadError, cause: unknown): DownloadError {
+  error.cause = cause;
+  return error;
+}
+
+// Address checks. Blocklisted IPv4 ranges are the IANA special-purpose ones that are not
+// globally reachable, plus documentation and benchmarking nets.
+const PRIVATE_V4: readonly [string, number][] = [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4], // includes 255.255.255.255
+];
+const PRIVATE_V4_NETS = PRIVATE_V4.map(([base, bits]) => [parseV4(base), bits] as const);
+
+/**
+ * Whether an IP address (v4 or v6, with or without brackets) is globally reachable: false for
+ * loopback, private, link-local, CGNAT, metadata, multicast, unspecified, documentation and
+ * reserved addresses, and for IPv4 addresses wrapped in IPv6 (mapped, NAT64, 6to4) that are.
+ * Anything that is not an IP address is not public.
+ */
+export function isPublicAddress(ip: string): boolean {
+  const bare = ip.replace(/^\[(.*)\]$/, '$1');
+  const version = isIP(bare);
+  if (version === 4) return isPublicV4(parseV4(bare));
+  if (version === 6) return isPublicV6(parseV6(bare));
+  return false;
+}
+
+function isPublicV4(addr: number): boolean {
+  return !PRIVATE_V4_NETS.some(([base, bits]) => (addr ^ base) >>> (32 - bits) === 0);
+}
+
+function isPublicV6(g: number[]): boolean {
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
+  const embedded = ((g6 << 16) | g7) >>> 0;
+  // ::ffff:0:0/96 (IPv4-mapped) and 64:ff9b::/96 (NAT64) carry an IPv4 address in the last 32 bits.
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0xffff) return isPublicV4(embedded);
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return isPublicV4(embedded);
+  // Only global unicast 2000::/3 is public: this drops ::, ::1, fc00::/7 (incl. fd00:ec2::254),
+  // fe80::/10, ff00::/8, 64:ff9b:1::/48 and the other reserved blocks.
+  if ((g0 & 0xe000) !== 0x2000) return false;
+  if (g0 === 0x2002) return isPublicV4(((g1 << 16) | g2) >>> 0); // 6to4
+  if (g0 === 0x2001 && g1 < 0x200) return false; // 2001::/23 protocol assignments, Teredo
+  if (g0 === 0x2001 && g1 === 0xdb8) return false; // documentation
+  if (g0 === 0x3fff && g1 < 0x1000) return false; // documentation 3fff::/20
+  return true;
+}
+
+function parseV4(ip: string): number {
+  return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
+}
+
+/** Eight 16-bit groups of an address `isIP` accepted as IPv6. */
+function parseV6(ip: string): number[] {
+  let text = ip.split('%')[0] ?? '';
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const v4 = parseV4(tail);
+    text = `${text.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = rest ? rest.split(':') : [];
+  const zeros = rest === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((part) => Number.parseInt(part, 16));
+}
