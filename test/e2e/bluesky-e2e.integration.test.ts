@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { makePng } from '../platforms/bluesky/png.js';
+import { imageDistance, photoJpeg } from '../fakes/images.js';
 import { faultyFetch } from '../fakes/faulty-fetch.js';
 import { startHayon, type TestHayon } from '../harness.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
@@ -17,6 +18,7 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
   let h: TestHayon;
   let images: Server;
   let imageUrl: string;
+  let bigPhoto: Buffer;
   const net = faultyFetch();
   let user: { handle: string; did: string; password: string };
 
@@ -24,7 +26,12 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
     pds = await startPds();
     client = new PdsClient(pds.url);
     const png = makePng(64, 48);
-    images = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(png));
+    bigPhoto = await photoJpeg(4000, 3000, { exif: true });
+    images = createServer((req, res) =>
+      req.url === '/big.jpg'
+        ? res.writeHead(200, { 'content-type': 'image/jpeg' }).end(bigPhoto)
+        : res.writeHead(200, { 'content-type': 'image/png' }).end(png),
+    );
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`;
     // The image server is on loopback, which attachment URLs may not reach unless allowed.
@@ -81,6 +88,30 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
     ]);
     expect(record.embed.images[0]?.alt).toBe('A test pattern');
     expect(await client.listPosts(user.did)).toHaveLength(1);
+  });
+
+  it('brings a 12-megapixel photo under the PDS blob limit, and the blob still looks like the photo', async () => {
+    expect(bigPhoto.length).toBeGreaterThan(3_000_000);
+    const res = await h.api('POST', '/v1/posts', {
+      text: 'A big photo',
+      targets: [target()],
+      media: [{ url: new URL('/big.jpg', imageUrl).href, alt: 'A gradient' }],
+    });
+    expect(res.status).toBe(202);
+    const created = await res.json();
+    await h.drain();
+    const post = await getPost(created.id);
+    expect(post.status).toBe('COMPLETED');
+    const rkey = post.deliveries[0].remoteId.split('/').at(-1);
+    const record = (await client.getRecord(user.did, rkey)).value as {
+      embed: { images: { alt: string; image: { ref: { $link: string }; size: number } }[] };
+    };
+    const [image] = record.embed.images;
+    expect(image?.alt).toBe('A gradient');
+    expect(image?.image.size).toBeLessThanOrEqual(1_000_000);
+    const blob = await client.getBlob(user.did, image?.image.ref.$link ?? '');
+    expect(blob.length).toBe(image?.image.size);
+    expect(await imageDistance(blob, bigPhoto)).toBeLessThan(8);
   });
 
   it('holds a post scheduled 2 s ahead until it is due, then publishes it', async () => {

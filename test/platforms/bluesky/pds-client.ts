@@ -27,6 +27,13 @@ export class PdsClient {
     return this.xrpc(`com.atproto.repo.getRecord?repo=${did}&collection=app.bsky.feed.post&rkey=${rkey}`);
   }
 
+  /** A blob's bytes as the PDS stores them. */
+  async getBlob(did: string, cid: string): Promise<Buffer> {
+    const res = await fetch(`${this.url}/xrpc/com.atproto.sync.getBlob?did=${did}&cid=${cid}`);
+    if (!res.ok) throw new Error(`getBlob: ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   async listPosts(did: string): Promise<{ uri: string }[]> {
     const res = await this.xrpc(`com.atproto.repo.listRecords?repo=${did}&collection=app.bsky.feed.post&limit=100`);
     return res.records as { uri: string }[];
