@@ -10,6 +10,7 @@ import { postsCommand } from './commands/posts.js';
 import { queueCommand } from './commands/queue.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
+import { workspaceCommand } from './commands/workspace.js';
 import { type CliIo, type Command, UsageError } from './io.js';
 
 const commands = {
@@ -20,18 +21,20 @@ const commands = {
   accounts: accountsCommand,
   tokens: tokensCommand,
   queue: queueCommand,
+  workspace: workspaceCommand,
 } satisfies Record<string, Command>;
 
 const help = `hayon: publish to social platforms from chat, webhooks and the command line
 
   hayon serve [--no-worker] [--port N]     HTTP API, scheduler and worker (SQLite in ./data)
   hayon worker                             a worker beside \`serve --no-worker\`
-  hayon post "<text>" --to bluesky [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL --alt TEXT]
+  hayon post "<text>" --to bluesky [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE --alt TEXT]
   hayon posts show <id> | list | cancel <id>
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts list
   hayon tokens create --name NAME
   hayon queue status | replay-parked       deliveries per state; broker queues, parking lot
+  hayon workspace show | set --require-alt-text on|off
 
 Configuration is by HAYON_* environment variables (see README).`;
 

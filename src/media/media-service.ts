@@ -149,6 +149,22 @@ export class MediaService implements MediaIntake {
     }
   }
 
+  /**
+   * A local file (the CLI's `--media ./photo.jpg`) as an upload: checked by its content and kept
+   * under `temp/` like an upload through the API; answers the id to use in the post.
+   */
+  async stageFile(workspaceId: string, bytes: Buffer, field: string): Promise<string> {
+    if (bytes.length > this.options.maxBytes) throw tooLarge(field, this.options.maxBytes);
+    const type = sniffMediaType(bytes);
+    if (!type) {
+      const message = `${field}: the file is not ${accepted} (judged by its content, not its name).`;
+      throw new HayonError('unsupported_media_type', message, { field, userMessage: message });
+    }
+    const id = `${randomUUID()}.${extensionFor[type]}`;
+    await this.options.store.put(uploadKeyOf(workspaceId, id), bytes, type);
+    return id;
+  }
+
   /** `POST /v1/uploads`: an id for `media: [{id}]` and where to PUT the file. */
   async createUpload(
     workspaceId: string,

@@ -17,6 +17,7 @@ export interface ServeRoleOptions {
  */
 export class ServeRole {
   #server: ServerType | undefined;
+  #tempSweep: NodeJS.Timeout | undefined;
 
   constructor(
     readonly ctx: AppContext,
@@ -42,6 +43,7 @@ export class ServeRole {
     if (this.options.worker) await ctx.worker.start();
     ctx.scheduler.start();
     ctx.sweeper.start();
+    this.#startTempSweep();
     subsystem(ctx.log, 'serve').info(
       { port, worker: this.options.worker, store: ctx.config.store.kind },
       'hayon serving',
@@ -49,7 +51,23 @@ export class ServeRole {
     return port;
   }
 
+  /**
+   * Uploads no post used are removed after 24 h: hourly here, for stores without a lifecycle rule
+   * (the disk store; an S3 bucket should have the rule in the README, which makes this a no-op).
+   */
+  #startTempSweep(): void {
+    const log = subsystem(this.ctx.log, 'media');
+    const sweep = () =>
+      this.ctx.media
+        .sweepTemp()
+        .then((removed) => removed && log.info({ removed }, 'old uploads removed'))
+        .catch((err: unknown) => log.warn({ err }, 'could not remove old uploads'));
+    void sweep();
+    this.#tempSweep = setInterval(sweep, 3600_000).unref();
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.#tempSweep);
     const server = this.#server;
     if (server) {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { PostView } from '../../src/core/post-view.js';
+import { solidPng } from '../fakes/images.js';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
 
@@ -274,6 +275,49 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
     expect(r.out.join('\n')).toMatch(/thread: 0\/3 parts/);
     const id = r.out[0]?.split(' ')[0] ?? '';
     expect((await run('posts', 'cancel', id)).code).toBe(0);
+  });
+
+  it('attaches a local file with --media and --alt, and refuses a missing file or a text file with exit 2', async () => {
+    await writeFile(join(dir, 'box.png'), await solidPng(30, 20));
+    await writeFile(join(dir, 'notes.png'), 'just words, named like a picture');
+    const r = await run(
+      'post',
+      'with a picture',
+      '--to',
+      'bluesky',
+      '--at',
+      'in 3 hours',
+      '--media',
+      'box.png',
+      '--alt',
+      'A red box',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const view = JSON.parse(r.out.join('\n')) as PostView;
+    expect(view.media).toEqual([
+      { type: 'image/png', size: expect.any(Number), width: 30, height: 20, alt: 'A red box' },
+    ]);
+    expect((await run('posts', 'cancel', view.id)).code).toBe(0);
+
+    const missing = await run('post', 'x', '--to', 'bluesky', '--media', 'nope.png');
+    expect(missing.code).toBe(2);
+    expect(missing.err.join('\n')).toContain('--media nope.png: no such file');
+    const text = await run('post', 'x', '--to', 'bluesky', '--media', 'notes.png');
+    expect(text.code).toBe(2);
+    expect(text.err.join('\n')).toContain('is not a JPEG, PNG, GIF or WebP image, or an MP4 video');
+  });
+
+  it('workspace set --require-alt-text on refuses images without alt text', async () => {
+    expect((await run('workspace', 'set', '--require-alt-text', 'maybe')).code).toBe(2);
+    const set = await run('workspace', 'set', '--require-alt-text', 'on');
+    expect(set.code).toBe(0);
+    expect(set.out.join('\n')).toContain('require alt text on images: on');
+    const refused = await run('post', 'x', '--to', 'bluesky', '--at', 'in 3 hours', '--media', 'box.png');
+    expect(refused.code).toBe(2);
+    expect(refused.err.join('\n')).toContain('requires alt text');
+    expect((await run('workspace', 'set', '--require-alt-text', 'off')).code).toBe(0);
+    expect((await run('workspace', 'show')).out.join('\n')).toContain('require alt text on images: off');
   });
 
   it('shows the post with its delivery', async () => {

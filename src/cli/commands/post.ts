@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
 import { toPostView, type PostView } from '../../core/post-view.js';
 import { type Command, type CliIo, parseFlags, required, UsageError } from '../io.js';
 
 const postUsage =
-  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL [--alt TEXT]]... [--thread [--no-counter]] [--json]';
+  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE [--alt TEXT]]... [--thread [--no-counter]] [--json]';
 
 export function printPost(io: CliIo, view: PostView, json: boolean): void {
   if (json) {
@@ -44,19 +46,29 @@ export const postCommand: Command = async ({ args, open, io }) => {
   const alts = values.alt ?? [];
   if (alts.length > (values.media?.length ?? 0))
     throw new UsageError(`each --alt follows a --media\nusage: ${postUsage}`);
+  const files = await readLocalFiles(values.media ?? [], io.cwd);
   const ctx = await open();
+  const workspaceId = values.workspace ?? defaultWorkspaceId;
+  // Local files go into the media store as uploads; URLs are fetched by posts.create() like the API's.
+  const media = await Promise.all(
+    (values.media ?? []).map(async (source, i) => {
+      const file = files.get(source);
+      const ref = file ? { id: await ctx.media.stageFile(workspaceId, file, `--media ${source}`) } : { url: source };
+      return { ...ref, ...(alts[i] ? { alt: alts[i] } : {}) };
+    }),
+  );
   const outcome = await ctx.posts.create(
     {
       text: positionals[0] ?? '',
       targets,
-      media: (values.media ?? []).map((url, i) => ({ url, ...(alts[i] ? { alt: alts[i] } : {}) })),
+      media,
       ...(values.at ? { when: values.at } : {}),
       ...(values.tz ? { timezone: values.tz } : {}),
       ...(values.thread ? { thread: 'auto' } : {}),
       ...(values['no-counter'] ? { threadCounter: false } : {}),
     },
     {
-      workspaceId: values.workspace ?? defaultWorkspaceId,
+      workspaceId,
       origin: { kind: 'cli' },
       defaultTimezone: ctx.config.defaultTimezone,
     },
@@ -66,3 +78,17 @@ export const postCommand: Command = async ({ args, open, io }) => {
   if (!values.json) io.err('Stored. A running `hayon serve` (or `hayon worker`) publishes it when it is due.');
   return 0;
 };
+
+/** The `--media` values that are not http(s) URLs, read as files; a missing file is a usage error. */
+async function readLocalFiles(sources: readonly string[], cwd: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const source of sources) {
+    if (/^https?:\/\//i.test(source)) continue;
+    try {
+      files.set(source, await readFile(path.resolve(cwd, source)));
+    } catch {
+      throw new UsageError(`--media ${source}: no such file (give a file path or an http(s) URL)\nusage: ${postUsage}`);
+    }
+  }
+  return files;
+}
