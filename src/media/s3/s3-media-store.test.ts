@@ -57,7 +57,7 @@ describe('S3 media store', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    await expect(store.init()).rejects.toThrow();
+    await expect(store.init()).rejects.toThrow('The S3 bucket "no-such-bucket" cannot be used (it does not exist)');
     store.close();
   });
 

@@ -53,7 +53,16 @@ export class S3MediaStore implements MediaStore {
   }
 
   async init(): Promise<void> {
-    await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+    try {
+      await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const why = status === 404 ? 'it does not exist' : status === 403 ? 'access is denied' : (e as Error).name;
+      throw new Error(
+        `The S3 bucket "${this.#bucket}" cannot be used (${why}): check HAYON_S3_BUCKET, HAYON_S3_ENDPOINT and the credentials.`,
+        { cause: e },
+      );
+    }
   }
 
   async put(key: string, bytes: Uint8Array, mimeType: string): Promise<void> {

@@ -109,7 +109,7 @@ export class MongoStore implements Store {
     // One document, one atomic update: each setting is its own field, so concurrent changes of
     // different settings do not overwrite each other.
     const set = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`settings.${k}`, v]));
-    const doc = await this.models.workspaces.findByIdAndUpdate(id, { $set: set }, { new: true }).lean();
+    const doc = await this.models.workspaces.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean();
     return doc ? toWorkspace(doc) : null;
   }
 
