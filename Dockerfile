@@ -10,6 +10,8 @@ RUN npm ci && npm prune --omit=dev
 
 FROM node:24-slim
 ENV NODE_ENV=production HAYON_DATA_DIR=/data
+# glibc keeps many malloc arenas; sharp (image resizing) then holds on to much more memory than it uses.
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -29,6 +29,33 @@ export const uploadUrlSeconds = 3600;
 /** Uploads not used in a post by then are removed (S3: by a lifecycle rule; any store: by `sweepTemp`). */
 export const tempMaxAgeMs = 24 * 3600_000;
 
+/**
+ * A 12-megapixel photo takes about 200 MB while sharp works on it (bench/media.ts), and a worker
+ * publishes up to 16 deliveries at once: images are processed two at a time, the rest wait.
+ */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
+const imageSlots = new Slots(2);
+
 const typeNames: Record<MediaType, string> = {
   'image/jpeg': 'JPEG image',
   'image/png': 'PNG image',
@@ -136,7 +163,7 @@ export class MediaService implements MediaIntake {
     }
     if (mimeType === 'video/mp4') return { bytes, mimeType, width: 0, height: 0 };
     try {
-      const image = await normalizeImage(bytes, mimeType);
+      const image = await imageSlots.run(() => normalizeImage(bytes, mimeType));
       if (!isMediaType(image.mimeType)) throw new Error(`normalizeImage returned ${image.mimeType}`);
       return { ...image, mimeType: image.mimeType };
     } catch (e) {
@@ -209,16 +236,20 @@ export class MediaService implements MediaIntake {
     let bytes = original.bytes;
     let type = mimeType;
     if (limits.types && !limits.types.includes(type)) {
-      bytes = await convertToJpeg(bytes);
+      const source = bytes;
+      bytes = await imageSlots.run(() => convertToJpeg(source));
       type = 'image/jpeg';
     }
     let fitted: Awaited<ReturnType<typeof fitImage>>;
     try {
-      fitted = await fitImage(bytes, type, {
-        maxBytes: limits.maxBytes,
-        ...(limits.maxDimension ? { maxDimension: limits.maxDimension } : {}),
-        ...(limits.maxPixels ? { maxPixels: limits.maxPixels } : {}),
-      });
+      const source = bytes;
+      fitted = await imageSlots.run(() =>
+        fitImage(source, type, {
+          maxBytes: limits.maxBytes,
+          ...(limits.maxDimension ? { maxDimension: limits.maxDimension } : {}),
+          ...(limits.maxPixels ? { maxPixels: limits.maxPixels } : {}),
+        }),
+      );
     } catch (e) {
       if (!(e instanceof ImageProcessingError)) throw e;
       throw new PlatformError('invalid', `An image could not be brought within the platform's limits: ${e.message}`, {
