@@ -5,7 +5,10 @@ import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { newId } from './core/ids.js';
+import { SlackNotifier } from './bots/slack/slack-notifier.js';
+import { SlackBot } from './bots/slack/slack-bot.js';
 import { LogNotifier } from './core/log-notifier.js';
+import { RoutingNotifier } from './core/routing-notifier.js';
 import type { Notifier } from './core/notifier.js';
 import type { PlatformId } from './core/post.js';
 import { PostsService } from './core/posts-service.js';
@@ -59,6 +62,8 @@ export class AppContext {
   readonly sweeper: Sweeper;
   readonly worker: DeliveryWorker;
   readonly media: MediaService;
+  /** Present when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
+  readonly slack: SlackBot | undefined;
 
   private constructor(
     readonly config: Config,
@@ -66,6 +71,7 @@ export class AppContext {
     readonly transport: Transport,
     readonly platforms: Partial<Record<PlatformId, Platform>>,
     readonly box: CredentialBox,
+    secrets: Secrets,
     mediaStore: MediaStore,
     readonly log: Logger,
     readonly clock: Clock,
@@ -92,6 +98,28 @@ export class AppContext {
       media: this.media,
     });
     this.accounts = new AccountsService({ store, box, platforms, clock });
+    this.slack =
+      config.slack && secrets.slack
+        ? new SlackBot(
+            {
+              posts: this.posts,
+              store,
+              media: this.media,
+              clock,
+              log: subsystem(log, 'slack'),
+              workspaceId: config.slack.workspaceId,
+              defaultTimezone: config.defaultTimezone,
+            },
+            config.slack,
+            secrets.slack,
+          )
+        : undefined;
+    const notifier =
+      overrides.notifier ??
+      new RoutingNotifier(
+        { ...(this.slack ? { slack: new SlackNotifier({ client: this.slack.client, store }) } : {}) },
+        new LogNotifier(subsystem(log, 'notify')),
+      );
     this.sweeper = new Sweeper(
       { store, transport, clock, log: subsystem(log, 'sweeper') },
       {
@@ -107,7 +135,7 @@ export class AppContext {
         transport,
         platforms,
         box,
-        notifier: overrides.notifier ?? new LogNotifier(subsystem(log, 'notify')),
+        notifier,
         loadMedia: overrides.loadMedia ?? this.media.load,
         media: this.media,
         clock,
@@ -140,6 +168,7 @@ export class AppContext {
       transport,
       platforms,
       new CredentialBox(secrets.secretKey),
+      secrets,
       mediaStore,
       log,
       clock,
@@ -148,6 +177,7 @@ export class AppContext {
   }
 
   async dispose(): Promise<void> {
+    await this.slack?.stop();
     await this.scheduler.stop();
     await this.sweeper.stop();
     await this.worker.stop();

@@ -56,6 +56,19 @@ export interface Config {
    * LAN): `HAYON_FETCH_ALLOW_HOSTS`, comma-separated `host` or `host:port`. Default none.
    */
   fetchAllowHosts: string[];
+  /**
+   * Slack, when `HAYON_SLACK_BOT_TOKEN` is set: Socket Mode when `HAYON_SLACK_APP_TOKEN` is set
+   * too, else HTTP (`POST /slack/events`, needs `HAYON_SLACK_SIGNING_SECRET`).
+   */
+  slack?: SlackConfig | undefined;
+}
+
+export interface SlackConfig {
+  mode: 'http' | 'socket';
+  /** `HAYON_SLACK_API_URL`, default `https://slack.com/api/`; tests point it at a fake. */
+  apiUrl: string;
+  /** The hayon workspace the Slack team maps to. `HAYON_SLACK_WORKSPACE`, default `default`. */
+  workspaceId: string;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +133,34 @@ function mediaStoreConfig(env: HayonEnv, dataDir: string): MediaStoreConfig {
   };
 }
 
+function slackConfig(env: HayonEnv): SlackConfig | undefined {
+  if (!env.slackBotToken) {
+    if (env.slackSigningSecret || env.slackAppToken) {
+      throw new ConfigError(
+        'HAYON_SLACK_BOT_TOKEN must be set with HAYON_SLACK_SIGNING_SECRET or HAYON_SLACK_APP_TOKEN.',
+      );
+    }
+    return undefined;
+  }
+  if (!env.slackBotToken.startsWith('xoxb-'))
+    throw new ConfigError('HAYON_SLACK_BOT_TOKEN must be a bot token (xoxb-…).');
+  if (env.slackAppToken && !env.slackAppToken.startsWith('xapp-')) {
+    throw new ConfigError('HAYON_SLACK_APP_TOKEN must be an app-level token (xapp-…) with connections:write.');
+  }
+  const mode = env.slackAppToken ? 'socket' : 'http';
+  if (mode === 'http' && !env.slackSigningSecret) {
+    throw new ConfigError(
+      'HAYON_SLACK_SIGNING_SECRET must be set for Slack over HTTP (or set HAYON_SLACK_APP_TOKEN for Socket Mode).',
+    );
+  }
+  const apiUrl = url('HAYON_SLACK_API_URL', env.slackApiUrl || 'https://slack.com/api/', ['http:', 'https:']);
+  return {
+    mode,
+    apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    workspaceId: env.slackWorkspace || 'default',
+  };
+}
+
 /** Applies defaults and checks; throws ConfigError with a sentence naming the variable. */
 export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config {
   const dataDir = path.resolve(cwd, env.dataDir || 'data');
@@ -159,6 +200,7 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     platformTimeoutMs: int('HAYON_PLATFORM_TIMEOUT_MS', env.platformTimeoutMs, 30_000, 100, 600_000),
     mediaMaxBytes: int('HAYON_MEDIA_MAX_BYTES', env.mediaMaxBytes, 50 * 1024 * 1024, 1024, 1024 ** 3),
     mediaStore: mediaStoreConfig(env, dataDir),
+    slack: slackConfig(env),
     fetchAllowHosts: (env.fetchAllowHosts ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())

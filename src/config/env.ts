@@ -27,6 +27,11 @@ export interface HayonEnv {
   s3ForcePathStyle?: string | undefined;
   s3AccessKeyId?: string | undefined;
   s3SecretAccessKey?: string | undefined;
+  slackBotToken?: string | undefined;
+  slackSigningSecret?: string | undefined;
+  slackAppToken?: string | undefined;
+  slackApiUrl?: string | undefined;
+  slackWorkspace?: string | undefined;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
@@ -55,5 +60,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     s3ForcePathStyle: env.HAYON_S3_FORCE_PATH_STYLE,
     s3AccessKeyId: env.HAYON_S3_ACCESS_KEY_ID,
     s3SecretAccessKey: env.HAYON_S3_SECRET_ACCESS_KEY,
+    slackBotToken: env.HAYON_SLACK_BOT_TOKEN,
+    slackSigningSecret: env.HAYON_SLACK_SIGNING_SECRET,
+    slackAppToken: env.HAYON_SLACK_APP_TOKEN,
+    slackApiUrl: env.HAYON_SLACK_API_URL,
+    slackWorkspace: env.HAYON_SLACK_WORKSPACE,
   };
 }

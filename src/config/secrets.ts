@@ -11,6 +11,8 @@ export interface Secrets {
   secretKey: Buffer;
   /** `HAYON_S3_ACCESS_KEY_ID` + `HAYON_S3_SECRET_ACCESS_KEY`; absent: the AWS SDK's own chain. */
   s3Credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** `HAYON_SLACK_BOT_TOKEN`, `HAYON_SLACK_SIGNING_SECRET`, `HAYON_SLACK_APP_TOKEN`. */
+  slack?: { botToken: string; signingSecret?: string | undefined; appToken?: string | undefined } | undefined;
 }
 
 const keyFileName = 'secret.key';
@@ -31,7 +33,10 @@ function decodeKey(raw: string, where: string): Buffer {
  */
 export function envToSecrets(env: HayonEnv, config: Config): Secrets {
   const s3 = s3Credentials(env);
-  return { secretKey: secretKey(env, config), ...(s3 ? { s3Credentials: s3 } : {}) };
+  const slack = env.slackBotToken
+    ? { botToken: env.slackBotToken, signingSecret: env.slackSigningSecret, appToken: env.slackAppToken }
+    : undefined;
+  return { secretKey: secretKey(env, config), ...(s3 ? { s3Credentials: s3 } : {}), ...(slack ? { slack } : {}) };
 }
 
 function s3Credentials(env: HayonEnv): Secrets['s3Credentials'] {

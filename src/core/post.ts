@@ -191,6 +191,17 @@ export interface Workspace {
 export interface WorkspaceSettings {
   /** Refuse posts with an image that has no alt text. Default false. */
   requireAltText?: boolean | undefined;
+  /** Where a chat `/post` without targets goes; default every connected account. */
+  defaultTargets?: string[] | undefined;
+  /** Who may post from Slack, and from which channels. */
+  slack?: ChatPermissions | undefined;
+}
+
+/** Who may post from a chat: everyone (default), a user group, or listed users; optionally only in some channels. */
+export interface ChatPermissions {
+  posters?: { kind: 'everyone' } | { kind: 'group'; id: string } | { kind: 'users'; ids: string[] } | undefined;
+  /** Channel ids; absent means any channel the bot is in. */
+  channels?: string[] | undefined;
 }
 
 export interface ApiToken {

@@ -43,6 +43,18 @@ export interface CreatePostOutcome {
   accounts: Account[];
 }
 
+/** One target of a post as a chat reply shows it: `Bluesky @me.bsky.social 41/300`. */
+export interface TargetMeasure {
+  deliveryId: string;
+  platform: PlatformId;
+  handle: string;
+  count?: number;
+  max?: number;
+  unit?: 'graphemes' | 'characters';
+  /** When the text is a thread there. */
+  parts?: number;
+}
+
 export interface PostsServiceDeps {
   store: Store;
   platforms: Partial<Record<PlatformId, Platform>>;
@@ -222,6 +234,52 @@ export class PostsService {
     }
     await this.deps.store.cancelPost(id, this.deps.clock());
     return this.get(workspaceId, id);
+  }
+
+  /** "Post now": what is still scheduled becomes due at once; 409 when nothing is waiting. */
+  async postNow(workspaceId: string, id: string): Promise<PostWithDeliveries> {
+    await this.get(workspaceId, id);
+    const now = this.deps.clock();
+    if ((await this.deps.store.bringForward(id, now)) === 0) {
+      throw new HayonError('conflict', 'nothing scheduled', {
+        userMessage:
+          'Nothing is waiting to be published: every delivery of this post is already due, done or cancelled.',
+      });
+    }
+    const after = await this.get(workspaceId, id);
+    if (this.deps.onDueNow) this.deps.onDueNow(after);
+    else this.deps.onScheduled?.(now);
+    return after;
+  }
+
+  /**
+   * Each delivery's text measured the way its platform counts, against its limit (what a chat
+   * reply shows next to each target). A thread shows its number of parts.
+   */
+  async measure(value: PostWithDeliveries, accounts: readonly Account[]): Promise<TargetMeasure[]> {
+    const byId = new Map(accounts.map((a) => [a.id, a]));
+    const signal = deadline([], this.deps.validateTimeoutMs ?? 10_000);
+    return Promise.all(
+      value.deliveries.map(async (d): Promise<TargetMeasure> => {
+        const account = byId.get(d.accountId);
+        const platform = this.deps.platforms[d.platform];
+        const base = { deliveryId: d.id, platform: d.platform, handle: account?.handle ?? d.accountId };
+        if (!account || !platform) return base;
+        try {
+          const rules = await platform.rules({ account, credentials: this.deps.openCredentials(account), signal });
+          const text = resolveContent(value.post, d.platform).text;
+          return {
+            ...base,
+            count: rules.count(text),
+            max: rules.maxLength,
+            unit: rules.unit,
+            ...(d.parts ? { parts: d.parts.length } : {}),
+          };
+        } catch {
+          return base;
+        }
+      }),
+    );
   }
 
   private async repeated(

@@ -26,6 +26,8 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.route('/', healthRoutes(ctx));
   // Signed URLs of the disk media store: the signature is the permission, no token.
   app.route('/', mediaRoutes(ctx.media.store));
+  const slack = ctx.slack?.routes();
+  if (slack) app.route('/', slack);
   app.use(
     '/v1/*',
     bodyLimit({

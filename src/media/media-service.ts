@@ -192,6 +192,33 @@ export class MediaService implements MediaIntake {
     return id;
   }
 
+  /**
+   * A file a chat platform holds (Slack's `url_private` with the bot token, a Discord attachment),
+   * downloaded and kept as an upload; answers its id. `trustedHosts` are the platform's own API
+   * hosts, reachable even when private (tests, self-hosted chat).
+   */
+  async stageUrl(
+    workspaceId: string,
+    url: string,
+    options: { headers?: Record<string, string>; trustedHosts?: readonly string[] },
+    field: string,
+  ): Promise<string> {
+    let bytes: Buffer;
+    try {
+      ({ bytes } = await this.#download(url, {
+        maxBytes: this.options.maxBytes,
+        timeoutMs: this.options.fetchTimeoutMs,
+        allowHosts: [...this.options.allowHosts, ...(options.trustedHosts ?? [])],
+        ...(options.headers ? { headers: options.headers } : {}),
+      }));
+    } catch (e) {
+      if (!(e instanceof DownloadError)) throw e;
+      if (e.reason === 'too_large') throw tooLarge(field, this.options.maxBytes);
+      throw invalid(field, `${field}: ${e.message}`, e);
+    }
+    return this.stageFile(workspaceId, bytes, field);
+  }
+
   /** `POST /v1/uploads`: an id for `media: [{id}]` and where to PUT the file. */
   async createUpload(
     workspaceId: string,

@@ -44,6 +44,7 @@ export class ServeRole {
     ctx.scheduler.start();
     ctx.sweeper.start();
     this.#startTempSweep();
+    await ctx.slack?.start();
     subsystem(ctx.log, 'serve').info(
       { port, worker: this.options.worker, store: ctx.config.store.kind },
       'hayon serving',

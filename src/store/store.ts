@@ -82,6 +82,8 @@ export interface Store {
   listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]>;
   /** Moves the post's `scheduled | queued | unknown` deliveries to `cancelled`; returns how many. */
   cancelPost(postId: string, at: number): Promise<number>;
+  /** "Post now": the post's `scheduled` deliveries become due at `now`; returns how many. */
+  bringForward(postId: string, now: number): Promise<number>;
 
   // Deliveries
   getDelivery(id: string): Promise<Delivery | null>;

@@ -58,5 +58,11 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
     return c.json(await view(workspaceId, await ctx.posts.cancel(workspaceId, c.req.param('id'))));
   });
 
+  // What is still scheduled goes out now (the chat "Post now" button).
+  app.post('/:id/publish-now', async (c) => {
+    const { workspaceId } = c.get('token');
+    return c.json(await view(workspaceId, await ctx.posts.postNow(workspaceId, c.req.param('id'))));
+  });
+
   return app;
 }

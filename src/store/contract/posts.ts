@@ -170,4 +170,26 @@ export function postCases(store: () => Store): void {
     expect(await store().cancelPost(post.id, T0 + 8)).toBe(0);
     expect(await store().cancelPost('post_missing', T0)).toBe(0);
   });
+
+  it("bringForward makes the post's scheduled deliveries due now, and nothing else", async () => {
+    const { post, deliveries } = await seedPost(store(), {
+      deliveries: [
+        { state: 'scheduled', dueAt: T0 + 60 * MINUTE },
+        { state: 'scheduled', dueAt: T0 + 60 * MINUTE },
+        { state: 'queued', dueAt: T0 + 60 * MINUTE },
+        { state: 'published', attempts: 1, result: { remoteId: 'r', url: 'https://x' }, publishedAt: T0 },
+      ],
+    });
+    expect(await store().bringForward(post.id, T0 + 5)).toBe(2);
+    const after = await Promise.all(deliveries.map((d) => store().getDelivery(d.id)));
+    expect(after.map((d) => [d?.state, d?.dueAt])).toEqual([
+      ['scheduled', T0 + 5],
+      ['scheduled', T0 + 5],
+      ['queued', T0 + 60 * MINUTE],
+      ['published', deliveries[3]?.dueAt],
+    ]);
+    expect(await store().nextDueAt()).toBe(T0 + 5);
+    expect(await store().bringForward(post.id, T0 + 6)).toBe(0);
+    expect(await store().bringForward('post_missing', T0)).toBe(0);
+  });
 }

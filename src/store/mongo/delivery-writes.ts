@@ -200,6 +200,14 @@ export class DeliveryWrites {
    * Cancels the cancellable ones among a committed post's deliveries and counts them. A draft of
    * the post (its createPost is releasing it right now) is cancelled too.
    */
+  async bringForward(docs: DeliveryDoc[], now: number): Promise<number> {
+    const at = new Date(now);
+    const results = await Promise.all(
+      docs.map((d) => this.cas(d._id, { state: 'scheduled' }, { $set: { dueAt: at, updatedAt: at } })),
+    );
+    return results.filter((r) => r !== null).length;
+  }
+
   async cancel(docs: DeliveryDoc[], createToken: string, at: number): Promise<number> {
     const cancellable = [...cancellableStates];
     const cancel = { $set: { state: 'cancelled', updatedAt: new Date(at) }, $unset: { ...clearLease, draft: 1 } };

@@ -204,6 +204,16 @@ export class MongoStore implements Store {
     );
   }
 
+  async bringForward(postId: string, now: number): Promise<number> {
+    const post = await this.models.posts.findById(postId).lean();
+    if (!post) return 0;
+    const docs = await this.models.deliveries.find({ postId, state: 'scheduled' }).lean();
+    return this.writes.bringForward(
+      docs.filter((d) => belongsToCommitted(d, post.createToken) && d.dueAt.getTime() > now),
+      now,
+    );
+  }
+
   async getDelivery(id: string): Promise<Delivery | null> {
     const doc = await this.models.deliveries.findOne({ _id: id, state: { $ne: 'draft' } }).lean();
     return doc ? toDelivery(doc) : null;

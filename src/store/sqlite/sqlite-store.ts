@@ -229,6 +229,12 @@ export class SqliteStore implements Store {
     ).run(at, postId).changes;
   }
 
+  async bringForward(postId: string, now: number): Promise<number> {
+    return this.sql(
+      `UPDATE deliveries SET due_at = ?, updated_at = ? WHERE post_id = ? AND state = 'scheduled' AND due_at > ?`,
+    ).run(now, now, postId, now).changes;
+  }
+
   async reviveDelivery(id: string, now: number): Promise<boolean> {
     return (
       this.sql(

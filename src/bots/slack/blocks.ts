@@ -1,0 +1,142 @@
+import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/post.js';
+import type { TargetMeasure } from '../../core/posts-service.js';
+import { formatInZone } from '../../core/schedule.js';
+import { platformNames } from '../../core/platform-names.js';
+import { stillScheduled, summaryLine, targetName } from '../post-summary.js';
+
+/** Block Kit for hayon's Slack messages. Plain data, no Slack SDK types, so tests read it easily. */
+export type Block = Record<string, unknown>;
+
+export const actionIds = {
+  cancel: 'hayon_cancel',
+  postNow: 'hayon_post_now',
+  when: 'hayon_when',
+} as const;
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
+
+/** Slack escapes `&`, `<` and `>` in mrkdwn; everything else is shown as written. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** "2026-11-29 09:00 CET (Europe/Berlin)" */
+export function whenLine(post: Pick<Post, 'scheduledAt' | 'timezone'>): string {
+  return formatInZone(post.scheduledAt, post.timezone);
+}
+
+/**
+ * The message hayon answers a post with, edited as it progresses: the status ("Scheduled for
+ * …", "2/3 published, Tumblr failed"), the text, each target with its count against its limit,
+ * and Cancel / Post now while something is still scheduled.
+ */
+export function postMessage(
+  value: PostWithDeliveries,
+  accounts: readonly Account[],
+  measures: readonly TargetMeasure[] = [],
+): { text: string; blocks: Block[] } {
+  const { post } = value;
+  const status = summaryLine(value, accounts);
+  const headline = status === 'Scheduled' ? `Scheduled for *${whenLine(post)}*` : `*${status}*`;
+  const targets = value.deliveries.map((d) => targetLine(d, accounts, measures));
+  const blocks: Block[] = [
+    { type: 'section', block_id: 'status', text: mrkdwn(headline) },
+    ...(post.content.text ? [{ type: 'section', block_id: 'text', text: mrkdwn(quote(post.content.text)) }] : []),
+    { type: 'context', block_id: 'targets', elements: [mrkdwn(targets.join('\n'))] },
+  ];
+  if (post.content.media.length) {
+    const noun = post.content.media.length === 1 ? 'attachment' : 'attachments';
+    blocks.push({ type: 'context', block_id: 'media', elements: [mrkdwn(`${post.content.media.length} ${noun}`)] });
+  }
+  if (stillScheduled(value)) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'post_actions',
+      elements: [
+        { type: 'button', action_id: actionIds.postNow, text: plain('Post now'), style: 'primary', value: post.id },
+        {
+          type: 'button',
+          action_id: actionIds.cancel,
+          text: plain('Cancel'),
+          style: 'danger',
+          value: post.id,
+          confirm: {
+            title: plain('Cancel this post?'),
+            text: plain('Nothing more of it will be published.'),
+            confirm: plain('Cancel it'),
+            deny: plain('Keep it'),
+          },
+        },
+      ],
+    });
+  }
+  blocks.push({ type: 'context', block_id: 'id', elements: [mrkdwn(`\`${post.id}\``)] });
+  return { text: `${status === 'Scheduled' ? `Scheduled for ${whenLine(post)}` : status}: ${firstLine(post)}`, blocks };
+}
+
+function targetLine(d: Delivery, accounts: readonly Account[], measures: readonly TargetMeasure[]): string {
+  const m = measures.find((x) => x.deliveryId === d.id);
+  const count = m?.count !== undefined && m.max !== undefined ? ` · ${m.count}/${m.max}` : '';
+  const thread = m?.parts ? ` · thread of ${m.parts}` : '';
+  const link = d.result?.url ? ` · <${d.result.url}|link>` : '';
+  return `${icon(d.state)} ${escapeMrkdwn(targetName(d, accounts))}${count}${thread}${link}`;
+}
+
+function icon(state: Delivery['state']): string {
+  switch (state) {
+    case 'published':
+      return ':white_check_mark:';
+    case 'failed':
+      return ':x:';
+    case 'cancelled':
+      return ':no_entry_sign:';
+    case 'scheduled':
+      return ':clock3:';
+    default:
+      return ':hourglass_flowing_sand:';
+  }
+}
+
+function quote(text: string): string {
+  const shown = text.length > 2800 ? `${text.slice(0, 2800)}…` : text;
+  return escapeMrkdwn(shown)
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+function firstLine(post: Post): string {
+  const line = post.content.text.split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 80)}…` : line;
+}
+
+/** What to do after a delivery failed for good, by the kind of failure. */
+export function whatToDo(delivery: Delivery): string {
+  switch (delivery.lastError?.kind) {
+    case 'auth':
+      return `Reconnect the ${platformNames[delivery.platform]} account (\`hayon accounts add ${delivery.platform} …\`), then post again.`;
+    case 'invalid':
+      return 'Change what the platform refused and post again.';
+    default:
+      return 'It was tried several times; `hayon queue replay-parked` tries again when the platform is back.';
+  }
+}
+
+/** A thread reply's text for one delivery event. */
+export function eventText(
+  event: { kind: 'published' | 'retrying' | 'failed'; reason?: string; nextAttemptAt?: number },
+  delivery: Delivery,
+  post: Post,
+  accounts: readonly Account[],
+): string {
+  const who = escapeMrkdwn(targetName(delivery, accounts));
+  switch (event.kind) {
+    case 'published':
+      return `:white_check_mark: ${who}: published ${delivery.result?.url ? `<${delivery.result.url}>` : ''}`.trim();
+    case 'retrying':
+      return `:repeat: ${who}: attempt ${delivery.attempts} did not go through (${escapeMrkdwn(event.reason ?? 'unknown error')}). Trying again at ${formatInZone(event.nextAttemptAt ?? post.scheduledAt, post.timezone)}.`;
+    case 'failed':
+      return `:x: ${who} failed: ${escapeMrkdwn(event.reason ?? 'unknown error')}. ${whatToDo(delivery)}`;
+  }
+}
