@@ -62,9 +62,21 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
     },
   });
   const config = envToConfig({ logLevel: 'info', ...options.env, dataDir });
+  const env = options.env ?? {};
   const ctx = await AppContext.fromConfig(
     config,
-    { secretKey: randomBytes(32) },
+    {
+      secretKey: randomBytes(32),
+      ...(env.slackBotToken
+        ? {
+            slack: {
+              botToken: env.slackBotToken,
+              signingSecret: env.slackSigningSecret,
+              appToken: env.slackAppToken,
+            },
+          }
+        : {}),
+    },
     { log: createLogger(config.logLevel, sink), ...options },
   );
   await ctx.accounts.ensureWorkspace();

@@ -24,6 +24,8 @@ describe('parsePostText', () => {
     ],
     ['Welcome to Berlin', { text: 'Welcome to Berlin' }],
     ['Notes from yesterday', { text: 'Notes from yesterday' }],
+    ['Standup today at 9am', { text: 'Standup', when: 'today at 9am' }],
+    ['Hello 2020-01-01T09:00 to bluesky', { text: 'Hello', when: '2020-01-01T09:00', targets: ['bluesky'] }],
     ['We hit 100', { text: 'We hit 100' }],
     ['See https://example.com/2026/12/01', { text: 'See https://example.com/2026/12/01' }],
     ['Going to acc_123', { text: 'Going', targets: ['acc_123'] }],

@@ -69,7 +69,9 @@ function trailingTime(text: string, options: { timezone: string; now: number }):
     parseWhen(phrase, options);
     return phrase;
   } catch (e) {
-    if (e instanceof HayonError) return undefined;
-    throw e;
+    if (!(e instanceof HayonError)) throw e;
+    // A clock time or a full date is meant as the time, even in the past: the author hears that
+    // it is in the past. A bare day ("notes from yesterday") is part of the text.
+    return last.start.isCertain('hour') || /\d{4}-\d{2}-\d{2}/.test(phrase) ? phrase : undefined;
   }
 }

@@ -34,7 +34,7 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon accounts list
   hayon tokens create --name NAME
   hayon queue status | replay-parked       deliveries per state; broker queues, parking lot
-  hayon workspace show | set --require-alt-text on|off
+  hayon workspace show | set [--require-alt-text on|off] [--default-targets ...] [--slack-posters ...]
 
 Configuration is by HAYON_* environment variables (see README).`;
 

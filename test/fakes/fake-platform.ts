@@ -27,6 +27,8 @@ interface ScriptedFailure {
   kind: FailureKind;
   status: number;
   retryAfterMs?: number;
+  /** The error's message; default "{platform} answered {status}". */
+  message?: string;
   /** Fail after the post was "created" upstream (the answer is lost on the way back). */
   afterCreate?: boolean;
 }
@@ -140,7 +142,7 @@ export class FakePlatform implements Platform {
   }
 
   #error(f: ScriptedFailure): PlatformError {
-    return new PlatformError(f.kind, `${this.id} answered ${f.status}`, {
+    return new PlatformError(f.kind, f.message ?? `${this.id} answered ${f.status}`, {
       platform: this.id,
       status: f.status,
       ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}),

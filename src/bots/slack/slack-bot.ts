@@ -23,7 +23,14 @@ export class SlackBot {
 
   constructor(deps: Omit<SlackDeps, 'botToken' | 'apiHost'>, config: SlackConfig, secrets: SlackSecrets) {
     const logger = boltLogger(deps.log);
-    const clientOptions = { slackApiUrl: config.apiUrl, logger };
+    // A few quick retries and a timeout: the default policy retries for 30 minutes, which would
+    // hold a worker's slot that long while Slack is down. A 429 still waits its Retry-After.
+    const clientOptions = {
+      slackApiUrl: config.apiUrl,
+      logger,
+      timeout: 10_000,
+      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
+    };
     this.#socket = config.mode === 'socket';
     this.#http =
       config.mode === 'http'

@@ -1,9 +1,11 @@
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
-import type { WorkspaceSettings } from '../../core/post.js';
+import type { ChatPermissions, WorkspaceSettings } from '../../core/post.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
 const usage = `hayon workspace show [--workspace W] [--json]
-       hayon workspace set --require-alt-text on|off [--workspace W]`;
+       hayon workspace set [--require-alt-text on|off] [--default-targets bluesky,mastodon|all]
+                           [--slack-posters everyone|group:S0123|users:U01,U02] [--slack-channels C01,C02|any]
+                           [--workspace W]`;
 
 function onOff(value: string, flag: string): boolean {
   if (['on', 'true', 'yes'].includes(value)) return true;
@@ -11,34 +13,99 @@ function onOff(value: string, flag: string): boolean {
   throw new UsageError(`${flag} takes on or off, not "${value}"\nusage: ${usage}`);
 }
 
-/** `hayon workspace show | set`: the workspace's own rules (alt text required on images). */
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function posters(value: string): ChatPermissions['posters'] {
+  if (value === 'everyone') return { kind: 'everyone' };
+  const [kind, rest = ''] = value.split(/:(.*)/s);
+  if (kind === 'group' && /^S[A-Z0-9]+$/.test(rest)) return { kind: 'group', id: rest };
+  if (kind === 'users' && list(rest).length && list(rest).every((u) => /^[UW][A-Z0-9]+$/.test(u))) {
+    return { kind: 'users', ids: list(rest) };
+  }
+  throw new UsageError(`--slack-posters takes everyone, group:S… or users:U…,U…, not "${value}"\nusage: ${usage}`);
+}
+
+/** The changes the flags ask for; a usage error names the flag that is wrong. */
+function changesFrom(
+  values: Record<string, string | boolean | undefined>,
+  current: WorkspaceSettings,
+): WorkspaceSettings {
+  const changes: WorkspaceSettings = {};
+  const str = (flag: string) => (typeof values[flag] === 'string' ? (values[flag] as string) : undefined);
+  const alt = str('require-alt-text');
+  if (alt !== undefined) changes.requireAltText = onOff(alt, '--require-alt-text');
+  const targets = str('default-targets');
+  if (targets !== undefined) changes.defaultTargets = targets === 'all' ? [] : list(targets);
+  const who = str('slack-posters');
+  const channels = str('slack-channels');
+  if (who !== undefined || channels !== undefined) {
+    const slack: ChatPermissions = { ...current.slack };
+    if (who !== undefined) slack.posters = posters(who);
+    if (channels !== undefined) {
+      if (channels !== 'any' && !list(channels).every((c) => /^[CG][A-Z0-9]+$/.test(c))) {
+        throw new UsageError(`--slack-channels takes channel ids (C…) or any, not "${channels}"\nusage: ${usage}`);
+      }
+      slack.channels = channels === 'any' ? [] : list(channels);
+    }
+    changes.slack = slack;
+  }
+  if (Object.keys(changes).length === 0) throw new UsageError(`nothing to set\nusage: ${usage}`);
+  return changes;
+}
+
+function describePosters(p: ChatPermissions['posters']): string {
+  if (!p || p.kind === 'everyone') return 'everyone';
+  return p.kind === 'group' ? `members of user group ${p.id}` : `only ${p.ids.join(', ')}`;
+}
+
+/** `hayon workspace show | set`: the workspace's own rules (alt text, default targets, who may post from Slack). */
 export const workspaceCommand: Command = async ({ args, open, io }) => {
   const [sub, ...rest] = args;
   const { values } = parseFlags(
     rest,
-    { workspace: { type: 'string' }, json: { type: 'boolean' }, 'require-alt-text': { type: 'string' } },
+    {
+      workspace: { type: 'string' },
+      json: { type: 'boolean' },
+      'require-alt-text': { type: 'string' },
+      'default-targets': { type: 'string' },
+      'slack-posters': { type: 'string' },
+      'slack-channels': { type: 'string' },
+    },
     usage,
   );
   if (sub !== 'show' && sub !== 'set')
     throw new UsageError(`unknown workspace command "${sub ?? ''}"\nusage: ${usage}`);
-  const changes: WorkspaceSettings = {};
-  if (sub === 'set') {
-    const alt = values['require-alt-text'];
-    if (alt === undefined) throw new UsageError(`nothing to set\nusage: ${usage}`);
-    changes.requireAltText = onOff(alt, '--require-alt-text');
-  }
   const ctx = await open();
   const workspaceId = values.workspace ?? defaultWorkspaceId;
   await ctx.accounts.ensureWorkspace(workspaceId, workspaceId === defaultWorkspaceId ? 'Default' : workspaceId);
+  const existing = await ctx.store.getWorkspace(workspaceId);
   const workspace =
     sub === 'set'
-      ? await ctx.store.updateWorkspaceSettings(workspaceId, changes)
-      : await ctx.store.getWorkspace(workspaceId);
-  const settings = { requireAltText: workspace?.settings?.requireAltText ?? false };
-  if (values.json) io.out(JSON.stringify({ id: workspaceId, name: workspace?.name, settings }, null, 2));
-  else {
-    io.out(`${workspaceId}  ${workspace?.name ?? ''}`);
-    io.out(`  require alt text on images: ${settings.requireAltText ? 'on' : 'off'}`);
+      ? await ctx.store.updateWorkspaceSettings(workspaceId, changesFrom(values, existing?.settings ?? {}))
+      : existing;
+  const s = workspace?.settings ?? {};
+  const shown = {
+    requireAltText: s.requireAltText ?? false,
+    defaultTargets: s.defaultTargets?.length ? s.defaultTargets : 'all connected accounts',
+    slack: {
+      posters: describePosters(s.slack?.posters),
+      channels: s.slack?.channels?.length ? s.slack.channels : 'any',
+    },
+  };
+  if (values.json) {
+    io.out(JSON.stringify({ id: workspaceId, name: workspace?.name, settings: s }, null, 2));
+    return 0;
   }
+  io.out(`${workspaceId}  ${workspace?.name ?? ''}`);
+  io.out(`  require alt text on images: ${shown.requireAltText ? 'on' : 'off'}`);
+  io.out(
+    `  default targets: ${Array.isArray(shown.defaultTargets) ? shown.defaultTargets.join(', ') : shown.defaultTargets}`,
+  );
+  io.out(`  who may post from Slack: ${shown.slack.posters}`);
+  io.out(`  Slack channels: ${Array.isArray(shown.slack.channels) ? shown.slack.channels.join(', ') : 'any'}`);
   return 0;
 };

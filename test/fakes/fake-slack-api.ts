@@ -1,0 +1,469 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server.js';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  /** The parent's ts on replies; absent on top-level messages (even those with replies). */
+  thread_ts?: string;
+  user?: string;
+}
+
+type Failure = { status: 429; retryAfter: number } | { error: string };
+type Args = Record<string, unknown>;
+type Answer = Record<string, unknown>;
+type ViewCall = { method: 'views.open' | 'views.update'; trigger_id?: string; view_id?: string; view: Args };
+
+const BOT_ID = 'B0HAYON';
+const APP_ID = 'A0HAYON';
+/** Form fields Slack takes as JSON-encoded strings. */
+const JSON_FIELDS = ['blocks', 'view', 'attachments'];
+
+const fail = (error: string): Answer => ({ ok: false, error });
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * FakeSlackApi: a local HTTP server that follows the Slack Web API for what hayon calls (auth.test,
+ * chat.*, views.open/update, users.info, files.info and private file downloads,
+ * usergroups.users.list), with Slack's error answers: HTTP 200 `{ok:false,error}` for errors, 429
+ * with Retry-After for rate limits. Bodies are form-encoded (as WebClient sends them) or JSON; the
+ * token comes as `Authorization: Bearer` or a `token` field. Failures are scripted per method.
+ *
+ * @example
+ * const slack = new FakeSlackApi();
+ * await slack.start();
+ * const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
+ */
+export class FakeSlackApi {
+  readonly botToken: string;
+  readonly teamId: string;
+  readonly teamName: string;
+  readonly botUserId: string;
+  /** Every API call in order, scripted failures included (file downloads not included). */
+  readonly calls: SlackCall[] = [];
+  readonly #local = new LocalServer<Failure>();
+  readonly #messages = new Map<string, SlackMessage[]>();
+  readonly #ephemerals: { channel: string; user: string; text?: string; blocks?: unknown[] }[] = [];
+  readonly #viewCalls: ViewCall[] = [];
+  readonly #openViews = new Map<string, Answer>();
+  readonly #users = new Map<string, { tz: string; name: string }>();
+  readonly #files = new Map<string, { bytes: Uint8Array; name: string; mimetype: string; created: number }>();
+  readonly #usergroups = new Map<string, string[]>();
+  readonly #methods = new Map<string, (args: Args) => Answer>([
+    ['auth.test', () => this.#authTest()],
+    ['chat.postMessage', (a) => this.#postMessage(a)],
+    ['chat.update', (a) => this.#update(a)],
+    ['chat.delete', (a) => this.#delete(a)],
+    ['chat.postEphemeral', (a) => this.#postEphemeral(a)],
+    ['views.open', (a) => this.#viewsOpen(a)],
+    ['views.update', (a) => this.#viewsUpdate(a)],
+    ['users.info', (a) => this.#usersInfo(a)],
+    ['files.info', (a) => this.#filesInfo(a)],
+    ['usergroups.users.list', (a) => this.#usergroupUsers(a)],
+  ]);
+  #seq = 0;
+
+  constructor(options: { botToken?: string; teamId?: string; teamName?: string; botUserId?: string } = {}) {
+    this.botToken = options.botToken ?? 'xoxb-test-token';
+    this.teamId = options.teamId ?? 'T0HAYON';
+    this.teamName = options.teamName ?? 'hayon-test';
+    this.botUserId = options.botUserId ?? 'U0BOT';
+  }
+
+  start(): Promise<string> {
+    return this.#local.start(
+      (req, res) => this.#handle(req, res),
+      (res, e) => json(res, 500, { ok: false, error: 'fatal_error', detail: String(e) }),
+    );
+  }
+
+  stop(): Promise<void> {
+    return this.#local.stop();
+  }
+
+  get origin(): string {
+    return this.#local.origin;
+  }
+
+  /** `${origin}/api/` — WebClient's slackApiUrl (must end with '/'). */
+  get apiUrl(): string {
+    return `${this.origin}/api/`;
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** A workspace member for users.info; tz defaults to 'America/Los_Angeles', name to the id in lower case. */
+  addUser(id: string, profile: { tz?: string; name?: string }): void {
+    this.#users.set(id, { tz: profile.tz ?? 'America/Los_Angeles', name: profile.name ?? id.toLowerCase() });
+  }
+
+  /** A file in Slack; files.info answers it; its url_private serves the bytes only with the bot token (else 200 text/html login page, as Slack does); returns the file object. */
+  addFile(
+    id: string,
+    bytes: Uint8Array,
+    options: { name: string; mimetype: string },
+  ): { id: string; url_private: string; url_private_download: string } {
+    this.#files.set(id, { bytes, ...options, created: Math.floor(Date.now() / 1000) });
+    const { url_private, url_private_download } = this.#fileEntity(id);
+    return { id, url_private, url_private_download };
+  }
+
+  setUsergroup(id: string, users: string[]): void {
+    this.#usergroups.set(id, [...users]);
+  }
+
+  /** The next call(s) to `method` fail: `{ status: 429, retryAfter: 1 }` answers 429 with Retry-After (seconds) and body {ok:false,error:'ratelimited'}; `{ error: 'channel_not_found' }` answers 200 {ok:false,error}. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    this.#local.script(method, ...Array.from({ length: times }, () => failure));
+  }
+
+  /** Messages posted to a channel (top level and replies), in order, after updates applied; deleted ones gone. */
+  messages(channel: string): SlackMessage[] {
+    return (this.#messages.get(channel) ?? []).map((m) => ({ ...m }));
+  }
+
+  /** Replies in a thread (thread_ts = parent ts), in order. */
+  replies(channel: string, threadTs: string): SlackMessage[] {
+    return this.messages(channel).filter((m) => m.thread_ts === threadTs);
+  }
+
+  /** Accepted chat.postEphemeral calls' args, in order (failed calls are in `calls` only). */
+  ephemerals(): { channel: string; user: string; text?: string; blocks?: unknown[] }[] {
+    return this.#ephemerals.map((e) => ({ ...e }));
+  }
+
+  /** Accepted views.open / views.update calls' views, in order (parsed objects); an update by external_id shows the view_id it resolved to. */
+  views(): ViewCall[] {
+    return this.#viewCalls.map((v) => ({ ...v }));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    if (url.pathname.startsWith('/files-pri/')) return this.#download(req, res, url);
+    const method = /^\/api\/([\w.]+)$/.exec(url.pathname)?.[1];
+    if (!method) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+
+    const { args, token, invalid } = await readArgs(req, url);
+    this.calls.push({ method, args, at: Date.now() });
+    const failure = this.#local.scripted(method);
+    if (failure && 'status' in failure) {
+      return json(res, 429, fail('ratelimited'), { 'retry-after': String(failure.retryAfter) });
+    }
+    if (failure) return json(res, 200, fail(failure.error));
+    if (invalid) return json(res, 200, fail(invalid));
+    const handler = this.#methods.get(method);
+    if (!handler) return json(res, 200, { ...fail('unknown_method'), req_method: method });
+    if (!token) return json(res, 200, fail('not_authed'));
+    if (token !== this.botToken) return json(res, 200, fail('invalid_auth'));
+    json(res, 200, handler(args));
+  }
+
+  #authTest(): Answer {
+    return {
+      ok: true,
+      url: `${this.origin}/`,
+      team: this.teamName,
+      team_id: this.teamId,
+      user: 'hayon',
+      user_id: this.botUserId,
+      bot_id: BOT_ID,
+      is_enterprise_install: false,
+    };
+  }
+
+  #postMessage(a: Args): Answer {
+    const channel = str(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const content = messageContent(a);
+    if (typeof content === 'string') return fail(content);
+    const list = this.#channel(channel);
+    let threadTs = str(a.thread_ts);
+    if (threadTs) {
+      const parent = list.find((m) => m.ts === threadTs);
+      if (!parent) return fail('thread_not_found');
+      // A reply to a reply lands in the parent's thread.
+      threadTs = parent.thread_ts ?? parent.ts;
+    }
+    const message: SlackMessage = { channel, ts: this.#nextTs(), user: this.botUserId, ...content };
+    if (threadTs) message.thread_ts = threadTs;
+    list.push(message);
+    return { ok: true, channel, ts: message.ts, message: this.#messageEntity(message) };
+  }
+
+  #update(a: Args): Answer {
+    const channel = str(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const message = this.#messages.get(channel)?.find((m) => m.ts === a.ts);
+    if (!message) return fail('message_not_found');
+    const content = messageContent(a);
+    if (typeof content === 'string') return fail(content);
+    // New text without blocks drops the old blocks: Slack renders the new text (chat.update docs).
+    if (content.text !== undefined) message.text = content.text;
+    if (content.blocks) message.blocks = content.blocks;
+    else delete message.blocks;
+    return { ok: true, channel, ts: message.ts, text: message.text ?? '', message: this.#messageEntity(message) };
+  }
+
+  #delete(a: Args): Answer {
+    const channel = str(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const list = this.#messages.get(channel) ?? [];
+    const index = list.findIndex((m) => m.ts === a.ts);
+    if (index < 0) return fail('message_not_found');
+    list.splice(index, 1);
+    return { ok: true, channel, ts: a.ts };
+  }
+
+  #postEphemeral(a: Args): Answer {
+    const channel = str(a.channel);
+    if (!channel) return fail('channel_not_found');
+    const user = str(a.user);
+    if (!user) return fail('user_not_in_channel');
+    const content = messageContent(a);
+    if (typeof content === 'string') return fail(content);
+    this.#ephemerals.push({ channel, user, ...content });
+    return { ok: true, message_ts: this.#nextTs() };
+  }
+
+  #viewsOpen(a: Args): Answer {
+    const triggerId = str(a.trigger_id);
+    if (!triggerId) return fail('invalid_trigger_id');
+    if (!isObject(a.view)) return fail('invalid_arguments');
+    const externalId = str(a.view.external_id);
+    if (externalId && this.#viewByExternalId(externalId)) return fail('duplicate_external_id');
+    const id = `V${String(this.#openViews.size + 1).padStart(10, '0')}`;
+    const view = this.#viewEntity(id, a.view);
+    this.#viewCalls.push({ method: 'views.open', trigger_id: triggerId, view: a.view });
+    return { ok: true, view };
+  }
+
+  #viewsUpdate(a: Args): Answer {
+    if (!isObject(a.view)) return fail('invalid_arguments');
+    const viewId = str(a.view_id);
+    const externalId = str(a.external_id);
+    if (!viewId && !externalId) return fail('invalid_arguments');
+    const current = viewId ? this.#openViews.get(viewId) : this.#viewByExternalId(externalId ?? '');
+    if (!current) return fail('not_found');
+    if (str(a.hash) && a.hash !== current.hash) return fail('hash_conflict');
+    const id = String(current.id);
+    const view = this.#viewEntity(id, { external_id: current.external_id, ...a.view });
+    this.#viewCalls.push({ method: 'views.update', view_id: id, view: a.view });
+    return { ok: true, view };
+  }
+
+  #usersInfo(a: Args): Answer {
+    const id = str(a.user) ?? '';
+    const user = this.#users.get(id);
+    if (!user) return fail('user_not_found');
+    const profile = { real_name: user.name, display_name: user.name, team: this.teamId };
+    return {
+      ok: true,
+      user: {
+        id,
+        team_id: this.teamId,
+        name: user.name,
+        deleted: false,
+        real_name: user.name,
+        tz: user.tz,
+        tz_label: tzLabel(user.tz),
+        tz_offset: tzOffsetSeconds(user.tz),
+        profile,
+        is_admin: false,
+        is_owner: false,
+        is_bot: false,
+        is_app_user: false,
+        updated: Math.floor(Date.now() / 1000),
+      },
+    };
+  }
+
+  #filesInfo(a: Args): Answer {
+    const id = str(a.file) ?? '';
+    if (!this.#files.has(id)) return fail('file_not_found');
+    return { ok: true, file: this.#fileEntity(id), comments: [], response_metadata: { next_cursor: '' } };
+  }
+
+  #usergroupUsers(a: Args): Answer {
+    const users = this.#usergroups.get(str(a.usergroup) ?? '');
+    return users ? { ok: true, users: [...users] } : fail('no_such_subteam');
+  }
+
+  /** `/files-pri/<team>-<file>/<name>` and `/files-pri/<team>-<file>/download/<name>`, as Slack serves them. */
+  #download(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const [, , segment = '', ...rest] = url.pathname.split('/');
+    const id = segment.startsWith(`${this.teamId}-`) ? segment.slice(this.teamId.length + 1) : '';
+    const file = this.#files.get(id);
+    const download = rest[0] === 'download' && rest.length === 2;
+    const name = decodeURIComponent(rest.at(-1) ?? '');
+    if (!file || name !== file.name || (rest.length !== 1 && !download)) {
+      return void res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>');
+    }
+    if (req.headers.authorization !== `Bearer ${this.botToken}`) {
+      // Slack answers a request without the token with its sign-in page, not an error status.
+      const page = `<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to ${this.teamName}</body></html>`;
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    }
+    res.writeHead(200, {
+      'content-type': file.mimetype,
+      'content-length': String(file.bytes.byteLength),
+      ...(download && { 'content-disposition': `attachment; filename="${file.name}"` }),
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.bytes);
+  }
+
+  #channel(channel: string): SlackMessage[] {
+    const list = this.#messages.get(channel) ?? [];
+    this.#messages.set(channel, list);
+    return list;
+  }
+
+  /** Strictly increasing Slack timestamps: 1700000000.000100, 1700000000.000200, … */
+  #nextTs(): string {
+    this.#seq += 1;
+    const micros = 1_700_000_000_000_000 + this.#seq * 100;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  #messageEntity(m: SlackMessage): Answer {
+    const { channel: _, ...rest } = m;
+    return { type: 'message', bot_id: BOT_ID, app_id: APP_ID, team: this.teamId, ...rest, text: m.text ?? '' };
+  }
+
+  #viewEntity(id: string, view: Args): Answer {
+    this.#seq += 1;
+    const entity: Answer = {
+      type: 'modal',
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      state: { values: {} },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: null,
+      previous_view_id: null,
+      ...view,
+      id,
+      team_id: this.teamId,
+      hash: `${1_700_000_000 + this.#seq}.${String(this.#seq).padStart(8, '0')}`,
+      root_view_id: id,
+      app_id: APP_ID,
+      app_installed_team_id: this.teamId,
+      bot_id: BOT_ID,
+    };
+    this.#openViews.set(id, entity);
+    return entity;
+  }
+
+  #viewByExternalId(externalId: string): Answer | undefined {
+    return [...this.#openViews.values()].find((v) => v.external_id === externalId);
+  }
+
+  #fileEntity(id: string): Answer & { url_private: string; url_private_download: string } {
+    const file = this.#files.get(id);
+    if (!file) throw new Error(`no file ${id}`);
+    const base = `${this.origin}/files-pri/${this.teamId}-${id}`;
+    const name = encodeURIComponent(file.name);
+    return {
+      id,
+      created: file.created,
+      timestamp: file.created,
+      name: file.name,
+      title: file.name,
+      mimetype: file.mimetype,
+      filetype: filetype(file.name, file.mimetype),
+      pretty_type: filetype(file.name, file.mimetype).toUpperCase(),
+      user: this.botUserId,
+      mode: 'hosted',
+      is_external: false,
+      is_public: false,
+      size: file.bytes.byteLength,
+      url_private: `${base}/${name}`,
+      url_private_download: `${base}/download/${name}`,
+      permalink: `${this.origin}/files/${this.botUserId}/${id}/${name}`,
+    };
+  }
+}
+
+/** text and blocks of chat.postMessage / update / postEphemeral, or Slack's error code for them. */
+function messageContent(a: Args): { text?: string; blocks?: unknown[] } | string {
+  if (a.blocks !== undefined && !Array.isArray(a.blocks)) return 'invalid_blocks_format';
+  const text = str(a.text);
+  const blocks = Array.isArray(a.blocks) && a.blocks.length > 0 ? a.blocks : undefined;
+  if (!text && !blocks) return 'no_text';
+  return { ...(text !== undefined && { text }), ...(blocks && { blocks }) };
+}
+
+/** Query string plus body (form-encoded, or JSON), with JSON-encoded fields parsed; the token from the header or a `token` field. */
+async function readArgs(req: IncomingMessage, url: URL): Promise<{ args: Args; token?: string; invalid?: string }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString('utf8');
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const args: Args = Object.fromEntries(url.searchParams);
+  if (type === 'application/json') {
+    try {
+      Object.assign(args, body ? JSON.parse(body) : {});
+    } catch {
+      return { args, invalid: 'invalid_json' };
+    }
+  } else {
+    Object.assign(args, Object.fromEntries(new URLSearchParams(body)));
+  }
+  for (const key of JSON_FIELDS) {
+    const value = args[key];
+    if (typeof value !== 'string') continue;
+    try {
+      args[key] = JSON.parse(value);
+    } catch {
+      // Left as the string; the method answers it as malformed.
+    }
+  }
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer ?? str(args.token);
+  delete args.token;
+  return token ? { args, token } : { args };
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+}
+
+function isObject(v: unknown): v is Args {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function filetype(name: string, mimetype: string): string {
+  const ext = /\.(\w+)$/.exec(name)?.[1]?.toLowerCase() ?? mimetype.split('/')[1] ?? 'binary';
+  return ext === 'jpeg' ? 'jpg' : ext;
+}
+
+/** The zone's offset from UTC now, in seconds, as users.info's `tz_offset`. */
+function tzOffsetSeconds(tz: string, at = new Date()): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
+  if (!m) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+}
+
+/** "Pacific Standard Time", as users.info's `tz_label`. */
+function tzLabel(tz: string, at = new Date()): string {
+  return (
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? tz
+  );
+}
