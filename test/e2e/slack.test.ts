@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../src/bots/slack/verify.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { FakeSlackSocket } from '../fakes/fake-slack-socket.js';
 import { solidPng } from '../fakes/images.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
@@ -267,6 +268,24 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
           },
         },
       });
+    // "When", on Enter: the modal shows the time it read, in the author's zone, before submit.
+    const typed = (value: string) =>
+      interaction({
+        type: 'block_actions',
+        team: { id: slack.teamId },
+        user: { id: alice },
+        view: { id: 'V0000000001', hash: '', private_metadata: view.private_metadata },
+        actions: [{ action_id: 'hayon_when', block_id: 'when', type: 'plain_text_input', value }],
+      });
+    await typed('tomorrow 9am');
+    await waitFor(async () => slack.views().length === 2);
+    const echoed = JSON.stringify(slack.views()[1]);
+    expect(slack.views()[1]?.method).toBe('views.update');
+    expect(echoed).toMatch(/→ \*\d{4}-\d{2}-\d{2} 09:00 CES?T \(Europe\/Berlin\)\*/);
+    await typed('whenever');
+    await waitFor(async () => slack.views().length === 3);
+    expect(JSON.stringify(slack.views()[2])).toContain(':warning: Could not read a time');
+
     const bad = await submit('last year', []);
     expect(await bad.json()).toEqual({ response_action: 'errors', errors: { when: expect.stringContaining('past') } });
 
@@ -331,5 +350,48 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     await command('/hayon', 'help');
     await waitFor(async () => slack.ephemerals().length === 3);
     expect(slack.ephemerals()[2]?.text).toContain('/post Launch day!');
+  });
+});
+
+// Socket Mode: no public URL; hayon connects out to Slack and gets the same commands over a
+// WebSocket (a fake Socket Mode server here), acknowledging each by its envelope id.
+describe('Slack (Socket Mode, FakeSlackSocket)', () => {
+  it('takes /post over the socket, acknowledges it, and answers in the channel', async () => {
+    const slack = new FakeSlackApi();
+    await slack.start();
+    slack.addUser(alice, { tz: 'Europe/Berlin' });
+    const socket = new FakeSlackSocket();
+    slack.socketUrl = await socket.start();
+    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
+    const h = await startHayon({
+      env: { slackBotToken: slack.botToken, slackAppToken: slack.appToken, slackApiUrl: slack.apiUrl },
+      platforms: { bluesky },
+    });
+    try {
+      await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+      expect(h.ctx.config.slack?.mode).toBe('socket');
+      await h.ctx.slack?.start();
+      await socket.connected;
+      const ack = await socket.send('slash_commands', {
+        team_id: slack.teamId,
+        channel_id: channel,
+        user_id: alice,
+        user_name: 'alice',
+        command: '/post',
+        text: 'Hello over a socket to bluesky',
+        trigger_id: 'trigger-socket',
+        response_url: `${slack.origin}/response`,
+      });
+      expect(typeof ack.envelope_id).toBe('string');
+      await waitFor(async () => slack.replies(channel, slack.messages(channel)[0]?.ts ?? '').length === 1);
+      expect(slack.replies(channel, slack.messages(channel)[0]?.ts ?? '')[0]?.text).toContain('published');
+      expect(bluesky.posts.size).toBe(1);
+      // Over Socket Mode nothing is served at /slack/events.
+      expect((await h.request('/slack/events', { method: 'POST', body: '{}' })).status).toBe(404);
+    } finally {
+      await h.stop();
+      await socket.stop();
+      await slack.stop();
+    }
   });
 });

@@ -57,6 +57,10 @@ export class FakeSlackApi {
   readonly #users = new Map<string, { tz: string; name: string }>();
   readonly #files = new Map<string, { bytes: Uint8Array; name: string; mimetype: string; created: number }>();
   readonly #usergroups = new Map<string, string[]>();
+  /** The app-level token Socket Mode connects with. */
+  readonly appToken = 'xapp-1-A0HAYON-test';
+  /** Where `apps.connections.open` sends the client (a FakeSlackSocket); unset, Socket Mode is refused. */
+  socketUrl: string | undefined;
   readonly #methods = new Map<string, (args: Args) => Answer>([
     ['auth.test', () => this.#authTest()],
     ['chat.postMessage', (a) => this.#postMessage(a)],
@@ -68,6 +72,8 @@ export class FakeSlackApi {
     ['users.info', (a) => this.#usersInfo(a)],
     ['files.info', (a) => this.#filesInfo(a)],
     ['usergroups.users.list', (a) => this.#usergroupUsers(a)],
+    // Answered before the bot-token check, with the app-level token (see the request handler).
+    ['apps.connections.open', () => fail('invalid_auth')],
   ]);
   #seq = 0;
 
@@ -164,6 +170,11 @@ export class FakeSlackApi {
     const handler = this.#methods.get(method);
     if (!handler) return json(res, 200, { ...fail('unknown_method'), req_method: method });
     if (!token) return json(res, 200, fail('not_authed'));
+    // Socket Mode: the app-level token opens a WebSocket; no other method takes it.
+    if (method === 'apps.connections.open') {
+      if (!this.socketUrl || token !== this.appToken) return json(res, 200, fail('invalid_auth'));
+      return json(res, 200, { ok: true, url: this.socketUrl });
+    }
     if (token !== this.botToken) return json(res, 200, fail('invalid_auth'));
     json(res, 200, handler(args));
   }

@@ -36,7 +36,14 @@ export class SlackBot {
       config.mode === 'http'
         ? new HonoSlackReceiver({ signingSecret: secrets.signingSecret ?? '', log: deps.log, now: deps.clock })
         : undefined;
-    const receiver = this.#http ?? new SocketModeReceiver({ appToken: secrets.appToken ?? '', logger });
+    const receiver =
+      this.#http ??
+      new SocketModeReceiver({
+        appToken: secrets.appToken ?? '',
+        logger,
+        // apps.connections.open goes to the same API as everything else (a fake in tests).
+        installerOptions: { clientOptions },
+      });
     this.app = new App({
       token: secrets.botToken,
       receiver,
