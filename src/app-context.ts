@@ -5,6 +5,9 @@ import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { newId } from './core/ids.js';
+import { DiscordApi } from './bots/discord/discord-api.js';
+import { DiscordBot } from './bots/discord/discord-bot.js';
+import { DiscordNotifier } from './bots/discord/discord-notifier.js';
 import { SlackNotifier } from './bots/slack/slack-notifier.js';
 import { SlackBot } from './bots/slack/slack-bot.js';
 import { LogNotifier } from './core/log-notifier.js';
@@ -64,6 +67,9 @@ export class AppContext {
   readonly media: MediaService;
   /** Present when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
   readonly slack: SlackBot | undefined;
+  /** Present when Discord is configured (`HAYON_DISCORD_TOKEN`, `HAYON_DISCORD_APP_ID`). */
+  readonly discord: DiscordBot | undefined;
+  readonly discordApi: DiscordApi | undefined;
 
   private constructor(
     readonly config: Config,
@@ -114,10 +120,39 @@ export class AppContext {
             secrets.slack,
           )
         : undefined;
+    this.discordApi =
+      config.discord && secrets.discordToken
+        ? new DiscordApi(
+            config.discord.applicationId,
+            secrets.discordToken,
+            config.discord.apiUrl,
+            subsystem(log, 'discord'),
+          )
+        : undefined;
+    this.discord =
+      config.discord && secrets.discordToken && this.discordApi
+        ? new DiscordBot(
+            {
+              posts: this.posts,
+              store,
+              media: this.media,
+              api: this.discordApi,
+              clock,
+              log: subsystem(log, 'discord'),
+              workspaceId: config.discord.workspaceId,
+              defaultTimezone: config.defaultTimezone,
+            },
+            config.discord,
+            secrets.discordToken,
+          )
+        : undefined;
     const notifier =
       overrides.notifier ??
       new RoutingNotifier(
-        { ...(this.slack ? { slack: new SlackNotifier({ client: this.slack.client, store }) } : {}) },
+        {
+          ...(this.slack ? { slack: new SlackNotifier({ client: this.slack.client, store }) } : {}),
+          ...(this.discordApi ? { discord: new DiscordNotifier({ api: this.discordApi, store }) } : {}),
+        },
         new LogNotifier(subsystem(log, 'notify')),
       );
     this.sweeper = new Sweeper(
@@ -178,6 +213,7 @@ export class AppContext {
 
   async dispose(): Promise<void> {
     await this.slack?.stop();
+    await this.discord?.stop();
     await this.scheduler.stop();
     await this.sweeper.stop();
     await this.worker.stop();

@@ -76,6 +76,7 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
             },
           }
         : {}),
+      ...(env.discordToken ? { discordToken: env.discordToken } : {}),
     },
     { log: createLogger(config.logLevel, sink), ...options },
   );

@@ -9,6 +9,7 @@ import { postCommand } from './commands/post.js';
 import { postsCommand } from './commands/posts.js';
 import { queueCommand } from './commands/queue.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
+import { discordCommand } from './commands/discord.js';
 import { tokensCommand } from './commands/tokens.js';
 import { workspaceCommand } from './commands/workspace.js';
 import { type CliIo, type Command, UsageError } from './io.js';
@@ -22,6 +23,7 @@ const commands = {
   tokens: tokensCommand,
   queue: queueCommand,
   workspace: workspaceCommand,
+  discord: discordCommand,
 } satisfies Record<string, Command>;
 
 const help = `hayon: publish to social platforms from chat, webhooks and the command line
@@ -34,6 +36,7 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon accounts list
   hayon tokens create --name NAME
   hayon queue status | replay-parked       deliveries per state; broker queues, parking lot
+  hayon discord register [--guild ID]      send /post and /hayon to Discord
   hayon workspace show | set [--require-alt-text on|off] [--default-targets ...] [--slack-posters ...]
 
 Configuration is by HAYON_* environment variables (see README).`;

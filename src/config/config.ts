@@ -61,6 +61,22 @@ export interface Config {
    * too, else HTTP (`POST /slack/events`, needs `HAYON_SLACK_SIGNING_SECRET`).
    */
   slack?: SlackConfig | undefined;
+  /**
+   * Discord, when `HAYON_DISCORD_TOKEN` and `HAYON_DISCORD_APP_ID` are set: an HTTP interactions
+   * endpoint when `HAYON_DISCORD_PUBLIC_KEY` is set too, else the gateway.
+   */
+  discord?: DiscordConfig | undefined;
+}
+
+export interface DiscordConfig {
+  mode: 'http' | 'gateway';
+  applicationId: string;
+  /** Ed25519 public key (hex) that signs interactions; HTTP mode. */
+  publicKey?: string | undefined;
+  /** `HAYON_DISCORD_API_URL`, default `https://discord.com/api`; tests point it at a fake. */
+  apiUrl: string;
+  /** The hayon workspace the guild maps to. `HAYON_DISCORD_WORKSPACE`, default `default`. */
+  workspaceId: string;
 }
 
 export interface SlackConfig {
@@ -133,6 +149,33 @@ function mediaStoreConfig(env: HayonEnv, dataDir: string): MediaStoreConfig {
   };
 }
 
+function discordConfig(env: HayonEnv): DiscordConfig | undefined {
+  if (!env.discordToken) {
+    if (env.discordAppId || env.discordPublicKey) {
+      throw new ConfigError('HAYON_DISCORD_TOKEN must be set with HAYON_DISCORD_APP_ID and HAYON_DISCORD_PUBLIC_KEY.');
+    }
+    return undefined;
+  }
+  if (!env.discordAppId || !/^\d{15,22}$/.test(env.discordAppId)) {
+    throw new ConfigError(
+      'HAYON_DISCORD_APP_ID must be the application id (a number) from the Discord developer portal.',
+    );
+  }
+  if (env.discordPublicKey && !/^[0-9a-f]{64}$/i.test(env.discordPublicKey)) {
+    throw new ConfigError("HAYON_DISCORD_PUBLIC_KEY must be the 64 hex characters of the application's public key.");
+  }
+  return {
+    mode: env.discordPublicKey ? 'http' : 'gateway',
+    applicationId: env.discordAppId,
+    ...(env.discordPublicKey ? { publicKey: env.discordPublicKey.toLowerCase() } : {}),
+    apiUrl: url('HAYON_DISCORD_API_URL', env.discordApiUrl || 'https://discord.com/api', ['http:', 'https:']).replace(
+      /\/+$/,
+      '',
+    ),
+    workspaceId: env.discordWorkspace || 'default',
+  };
+}
+
 function slackConfig(env: HayonEnv): SlackConfig | undefined {
   if (!env.slackBotToken) {
     if (env.slackSigningSecret || env.slackAppToken) {
@@ -201,6 +244,7 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     mediaMaxBytes: int('HAYON_MEDIA_MAX_BYTES', env.mediaMaxBytes, 50 * 1024 * 1024, 1024, 1024 ** 3),
     mediaStore: mediaStoreConfig(env, dataDir),
     slack: slackConfig(env),
+    discord: discordConfig(env),
     fetchAllowHosts: (env.fetchAllowHosts ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())

@@ -32,6 +32,11 @@ export interface HayonEnv {
   slackAppToken?: string | undefined;
   slackApiUrl?: string | undefined;
   slackWorkspace?: string | undefined;
+  discordToken?: string | undefined;
+  discordAppId?: string | undefined;
+  discordPublicKey?: string | undefined;
+  discordApiUrl?: string | undefined;
+  discordWorkspace?: string | undefined;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
@@ -65,5 +70,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     slackAppToken: env.HAYON_SLACK_APP_TOKEN,
     slackApiUrl: env.HAYON_SLACK_API_URL,
     slackWorkspace: env.HAYON_SLACK_WORKSPACE,
+    discordToken: env.HAYON_DISCORD_TOKEN,
+    discordAppId: env.HAYON_DISCORD_APP_ID,
+    discordPublicKey: env.HAYON_DISCORD_PUBLIC_KEY,
+    discordApiUrl: env.HAYON_DISCORD_API_URL,
+    discordWorkspace: env.HAYON_DISCORD_WORKSPACE,
   };
 }

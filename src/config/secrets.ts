@@ -13,6 +13,8 @@ export interface Secrets {
   s3Credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
   /** `HAYON_SLACK_BOT_TOKEN`, `HAYON_SLACK_SIGNING_SECRET`, `HAYON_SLACK_APP_TOKEN`. */
   slack?: { botToken: string; signingSecret?: string | undefined; appToken?: string | undefined } | undefined;
+  /** `HAYON_DISCORD_TOKEN`: the bot token. */
+  discordToken?: string | undefined;
 }
 
 const keyFileName = 'secret.key';
@@ -36,7 +38,12 @@ export function envToSecrets(env: HayonEnv, config: Config): Secrets {
   const slack = env.slackBotToken
     ? { botToken: env.slackBotToken, signingSecret: env.slackSigningSecret, appToken: env.slackAppToken }
     : undefined;
-  return { secretKey: secretKey(env, config), ...(s3 ? { s3Credentials: s3 } : {}), ...(slack ? { slack } : {}) };
+  return {
+    secretKey: secretKey(env, config),
+    ...(s3 ? { s3Credentials: s3 } : {}),
+    ...(slack ? { slack } : {}),
+    ...(env.discordToken ? { discordToken: env.discordToken } : {}),
+  };
 }
 
 function s3Credentials(env: HayonEnv): Secrets['s3Credentials'] {

@@ -60,7 +60,15 @@ export type Origin =
   | { kind: 'api'; tokenId?: string | undefined }
   | { kind: 'cli' }
   | { kind: 'slack'; teamId: string; channelId: string; messageTs?: string | undefined }
-  | { kind: 'discord'; guildId: string; channelId: string; messageId?: string | undefined }
+  | {
+      kind: 'discord';
+      guildId: string;
+      channelId: string;
+      /** hayon's reply message; results are edited into it. */
+      messageId?: string | undefined;
+      /** The thread started on that message, where each result is posted. */
+      threadId?: string | undefined;
+    }
   | { kind: 'webhook'; hookId: string };
 
 export interface Author {
@@ -195,6 +203,10 @@ export interface WorkspaceSettings {
   defaultTargets?: string[] | undefined;
   /** Who may post from Slack, and from which channels. */
   slack?: ChatPermissions | undefined;
+  /** Discord: the role that may post (default: members with Manage Guild). */
+  discordPosterRole?: string | undefined;
+  /** Discord users' own time zones (`/hayon timezone`), by user id. */
+  timezones?: Record<string, string> | undefined;
 }
 
 /** Who may post from a chat: everyone (default), a user group, or listed users; optionally only in some channels. */

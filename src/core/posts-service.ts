@@ -33,6 +33,12 @@ export interface CreatePostContext {
   idempotencyKey?: string | undefined;
   /** Used when the request names no time zone. */
   defaultTimezone?: string;
+  /**
+   * Do not hand a post due now to the scheduler yet: the caller first makes the place its
+   * results go (a Discord thread), then calls `dispatch`. The scheduler's scan sends it anyway
+   * if the caller never does.
+   */
+  holdDispatch?: boolean;
 }
 
 export interface CreatePostOutcome {
@@ -190,8 +196,7 @@ export class PostsService {
     }));
     const result = await store.createPost(post, deliveries);
     if (!result.created) return this.repeated(result.value, request, ctx.workspaceId);
-    if (schedule.at <= now && this.deps.onDueNow) this.deps.onDueNow(result.value);
-    else this.deps.onScheduled?.(schedule.at);
+    if (!ctx.holdDispatch) this.dispatch(result.value);
     return { created: true, value: result.value, schedule, accounts };
   }
 
@@ -234,6 +239,13 @@ export class PostsService {
     }
     await this.deps.store.cancelPost(id, this.deps.clock());
     return this.get(workspaceId, id);
+  }
+
+  /** Tells the scheduler about a stored post: sent at once when due, else a timer is set. */
+  dispatch(value: PostWithDeliveries): void {
+    const at = value.post.scheduledAt;
+    if (at <= this.deps.clock() && this.deps.onDueNow) this.deps.onDueNow(value);
+    else this.deps.onScheduled?.(at);
   }
 
   /** "Post now": what is still scheduled becomes due at once; 409 when nothing is waiting. */

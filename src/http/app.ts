@@ -28,6 +28,8 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.route('/', mediaRoutes(ctx.media.store));
   const slack = ctx.slack?.routes();
   if (slack) app.route('/', slack);
+  const discord = ctx.discord?.routes();
+  if (discord) app.route('/', discord);
   app.use(
     '/v1/*',
     bodyLimit({

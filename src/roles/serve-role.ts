@@ -45,6 +45,7 @@ export class ServeRole {
     ctx.sweeper.start();
     this.#startTempSweep();
     await ctx.slack?.start();
+    await ctx.discord?.start();
     subsystem(ctx.log, 'serve').info(
       { port, worker: this.options.worker, store: ctx.config.store.kind },
       'hayon serving',

@@ -5,6 +5,7 @@ import { type Command, parseFlags, UsageError } from '../io.js';
 const usage = `hayon workspace show [--workspace W] [--json]
        hayon workspace set [--require-alt-text on|off] [--default-targets bluesky,mastodon|all]
                            [--slack-posters everyone|group:S0123|users:U01,U02] [--slack-channels C01,C02|any]
+                           [--discord-role ROLE_ID|none]
                            [--workspace W]`;
 
 function onOff(value: string, flag: string): boolean {
@@ -53,6 +54,13 @@ function changesFrom(
     }
     changes.slack = slack;
   }
+  const role = str('discord-role');
+  if (role !== undefined) {
+    if (role !== 'none' && !/^\d{15,22}$/.test(role)) {
+      throw new UsageError(`--discord-role takes a role id (a number) or none, not "${role}"\nusage: ${usage}`);
+    }
+    changes.discordPosterRole = role === 'none' ? '' : role;
+  }
   if (Object.keys(changes).length === 0) throw new UsageError(`nothing to set\nusage: ${usage}`);
   return changes;
 }
@@ -74,6 +82,7 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
       'default-targets': { type: 'string' },
       'slack-posters': { type: 'string' },
       'slack-channels': { type: 'string' },
+      'discord-role': { type: 'string' },
     },
     usage,
   );
@@ -107,5 +116,8 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
   );
   io.out(`  who may post from Slack: ${shown.slack.posters}`);
   io.out(`  Slack channels: ${Array.isArray(shown.slack.channels) ? shown.slack.channels.join(', ') : 'any'}`);
+  io.out(
+    `  who may post from Discord: ${s.discordPosterRole ? `role ${s.discordPosterRole}` : 'members with Manage Server'}`,
+  );
   return 0;
 };
