@@ -37,3 +37,15 @@ export function targetName(delivery: Pick<Delivery, 'platform' | 'accountId'>, a
 export function stillScheduled(value: PostWithDeliveries): boolean {
   return value.deliveries.some((d) => d.state === 'scheduled');
 }
+
+/** What to do after a delivery failed for good, by the kind of failure. */
+export function whatToDo(delivery: Delivery): string {
+  switch (delivery.lastError?.kind) {
+    case 'auth':
+      return `Reconnect the ${platformNames[delivery.platform]} account (\`hayon accounts add ${delivery.platform} …\`), then post again.`;
+    case 'invalid':
+      return 'Change what the platform refused and post again.';
+    default:
+      return 'It was tried several times; `hayon queue replay-parked` tries again when the platform is back.';
+  }
+}

@@ -1,8 +1,8 @@
 import type { DeliveryEvent, Notifier } from '../../core/notifier.js';
 import { formatInZone } from '../../core/schedule.js';
 import type { Store } from '../../store/store.js';
-import { targetName } from '../post-summary.js';
-import { whatToDo } from '../slack/blocks.js';
+import { PerKeyQueue } from '../per-key-queue.js';
+import { targetName, whatToDo } from '../post-summary.js';
 import type { DiscordApi } from './discord-api.js';
 import { postMessage } from './interactions.js';
 
@@ -11,7 +11,7 @@ import { postMessage } from './interactions.js';
  * retried; why it failed and what to do), and edits the reply into the post's summary.
  */
 export class DiscordNotifier implements Notifier {
-  readonly #edits = new Map<string, Promise<void>>();
+  readonly #edits = new PerKeyQueue();
 
   constructor(private readonly deps: { api: DiscordApi; store: Store }) {}
 
@@ -30,16 +30,9 @@ export class DiscordNotifier implements Notifier {
     await this.deps.api.send(threadId ?? channelId, { content, allowed_mentions: { parse: [] } });
     if (!messageId) return;
     // Edits of one message in order, each with what the store holds when its turn comes.
-    const previous = this.#edits.get(post.id) ?? Promise.resolve();
-    const edit = previous.then(async () => {
+    await this.#edits.run(post.id, async () => {
       const current = await this.deps.store.getPost(post.id);
       if (current) await this.deps.api.edit(channelId, messageId, postMessage(current, accounts));
     });
-    const settled = edit.catch(() => undefined);
-    this.#edits.set(post.id, settled);
-    void settled.then(() => {
-      if (this.#edits.get(post.id) === settled) this.#edits.delete(post.id);
-    });
-    await edit;
   }
 }

@@ -1,8 +1,7 @@
 import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/post.js';
 import type { TargetMeasure } from '../../core/posts-service.js';
 import { formatInZone } from '../../core/schedule.js';
-import { platformNames } from '../../core/platform-names.js';
-import { stillScheduled, summaryLine, targetName } from '../post-summary.js';
+import { stillScheduled, summaryLine, targetName, whatToDo } from '../post-summary.js';
 
 /** Block Kit for hayon's Slack messages. Plain data, no Slack SDK types, so tests read it easily. */
 export type Block = Record<string, unknown>;
@@ -109,18 +108,6 @@ function quote(text: string): string {
 function firstLine(post: Post): string {
   const line = post.content.text.split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 80)}…` : line;
-}
-
-/** What to do after a delivery failed for good, by the kind of failure. */
-export function whatToDo(delivery: Delivery): string {
-  switch (delivery.lastError?.kind) {
-    case 'auth':
-      return `Reconnect the ${platformNames[delivery.platform]} account (\`hayon accounts add ${delivery.platform} …\`), then post again.`;
-    case 'invalid':
-      return 'Change what the platform refused and post again.';
-    default:
-      return 'It was tried several times; `hayon queue replay-parked` tries again when the platform is back.';
-  }
 }
 
 /** A thread reply's text for one delivery event. */

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { DeliveryEvent, Notifier } from '../../core/notifier.js';
 import type { Store } from '../../store/store.js';
+import { PerKeyQueue } from '../per-key-queue.js';
 import { eventText, postMessage } from './blocks.js';
 
 export interface SlackNotifierDeps {
@@ -14,8 +15,8 @@ export interface SlackNotifierDeps {
  * the message itself to the post's summary ("2/3 published, Tumblr failed").
  */
 export class SlackNotifier implements Notifier {
-  /** Per post, the edit in progress: edits of one message run in order, each reading the store when its turn comes. */
-  readonly #edits = new Map<string, Promise<void>>();
+  /** Edits of one message run in order, each reading the store when its turn comes. */
+  readonly #edits = new PerKeyQueue();
 
   constructor(private readonly deps: SlackNotifierDeps) {}
 
@@ -34,16 +35,9 @@ export class SlackNotifier implements Notifier {
       unfurl_media: false,
     });
     if (!messageTs) return;
-    const previous = this.#edits.get(post.id) ?? Promise.resolve();
-    const edit = previous.then(async () => {
+    await this.#edits.run(post.id, async () => {
       const current = await store.getPost(post.id);
       if (current) await client.chat.update({ channel: channelId, ts: messageTs, ...postMessage(current, accounts) });
     });
-    const settled = edit.catch(() => undefined);
-    this.#edits.set(post.id, settled);
-    void settled.then(() => {
-      if (this.#edits.get(post.id) === settled) this.#edits.delete(post.id);
-    });
-    await edit;
   }
 }

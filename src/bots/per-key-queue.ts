@@ -1,0 +1,17 @@
+/**
+ * Runs work for one key in order, each piece when the one before has finished: the edits of one
+ * chat message, so that a slower, older summary never overwrites a newer one in this process.
+ */
+export class PerKeyQueue {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  run(key: string, work: () => Promise<void>): Promise<void> {
+    const done = (this.#tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = done.catch(() => undefined);
+    this.#tails.set(key, tail);
+    void tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return done;
+  }
+}
