@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
+import { FakeDiscordGateway } from '../fakes/fake-discord-gateway.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { solidPng } from '../fakes/images.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
@@ -296,5 +297,61 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
     const [registration] = discord.registrations();
     expect(registration?.guildId).toBe(guild);
     expect(((registration?.commands ?? []) as { name: string }[]).map((c) => c.name)).toEqual(['post', 'hayon']);
+  });
+});
+
+// The gateway: no public URL; hayon connects out (discord.js), and the same handlers answer each
+// interaction at its callback URL instead of in an HTTP response.
+describe('Discord (gateway, FakeDiscordGateway)', () => {
+  it('takes /post over the gateway, answers at the callback, and publishes into a thread', async () => {
+    const discord = new FakeDiscordApi();
+    await discord.start();
+    const gateway = new FakeDiscordGateway({ id: discord.applicationId, applicationId: discord.applicationId });
+    discord.gatewayUrl = await gateway.start();
+    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
+    const h = await startHayon({
+      env: { discordToken: discord.botToken, discordAppId: discord.applicationId, discordApiUrl: discord.apiUrl },
+      platforms: { bluesky },
+    });
+    try {
+      await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+      expect(h.ctx.config.discord?.mode).toBe('gateway');
+      await h.ctx.discord?.start();
+      await gateway.identified;
+      expect(gateway.received.find((m) => m.op === 2)?.d).toMatchObject({ token: discord.botToken });
+      const token = 'gateway-interaction-token';
+      discord.addInteraction(token, channel);
+      gateway.interaction({
+        id: '1600000000000000001',
+        application_id: discord.applicationId,
+        type: 2,
+        token,
+        version: 1,
+        guild_id: guild,
+        channel_id: channel,
+        member: { user: alice, roles: [], permissions: manageGuild },
+        data: { id: '1', name: 'post', type: 1, options: [{ name: 'text', type: 3, value: 'Over the gateway' }] },
+        // Fields Discord sends with every interaction (discord.js reads them too).
+        app_permissions: '0',
+        locale: 'en-US',
+        guild_locale: 'en-US',
+        entitlements: [],
+        authorizing_integration_owners: { '0': guild },
+        context: 0,
+      });
+      await waitFor(async () => discord.threads().length === 1);
+      const callback = discord.callsTo('POST', /^\/interactions\/1600000000000000001\//)[0];
+      expect(callback?.body).toEqual({ type: 5 });
+      const thread = discord.threads()[0]?.id ?? '';
+      await waitFor(async () => discord.messages(thread).length === 1);
+      expect(discord.messages(thread)[0]?.content).toContain('published');
+      expect(bluesky.posts.size).toBe(1);
+      // Over the gateway nothing is served at /discord/interactions.
+      expect((await h.request('/discord/interactions', { method: 'POST', body: '{}' })).status).toBe(404);
+    } finally {
+      await h.stop();
+      await gateway.stop();
+      await discord.stop();
+    }
   });
 });

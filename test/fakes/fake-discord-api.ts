@@ -100,6 +100,19 @@ export class FakeDiscordApi {
       route('PUT', '/applications/(?<app>\\d+)/commands', true, (p, b) => this.#register(p, b)),
       route('PUT', '/applications/(?<app>\\d+)/guilds/(?<guild>\\d+)/commands', true, (p, b) => this.#register(p, b)),
       route('GET', '/users/@me', true, () => ({ status: 200, body: this.#user() })),
+      // Where a gateway client connects (a FakeDiscordGateway), as `GET /gateway/bot` answers it.
+      route('GET', '/gateway/bot', true, () =>
+        this.gatewayUrl
+          ? {
+              status: 200,
+              body: {
+                url: this.gatewayUrl,
+                shards: 1,
+                session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+              },
+            }
+          : error(404, 0, '404: Not Found'),
+      ),
     ];
   }
 
@@ -137,6 +150,9 @@ export class FakeDiscordApi {
    * endpoint), which Discord reads before any webhook call can follow: the token counts as
    * acknowledged (deferred, not ephemeral) from the start.
    */
+  /** Set to a FakeDiscordGateway's URL to let a gateway client connect. */
+  gatewayUrl: string | undefined;
+
   addInteraction(
     token: string,
     channelId: string,
