@@ -205,6 +205,8 @@ export interface WorkspaceSettings {
   slack?: ChatPermissions | undefined;
   /** Discord: the role that may post (default: members with Manage Guild). */
   discordPosterRole?: string | undefined;
+  /** The workspace's (a Discord server's) default zone for chat posts; else `HAYON_DEFAULT_TIMEZONE`. */
+  timezone?: string | undefined;
   /** Discord users' own time zones (`/hayon timezone`), by user id. */
   timezones?: Record<string, string> | undefined;
 }

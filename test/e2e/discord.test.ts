@@ -222,6 +222,18 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
     expect(body.data.choices[0].value).toBe('in 2 hours');
   });
 
+  it("without a zone of their own, members' times are read in the server's zone", async () => {
+    await h.ctx.store.updateWorkspaceSettings(h.workspaceId, { timezone: 'America/New_York' });
+    const when = interaction(4, {
+      id: '1',
+      name: 'post',
+      type: 1,
+      options: [text('x'), { name: 'when', type: 3, value: 'tomorrow 9am', focused: true }],
+    });
+    const { body } = await send(when.payload);
+    expect(body.data.choices[0].name).toMatch(/^→ \d{4}-\d{2}-\d{2} 09:00 E[SD]T \(America\/New_York\)$/);
+  });
+
   it('Cancel on the reply cancels the post and updates the message in place', async () => {
     const { token, payload } = post([text('Later'), { name: 'when', type: 3, value: 'in 2 hours' }]);
     await send(payload);

@@ -138,6 +138,16 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     expect(await posts()).toEqual([]);
   });
 
+  it('an account that needs reconnecting is an ephemeral message naming it', async () => {
+    const account = (await h.ctx.store.listAccounts(h.workspaceId)).find((a) => a.platform === 'bluesky');
+    await h.ctx.store.setAccountHealth(account?.id ?? '', 'expired', 'token revoked', Date.now());
+    await command('/post', 'Hello to bluesky');
+    await waitFor(async () => slack.ephemerals().length === 1);
+    expect(slack.ephemerals()[0]?.text).toContain('The bluesky account alice.test needs reconnecting (expired).');
+    expect(topLevel()).toEqual([]);
+    expect(await posts()).toEqual([]);
+  });
+
   it('refuses a user who may not post, and stores nothing', async () => {
     await h.ctx.store.updateWorkspaceSettings(h.workspaceId, { slack: { posters: { kind: 'users', ids: ['U0BOB'] } } });
     await command('/post', 'Hello to bluesky');

@@ -119,7 +119,7 @@ function canManage(member: NonNullable<Interaction['member']>): boolean {
 
 async function userTimezone(deps: DiscordDeps, userId: string): Promise<string> {
   const workspace = await deps.store.getWorkspace(deps.workspaceId);
-  return workspace?.settings?.timezones?.[userId] ?? deps.defaultTimezone;
+  return workspace?.settings?.timezones?.[userId] ?? workspace?.settings?.timezone ?? deps.defaultTimezone;
 }
 
 async function postCommand(deps: DiscordDeps, i: Interaction): Promise<Handled> {

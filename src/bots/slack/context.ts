@@ -23,6 +23,12 @@ export interface SlackDeps {
   apiHost: string;
 }
 
+/** The zone when Slack does not say the author's: the workspace's (`hayon workspace set --timezone`), else the default. */
+export async function fallbackZone(deps: SlackDeps): Promise<string> {
+  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  return workspace?.settings?.timezone ?? deps.defaultTimezone;
+}
+
 /** The author's IANA zone from their Slack profile (`users.info` → `tz`), else the default. */
 export async function userTimezone(client: webApi.WebClient, userId: string, fallback: string): Promise<string> {
   try {

@@ -7,7 +7,7 @@ import { platformNames } from '../../core/platform-names.js';
 import { parsePostText } from '../post-text.js';
 import { stillScheduled, summaryLine } from '../post-summary.js';
 import { actionIds, escapeMrkdwn, postMessage, whenLine } from './blocks.js';
-import { mayPost, type SlackDeps, userMessage, userTimezone } from './context.js';
+import { fallbackZone, mayPost, type SlackDeps, userMessage, userTimezone } from './context.js';
 import { type ModalMetadata, postModal, postModalCallbackId, readModal } from './modal.js';
 
 type Client = webApi.WebClient;
@@ -32,7 +32,7 @@ export function registerSlackHandlers(app: App, deps: SlackDeps): void {
     };
     if (!command.text.trim()) return openModal(deps, client, who, command.trigger_id, {});
     await guarded(deps, client, who, async () => {
-      const timezone = await userTimezone(client, who.userId, deps.defaultTimezone);
+      const timezone = await userTimezone(client, who.userId, await fallbackZone(deps));
       const accounts = await deps.store.listAccounts(deps.workspaceId);
       const parsed = parsePostText(command.text, {
         timezone,
@@ -88,7 +88,7 @@ export function registerSlackHandlers(app: App, deps: SlackDeps): void {
     if (!view) return;
     const typed = ((action as { value?: string }).value ?? '').trim();
     const userId = (body as { user: { id: string } }).user.id;
-    const timezone = await userTimezone(client, userId, deps.defaultTimezone);
+    const timezone = await userTimezone(client, userId, await fallbackZone(deps));
     let echo: string;
     try {
       echo = typed
@@ -120,7 +120,7 @@ export function registerSlackHandlers(app: App, deps: SlackDeps): void {
     const errors: Record<string, string> = {};
     if (!values.text.trim() && fileIds.length === 0) errors.text = 'Write something or attach a file.';
     if (values.targets.length === 0) errors.targets = 'Choose at least one account.';
-    const timezone = await userTimezone(client, who.userId, deps.defaultTimezone);
+    const timezone = await userTimezone(client, who.userId, await fallbackZone(deps));
     try {
       parseWhen(values.when, { timezone, now: deps.clock() });
     } catch (e) {

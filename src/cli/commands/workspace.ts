@@ -1,11 +1,12 @@
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
 import type { ChatPermissions, WorkspaceSettings } from '../../core/post.js';
+import { isValidTimeZone } from '../../core/schedule.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
 const usage = `hayon workspace show [--workspace W] [--json]
        hayon workspace set [--require-alt-text on|off] [--default-targets bluesky,mastodon|all]
                            [--slack-posters everyone|group:S0123|users:U01,U02] [--slack-channels C01,C02|any]
-                           [--discord-role ROLE_ID|none]
+                           [--discord-role ROLE_ID|none] [--timezone Europe/Berlin]
                            [--workspace W]`;
 
 function onOff(value: string, flag: string): boolean {
@@ -54,6 +55,12 @@ function changesFrom(
     }
     changes.slack = slack;
   }
+  const zone = str('timezone');
+  if (zone !== undefined) {
+    if (!isValidTimeZone(zone))
+      throw new UsageError(`--timezone takes an IANA zone such as Europe/Berlin, not "${zone}"\nusage: ${usage}`);
+    changes.timezone = zone;
+  }
   const role = str('discord-role');
   if (role !== undefined) {
     if (role !== 'none' && !/^\d{15,22}$/.test(role)) {
@@ -83,6 +90,7 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
       'slack-posters': { type: 'string' },
       'slack-channels': { type: 'string' },
       'discord-role': { type: 'string' },
+      timezone: { type: 'string' },
     },
     usage,
   );
@@ -111,6 +119,7 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
   }
   io.out(`${workspaceId}  ${workspace?.name ?? ''}`);
   io.out(`  require alt text on images: ${shown.requireAltText ? 'on' : 'off'}`);
+  io.out(`  time zone for chat posts: ${s.timezone ?? 'HAYON_DEFAULT_TIMEZONE'} (Discord members can set their own)`);
   io.out(
     `  default targets: ${Array.isArray(shown.defaultTargets) ? shown.defaultTargets.join(', ') : shown.defaultTargets}`,
   );
