@@ -1,6 +1,6 @@
 import { REST, Routes } from 'discord.js';
 import type { Logger } from '../../logger.js';
-import { discordCommands } from './commands.js';
+import { discordCommands } from './command-definitions.js';
 
 /** A message body as Discord takes it (content, components, flags). */
 export type DiscordBody = Record<string, unknown>;

@@ -4,7 +4,7 @@ import type { Store } from '../../store/store.js';
 import { PerKeyQueue } from '../per-key-queue.js';
 import { targetName, whatToDo } from '../post-summary.js';
 import type { DiscordApi } from './discord-api.js';
-import { postMessage } from './interactions.js';
+import { postMessage } from './message.js';
 
 /**
  * Posts each delivery event into the thread on hayon's reply (the link; why and when it is

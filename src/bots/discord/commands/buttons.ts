@@ -1,0 +1,29 @@
+import type { DiscordDeps, Handled, Interaction } from '../context.js';
+import { mayPost, reply } from '../context.js';
+import { postMessage } from '../message.js';
+
+export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled> {
+  const [, action, postId = ''] = (i.data?.custom_id ?? '').split(':');
+  const refusal = await mayPost(deps, i);
+  if (refusal) return { response: reply(refusal) };
+  const value =
+    action === 'cancel'
+      ? await deps.posts.cancel(deps.workspaceId, postId)
+      : action === 'now'
+        ? await deps.posts.postNow(deps.workspaceId, postId)
+        : null;
+  if (!value) return { response: reply('hayon does not know this button.') };
+  const accounts = await deps.store.listAccounts(deps.workspaceId);
+  const origin = value.post.origin;
+  const onOwnMessage = origin.kind === 'discord' && origin.messageId === i.message?.id;
+  if (onOwnMessage) return { response: { type: 7, data: postMessage(value, accounts) } };
+  // A button of `/hayon status`: answer privately, and edit the post's own message.
+  return {
+    response: reply(`${action === 'cancel' ? 'Cancelled' : 'Publishing'} \`${postId}\`.`),
+    after: async () => {
+      if (origin.kind === 'discord' && origin.messageId) {
+        await deps.api.edit(origin.channelId, origin.messageId, postMessage(value, accounts));
+      }
+    },
+  };
+}

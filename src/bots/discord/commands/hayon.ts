@@ -1,0 +1,92 @@
+import { isValidTimeZone } from '../../../core/schedule.js';
+import { platformNames } from '../../../core/platform-names.js';
+import { stillScheduled } from '../../post-summary.js';
+import {
+  canManage,
+  type DiscordDeps,
+  ephemeralFlag,
+  type Handled,
+  type Interaction,
+  options,
+  reply,
+  str,
+} from '../context.js';
+
+export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<Handled> {
+  const sub = i.data?.options?.[0]?.name;
+  const o = options(i);
+  const userId = i.member?.user.id ?? '';
+  switch (sub) {
+    case 'status': {
+      const posts = (await deps.posts.list(deps.workspaceId, { limit: 100 })).filter(
+        (p) => p.post.origin.kind === 'discord' && p.post.origin.channelId === i.channel_id && stillScheduled(p),
+      );
+      if (!posts.length) return { response: reply('Nothing is scheduled from this channel.') };
+      const shown = posts.sort((a, b) => a.post.scheduledAt - b.post.scheduledAt).slice(0, 5);
+      return {
+        response: {
+          type: 4,
+          data: {
+            flags: ephemeralFlag,
+            content: shown
+              .map(
+                (p) =>
+                  `<t:${Math.floor(p.post.scheduledAt / 1000)}:F> \`${p.post.id}\` ${p.post.content.text.slice(0, 100)}`,
+              )
+              .join('\n'),
+            components: shown.map((p) => ({
+              type: 1,
+              components: [
+                { type: 2, style: 4, label: `Cancel ${p.post.id.slice(-6)}`, custom_id: `hayon:cancel:${p.post.id}` },
+              ],
+            })),
+            allowed_mentions: { parse: [] },
+          },
+        },
+      };
+    }
+    case 'accounts': {
+      const accounts = await deps.store.listAccounts(deps.workspaceId);
+      if (!accounts.length) {
+        return {
+          response: reply(
+            `No accounts are connected yet: \`hayon accounts add bluesky … --workspace ${deps.workspaceId}\`.`,
+          ),
+        };
+      }
+      return {
+        response: reply(
+          accounts
+            .map((a) => `${a.health === 'active' ? '🟢' : '🔴'} ${platformNames[a.platform]} ${a.handle}: ${a.health}`)
+            .join('\n'),
+        ),
+      };
+    }
+    case 'timezone': {
+      const zone = str(o.get('zone'))?.trim() ?? '';
+      if (!isValidTimeZone(zone)) {
+        return { response: reply(`"${zone}" is not an IANA time zone (like Europe/Berlin or America/New_York).`) };
+      }
+      const workspace = await deps.store.getWorkspace(deps.workspaceId);
+      const timezones = { ...workspace?.settings?.timezones, [userId]: zone };
+      await deps.store.updateWorkspaceSettings(deps.workspaceId, { timezones });
+      return { response: reply(`Your times are now read in ${zone}.`) };
+    }
+    case 'role': {
+      if (!i.member || !canManage(i.member))
+        return { response: reply('Only members who can manage this server may choose who posts.') };
+      const role = str(o.get('role')) ?? '';
+      await deps.store.updateWorkspaceSettings(deps.workspaceId, { discordPosterRole: role });
+      return { response: reply(`Members with <@&${role}> may now post with hayon.`) };
+    }
+    default:
+      return { response: reply(helpText) };
+  }
+}
+
+const helpText = `**hayon** publishes to Bluesky, Mastodon, Tumblr, Threads, Instagram and Facebook.
+• \`/post text:Launch day! when:tomorrow 9am targets:bluesky,mastodon\` (images: image1…image4 with alt1…alt4)
+• Results go into a thread on hayon's reply; **Post now** and **Cancel** while it waits
+• \`/hayon status\` · \`/hayon accounts\` · \`/hayon timezone Europe/Berlin\` · \`/hayon role @Social\` · \`/hayon help\``;
+
+/** Choices while typing: connected accounts for `targets`, the time it reads for `when`. */

@@ -1,0 +1,105 @@
+import type { Clock } from '../../core/clock.js';
+import { HayonError } from '../../core/errors.js';
+import type { Account } from '../../core/post.js';
+import type { PostsService } from '../../core/posts-service.js';
+import type { Logger } from '../../logger.js';
+import type { MediaService } from '../../media/media-service.js';
+import type { Store } from '../../store/store.js';
+import type { DiscordApi, DiscordBody } from './discord-api.js';
+
+export interface DiscordDeps {
+  posts: PostsService;
+  store: Store;
+  media: MediaService;
+  api: DiscordApi;
+  clock: Clock;
+  log: Logger;
+  workspaceId: string;
+  defaultTimezone: string;
+  /** Host of the Discord API: its attachment downloads are trusted even when private (tests). */
+  apiHost: string;
+}
+
+/** The parts of an interaction hayon reads (Discord's JSON). */
+export interface Interaction {
+  id: string;
+  type: number;
+  token: string;
+  guild_id?: string;
+  channel_id?: string;
+  member?: { user: { id: string; username?: string }; roles: string[]; permissions: string };
+  data?: {
+    name?: string;
+    custom_id?: string;
+    options?: CommandOption[];
+    resolved?: { attachments?: Record<string, { id: string; url: string; filename?: string }> };
+  };
+  message?: { id: string; channel_id: string };
+}
+
+export interface CommandOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  focused?: boolean;
+  options?: CommandOption[];
+}
+
+/** What to answer now, and the work that goes on after the answer (within Discord's 15 minutes). */
+export interface Handled {
+  response: DiscordBody;
+  after?: () => Promise<void>;
+}
+
+export const ephemeralFlag = 64;
+const manageGuild = 1n << 5n;
+const administrator = 1n << 3n;
+/** A private (ephemeral) answer. */
+export const reply = (content: string): DiscordBody => ({
+  type: 4,
+  data: { content, flags: ephemeralFlag, allowed_mentions: { parse: [] } },
+});
+
+/** A command's options (a subcommand's, for `/hayon …`) by name. */
+export function options(i: Interaction): Map<string, CommandOption> {
+  const top = i.data?.options ?? [];
+  const list = top[0]?.type === 1 ? (top[0].options ?? []) : top;
+  return new Map(list.map((o) => [o.name, o]));
+}
+
+export const str = (o: CommandOption | undefined) => (typeof o?.value === 'string' ? o.value : undefined);
+
+/** Members with the workspace's poster role may post; without one set, those with Manage Server. */
+export async function mayPost(deps: DiscordDeps, i: Interaction): Promise<string | null> {
+  const member = i.member;
+  if (!member) return 'hayon takes posts in servers only, not in direct messages.';
+  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  const role = workspace?.settings?.discordPosterRole;
+  if (role)
+    return member.roles.includes(role) ? null : `Only members with the <@&${role}> role may post with hayon here.`;
+  return canManage(member)
+    ? null
+    : 'Only members who can manage this server may post with hayon here (an admin can allow a role: `/hayon role`).';
+}
+
+export function canManage(member: NonNullable<Interaction['member']>): boolean {
+  const perms = BigInt(member.permissions || '0');
+  return (perms & (manageGuild | administrator)) !== 0n;
+}
+
+export async function userTimezone(deps: DiscordDeps, userId: string): Promise<string> {
+  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  return workspace?.settings?.timezones?.[userId] ?? workspace?.settings?.timezone ?? deps.defaultTimezone;
+}
+
+export async function defaultTargets(deps: DiscordDeps, accounts: readonly Account[]): Promise<string[]> {
+  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  if (workspace?.settings?.defaultTargets?.length) return workspace.settings.defaultTargets;
+  const active = accounts.filter((a) => a.health === 'active').map((a) => a.id);
+  if (!active.length) {
+    throw new HayonError('invalid_request', 'no accounts', {
+      userMessage: `No accounts are connected to this workspace yet: \`hayon accounts add bluesky … --workspace ${deps.workspaceId}\`.`,
+    });
+  }
+  return active;
+}

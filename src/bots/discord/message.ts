@@ -1,0 +1,48 @@
+import type { Account, PostWithDeliveries } from '../../core/post.js';
+import type { TargetMeasure } from '../../core/posts-service.js';
+import { stillScheduled, summaryLine, targetName } from '../post-summary.js';
+import type { DiscordBody } from './discord-api.js';
+
+/** The reply as the post progresses; buttons while something is still scheduled. */
+export function postMessage(
+  value: PostWithDeliveries,
+  accounts: readonly Account[],
+  measures: readonly TargetMeasure[] = [],
+): DiscordBody {
+  const { post } = value;
+  const status = summaryLine(value, accounts);
+  const when = `<t:${Math.floor(post.scheduledAt / 1000)}:F>`;
+  const headline = status === 'Scheduled' ? `**Scheduled for ${when}** (${post.timezone})` : `**${status}**`;
+  const lines = value.deliveries.map((d) => {
+    const m = measures.find((x) => x.deliveryId === d.id);
+    const count = m?.count !== undefined && m.max !== undefined ? ` · ${m.count}/${m.max}` : '';
+    const thread = m?.parts ? ` · thread of ${m.parts}` : '';
+    const link = d.result?.url ? ` · <${d.result.url}>` : '';
+    return `${stateIcon(d.state)} ${targetName(d, accounts)}${count}${thread}${link}`;
+  });
+  const quoted = post.content.text
+    .slice(0, 1500)
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
+  const media = post.content.media.length ? `\n${post.content.media.length} attachment(s)` : '';
+  return {
+    content: `${headline}\n${post.content.text ? `${quoted}\n` : ''}${lines.join('\n')}${media}\n\`${post.id}\``,
+    allowed_mentions: { parse: [] },
+    components: stillScheduled(value)
+      ? [
+          {
+            type: 1,
+            components: [
+              { type: 2, style: 1, label: 'Post now', custom_id: `hayon:now:${post.id}` },
+              { type: 2, style: 4, label: 'Cancel', custom_id: `hayon:cancel:${post.id}` },
+            ],
+          },
+        ]
+      : [],
+  };
+}
+
+function stateIcon(state: string): string {
+  return ({ published: '✅', failed: '❌', cancelled: '🚫', scheduled: '🕒' } as Record<string, string>)[state] ?? '⏳';
+}
