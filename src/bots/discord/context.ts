@@ -1,6 +1,4 @@
 import type { Clock } from '../../core/clock.js';
-import { HayonError } from '../../core/errors.js';
-import type { Account } from '../../core/post.js';
 import type { PostsService } from '../../core/posts-service.js';
 import type { Logger } from '../../logger.js';
 import type { MediaService } from '../../media/media-service.js';
@@ -90,16 +88,4 @@ export function canManage(member: NonNullable<Interaction['member']>): boolean {
 export async function userTimezone(deps: DiscordDeps, userId: string): Promise<string> {
   const workspace = await deps.store.getWorkspace(deps.workspaceId);
   return workspace?.settings?.timezones?.[userId] ?? workspace?.settings?.timezone ?? deps.defaultTimezone;
-}
-
-export async function defaultTargets(deps: DiscordDeps, accounts: readonly Account[]): Promise<string[]> {
-  const workspace = await deps.store.getWorkspace(deps.workspaceId);
-  if (workspace?.settings?.defaultTargets?.length) return workspace.settings.defaultTargets;
-  const active = accounts.filter((a) => a.health === 'active').map((a) => a.id);
-  if (!active.length) {
-    throw new HayonError('invalid_request', 'no accounts', {
-      userMessage: `No accounts are connected to this workspace yet: \`hayon accounts add bluesky … --workspace ${deps.workspaceId}\`.`,
-    });
-  }
-  return active;
 }

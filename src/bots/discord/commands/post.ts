@@ -1,3 +1,4 @@
+import { defaultTargets } from '../../default-targets.js';
 import { HayonError } from '../../../core/errors.js';
 import type { Account, PostWithDeliveries } from '../../../core/post.js';
 import type { MediaRef, PostRequestInput } from '../../../core/post-request.js';
@@ -5,7 +6,6 @@ import { parseWhen } from '../../../core/schedule.js';
 import { resolveTargets } from '../../../core/targets.js';
 import {
   type DiscordDeps,
-  defaultTargets,
   ephemeralFlag,
   type Handled,
   type Interaction,
@@ -31,7 +31,7 @@ export async function postCommand(deps: DiscordDeps, i: Interaction): Promise<Ha
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  const chosen = targets.length ? targets : await defaultTargets(deps, accounts);
+  const chosen = targets.length ? targets : await defaultTargets(deps.store, deps.workspaceId);
   resolveTargets(chosen, accounts);
   const attachments = [1, 2, 3, 4].flatMap((n) => {
     const id = str(o.get(`image${n}`));

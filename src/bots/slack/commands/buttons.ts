@@ -1,0 +1,28 @@
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { SlackDeps } from '../context.js';
+import { actor, ephemeral, guarded, isEphemeral, refreshMessage } from '../respond.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+
+/** Cancel: on the post's message or in `/hayon status`; the post's message is edited either way. */
+export async function cancelButton(deps: SlackDeps, { ack, body, action, client }: ButtonArgs): Promise<void> {
+  await ack();
+  const who = actor(body);
+  const postId = (action as { value?: string }).value ?? '';
+  await guarded(deps, client, who, async () => {
+    const value = await deps.posts.cancel(deps.workspaceId, postId);
+    await refreshMessage(deps, client, value);
+    if (isEphemeral(body)) await ephemeral(client, who, `Cancelled \`${postId}\`.`);
+  });
+}
+
+/** Post now: what is still scheduled goes out at once. */
+export async function postNowButton(deps: SlackDeps, { ack, body, action, client }: ButtonArgs): Promise<void> {
+  await ack();
+  const who = actor(body);
+  const postId = (action as { value?: string }).value ?? '';
+  await guarded(deps, client, who, async () => {
+    const value = await deps.posts.postNow(deps.workspaceId, postId);
+    await refreshMessage(deps, client, value);
+  });
+}
