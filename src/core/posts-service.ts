@@ -7,21 +7,12 @@ import type { Clock } from './clock.js';
 import { resolveContent, threadModeFor } from './content.js';
 import { cancellableStates } from './delivery-state.js';
 import { HayonError, PlatformError } from './errors.js';
-import type { AttachedMedia, MediaInput, MediaIntake } from './media-intake.js';
+import type { AttachedMedia, MediaIntake } from './media-intake.js';
 import { newCorrelationId, newId } from './ids.js';
-import type {
-  Account,
-  Author,
-  ContentOverride,
-  Delivery,
-  MediaItem,
-  Origin,
-  PlatformId,
-  Post,
-  PostWithDeliveries,
-} from './post.js';
+import type { Account, Author, Delivery, Origin, PlatformId, Post, PostWithDeliveries } from './post.js';
 import { type PostRequest, postRequestSchema } from './post-request.js';
 import { platformNames } from './platform-names.js';
+import { imageWithoutAlt, mediaInputs, type StoredMedia, withStoredMedia } from './post-media.js';
 import { formatInZone, type ResolvedSchedule, parseWhen } from './schedule.js';
 import { resolveTargets } from './targets.js';
 import { defaultSplitOptions, splitText } from './thread-split.js';
@@ -207,8 +198,8 @@ export class PostsService {
   }
 
   /** The workspace's rule "refuse posts with images without alt text", when it has set it. */
-  private async checkAltText(workspaceId: string, media: ReturnType<typeof withStoredMedia>): Promise<void> {
-    const missing = media.fields.find(({ item }) => item.mimeType?.startsWith('image/') && !item.alt?.trim());
+  private async checkAltText(workspaceId: string, media: StoredMedia): Promise<void> {
+    const missing = imageWithoutAlt(media);
     if (!missing) return;
     const workspace = await this.deps.store.getWorkspace(workspaceId);
     if (!workspace?.settings?.requireAltText) return;
@@ -382,36 +373,4 @@ export class PostsService {
         : `Too long for a ${platformNames[id]} thread: it would take ${result.parts} posts; the most is ${defaultSplitOptions.maxParts}.`;
     throw new HayonError('content_too_long', message, { field, userMessage: message });
   }
-}
-
-/** The request's attachments in one list, each with its field: the global ones, then each platform's. */
-function mediaInputs(request: PostRequest): MediaInput[] {
-  const inputs: MediaInput[] = request.media.map((ref, i) => ({ ref, field: `media[${i}]` }));
-  for (const [platform, override] of Object.entries(request.overrides ?? {})) {
-    for (const [i, ref] of (override?.media ?? []).entries()) {
-      inputs.push({ ref, field: `overrides.${platform}.media[${i}]` });
-    }
-  }
-  return inputs;
-}
-
-/** The request's content with each attachment replaced by what the media store holds, in `mediaInputs` order. */
-function withStoredMedia(request: PostRequest, attached: AttachedMedia | null) {
-  const stored = attached?.items ?? [];
-  const fields: { field: string; item: MediaItem }[] = [];
-  let n = 0;
-  const take = (field: string): MediaItem => {
-    const item = stored[n++];
-    if (!item) throw new Error('the media layer returned fewer items than it was given');
-    fields.push({ field, item });
-    return item;
-  };
-  const global = request.media.map((_, i) => take(`media[${i}]`));
-  const overrides: Post['overrides'] = {};
-  for (const [platform, override] of Object.entries(request.overrides ?? {}) as [PlatformId, ContentOverride][]) {
-    overrides[platform] = override.media
-      ? { ...override, media: override.media.map((_, i) => take(`overrides.${platform}.media[${i}]`)) }
-      : override;
-  }
-  return { global, overrides, fields };
 }

@@ -133,18 +133,27 @@ export class MediaService implements MediaIntake {
       if (object.bytes.length > this.options.maxBytes) throw tooLarge(`${field}.id`, this.options.maxBytes);
       return { bytes: object.bytes, uploadKey };
     }
-    const url = ref.url ?? '';
+    return { bytes: await this.#downloadFor(`${field}.url`, ref.url ?? '') };
+  }
+
+  /** A download for a request field: a refusal or failure is a 4xx naming the field. */
+  async #downloadFor(
+    field: string,
+    url: string,
+    options: { headers?: Record<string, string>; trustedHosts?: readonly string[] } = {},
+  ): Promise<Buffer> {
     try {
       const { bytes } = await this.#download(url, {
         maxBytes: this.options.maxBytes,
         timeoutMs: this.options.fetchTimeoutMs,
-        allowHosts: this.options.allowHosts,
+        allowHosts: [...this.options.allowHosts, ...(options.trustedHosts ?? [])],
+        ...(options.headers ? { headers: options.headers } : {}),
       });
-      return { bytes };
+      return bytes;
     } catch (e) {
       if (!(e instanceof DownloadError)) throw e;
-      if (e.reason === 'too_large') throw tooLarge(`${field}.url`, this.options.maxBytes);
-      throw invalid(`${field}.url`, `${field}.url: ${e.message}`, e);
+      if (e.reason === 'too_large') throw tooLarge(field, this.options.maxBytes);
+      throw invalid(field, `${field}: ${e.message}`, e);
     }
   }
 
@@ -203,20 +212,7 @@ export class MediaService implements MediaIntake {
     options: { headers?: Record<string, string>; trustedHosts?: readonly string[] },
     field: string,
   ): Promise<string> {
-    let bytes: Buffer;
-    try {
-      ({ bytes } = await this.#download(url, {
-        maxBytes: this.options.maxBytes,
-        timeoutMs: this.options.fetchTimeoutMs,
-        allowHosts: [...this.options.allowHosts, ...(options.trustedHosts ?? [])],
-        ...(options.headers ? { headers: options.headers } : {}),
-      }));
-    } catch (e) {
-      if (!(e instanceof DownloadError)) throw e;
-      if (e.reason === 'too_large') throw tooLarge(field, this.options.maxBytes);
-      throw invalid(field, `${field}: ${e.message}`, e);
-    }
-    return this.stageFile(workspaceId, bytes, field);
+    return this.stageFile(workspaceId, await this.#downloadFor(field, url, options), field);
   }
 
   /** `POST /v1/uploads`: an id for `media: [{id}]` and where to PUT the file. */
