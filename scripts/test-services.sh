@@ -37,3 +37,4 @@ start_pds() {
 start_pds
 bash scripts/services/ferretdb.sh
 bash scripts/services/rabbitmq.sh
+bash scripts/services/tools.sh

@@ -10,6 +10,12 @@ import { DiscordBot } from './bots/discord/discord-bot.js';
 import { DiscordNotifier } from './bots/discord/discord-notifier.js';
 import { SlackNotifier } from './bots/slack/slack-notifier.js';
 import { SlackBot } from './bots/slack/slack-bot.js';
+import { CallbackNotifier } from './callbacks/callback-notifier.js';
+import { CallbackSender, type CallbackSenderOptions } from './callbacks/callback-sender.js';
+import { checkCallbackUrl } from './callbacks/callback-url.js';
+import { SigningSecrets } from './callbacks/signing-secrets.js';
+import { HooksService } from './hooks/hooks-service.js';
+import { RateLimiter } from './http/rate-limiter.js';
 import { LogNotifier } from './core/log-notifier.js';
 import { RoutingNotifier } from './core/routing-notifier.js';
 import type { Notifier } from './core/notifier.js';
@@ -52,6 +58,7 @@ export interface AppOverrides {
   retry?: RetryPolicy;
   scheduler?: Partial<SchedulerOptions>;
   sweeper?: Partial<SweeperOptions>;
+  callbacks?: Partial<CallbackSenderOptions>;
 }
 
 /**
@@ -65,6 +72,12 @@ export class AppContext {
   readonly sweeper: Sweeper;
   readonly worker: DeliveryWorker;
   readonly media: MediaService;
+  readonly hooks: HooksService;
+  /** Sends the callback outbox; runs where the worker runs. */
+  readonly callbacks: CallbackSender;
+  readonly signing: SigningSecrets;
+  /** Request rates per API token and per hook (this process's count). */
+  readonly limiter: RateLimiter;
   /** Present when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
   readonly slack: SlackBot | undefined;
   /** Present when Discord is configured (`HAYON_DISCORD_TOKEN`, `HAYON_DISCORD_APP_ID`). */
@@ -102,7 +115,31 @@ export class AppContext {
         this.scheduler.dispatch(deliveries.map((d) => deliveryMessage(d, post.correlationId))),
       openCredentials: (account) => box.open(account.id, account.credentials),
       media: this.media,
+      checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: config.fetchAllowHosts }),
     });
+    this.signing = new SigningSecrets(box, secrets.secretKey, store);
+    this.limiter = new RateLimiter(clock);
+    this.hooks = new HooksService({
+      store,
+      posts: this.posts,
+      secrets: this.signing,
+      limiter: this.limiter,
+      clock,
+      publicUrl: config.publicUrl,
+      defaultTimezone: config.defaultTimezone,
+      perHookPerMinute: config.rateLimits.perHookPerMinute,
+      checkCallbackUrl: (url, field) => checkCallbackUrl(url, { allowHosts: config.fetchAllowHosts }, field),
+    });
+    this.callbacks = new CallbackSender(
+      {
+        store,
+        clock,
+        log: subsystem(log, 'callbacks'),
+        secrets: this.signing,
+        allowHosts: config.fetchAllowHosts,
+      },
+      overrides.callbacks,
+    );
     this.accounts = new AccountsService({ store, box, platforms, clock });
     this.slack =
       config.slack && secrets.slack
@@ -154,6 +191,7 @@ export class AppContext {
           ...(this.discordApi ? { discord: new DiscordNotifier({ api: this.discordApi, store }) } : {}),
         },
         new LogNotifier(subsystem(log, 'notify')),
+        new CallbackNotifier({ store, clock, onAdded: () => this.callbacks.wake() }),
       );
     this.sweeper = new Sweeper(
       { store, transport, clock, log: subsystem(log, 'sweeper') },
@@ -217,6 +255,7 @@ export class AppContext {
     await this.scheduler.stop();
     await this.sweeper.stop();
     await this.worker.stop();
+    await this.callbacks.stop();
     await this.transport.close();
     await this.store.close();
     this.media.store.close();

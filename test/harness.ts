@@ -89,7 +89,10 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
     role = new ServeRole(ctx, { worker: options.worker ?? true, port: 0, host: '127.0.0.1' });
     port = await role.start();
   } else {
-    if (options.worker ?? true) await ctx.worker.start();
+    if (options.worker ?? true) {
+      await ctx.worker.start();
+      ctx.callbacks.start();
+    }
     ctx.scheduler.start();
     ctx.sweeper.start();
   }

@@ -10,6 +10,7 @@ import { postsCommand } from './commands/posts.js';
 import { queueCommand } from './commands/queue.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
 import { discordCommand } from './commands/discord.js';
+import { hooksCommand } from './commands/hooks.js';
 import { tokensCommand } from './commands/tokens.js';
 import { workspaceCommand } from './commands/workspace.js';
 import { type CliIo, type Command, UsageError } from './io.js';
@@ -24,6 +25,7 @@ const commands = {
   queue: queueCommand,
   workspace: workspaceCommand,
   discord: discordCommand,
+  hooks: hooksCommand,
 } satisfies Record<string, Command>;
 
 const help = `hayon: publish to social platforms from chat, webhooks and the command line
@@ -35,9 +37,12 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts list
   hayon tokens create --name NAME
+  hayon hooks create --source github|ghost|wordpress|generic --targets ... [--template '{{title}} {{url}}']
+  hayon hooks list | show | enable | disable | rotate-secret | delete <id>
   hayon queue status | replay-parked       deliveries per state; broker queues, parking lot
   hayon discord register [--guild ID]      send /post and /hayon to Discord
   hayon workspace show | set [--require-alt-text on|off] [--default-targets ...] [--slack-posters ...]
+  hayon workspace callback-secret          the secret that signs callbacks of API posts
 
 Configuration is by HAYON_* environment variables (see README).`;
 

@@ -52,10 +52,17 @@ export interface Config {
    */
   mediaStore: MediaStoreConfig;
   /**
-   * Hosts that attachment URLs may reach although they are on a private network (a CMS on the
-   * LAN): `HAYON_FETCH_ALLOW_HOSTS`, comma-separated `host` or `host:port`. Default none.
+   * Hosts that attachment and callback URLs may reach although they are on a private network
+   * (a CMS on the LAN): `HAYON_FETCH_ALLOW_HOSTS`, comma-separated `host` or `host:port`.
+   * Default none.
    */
   fetchAllowHosts: string[];
+  /**
+   * Requests per minute: per API token on `/v1/*` (`HAYON_RATE_LIMIT_PER_TOKEN`, default 600),
+   * and accepted events per incoming webhook (`HAYON_HOOK_RATE_LIMIT`, default 60; a hook can
+   * set its own). Over it: 429 with `Retry-After`. Counted per process.
+   */
+  rateLimits: { perTokenPerMinute: number; perHookPerMinute: number };
   /**
    * Slack, when `HAYON_SLACK_BOT_TOKEN` is set: Socket Mode when `HAYON_SLACK_APP_TOKEN` is set
    * too, else HTTP (`POST /slack/events`, needs `HAYON_SLACK_SIGNING_SECRET`).
@@ -249,5 +256,9 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    rateLimits: {
+      perTokenPerMinute: int('HAYON_RATE_LIMIT_PER_TOKEN', env.rateLimitPerToken, 600, 1, 1_000_000),
+      perHookPerMinute: int('HAYON_HOOK_RATE_LIMIT', env.hookRateLimit, 60, 1, 1_000_000),
+    },
   };
 }

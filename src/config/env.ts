@@ -21,6 +21,8 @@ export interface HayonEnv {
   platformTimeoutMs?: string | undefined;
   mediaMaxBytes?: string | undefined;
   fetchAllowHosts?: string | undefined;
+  rateLimitPerToken?: string | undefined;
+  hookRateLimit?: string | undefined;
   s3Bucket?: string | undefined;
   s3Endpoint?: string | undefined;
   s3Region?: string | undefined;
@@ -59,6 +61,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     platformTimeoutMs: env.HAYON_PLATFORM_TIMEOUT_MS,
     mediaMaxBytes: env.HAYON_MEDIA_MAX_BYTES,
     fetchAllowHosts: env.HAYON_FETCH_ALLOW_HOSTS,
+    rateLimitPerToken: env.HAYON_RATE_LIMIT_PER_TOKEN,
+    hookRateLimit: env.HAYON_HOOK_RATE_LIMIT,
     s3Bucket: env.HAYON_S3_BUCKET,
     s3Endpoint: env.HAYON_S3_ENDPOINT,
     s3Region: env.HAYON_S3_REGION,

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'idempotency_key_reused'
+  | 'template_field_missing'
   | 'not_cancellable'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -34,6 +35,7 @@ const statusByCode = {
   not_found: 404,
   conflict: 409,
   idempotency_key_reused: 422,
+  template_field_missing: 422,
   not_cancellable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -49,12 +51,15 @@ export interface HayonErrorOptions {
   /** The input field the error is about, as a path: `targets[1]`, `when`. */
   field?: string;
   cause?: unknown;
+  /** For `rate_limited`: seconds until a retry can pass (the `Retry-After` header). */
+  retryAfterSec?: number;
 }
 
 export class HayonError extends Error {
   readonly code: ErrorCode;
   readonly userMessage: string | undefined;
   readonly field: string | undefined;
+  readonly retryAfterSec: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: HayonErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -62,6 +67,7 @@ export class HayonError extends Error {
     this.code = code;
     this.userMessage = options.userMessage;
     this.field = options.field;
+    this.retryAfterSec = options.retryAfterSec;
   }
 
   get status(): number {

@@ -76,14 +76,16 @@ export interface Author {
   name?: string | undefined;
 }
 
-export type PostStatus =
-  | 'PENDING'
-  | 'SCHEDULED'
-  | 'PROCESSING'
-  | 'COMPLETED'
-  | 'PARTIAL_SUCCESS'
-  | 'FAILED'
-  | 'CANCELLED';
+export const postStatuses = [
+  'PENDING',
+  'SCHEDULED',
+  'PROCESSING',
+  'COMPLETED',
+  'PARTIAL_SUCCESS',
+  'FAILED',
+  'CANCELLED',
+] as const;
+export type PostStatus = (typeof postStatuses)[number];
 
 export interface Post {
   id: string;

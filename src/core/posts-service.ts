@@ -66,6 +66,8 @@ export interface PostsServiceDeps {
   onDueNow?: (created: PostWithDeliveries) => void;
   /** Brings attachments into the media store before the post is accepted. */
   media: MediaIntake;
+  /** Refuses a callback URL hayon may not call (a private network): a HayonError about `callbackUrl`. */
+  checkCallbackUrl?: (url: string) => Promise<void>;
 }
 
 /** Turns the first zod issue into a 400 that names its field. */
@@ -122,6 +124,7 @@ export class PostsService {
         });
       }
     });
+    if (request.callbackUrl) await this.deps.checkCallbackUrl?.(request.callbackUrl);
     const postId = newId('post', now);
     // The expensive part (downloads, image processing) comes after every cheap check; from here
     // on, a failure removes what was stored.

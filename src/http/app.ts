@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../app-context.js';
 import { HayonError } from '../core/errors.js';
@@ -6,7 +6,9 @@ import { subsystem } from '../logger.js';
 import type { HttpEnv } from './env.js';
 import { errorBody, handleError } from './errors.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
+import { tokenRateLimit } from './middleware/token-rate-limit.js';
 import { healthRoutes } from './routes/health.js';
+import { hooksRoutes } from './routes/hooks.js';
 import { mediaRoutes } from './routes/media.js';
 import { postsRoutes } from './routes/posts.js';
 import { uploadsRoutes } from './routes/uploads.js';
@@ -30,19 +32,30 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   if (slack) app.route('/', slack);
   const discord = ctx.discord?.routes();
   if (discord) app.route('/', discord);
+  // Incoming webhooks carry their own authentication (a signature) and a larger body cap, so the
+  // API's token and body-size middleware below skip them.
+  app.route('/v1/hooks', hooksRoutes(ctx));
+  const api = (middleware: MiddlewareHandler<HttpEnv>): MiddlewareHandler<HttpEnv> =>
+    async function apiOnly(c, next) {
+      if (c.req.path.startsWith('/v1/hooks/')) return next();
+      return middleware(c, next);
+    };
   app.use(
     '/v1/*',
-    bodyLimit({
-      maxSize: maxJsonBodyBytes,
-      onError: () => {
-        throw new HayonError('payload_too_large', 'body too large', {
-          field: 'body',
-          userMessage: `The body is larger than ${maxJsonBodyBytes / 1024} KiB.`,
-        });
-      },
-    }),
+    api(
+      bodyLimit({
+        maxSize: maxJsonBodyBytes,
+        onError: () => {
+          throw new HayonError('payload_too_large', 'body too large', {
+            field: 'body',
+            userMessage: `The body is larger than ${maxJsonBodyBytes / 1024} KiB.`,
+          });
+        },
+      }),
+    ),
   );
-  app.use('/v1/*', bearerAuth({ store: ctx.store, clock: ctx.clock }));
+  app.use('/v1/*', api(bearerAuth({ store: ctx.store, clock: ctx.clock })));
+  app.use('/v1/*', api(tokenRateLimit({ limiter: ctx.limiter, perMinute: ctx.config.rateLimits.perTokenPerMinute })));
   app.route('/v1/posts', postsRoutes(ctx));
   app.route('/v1/uploads', uploadsRoutes(ctx));
   return app;

@@ -18,7 +18,7 @@ export function handleError(log: Logger) {
     const e = HayonError.from(err);
     if (e.status >= 500) log.error({ err: e.cause ?? e, path: c.req.path }, 'request failed');
     const headers: Record<string, string> = {};
-    if (e.code === 'rate_limited') headers['retry-after'] = '60';
+    if (e.code === 'rate_limited') headers['retry-after'] = String(e.retryAfterSec ?? 60);
     return c.json(errorBody(e), e.status as ContentfulStatusCode, headers);
   };
 }

@@ -121,6 +121,21 @@ export async function downloadUrl(url: string, options: DownloadOptions): Promis
   }
 }
 
+/**
+ * For a request to a user-given URL that is not a download (a callback POST): the same checks
+ * at connect time. Throws a DownloadError (`bad_url`, `private_address`) for what can be told
+ * before connecting; the returned `lookup` refuses private addresses as the socket connects.
+ */
+export function guardedConnection(
+  url: string,
+  options: Pick<DownloadOptions, 'allowHosts' | 'lookup'> = {},
+): { url: URL; lookup: LookupFunction } {
+  const parsed = checkUrl(url);
+  const allowed = new Set(options.allowHosts?.map((h) => h.toLowerCase())).has(parsed.host);
+  if (!allowed) refuseLiteral(parsed);
+  return { url: parsed, lookup: checkedLookup(parsed.hostname, options.lookup ?? dns.lookup, allowed) };
+}
+
 /** Parses and checks one hop's URL: http(s) only, no user name or password. */
 function checkUrl(input: string, base?: URL): URL {
   let url: URL;

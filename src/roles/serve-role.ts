@@ -40,7 +40,10 @@ export class ServeRole {
       server.once('error', reject);
       this.#server = server;
     });
-    if (this.options.worker) await ctx.worker.start();
+    if (this.options.worker) {
+      await ctx.worker.start();
+      ctx.callbacks.start();
+    }
     ctx.scheduler.start();
     ctx.sweeper.start();
     this.#startTempSweep();

@@ -2,7 +2,7 @@ import type { AppContext } from '../app-context.js';
 import { subsystem } from '../logger.js';
 
 /**
- * `hayon worker`: consumes deliveries and runs the sweeper (so a crashed peer's leases are
+ * `hayon worker`: consumes deliveries, sends callbacks, and runs the sweeper (so a crashed peer's leases are
  * found even when no `serve` runs one). `stop()` pauses intake, finishes what is in flight,
  * then closes connections.
  */
@@ -11,6 +11,7 @@ export class WorkerRole {
 
   async start(): Promise<void> {
     await this.ctx.worker.start();
+    this.ctx.callbacks.start();
     this.ctx.sweeper.start();
     subsystem(this.ctx.log, 'worker').info({ concurrency: this.ctx.config.worker.concurrency }, 'hayon worker started');
   }

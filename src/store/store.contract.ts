@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountCases } from './contract/accounts.js';
 import { claimCases, reviveCases } from './contract/claims.js';
+import { callbackCases, hookCases } from './contract/hooks.js';
 import { postCases } from './contract/posts.js';
 import { schedulingCases } from './contract/scheduling.js';
 import { workspaceCases } from './contract/workspaces.js';
@@ -62,5 +63,7 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('scheduling', () => schedulingCases(store));
     describe('claims and attempts', () => claimCases(store));
     describe('reviving parked deliveries', () => reviveCases(store));
+    describe('hooks', () => hookCases(store));
+    describe('callbacks', () => callbackCases(store));
   });
 }

@@ -11,6 +11,7 @@ import type {
   Workspace,
   WorkspaceSettings,
 } from '../core/post.js';
+import type { Callback, CallbackOutcome, Hook, HookPatch } from '../core/hook.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
 export type CreatePostResult =
@@ -138,4 +139,30 @@ export interface Store {
   reviveDelivery(id: string, now: number): Promise<boolean>;
   /** Counts deliveries per state, for health and `hayon queue status`. */
   countDeliveries(): Promise<Record<string, number>>;
+
+  // Incoming webhooks
+  createHook(hook: Hook): Promise<void>;
+  getHook(id: string): Promise<Hook | null>;
+  /** A workspace's hooks, oldest first. */
+  listHooks(workspaceId: string): Promise<Hook[]>;
+  /** Changes the given fields; null when there is no such hook. */
+  updateHook(id: string, patch: HookPatch, at: number): Promise<Hook | null>;
+  /** False when there was no such hook. */
+  deleteHook(id: string): Promise<boolean>;
+
+  // Callbacks: an outbox of events to POST to callback URLs
+  /** Stores a callback to send; false, and nothing written, when one with its id exists. */
+  addCallback(callback: Callback): Promise<boolean>;
+  /**
+   * Atomically takes up to `limit` callbacks that are `pending` and due, or `sending` under a
+   * lease that ran out before `now` (their sender died): each becomes `sending` until
+   * `leaseUntil`, attempts + 1. Two senders never get the same callback.
+   */
+  takeDueCallbacks(now: number, leaseUntil: number, limit: number): Promise<Callback[]>;
+  /** Records an attempt: `sent`, back to `pending` at `dueAt`, or `failed` for good. */
+  finishCallback(id: string, outcome: CallbackOutcome, at: number): Promise<void>;
+  /** A post's callbacks, oldest first (for `hayon posts show` and tests). */
+  listCallbacks(postId: string): Promise<Callback[]>;
+  /** The earliest `dueAt` among pending callbacks, or null. */
+  nextCallbackDueAt(): Promise<number | null>;
 }

@@ -4,6 +4,7 @@ import { isValidTimeZone } from '../../core/schedule.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
 const usage = `hayon workspace show [--workspace W] [--json]
+       hayon workspace callback-secret [--workspace W]
        hayon workspace set [--require-alt-text on|off] [--default-targets bluesky,mastodon|all]
                            [--slack-posters everyone|group:S0123|users:U01,U02] [--slack-channels C01,C02|any]
                            [--discord-role ROLE_ID|none] [--timezone Europe/Berlin]
@@ -94,10 +95,16 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
     },
     usage,
   );
-  if (sub !== 'show' && sub !== 'set')
+  if (sub !== 'show' && sub !== 'set' && sub !== 'callback-secret')
     throw new UsageError(`unknown workspace command "${sub ?? ''}"\nusage: ${usage}`);
   const ctx = await open();
   const workspaceId = values.workspace ?? defaultWorkspaceId;
+  if (sub === 'callback-secret') {
+    // Derived from HAYON_SECRET_KEY: the same on every process, and it changes with that key.
+    io.out(ctx.signing.workspaceSecret(workspaceId));
+    io.err('Callbacks of posts made through the API are signed with this secret (X-Hayon-Signature).');
+    return 0;
+  }
   await ctx.accounts.ensureWorkspace(workspaceId, workspaceId === defaultWorkspaceId ? 'Default' : workspaceId);
   const existing = await ctx.store.getWorkspace(workspaceId);
   const workspace =

@@ -5,6 +5,7 @@ import { HayonError } from '../../core/errors.js';
 import { DiskMediaStore } from '../../media/disk/disk-media-store.js';
 import type { MediaStore } from '../../media/media-store.js';
 import { sniffBytes, sniffMediaType } from '../../media/sniff.js';
+import { readBodyCapped } from '../middleware/raw-body.js';
 
 const typeNames: Record<string, string> = {
   'image/jpeg': 'JPEG',
@@ -62,7 +63,11 @@ export function mediaRoutes(store: MediaStore): Hono {
       const message = `The upload must be sent with Content-Type: ${type}, as declared.`;
       throw new HayonError('unsupported_media_type', message, { field: 'Content-Type', userMessage: message });
     }
-    const bytes = await readCapped(c.req.raw, Number(size));
+    const bytes = await readBodyCapped(
+      c.req.raw,
+      Number(size),
+      `The file is larger than the ${Number(size)} bytes declared for this upload.`,
+    );
     const sniffed = sniffMediaType(bytes.subarray(0, sniffBytes));
     if (sniffed !== type) {
       const message = `The file is not a ${typeNames[type ?? ''] ?? type} (its content says ${sniffed ? typeNames[sniffed] : 'otherwise'}).`;
@@ -72,24 +77,4 @@ export function mediaRoutes(store: MediaStore): Hono {
     return c.json({ ok: true, size: bytes.length });
   });
   return app;
-}
-
-/** The body, refused with a 413 as soon as it passes the size that was signed. */
-async function readCapped(request: Request, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () =>
-    new HayonError('payload_too_large', 'upload larger than declared', {
-      field: 'body',
-      userMessage: `The file is larger than the ${maxBytes} bytes declared for this upload.`,
-    });
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (request.body) {
-    for await (const chunk of request.body) {
-      total += chunk.byteLength;
-      if (total > maxBytes) throw tooLarge();
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks);
 }

@@ -43,7 +43,8 @@ export class DeliveryWrites {
     return locks ? locks.with(id, run) : run();
   }
 
-  private lockIfNeeded(): Promise<WriteLocks | null> {
+  /** The write locks when the server needs them (FerretDB), else null; asked once. */
+  lockIfNeeded(): Promise<WriteLocks | null> {
     if (!this.locks) {
       this.locks = (async () => {
         const on = this.writeLocks ?? (await isFerretDb(this.connection));

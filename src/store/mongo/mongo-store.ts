@@ -13,6 +13,8 @@ import {
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
+import { MongoHooksCallbacks } from './hooks-callbacks.js';
+import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { isDuplicateKey } from './errors.js';
 import {
   fromAccount,
@@ -53,6 +55,7 @@ export class MongoStore implements Store {
   private readonly connection: Connection;
   private readonly models: Models;
   private readonly writes: DeliveryWrites;
+  private readonly hooks: MongoHooksCallbacks;
 
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
@@ -66,11 +69,13 @@ export class MongoStore implements Store {
     this.connection.on('error', () => undefined);
     this.models = createModels(this.connection);
     this.writes = new DeliveryWrites(this.connection, this.models, options.writeLocks);
+    this.hooks = new MongoHooksCallbacks(this.connection, () => this.writes.lockIfNeeded());
   }
 
   async init(): Promise<void> {
     await this.connection.asPromise();
     await Promise.all(Object.values(this.models).map((model) => model.createIndexes()));
+    await this.hooks.init();
     await repairDrafts(this.drafts());
   }
 
@@ -270,5 +275,37 @@ export class MongoStore implements Store {
     const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));
     for (const row of rows) counts[row._id] = row.n;
     return counts;
+  }
+
+  // Hooks and callbacks: see hooks-callbacks.ts.
+  createHook(hook: Hook): Promise<void> {
+    return this.hooks.createHook(hook);
+  }
+  getHook(id: string): Promise<Hook | null> {
+    return this.hooks.getHook(id);
+  }
+  listHooks(workspaceId: string): Promise<Hook[]> {
+    return this.hooks.listHooks(workspaceId);
+  }
+  updateHook(id: string, patch: HookPatch, at: number): Promise<Hook | null> {
+    return this.hooks.updateHook(id, patch, at);
+  }
+  deleteHook(id: string): Promise<boolean> {
+    return this.hooks.deleteHook(id);
+  }
+  addCallback(callback: Callback): Promise<boolean> {
+    return this.hooks.addCallback(callback);
+  }
+  takeDueCallbacks(now: number, leaseUntil: number, limit: number): Promise<Callback[]> {
+    return this.hooks.takeDueCallbacks(now, leaseUntil, limit);
+  }
+  finishCallback(id: string, outcome: CallbackOutcome, at: number): Promise<void> {
+    return this.hooks.finishCallback(id, outcome, at);
+  }
+  listCallbacks(postId: string): Promise<Callback[]> {
+    return this.hooks.listCallbacks(postId);
+  }
+  nextCallbackDueAt(): Promise<number | null> {
+    return this.hooks.nextCallbackDueAt();
   }
 }

@@ -100,4 +100,36 @@ ALTER TABLE deliveries ADD COLUMN checkpoint TEXT;
 ALTER TABLE workspaces ADD COLUMN settings TEXT;
 `,
   },
+  {
+    // Incoming webhooks, and the outbox of callbacks to send.
+    id: '004_hooks_callbacks',
+    sql: `
+CREATE TABLE hooks (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX hooks_workspace ON hooks (workspace_id, created_at);
+
+CREATE TABLE callbacks (
+  id TEXT PRIMARY KEY,
+  post_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  body TEXT NOT NULL,
+  signer TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  lease_until INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX callbacks_post ON callbacks (post_id, created_at);
+CREATE INDEX callbacks_state_due ON callbacks (state, due_at);
+CREATE INDEX callbacks_lease ON callbacks (state, lease_until);
+`,
+  },
 ];

@@ -14,6 +14,8 @@ import {
   type WorkspaceSettings,
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
+import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
+import { SqliteHooksCallbacks } from './hooks-callbacks.js';
 import { migrations } from './migrations.js';
 import {
   type AccountRow,
@@ -52,6 +54,7 @@ const cancellable = cancellableStates.map((s) => `'${s}'`).join(', ');
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly hooks: SqliteHooksCallbacks;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     this.db.pragma('foreign_keys = ON');
+    this.hooks = new SqliteHooksCallbacks(this.db, (source) => this.sql(source));
   }
 
   private sql(source: string): Database.Statement {
@@ -363,6 +367,38 @@ export class SqliteStore implements Store {
     const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));
     for (const row of rows) counts[row.state] = row.n;
     return counts;
+  }
+
+  // Hooks and callbacks: see hooks-callbacks.ts.
+  async createHook(hook: Hook): Promise<void> {
+    this.hooks.createHook(hook);
+  }
+  async getHook(id: string): Promise<Hook | null> {
+    return this.hooks.getHook(id);
+  }
+  async listHooks(workspaceId: string): Promise<Hook[]> {
+    return this.hooks.listHooks(workspaceId);
+  }
+  async updateHook(id: string, patch: HookPatch, at: number): Promise<Hook | null> {
+    return this.hooks.updateHook(id, patch, at);
+  }
+  async deleteHook(id: string): Promise<boolean> {
+    return this.hooks.deleteHook(id);
+  }
+  async addCallback(callback: Callback): Promise<boolean> {
+    return this.hooks.addCallback(callback);
+  }
+  async takeDueCallbacks(now: number, leaseUntil: number, limit: number): Promise<Callback[]> {
+    return this.hooks.takeDueCallbacks(now, leaseUntil, limit);
+  }
+  async finishCallback(id: string, outcome: CallbackOutcome, at: number): Promise<void> {
+    this.hooks.finishCallback(id, outcome, at);
+  }
+  async listCallbacks(postId: string): Promise<Callback[]> {
+    return this.hooks.listCallbacks(postId);
+  }
+  async nextCallbackDueAt(): Promise<number | null> {
+    return this.hooks.nextCallbackDueAt();
   }
 }
 

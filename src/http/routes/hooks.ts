@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import type { AppContext } from '../../app-context.js';
+import { toPostView } from '../../core/post-view.js';
+import { readBodyCapped } from '../middleware/raw-body.js';
+
+/** The largest webhook body taken: a Ghost post with its HTML, a GitHub release with its notes. */
+export const maxHookBodyBytes = 1024 * 1024;
+
+/**
+ * `POST /v1/hooks/{hookId}`: an event from a CMS or CI. No bearer token: the hook's signature is
+ * the authentication (see hooks-service.ts). 202 with the new post (or `{ ignored, reason }` for
+ * an event that makes none), 200 with the existing post for a repeated delivery.
+ */
+export function hooksRoutes(ctx: AppContext): Hono {
+  const app = new Hono();
+  app.post('/:hookId', async (c) => {
+    const body = await readBodyCapped(
+      c.req.raw,
+      maxHookBodyBytes,
+      `The body is larger than ${maxHookBodyBytes / 1024} KiB, the most a webhook may send.`,
+    );
+    const answer = await ctx.hooks.receive(c.req.param('hookId'), { header: (name) => c.req.header(name), body });
+    if (answer.kind === 'ignored') return c.json({ ignored: true, reason: answer.reason }, 202);
+    const accounts = await ctx.store.listAccounts(answer.value.post.workspaceId);
+    return c.json(toPostView(answer.value, ctx.clock(), accounts), answer.status);
+  });
+  return app;
+}
