@@ -76,6 +76,7 @@ export class AppContext {
   /** Sends the callback outbox; runs where the worker runs. */
   readonly callbacks: CallbackSender;
   readonly signing: SigningSecrets;
+  private readonly callbackNotifier: CallbackNotifier;
   /** Request rates per API token and per hook (this process's count). */
   readonly limiter: RateLimiter;
   /** Present when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
@@ -116,8 +117,10 @@ export class AppContext {
       openCredentials: (account) => box.open(account.id, account.credentials),
       media: this.media,
       checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: config.fetchAllowHosts }),
+      onCancelled: (post) => this.callbackNotifier.afterCancel(post),
     });
     this.signing = new SigningSecrets(box, secrets.secretKey, store);
+    this.callbackNotifier = new CallbackNotifier({ store, clock, onAdded: () => this.callbacks.wake() });
     this.limiter = new RateLimiter(clock);
     this.hooks = new HooksService({
       store,
@@ -191,7 +194,7 @@ export class AppContext {
           ...(this.discordApi ? { discord: new DiscordNotifier({ api: this.discordApi, store }) } : {}),
         },
         new LogNotifier(subsystem(log, 'notify')),
-        new CallbackNotifier({ store, clock, onAdded: () => this.callbacks.wake() }),
+        this.callbackNotifier,
       );
     this.sweeper = new Sweeper(
       { store, transport, clock, log: subsystem(log, 'sweeper') },

@@ -60,18 +60,31 @@ export class CallbackNotifier implements Notifier {
               nextAttemptAt: new Date(event.nextAttemptAt).toISOString(),
             }
           : { ...common, type: 'delivery.failed', delivery: view, reason: event.reason };
-    let added = await this.#add(post, body);
-    const current = await store.getPost(post.id);
-    if (current?.deliveries.every((d) => finalStates.includes(d.state))) {
-      const finished: CallbackEvent = {
-        ...common,
-        id: `${post.id}.finished`,
-        type: 'post.finished',
-        post: toPostView(current, now, accounts),
-      };
-      added = (await this.#add(post, finished)) || added;
-    }
-    if (added) this.deps.onAdded?.();
+    const added = await this.#add(post, body);
+    const finished = await this.#finishIfDone(post.id);
+    if (added || finished) this.deps.onAdded?.();
+  }
+
+  /** After a cancel: the post may be done now, with no delivery event to say so. */
+  async afterCancel(post: Post): Promise<void> {
+    if (post.callbackUrl && (await this.#finishIfDone(post.id))) this.deps.onAdded?.();
+  }
+
+  /** Stores `post.finished` once every delivery is published, failed or cancelled. */
+  async #finishIfDone(postId: string): Promise<boolean> {
+    const { store, clock } = this.deps;
+    const current = await store.getPost(postId);
+    if (!current?.deliveries.every((d) => finalStates.includes(d.state))) return false;
+    const { post } = current;
+    const now = clock();
+    const accounts = await store.listAccounts(post.workspaceId);
+    return this.#add(post, {
+      id: `${post.id}.finished`,
+      createdAt: new Date(now).toISOString(),
+      ...this.#about(post),
+      type: 'post.finished',
+      post: toPostView(current, now, accounts),
+    });
   }
 
   #about(post: Post) {

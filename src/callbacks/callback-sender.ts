@@ -37,7 +37,12 @@ export interface CallbackSenderDeps {
   secrets: SigningSecrets;
   allowHosts?: readonly string[];
   /** Replaces the POST (tests). */
-  post?: (url: string, body: string, headers: Record<string, string>, options: PostCallbackOptions) => Promise<CallbackAnswer>;
+  post?: (
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    options: PostCallbackOptions,
+  ) => Promise<CallbackAnswer>;
 }
 
 /**

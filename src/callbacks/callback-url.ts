@@ -28,7 +28,8 @@ export async function checkCallbackUrl(
   } catch {
     throw refuse(field, 'not a valid URL.');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse(field, 'must start with https:// or http://.');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw refuse(field, 'must start with https:// or http://.');
   if (url.username || url.password) throw refuse(field, 'must not contain a user name or password.');
   const allowed = new Set(options.allowHosts?.map((h) => h.toLowerCase()));
   if (allowed.has(url.host)) return;
@@ -43,6 +44,9 @@ export async function checkCallbackUrl(
   if (addresses.length === 0) throw refuse(field, `the host ${url.hostname} does not resolve.`);
   const inside = addresses.find((a) => !isPublicAddress(a));
   if (inside) {
-    throw refuse(field, `${url.hostname} is a private network address (${inside}); hayon sends callbacks to public addresses only.`);
+    throw refuse(
+      field,
+      `${url.hostname} is a private network address (${inside}); hayon sends callbacks to public addresses only.`,
+    );
   }
 }

@@ -55,7 +55,11 @@ export async function postCallback(
     req.on('error', (err) => {
       const code = (err as { reason?: string }).reason;
       if (code === 'private_address') {
-        done({ kind: 'refused', reason: 'private_address', message: `The callback URL for ${host} resolves to a private network address.` });
+        done({
+          kind: 'refused',
+          reason: 'private_address',
+          message: `The callback URL for ${host} resolves to a private network address.`,
+        });
       } else if (err.message === 'timeout') {
         done({ kind: 'unreachable', message: `${host} did not answer within ${options.timeoutMs} ms.` });
       } else {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { deliveryViewSchema, postViewSchema } from './post-view.js';
 
-export const callbackEventTypes = ['delivery.published', 'delivery.retrying', 'delivery.failed', 'post.finished'] as const;
+export const callbackEventTypes = [
+  'delivery.published',
+  'delivery.retrying',
+  'delivery.failed',
+  'post.finished',
+] as const;
 export type CallbackEventType = (typeof callbackEventTypes)[number];
 
 const common = {

@@ -1,6 +1,13 @@
 import { derivePostStatus } from './delivery-state.js';
 import { z } from 'zod';
-import { type Account, type Delivery, deliveryStates, platformIds, type PostWithDeliveries, postStatuses } from './post.js';
+import {
+  type Account,
+  type Delivery,
+  deliveryStates,
+  platformIds,
+  type PostWithDeliveries,
+  postStatuses,
+} from './post.js';
 import { formatInZone } from './schedule.js';
 
 const deliveryStateSchema = z.enum(deliveryStates);

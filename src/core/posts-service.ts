@@ -68,6 +68,8 @@ export interface PostsServiceDeps {
   media: MediaIntake;
   /** Refuses a callback URL hayon may not call (a private network): a HayonError about `callbackUrl`. */
   checkCallbackUrl?: (url: string) => Promise<void>;
+  /** Told after a cancel (a callback receiver hears that the post is finished). */
+  onCancelled?: (post: Post) => Promise<void>;
 }
 
 /** Turns the first zod issue into a 400 that names its field. */
@@ -232,6 +234,7 @@ export class PostsService {
       });
     }
     await this.deps.store.cancelPost(id, this.deps.clock());
+    await this.deps.onCancelled?.(found.post).catch(() => undefined);
     return this.get(workspaceId, id);
   }
 

@@ -7,6 +7,7 @@ import type { HttpEnv } from './env.js';
 import { errorBody, handleError } from './errors.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { tokenRateLimit } from './middleware/token-rate-limit.js';
+import { openapiRoutes } from './openapi/openapi-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { hooksRoutes } from './routes/hooks.js';
 import { mediaRoutes } from './routes/media.js';
@@ -26,6 +27,7 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.onError(handleError(log));
   app.notFound((c) => c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`)), 404));
   app.route('/', healthRoutes(ctx));
+  app.route('/', openapiRoutes(ctx));
   // Signed URLs of the disk media store: the signature is the permission, no token.
   app.route('/', mediaRoutes(ctx.media.store));
   const slack = ctx.slack?.routes();

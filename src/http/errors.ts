@@ -1,12 +1,23 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
 import { HayonError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
 
-/** The JSON body of every error answer. */
-export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
-}
+/** The JSON body of every error answer (the OpenAPI document's `Error`). */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('What went wrong, for programs: invalid_request, unauthorized, rate_limited, …'),
+      message: z.string().describe('A sentence for people.'),
+      field: z
+        .string()
+        .optional()
+        .describe('The input the error is about, as a path: targets[1], when, Idempotency-Key.'),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export function errorBody(e: HayonError): ErrorBody {
   return { error: { code: e.code, message: e.publicMessage, ...(e.field ? { field: e.field } : {}) } };

@@ -22,7 +22,14 @@ function actionsStep(): string {
 }
 
 const tools = ['bash', 'jq', 'openssl', 'curl'];
-const missing = await Promise.all(tools.map((t) => run('sh', ['-c', `command -v ${t}`]).then(() => null, () => t)));
+const missing = await Promise.all(
+  tools.map((t) =>
+    run('sh', ['-c', `command -v ${t}`]).then(
+      () => null,
+      () => t,
+    ),
+  ),
+);
 const absent = missing.filter(Boolean).join(', ');
 if (absent) console.log(`readme-hooks: skipped, needs ${absent} (scripts/test-services.sh installs them)`);
 

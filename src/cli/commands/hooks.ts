@@ -57,7 +57,8 @@ export const hooksCommand: Command = async ({ args, open, io }) => {
       const source = required(values.source, '--source', usage);
       const targets = list(required(values.targets, '--targets', usage));
       const rate = values['rate-limit'];
-      if (rate !== undefined && !/^\d+$/.test(rate)) throw new UsageError(`--rate-limit takes a whole number\nusage: ${usage}`);
+      if (rate !== undefined && !/^\d+$/.test(rate))
+        throw new UsageError(`--rate-limit takes a whole number\nusage: ${usage}`);
       const ctx = await open();
       const { hook, secret, url } = await ctx.hooks.create(workspaceId, {
         source,
@@ -77,7 +78,9 @@ export const hooksCommand: Command = async ({ args, open, io }) => {
         io.out(`url:    ${url}`);
         io.out(`secret: ${secret}`);
       }
-      io.err(`Webhook ${hook.id} (${hook.source}) for workspace ${workspaceId}. The secret is shown once: keep it now.`);
+      io.err(
+        `Webhook ${hook.id} (${hook.source}) for workspace ${workspaceId}. The secret is shown once: keep it now.`,
+      );
       return 0;
     }
     case 'list': {

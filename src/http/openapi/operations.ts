@@ -1,0 +1,32 @@
+import { inboundOperations, webhookOperations } from './operations-inbound.js';
+import { postOperations } from './operations-posts.js';
+import { systemOperations } from './operations-system.js';
+import type { OperationSpec, TagSpec, WebhookSpec } from './types.js';
+
+/**
+ * Every route of hayon's HTTP app, as data that references the zod schemas the routes use.
+ * `test/e2e/openapi.test.ts` checks this list against the app's routes, both ways: a route added
+ * without its description here fails it.
+ */
+export function operations(): OperationSpec[] {
+  return [...postOperations(), ...inboundOperations, ...systemOperations];
+}
+
+export { webhookOperations };
+export type { OperationSpec, WebhookSpec };
+
+/** The sections of the document, in order. */
+export const tags: readonly TagSpec[] = [
+  { name: 'Posts', description: 'Make, read, list, cancel and hurry posts. Every route needs an API token.' },
+  {
+    name: 'Media',
+    description: 'Attach files: get an upload URL, send the file, name it in a post. Signed URLs need no token.',
+  },
+  {
+    name: 'Webhooks',
+    description:
+      'Events from a CMS or CI that become posts (signed, no token), and the events hayon sends to a callbackUrl.',
+  },
+  { name: 'Chat', description: 'The Slack and Discord apps’ endpoints, signed by Slack and Discord.' },
+  { name: 'Operations', description: 'Health checks and this document.' },
+];
