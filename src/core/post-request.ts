@@ -53,25 +53,45 @@ const contentOverrideSchema = z
 
 export const postRequestSchema = z
   .object({
-    /** The text; may be empty only when media is given. */
-    text: z.string().max(100_000).default(''),
-    media: z.array(mediaItemSchema).max(20).default([]),
-    /**
-     * Where to post: a platform name (`bluesky`: the workspace's one account there), a
-     * `platform:handle` pair, or an account id.
-     */
-    targets: z.array(z.string().min(1).max(300)).min(1).max(50),
-    /** When, in plain words or ISO 8601; default: now. */
-    when: z.string().max(200).optional(),
-    /** The author's IANA time zone, for reading `when` and showing times; default UTC. */
-    timezone: z.string().max(64).optional(),
-    /** Text or media that replace the global content on one platform. */
-    overrides: z.partialRecord(z.enum(platformIds), contentOverrideSchema).optional(),
-    /** `auto`: text too long for a platform becomes a thread there; `off` (default): it is refused. */
-    thread: threadModeSchema.optional(),
-    /** Whether thread parts end with " (1/3)"; default true. */
-    threadCounter: z.boolean().optional(),
-    callbackUrl: z.string().url().max(2048).optional(),
+    text: z.string().max(100_000).default('').describe('The text; may be empty only when media is given.'),
+    media: z
+      .array(mediaItemSchema)
+      .max(20)
+      .default([])
+      .describe('Attachments: a URL hayon downloads, or the id of an upload (POST /v1/uploads), with alt text.'),
+    targets: z
+      .array(z.string().min(1).max(300))
+      .min(1)
+      .max(50)
+      .describe(
+        'Where to post: a platform name (`bluesky`: the workspace’s one account there), a `platform:handle` pair, or an account id.',
+      ),
+    when: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('When, in plain words ("tomorrow 9am", "in 2 hours") or ISO 8601; default now.'),
+    timezone: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('The author’s IANA time zone, for reading `when` and showing times; default HAYON_DEFAULT_TIMEZONE.'),
+    overrides: z
+      .partialRecord(z.enum(platformIds), contentOverrideSchema)
+      .optional()
+      .describe('Text, media or options that replace the global content on one platform.'),
+    thread: threadModeSchema
+      .optional()
+      .describe('`auto`: a text too long for a platform becomes a thread there; `off` (default): it is refused.'),
+    threadCounter: z.boolean().optional().describe('Whether thread parts end with " (1/3)"; default true.'),
+    callbackUrl: z
+      .string()
+      .url()
+      .max(2048)
+      .optional()
+      .describe(
+        'Where hayon POSTs each delivery’s outcome and the final summary, signed with X-Hayon-Signature (see the callbackEvent webhook).',
+      ),
   })
   .strict();
 

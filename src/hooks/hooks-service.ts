@@ -178,6 +178,12 @@ export class HooksService {
     if (event.kind === 'ignore') return { status: 202, kind: 'ignored', reason: event.reason };
     void store.updateHook(hook.id, { lastUsedAt: clock() }, clock()).catch(() => undefined);
 
+    if (event.eventId !== undefined && event.eventId.length > 255) {
+      throw new HayonError('invalid_request', 'event id too long', {
+        field: source.id === 'github' ? 'X-GitHub-Delivery' : 'Idempotency-Key',
+        userMessage: "The event's id is longer than 255 characters.",
+      });
+    }
     const key = event.eventId === undefined ? undefined : `hook:${hook.id}:${event.eventId}`;
     if (key) {
       const existing = await store.findPostByIdempotencyKey(hook.workspaceId, key);

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import type { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { toPostView } from '../../core/post-view.js';
 import { readBodyCapped } from '../middleware/raw-body.js';
+import type { hookIgnoredSchema } from '../openapi/schemas.js';
 
 /** The largest webhook body taken: a Ghost post with its HTML, a GitHub release with its notes. */
 export const maxHookBodyBytes = 1024 * 1024;
@@ -20,7 +22,10 @@ export function hooksRoutes(ctx: AppContext): Hono {
       `The body is larger than ${maxHookBodyBytes / 1024} KiB, the most a webhook may send.`,
     );
     const answer = await ctx.hooks.receive(c.req.param('hookId'), { header: (name) => c.req.header(name), body });
-    if (answer.kind === 'ignored') return c.json({ ignored: true, reason: answer.reason }, 202);
+    if (answer.kind === 'ignored') {
+      const ignored: z.infer<typeof hookIgnoredSchema> = { ignored: true, reason: answer.reason };
+      return c.json(ignored, 202);
+    }
     const accounts = await ctx.store.listAccounts(answer.value.post.workspaceId);
     return c.json(toPostView(answer.value, ctx.clock(), accounts), answer.status);
   });
