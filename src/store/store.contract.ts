@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountCases } from './contract/accounts.js';
 import { claimCases, reviveCases } from './contract/claims.js';
 import { callbackCases, hookCases } from './contract/hooks.js';
+import { connectCases } from './contract/connect.js';
 import { postCases } from './contract/posts.js';
 import { schedulingCases } from './contract/scheduling.js';
 import { workspaceCases } from './contract/workspaces.js';
@@ -65,5 +66,6 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('reviving parked deliveries', () => reviveCases(store));
     describe('hooks', () => hookCases(store));
     describe('callbacks', () => callbackCases(store));
+    describe('connect flows', () => connectCases(store));
   });
 }

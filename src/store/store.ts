@@ -11,6 +11,7 @@ import type {
   Workspace,
   WorkspaceSettings,
 } from '../core/post.js';
+import type { ConnectState, OAuthApp } from '../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../core/hook.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
@@ -165,4 +166,16 @@ export interface Store {
   listCallbacks(postId: string): Promise<Callback[]>;
   /** The earliest `dueAt` among pending callbacks, or null. */
   nextCallbackDueAt(): Promise<number | null>;
+
+  // Connecting accounts (OAuth)
+  /** Stores a new flow; flows past their expiry are removed on the way. */
+  putConnectState(state: ConnectState): Promise<void>;
+  getConnectState(id: string): Promise<ConnectState | null>;
+  /** Merges `data` into a flow's; false when there is no such flow. */
+  updateConnectState(id: string, data: Record<string, unknown>): Promise<boolean>;
+  /** Removes a flow and returns it, atomically: of two callers, one gets it (single use). */
+  takeConnectState(id: string): Promise<ConnectState | null>;
+  getOAuthApp(key: string): Promise<OAuthApp | null>;
+  /** Stores a registered client unless one with its key exists; returns the one stored. */
+  putOAuthApp(app: OAuthApp): Promise<OAuthApp>;
 }

@@ -14,6 +14,8 @@ import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store }
 import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
+import { MongoConnect } from './connect.js';
+import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { isDuplicateKey } from './errors.js';
 import {
@@ -56,6 +58,7 @@ export class MongoStore implements Store {
   private readonly models: Models;
   private readonly writes: DeliveryWrites;
   private readonly hooks: MongoHooksCallbacks;
+  private readonly connect: MongoConnect;
 
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
@@ -70,12 +73,14 @@ export class MongoStore implements Store {
     this.models = createModels(this.connection);
     this.writes = new DeliveryWrites(this.connection, this.models, options.writeLocks);
     this.hooks = new MongoHooksCallbacks(this.connection, () => this.writes.lockIfNeeded());
+    this.connect = new MongoConnect(this.connection);
   }
 
   async init(): Promise<void> {
     await this.connection.asPromise();
     await Promise.all(Object.values(this.models).map((model) => model.createIndexes()));
     await this.hooks.init();
+    await this.connect.init();
     await repairDrafts(this.drafts());
   }
 
@@ -307,5 +312,25 @@ export class MongoStore implements Store {
   }
   nextCallbackDueAt(): Promise<number | null> {
     return this.hooks.nextCallbackDueAt();
+  }
+
+  // Connect flows and OAuth clients: see connect.ts.
+  putConnectState(state: ConnectState): Promise<void> {
+    return this.connect.putConnectState(state);
+  }
+  getConnectState(id: string): Promise<ConnectState | null> {
+    return this.connect.getConnectState(id);
+  }
+  updateConnectState(id: string, data: Record<string, unknown>): Promise<boolean> {
+    return this.connect.updateConnectState(id, data);
+  }
+  takeConnectState(id: string): Promise<ConnectState | null> {
+    return this.connect.takeConnectState(id);
+  }
+  getOAuthApp(key: string): Promise<OAuthApp | null> {
+    return this.connect.getOAuthApp(key);
+  }
+  putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
+    return this.connect.putOAuthApp(app);
   }
 }

@@ -132,4 +132,21 @@ CREATE INDEX callbacks_state_due ON callbacks (state, due_at);
 CREATE INDEX callbacks_lease ON callbacks (state, lease_until);
 `,
   },
+  {
+    // Connect flows in progress, and OAuth clients registered with servers (Mastodon instances).
+    id: '006_connect',
+    sql: `
+CREATE TABLE connect_states (
+  id TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX connect_states_expiry ON connect_states (expires_at);
+
+CREATE TABLE oauth_apps (
+  key TEXT PRIMARY KEY,
+  data TEXT NOT NULL
+);
+`,
+  },
 ];

@@ -16,6 +16,8 @@ import {
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
+import { SqliteConnect } from './connect.js';
+import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import { migrations } from './migrations.js';
 import {
   type AccountRow,
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly hooks: SqliteHooksCallbacks;
+  private readonly connect: SqliteConnect;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -63,6 +66,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     this.db.pragma('foreign_keys = ON');
     this.hooks = new SqliteHooksCallbacks(this.db, (source) => this.sql(source));
+    this.connect = new SqliteConnect((source) => this.sql(source));
   }
 
   private sql(source: string): Database.Statement {
@@ -399,6 +403,26 @@ export class SqliteStore implements Store {
   }
   async nextCallbackDueAt(): Promise<number | null> {
     return this.hooks.nextCallbackDueAt();
+  }
+
+  // Connect flows and OAuth clients: see connect.ts.
+  async putConnectState(state: ConnectState): Promise<void> {
+    this.connect.putConnectState(state);
+  }
+  async getConnectState(id: string): Promise<ConnectState | null> {
+    return this.connect.getConnectState(id);
+  }
+  async updateConnectState(id: string, data: Record<string, unknown>): Promise<boolean> {
+    return this.connect.updateConnectState(id, data);
+  }
+  async takeConnectState(id: string): Promise<ConnectState | null> {
+    return this.connect.takeConnectState(id);
+  }
+  async getOAuthApp(key: string): Promise<OAuthApp | null> {
+    return this.connect.getOAuthApp(key);
+  }
+  async putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
+    return this.connect.putOAuthApp(app);
   }
 }
 
