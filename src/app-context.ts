@@ -16,6 +16,10 @@ import { checkCallbackUrl } from './callbacks/callback-url.js';
 import { SigningSecrets } from './callbacks/signing-secrets.js';
 import { HooksService } from './hooks/hooks-service.js';
 import { RateLimiter } from './http/rate-limiter.js';
+import { BlueskyConnect } from './accounts/connect/bluesky.js';
+import { ConnectService } from './accounts/connect/connect-service.js';
+import { ConnectStates } from './accounts/connect/connect-states.js';
+import { MastodonConnect } from './accounts/connect/mastodon.js';
 import { LogNotifier } from './core/log-notifier.js';
 import { RoutingNotifier } from './core/routing-notifier.js';
 import type { Notifier } from './core/notifier.js';
@@ -79,6 +83,8 @@ export class AppContext {
   private readonly callbackNotifier: CallbackNotifier;
   /** Request rates per API token and per hook (this process's count). */
   readonly limiter: RateLimiter;
+  /** "Connect an account" flows (OAuth, app passwords). */
+  readonly connect: ConnectService;
   /** Present when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
   readonly slack: SlackBot | undefined;
   /** Present when Discord is configured (`HAYON_DISCORD_TOKEN`, `HAYON_DISCORD_APP_ID`). */
@@ -144,6 +150,18 @@ export class AppContext {
       overrides.callbacks,
     );
     this.accounts = new AccountsService({ store, box, platforms, clock });
+    const http = { fetch: overrides.fetch ?? globalThis.fetch, publicUrl: config.publicUrl, timeoutMs: config.platformTimeoutMs };
+    this.connect = new ConnectService({
+      states: new ConnectStates(store, secrets.secretKey, clock),
+      accounts: this.accounts,
+      box,
+      clock,
+      publicUrl: config.publicUrl,
+      providers: {
+        mastodon: new MastodonConnect({ ...http, store, box, clock, allowHosts: config.fetchAllowHosts }),
+        bluesky: new BlueskyConnect({ ...http, ...config.bluesky }),
+      },
+    });
     this.slack =
       config.slack && secrets.slack
         ? new SlackBot(

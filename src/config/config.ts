@@ -64,6 +64,12 @@ export interface Config {
    */
   rateLimits: { perTokenPerMinute: number; perHookPerMinute: number };
   /**
+   * Where a Bluesky handle is resolved when an account is connected, and the PLC directory for
+   * its DID document: `HAYON_BLUESKY_RESOLVER_URL` (default `https://public.api.bsky.app`),
+   * `HAYON_BLUESKY_PLC_URL` (default `https://plc.directory`).
+   */
+  bluesky: { resolverUrl: string; plcUrl: string };
+  /**
    * Slack, when `HAYON_SLACK_BOT_TOKEN` is set: Socket Mode when `HAYON_SLACK_APP_TOKEN` is set
    * too, else HTTP (`POST /slack/events`, needs `HAYON_SLACK_SIGNING_SECRET`).
    */
@@ -259,6 +265,17 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     rateLimits: {
       perTokenPerMinute: int('HAYON_RATE_LIMIT_PER_TOKEN', env.rateLimitPerToken, 600, 1, 1_000_000),
       perHookPerMinute: int('HAYON_HOOK_RATE_LIMIT', env.hookRateLimit, 60, 1, 1_000_000),
+    },
+    bluesky: {
+      resolverUrl: url(
+        'HAYON_BLUESKY_RESOLVER_URL',
+        env.blueskyResolverUrl || 'https://public.api.bsky.app',
+        ['http:', 'https:'],
+      ).replace(/\/+$/, ''),
+      plcUrl: url('HAYON_BLUESKY_PLC_URL', env.blueskyPlcUrl || 'https://plc.directory', ['http:', 'https:']).replace(
+        /\/+$/,
+        '',
+      ),
     },
   };
 }

@@ -23,6 +23,8 @@ export interface HayonEnv {
   fetchAllowHosts?: string | undefined;
   rateLimitPerToken?: string | undefined;
   hookRateLimit?: string | undefined;
+  blueskyResolverUrl?: string | undefined;
+  blueskyPlcUrl?: string | undefined;
   s3Bucket?: string | undefined;
   s3Endpoint?: string | undefined;
   s3Region?: string | undefined;
@@ -63,6 +65,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     fetchAllowHosts: env.HAYON_FETCH_ALLOW_HOSTS,
     rateLimitPerToken: env.HAYON_RATE_LIMIT_PER_TOKEN,
     hookRateLimit: env.HAYON_HOOK_RATE_LIMIT,
+    blueskyResolverUrl: env.HAYON_BLUESKY_RESOLVER_URL,
+    blueskyPlcUrl: env.HAYON_BLUESKY_PLC_URL,
     s3Bucket: env.HAYON_S3_BUCKET,
     s3Endpoint: env.HAYON_S3_ENDPOINT,
     s3Region: env.HAYON_S3_REGION,

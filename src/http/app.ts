@@ -9,6 +9,7 @@ import { bearerAuth } from './middleware/bearer-auth.js';
 import { tokenRateLimit } from './middleware/token-rate-limit.js';
 import { openapiRoutes } from './openapi/openapi-routes.js';
 import { healthRoutes } from './routes/health.js';
+import { connectRoutes } from './routes/connect.js';
 import { hooksRoutes } from './routes/hooks.js';
 import { mediaRoutes } from './routes/media.js';
 import { postsRoutes } from './routes/posts.js';
@@ -34,6 +35,8 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   if (slack) app.route('/', slack);
   const discord = ctx.discord?.routes();
   if (discord) app.route('/', discord);
+  // Connecting accounts in a browser: the signed, single-use state is the permission.
+  app.route('/', connectRoutes(ctx));
   // Incoming webhooks carry their own authentication (a signature) and a larger body cap, so the
   // API's token and body-size middleware below skip them.
   app.route('/v1/hooks', hooksRoutes(ctx));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LocalServer } from './local-server.js';
 
@@ -57,6 +58,11 @@ export class FakeMastodonServer {
   /** Every request, as `METHOD /path`. */
   readonly requests: string[] = [];
   revoked = false;
+  /** Apps registered through `POST /api/v1/apps` (hayon registers once per instance). */
+  readonly apps: { clientId: string; clientSecret: string; redirectUri: string; scopes: string }[] = [];
+  /** The next authorization is refused by the "user" (error=access_denied). */
+  denyNext = false;
+  readonly #codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; used: boolean }>();
   readonly #idempotency = new Map<string, FakeStatus>();
   readonly #local = new LocalServer<ScriptedAnswer>();
   #next = 100;
@@ -109,6 +115,81 @@ export class FakeMastodonServer {
     return status;
   }
 
+  /**
+   * Mastodon's OAuth as documented (docs.joinmastodon.org/methods/apps, /methods/oauth): app
+   * registration, the authorize step (the "user" approves at once, or refuses with `denyNext`)
+   * redirecting back with a code, and the token exchange checking client, redirect URI and the
+   * PKCE S256 verifier. The token issued is the server's one valid token.
+   */
+  #oauth(route: string, url: URL, body: Buffer, send: Send, res: ServerResponse): boolean {
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (route === 'POST /api/v1/apps') {
+      const n = this.apps.length + 1;
+      const app = {
+        clientId: `client-${n}`,
+        clientSecret: `client-secret-${n}`,
+        redirectUri: form.get('redirect_uris') ?? '',
+        scopes: form.get('scopes') ?? 'read',
+      };
+      this.apps.push(app);
+      send(200, {
+        id: String(n),
+        name: form.get('client_name'),
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        redirect_uri: app.redirectUri,
+      });
+      return true;
+    }
+    if (route === 'GET /oauth/authorize') {
+      const q = url.searchParams;
+      const app = this.apps.find((a) => a.clientId === q.get('client_id'));
+      if (!app || app.redirectUri !== q.get('redirect_uri')) {
+        send(400, {
+          error: 'invalid_client',
+          error_description: 'Client authentication failed due to unknown client.',
+        });
+        return true;
+      }
+      const back = new URL(app.redirectUri);
+      back.searchParams.set('state', q.get('state') ?? '');
+      if (this.denyNext || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
+        this.denyNext = false;
+        back.searchParams.set('error', 'access_denied');
+        back.searchParams.set('error_description', 'The resource owner or authorization server denied the request.');
+      } else {
+        const code = `code-${this.#codes.size + 1}`;
+        this.#codes.set(code, {
+          clientId: app.clientId,
+          redirectUri: app.redirectUri,
+          challenge: q.get('code_challenge') ?? '',
+          used: false,
+        });
+        back.searchParams.set('code', code);
+      }
+      res.writeHead(302, { location: back.toString() }).end();
+      return true;
+    }
+    if (route === 'POST /oauth/token') {
+      const grant = this.#codes.get(form.get('code') ?? '');
+      const app = this.apps.find((a) => a.clientId === form.get('client_id'));
+      const verifier = form.get('code_verifier') ?? '';
+      const challenge = createHash('sha256').update(verifier).digest('base64url');
+      const bad = (why: string) => send(400, { error: 'invalid_grant', error_description: why });
+      if (!app || app.clientSecret !== form.get('client_secret')) bad('Client authentication failed.');
+      else if (!grant || grant.used || grant.clientId !== app.clientId)
+        bad('The provided authorization grant is invalid, expired, revoked or was issued to another client.');
+      else if (grant.redirectUri !== form.get('redirect_uri')) bad('The redirect URI does not match.');
+      else if (grant.challenge !== challenge) bad('The code verifier does not match.');
+      else {
+        grant.used = true;
+        send(200, { access_token: this.token, token_type: 'Bearer', scope: app.scopes, created_at: 1 });
+      }
+      return true;
+    }
+    return false;
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
@@ -137,6 +218,8 @@ export class FakeMastodonServer {
         },
       });
     }
+    const oauth = this.#oauth(route, url, body, send, res);
+    if (oauth) return;
     if (route === 'GET /api/v1/instance')
       return send(200, { uri: url.host, max_toot_chars: this.options.maxCharacters ?? 500 });
 
@@ -227,6 +310,8 @@ export class FakeMastodonServer {
     send(404, { error: 'Record not found' });
   }
 }
+
+type Send = (status: number, payload: unknown, headers?: Record<string, string>) => void;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -9,6 +9,8 @@ export interface TestPds {
   /** `http://localhost:PORT`: the PDS and the service to log in at. */
   url: string;
   adminPassword: string;
+  /** Its PLC directory (where its accounts' DID documents are), when known. */
+  plcUrl?: string | undefined;
   /** Stops the PDS this harness started; a no-op for one given by `HAYON_TEST_PDS_URL`. */
   stop(): Promise<void>;
 }
@@ -44,7 +46,12 @@ export function pdsUnavailableReason(): string | undefined {
 export async function startPds(): Promise<TestPds> {
   const external = process.env.HAYON_TEST_PDS_URL;
   if (external) {
-    return { url: external, adminPassword: process.env.HAYON_TEST_PDS_ADMIN_PASSWORD ?? '', stop: async () => {} };
+    return {
+      url: external,
+      adminPassword: process.env.HAYON_TEST_PDS_ADMIN_PASSWORD ?? '',
+      plcUrl: process.env.HAYON_TEST_PLC_URL,
+      stop: async () => {},
+    };
   }
   const shared = await sharedPds();
   if (shared) return { ...shared, stop: async () => {} };
@@ -59,7 +66,7 @@ export async function startPds(): Promise<TestPds> {
   }
 }
 
-async function sharedPds(): Promise<{ url: string; adminPassword: string } | null> {
+async function sharedPds(): Promise<Ready | null> {
   if (!existsSync(sharedInfoFile)) return null;
   const info = parseReady(readFileSync(sharedInfoFile, 'utf8').trim());
   if (!info) return null;
@@ -77,7 +84,7 @@ function pdsNode(): string {
   return recorded && existsSync(recorded) ? recorded : process.execPath;
 }
 
-function readyLine(child: ChildProcess): Promise<{ url: string; adminPassword: string }> {
+function readyLine(child: ChildProcess): Promise<Ready> {
   return new Promise((resolve, reject) => {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -102,12 +109,18 @@ function readyLine(child: ChildProcess): Promise<{ url: string; adminPassword: s
   });
 }
 
-function parseReady(line: string): { url: string; adminPassword: string } | null {
+interface Ready {
+  url: string;
+  adminPassword: string;
+  plcUrl?: string;
+}
+
+function parseReady(line: string): Ready | null {
   if (!line.startsWith('{')) return null;
   try {
-    const v = JSON.parse(line) as { url?: unknown; adminPassword?: unknown };
+    const v = JSON.parse(line) as { url?: unknown; adminPassword?: unknown; plcUrl?: unknown };
     return typeof v.url === 'string' && typeof v.adminPassword === 'string'
-      ? { url: v.url, adminPassword: v.adminPassword }
+      ? { url: v.url, adminPassword: v.adminPassword, ...(typeof v.plcUrl === 'string' ? { plcUrl: v.plcUrl } : {}) }
       : null;
   } catch {
     return null;

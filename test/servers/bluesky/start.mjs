@@ -67,7 +67,7 @@ async function start(dir) {
   });
   await pds.start();
   return {
-    info: { url: `http://localhost:${port}`, adminPassword },
+    info: { url: `http://localhost:${port}`, adminPassword, plcUrl },
     async stop() {
       await pds.destroy();
       await plcServer.destroy();

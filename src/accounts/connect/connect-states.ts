@@ -1,0 +1,87 @@
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import type { Actor, ConnectState } from '../../core/connect.js';
+import { HayonError } from '../../core/errors.js';
+import type { PlatformId } from '../../core/post.js';
+import type { Store } from '../../store/store.js';
+
+/** How long a connect link (and the flow it starts) lasts. */
+export const connectLinkTtlMs = 15 * 60_000;
+
+const refuse = (message: string) => new HayonError('forbidden', message, { field: 'state', userMessage: message });
+
+/**
+ * The `state` of a connect flow: `<id>.<hmac>`. The HMAC (a key derived from HAYON_SECRET_KEY)
+ * refuses a forged or altered state without a store lookup; the id names the flow in the store,
+ * where it is used once (`take` removes it) and expires after 15 minutes. What the flow keeps
+ * (a PKCE verifier) stays in the store, never in the URL.
+ */
+export class ConnectStates {
+  readonly #key: Buffer;
+
+  constructor(
+    private readonly store: Store,
+    secretKey: Buffer,
+    private readonly clock: Clock,
+  ) {
+    this.#key = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'hayon connect state v1', 32));
+  }
+
+  async mint(
+    workspaceId: string,
+    platform: PlatformId,
+    actor: Actor,
+    data: Record<string, unknown> = {},
+  ): Promise<{ token: string; state: ConnectState }> {
+    const now = this.clock();
+    const state: ConnectState = {
+      id: randomBytes(18).toString('base64url'),
+      workspaceId,
+      platform,
+      actor,
+      data,
+      createdAt: now,
+      expiresAt: now + connectLinkTtlMs,
+    };
+    await this.store.putConnectState(state);
+    return { token: `${state.id}.${this.#sign(state.id)}`, state };
+  }
+
+  /** The flow a state names, left in place (the start page, before the provider). */
+  async load(token: string | undefined, platform: string): Promise<ConnectState> {
+    const id = this.#check(token);
+    return this.#live(await this.store.getConnectState(id), platform);
+  }
+
+  /** The flow a state names, removed: a second use of the same state is refused. */
+  async take(token: string | undefined, platform: string): Promise<ConnectState> {
+    const id = this.#check(token);
+    return this.#live(await this.store.takeConnectState(id), platform);
+  }
+
+  update(state: ConnectState, data: Record<string, unknown>): Promise<boolean> {
+    return this.store.updateConnectState(state.id, data);
+  }
+
+  #sign(id: string): string {
+    return createHmac('sha256', this.#key).update(id).digest('base64url');
+  }
+
+  #check(token: string | undefined): string {
+    const [id, mac] = (token ?? '').split('.');
+    if (!id || !mac) throw refuse('This link has no valid state: ask hayon for a new connect link.');
+    const expected = Buffer.from(this.#sign(id));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw refuse('This link was not made by hayon: ask hayon for a new connect link.');
+    }
+    return id;
+  }
+
+  #live(state: ConnectState | null, platform: string): ConnectState {
+    if (!state) throw refuse('This link was already used or has expired: ask hayon for a new connect link.');
+    if (state.expiresAt < this.clock()) throw refuse('This link has expired: ask hayon for a new connect link.');
+    if (state.platform !== platform) throw refuse(`This link is for ${state.platform}, not ${platform}.`);
+    return state;
+  }
+}
