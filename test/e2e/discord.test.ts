@@ -289,6 +289,38 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
     expect((await send(hayon('help').payload)).body.data.content).toContain('/post text:');
   });
 
+  it('/hayon connect gives a member who manages the server a single-use link, and refuses others', async () => {
+    const connect = (member?: Parameters<typeof interaction>[2]) =>
+      interaction(
+        2,
+        {
+          id: '2',
+          name: 'hayon',
+          type: 1,
+          options: [
+            {
+              name: 'connect',
+              type: 1,
+              options: [
+                { name: 'platform', type: 3, value: 'mastodon' },
+                { name: 'server', type: 3, value: 'mastodon.example' },
+              ],
+            },
+          ],
+        },
+        member,
+      );
+    const answer = (await send(connect().payload)).body;
+    expect(answer.data.flags).toBe(64);
+    const link = /\((https?:[^)]+)\)/.exec(answer.data.content)?.[1] ?? '';
+    expect(link).toContain('/connect/mastodon/start?workspace=default&state=');
+    const flow = await h.ctx.store.getConnectState(new URL(link).searchParams.get('state')?.split('.')[0] ?? '');
+    expect(flow).toMatchObject({ actor: { kind: 'discord', id: alice.id }, data: { instance: 'mastodon.example' } });
+    const refused = (await send(connect({ user: bob, roles: [], permissions: '0' }).payload)).body;
+    expect(refused.data.content).toContain('Only members who can manage this server');
+    expect(refused.data.content).not.toContain('/connect/');
+  });
+
   it('hayon discord register sends the commands for one server', async () => {
     const out: string[] = [];
     const code = await main(['discord', 'register', '--guild', guild], {

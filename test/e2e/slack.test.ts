@@ -361,6 +361,20 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     await waitFor(async () => slack.ephemerals().length === 3);
     expect(slack.ephemerals()[2]?.text).toContain('/post Launch day!');
   });
+
+  it('/hayon connect mastodon gives a Slack admin a single-use connect link, and refuses a member', async () => {
+    slack.addUser('U0ADMIN', { name: 'ada', admin: true });
+    await command('/hayon', 'connect mastodon mastodon.example', 'U0ADMIN');
+    await waitFor(async () => slack.ephemerals().length === 1);
+    const link = /<(https?:[^|>]+)\|Connect a Mastodon account>/.exec(slack.ephemerals()[0]?.text ?? '')?.[1] ?? '';
+    expect(link).toContain('/connect/mastodon/start?workspace=default&state=');
+    const flow = await h.ctx.store.getConnectState(new URL(link).searchParams.get('state')?.split('.')[0] ?? '');
+    expect(flow).toMatchObject({ actor: { kind: 'slack', id: 'U0ADMIN' }, data: { instance: 'mastodon.example' } });
+    await command('/hayon', 'connect mastodon', 'U0BOB');
+    await waitFor(async () => slack.ephemerals().length === 2);
+    expect(slack.ephemerals()[1]?.text).toContain('Only Slack workspace admins');
+    expect(slack.ephemerals()[1]?.text).not.toContain('/connect/');
+  });
 });
 
 // Socket Mode: no public URL; hayon connects out to Slack and gets the same commands over a

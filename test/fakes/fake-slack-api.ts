@@ -54,7 +54,7 @@ export class FakeSlackApi {
   readonly #ephemerals: { channel: string; user: string; text?: string; blocks?: unknown[] }[] = [];
   readonly #viewCalls: ViewCall[] = [];
   readonly #openViews = new Map<string, Answer>();
-  readonly #users = new Map<string, { tz: string; name: string }>();
+  readonly #users = new Map<string, { tz: string; name: string; admin: boolean }>();
   readonly #files = new Map<string, { bytes: Uint8Array; name: string; mimetype: string; created: number }>();
   readonly #usergroups = new Map<string, string[]>();
   /** The app-level token Socket Mode connects with. */
@@ -108,9 +108,13 @@ export class FakeSlackApi {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** A workspace member for users.info; tz defaults to 'America/Los_Angeles', name to the id in lower case. */
-  addUser(id: string, profile: { tz?: string; name?: string }): void {
-    this.#users.set(id, { tz: profile.tz ?? 'America/Los_Angeles', name: profile.name ?? id.toLowerCase() });
+  /** A workspace member for users.info; tz defaults to 'America/Los_Angeles', name to the id in lower case; `admin` a workspace admin. */
+  addUser(id: string, profile: { tz?: string; name?: string; admin?: boolean }): void {
+    this.#users.set(id, {
+      tz: profile.tz ?? 'America/Los_Angeles',
+      name: profile.name ?? id.toLowerCase(),
+      admin: profile.admin ?? false,
+    });
   }
 
   /** A file in Slack; files.info answers it; its url_private serves the bytes only with the bot token (else 200 text/html login page, as Slack does); returns the file object. */
@@ -284,13 +288,13 @@ export class FakeSlackApi {
         team_id: this.teamId,
         name: user.name,
         deleted: false,
+        is_admin: user.admin,
+        is_owner: false,
         real_name: user.name,
         tz: user.tz,
         tz_label: tzLabel(user.tz),
         tz_offset: tzOffsetSeconds(user.tz),
         profile,
-        is_admin: false,
-        is_owner: false,
         is_bot: false,
         is_app_user: false,
         updated: Math.floor(Date.now() / 1000),

@@ -55,6 +55,24 @@ export const discordCommands = [
         description: 'Who may post (needs Manage Server)',
         options: [{ type: role, name: 'role', description: 'Members with this role may post', required: true }],
       },
+      {
+        type: subcommand,
+        name: 'connect',
+        description: 'A link to connect an account (needs Manage Server)',
+        options: [
+          {
+            type: string,
+            name: 'platform',
+            description: 'Where the account is',
+            required: true,
+            choices: [
+              { name: 'Mastodon', value: 'mastodon' },
+              { name: 'Bluesky', value: 'bluesky' },
+            ],
+          },
+          { type: string, name: 'server', description: 'Mastodon: your server, like mastodon.social', required: false },
+        ],
+      },
       { type: subcommand, name: 'help', description: 'How to use hayon' },
     ],
   },

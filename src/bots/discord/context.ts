@@ -1,3 +1,4 @@
+import type { ConnectService } from '../../accounts/connect/connect-service.js';
 import type { Clock } from '../../core/clock.js';
 import type { PostsService } from '../../core/posts-service.js';
 import type { Logger } from '../../logger.js';
@@ -16,6 +17,8 @@ export interface DiscordDeps {
   defaultTimezone: string;
   /** Host of the Discord API: its attachment downloads are trusted even when private (tests). */
   apiHost: string;
+  /** Connect links (`/hayon connect`). */
+  connect?: ConnectService | undefined;
 }
 
 /** The parts of an interaction hayon reads (Discord's JSON). */

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { ConnectService } from '../../accounts/connect/connect-service.js';
 import type { Clock } from '../../core/clock.js';
 import { HayonError } from '../../core/errors.js';
 import type { ChatPermissions } from '../../core/post.js';
@@ -21,6 +22,8 @@ export interface SlackDeps {
   botToken: string;
   /** Host of the Slack API (its file downloads are trusted even when private, e.g. a test server). */
   apiHost: string;
+  /** Connect links (`/hayon connect mastodon`). */
+  connect?: ConnectService | undefined;
 }
 
 /** The zone when Slack does not say the author's: the workspace's (`hayon workspace set --timezone`), else the default. */

@@ -5,6 +5,7 @@ import { type Command, parseFlags, required, UsageError } from '../io.js';
 
 const usage = `hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]
        hayon accounts add mastodon|tumblr|threads|instagram|facebook --credentials-file FILE|- [--workspace W]
+       hayon accounts connect mastodon|bluesky [--instance mastodon.social] [--workspace W]
        hayon accounts list [--workspace W] [--json]`;
 
 /** What the credentials file holds per platform (each adapter's credentials.ts has the details). */
@@ -26,12 +27,28 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
       identifier: { type: 'string' },
       'app-password': { type: 'string' },
       'credentials-file': { type: 'string' },
+      instance: { type: 'string' },
       workspace: { type: 'string' },
       json: { type: 'boolean' },
     },
     usage,
   );
   const workspaceId = values.workspace ?? defaultWorkspaceId;
+  if (sub === 'connect') {
+    // A link to open in a browser (hayon must be reachable there at HAYON_PUBLIC_URL).
+    const platform = required(positionals[0], '<platform>', usage);
+    const ctx = await open();
+    await ctx.accounts.ensureWorkspace(workspaceId, workspaceId === defaultWorkspaceId ? 'Default' : workspaceId);
+    const { url, expiresAt } = await ctx.connect.link(
+      workspaceId,
+      platform,
+      { kind: 'cli' },
+      values.instance ? { instance: values.instance } : {},
+    );
+    io.out(url);
+    io.err(`Open it in a browser before ${new Date(expiresAt).toISOString()}; it works once.`);
+    return 0;
+  }
   if (sub === 'list') {
     const ctx = await open();
     const accounts = await ctx.accounts.list(workspaceId);

@@ -79,6 +79,24 @@ export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<H
       await deps.store.updateWorkspaceSettings(deps.workspaceId, { discordPosterRole: role });
       return { response: reply(`Members with <@&${role}> may now post with hayon.`) };
     }
+    case 'connect': {
+      if (!deps.connect) return { response: reply('Connecting accounts from Discord is not set up on this hayon.') };
+      if (!i.member || !canManage(i.member)) {
+        return { response: reply('Only members who can manage this server may connect accounts.') };
+      }
+      const platform = str(o.get('platform')) ?? '';
+      const server = str(o.get('server'))?.trim();
+      const { url } = await deps.connect.link(
+        deps.workspaceId,
+        platform,
+        { kind: 'discord', id: userId, name: i.member.user.username },
+        server ? { instance: server } : {},
+      );
+      const name = platformNames[platform as keyof typeof platformNames] ?? platform;
+      return {
+        response: reply(`[Connect a ${name} account](${url}): the link works once, for you, within 15 minutes. Do not share it.`),
+      };
+    }
     default:
       return { response: reply(helpText) };
   }
@@ -87,6 +105,6 @@ export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<H
 const helpText = `**hayon** publishes to Bluesky, Mastodon, Tumblr, Threads, Instagram and Facebook.
 • \`/post text:Launch day! when:tomorrow 9am targets:bluesky,mastodon\` (images: image1…image4 with alt1…alt4)
 • Results go into a thread on hayon's reply; **Post now** and **Cancel** while it waits
-• \`/hayon status\` · \`/hayon accounts\` · \`/hayon timezone Europe/Berlin\` · \`/hayon role @Social\` · \`/hayon help\``;
+• \`/hayon status\` · \`/hayon accounts\` · \`/hayon timezone Europe/Berlin\` · \`/hayon role @Social\` · \`/hayon connect mastodon\` · \`/hayon help\``;
 
 /** Choices while typing: connected accounts for `targets`, the time it reads for `when`. */

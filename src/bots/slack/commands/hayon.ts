@@ -16,6 +16,7 @@ export async function hayonCommand(
     client.chat.postEphemeral({ channel: who.channelId, user: who.userId, text, ...(blocks ? { blocks } : {}) });
   if (sub === 'status') return void (await reply(...(await statusMessage(deps, who.channelId))));
   if (sub === 'accounts') return void (await reply(await accountsMessage(deps)));
+  if (sub === 'connect') return void (await reply(await connectMessage(deps, client, command.user_id, command.text)));
   await reply(helpText);
 }
 
@@ -23,7 +24,40 @@ const helpText = `*hayon* publishes to Bluesky, Mastodon, Tumblr, Threads, Insta
 • \`/post Launch day! https://example.com tomorrow 9am to bluesky,mastodon\`: text, then a time, then \`to\` and the accounts (default: the workspace's default set)
 • \`/post\` alone: a form with files, alt text and a text per platform
 • The message shortcut *Post to social* starts the form from any message
-• \`/hayon status\`: this channel's scheduled posts · \`/hayon accounts\`: connected accounts · \`/hayon help\``;
+• \`/hayon status\`: this channel's scheduled posts · \`/hayon accounts\`: connected accounts · \`/hayon help\`
+• \`/hayon connect mastodon [server]\` (admins): a link to connect an account`;
+
+/**
+ * `/hayon connect <platform> [instance]`: a single-use link, only for Slack workspace admins and
+ * owners (who may manage the accounts hayon posts to).
+ */
+async function connectMessage(
+  deps: SlackDeps,
+  client: AllMiddlewareArgs['client'],
+  userId: string,
+  text: string,
+): Promise<string> {
+  const [, platform = '', instance] = text.trim().split(/\s+/);
+  const connect = deps.connect;
+  if (!connect) return 'Connecting accounts from Slack is not set up on this hayon.';
+  const info = await client.users.info({ user: userId }).catch(() => undefined);
+  const user = info?.user;
+  if (!user?.is_admin && !user?.is_owner && !user?.is_primary_owner) {
+    return 'Only Slack workspace admins and owners can connect accounts. Ask one of them, or whoever runs hayon (`hayon accounts connect`).';
+  }
+  const platforms = connect.platforms();
+  if (!platforms.includes(platform as (typeof platforms)[number])) {
+    return `Which platform? \`/hayon connect ${platforms.join('|')}\`${platforms.includes('mastodon') ? ' (for Mastodon, add the server: `/hayon connect mastodon mastodon.social`)' : ''}.`;
+  }
+  const { url } = await connect.link(
+    deps.workspaceId,
+    platform,
+    { kind: 'slack', id: userId, name: user.name },
+    instance ? { instance } : {},
+  );
+  const name = platformNames[platform as keyof typeof platformNames];
+  return `<${url}|Connect a ${name} account>: the link works once, for you, within 15 minutes. Do not share it.`;
+}
 
 async function statusMessage(deps: SlackDeps, channelId: string): Promise<[string, unknown[]]> {
   const posts = (await deps.posts.list(deps.workspaceId, { limit: 100 })).filter(
