@@ -36,7 +36,7 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon posts show <id> | list | cancel <id>
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts connect mastodon|bluesky [--instance mastodon.social]   a link to connect in a browser
-  hayon accounts list
+  hayon accounts list | check
   hayon tokens create --name NAME
   hayon hooks create --source github|ghost|wordpress|generic --targets ... [--template '{{title}} {{url}}']
   hayon hooks list | show | enable | disable | rotate-secret | delete <id>

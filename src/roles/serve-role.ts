@@ -18,6 +18,7 @@ export interface ServeRoleOptions {
 export class ServeRole {
   #server: ServerType | undefined;
   #tempSweep: NodeJS.Timeout | undefined;
+  #accountCheck: NodeJS.Timeout | undefined;
 
   constructor(
     readonly ctx: AppContext,
@@ -47,6 +48,7 @@ export class ServeRole {
     ctx.scheduler.start();
     ctx.sweeper.start();
     this.#startTempSweep();
+    this.#startAccountCheck();
     await ctx.slack?.start();
     await ctx.discord?.start();
     subsystem(ctx.log, 'serve').info(
@@ -71,8 +73,25 @@ export class ServeRole {
     this.#tempSweep = setInterval(sweep, 3600_000).unref();
   }
 
+  /** Every account verified with its platform every few hours, so a revoked one is found before a post needs it. */
+  #startAccountCheck(): void {
+    const every = this.ctx.config.accountHealth.checkEveryMs;
+    if (every <= 0) return;
+    const log = subsystem(this.ctx.log, 'accounts');
+    const check = () =>
+      this.ctx.health
+        .checkAll()
+        .then((checks) => {
+          const expired = checks.filter((c) => c.result === 'expired').length;
+          log.info({ checked: checks.length, expired }, 'accounts checked');
+        })
+        .catch((err: unknown) => log.warn({ err }, 'could not check accounts'));
+    this.#accountCheck = setInterval(check, every).unref();
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.#tempSweep);
+    clearInterval(this.#accountCheck);
     const server = this.#server;
     if (server) {
       await new Promise<void>((resolve) => server.close(() => resolve()));

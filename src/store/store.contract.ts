@@ -3,6 +3,8 @@ import { accountCases } from './contract/accounts.js';
 import { claimCases, reviveCases } from './contract/claims.js';
 import { callbackCases, hookCases } from './contract/hooks.js';
 import { connectCases } from './contract/connect.js';
+import { tokensAuditCases } from './contract/tokens-audit.js';
+import { waitingCases } from './contract/waiting.js';
 import { postCases } from './contract/posts.js';
 import { schedulingCases } from './contract/scheduling.js';
 import { workspaceCases } from './contract/workspaces.js';
@@ -67,5 +69,7 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('hooks', () => hookCases(store));
     describe('callbacks', () => callbackCases(store));
     describe('connect flows', () => connectCases(store));
+    describe('tokens, workspaces and the audit log', () => tokensAuditCases(store));
+    describe('accounts that stop working', () => waitingCases(store));
   });
 }

@@ -1,4 +1,6 @@
+import type { AccountHealthService } from '../accounts/account-health.js';
 import type { CredentialBox } from '../accounts/credential-box.js';
+import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
 import { resolveContent } from '../core/content.js';
 import { HayonError, PlatformError } from '../core/errors.js';
@@ -33,6 +35,11 @@ export interface DeliveryWorkerDeps {
   log: Logger;
   /** Told when a retry waits in the store, so an in-process scheduler can set its timer. */
   onScheduled?: (at: number) => void;
+  /**
+   * Accounts that stop working: marked and announced once; their deliveries wait for a
+   * reconnect (up to the grace period) instead of failing. Without it, an auth error fails.
+   */
+  health?: AccountHealthService | undefined;
 }
 
 export interface DeliveryWorkerOptions {
@@ -82,6 +89,11 @@ export class DeliveryWorker {
     });
     const attempt = await this.#load(claim.delivery, dlog);
     if (!attempt) return;
+    if (attempt.account.health !== 'active' && this.deps.health) {
+      // Known not to work: no call to the platform, the delivery waits for a reconnect.
+      await this.#waitForReconnect(attempt, attempt.account.healthReason ?? attempt.account.health, dlog);
+      return;
+    }
     const stopRenewing = this.#renewLease(claim.delivery.id);
     try {
       const result = await this.#publish(attempt, claim.from === 'unknown');
@@ -118,7 +130,8 @@ export class DeliveryWorker {
     const { post, delivery, account, platform } = attempt;
     const owner = this.options.owner;
     const signal = AbortSignal.timeout(this.options.leaseMs);
-    const credentials = box.open(account.id, account.credentials);
+    const { value: credentials, stale } = box.unseal(account.id, account.credentials);
+    if (stale) await this.#reseal(account, credentials);
     const content = await this.#fitMedia(resolveContent(post, delivery.platform), platform, {
       account,
       credentials,
@@ -169,6 +182,21 @@ export class DeliveryWorker {
     return head;
   }
 
+  /**
+   * Credentials that only a previous HAYON_SECRET_KEY opens are stored again sealed with the
+   * current one. Only while the stored value is still the one we opened: a session another
+   * worker refreshed meanwhile is newer and stays. A failure here is logged and the publish goes on.
+   */
+  async #reseal(account: Account, credentials: Record<string, unknown>): Promise<void> {
+    const { box, store, clock, log } = this.deps;
+    try {
+      await store.updateAccountCredentials(account.id, box.seal(account.id, credentials), clock(), account.credentials);
+      log.info({ accountId: account.id }, 'credentials sealed with the current key');
+    } catch (err) {
+      log.warn({ err, accountId: account.id }, 'credentials could not be sealed with the current key');
+    }
+  }
+
   /** Stored attachments in the version within the platform's limits, made once and kept. */
   async #fitMedia(content: ResolvedContent, platform: Platform, ctx: AccountContext): Promise<ResolvedContent> {
     const { media } = this.deps;
@@ -216,6 +244,11 @@ export class DeliveryWorker {
     const retryAfter = e instanceof PlatformError ? e.retryAfterMs : undefined;
     const decision = decideRetry(kind, attempt.delivery.attempts, this.options.retry, retryAfter);
     if (kind === 'auth') {
+      if (this.deps.health) {
+        await this.deps.health.stoppedWorking(attempt.account, 'expired', error.message);
+        await this.#waitForReconnect(attempt, error.message, log);
+        return;
+      }
       await store.setAccountHealth(attempt.account.id, 'expired', error.message, now);
     }
     if (!decision.retry) {
@@ -245,6 +278,30 @@ export class DeliveryWorker {
     } else {
       this.deps.onScheduled?.(dueAt);
     }
+  }
+
+  /**
+   * The account needs reconnecting: the delivery waits, as `scheduled` until the post's time plus
+   * the grace period (a reconnect brings it forward: AccountHealthService.working), and the
+   * attempt does not count. Past the grace period it fails.
+   */
+  async #waitForReconnect(attempt: Attempt, why: string, log: Logger): Promise<void> {
+    const { clock } = this.deps;
+    const graceMs = this.deps.health?.graceMs ?? 0;
+    const now = clock();
+    const until = attempt.post.scheduledAt + graceMs;
+    const who = `The ${platformNames[attempt.account.platform]} account ${attempt.account.handle} needs reconnecting (${why})`;
+    if (now >= until) {
+      const message = `${who}; hayon waited ${Math.round(graceMs / 3_600_000)} h.`;
+      log.warn({ accountId: attempt.account.id }, 'delivery failed: account not reconnected in time');
+      await this.#record(attempt, { kind: 'failed', error: { kind: 'auth', message, at: now } }, log);
+      return;
+    }
+    const message = `${who}; waiting until it is reconnected, until ${new Date(until).toISOString()} at the latest.`;
+    log.info({ accountId: attempt.account.id, until }, 'delivery waits for its account to be reconnected');
+    const error = { kind: 'auth' as const, message, at: now };
+    await this.#record(attempt, { kind: 'retry', state: 'scheduled', dueAt: until, error, refundAttempt: true }, log);
+    this.deps.onScheduled?.(until);
   }
 
   #renewLease(id: string): () => void {

@@ -24,11 +24,17 @@ const notFound = (handle: string, why: string) => {
  * `com.atproto.identity.resolveHandle`), DID → DID document (PLC directory, or
  * `/.well-known/did.json` for did:web), and its `#atproto_pds` service endpoint.
  */
-export async function discoverPds(handleOrDid: string, deps: BlueskyConnectDeps): Promise<{ did: string; pds: string }> {
+export async function discoverPds(
+  handleOrDid: string,
+  deps: BlueskyConnectDeps,
+): Promise<{ did: string; pds: string }> {
   const get = async (url: string) => {
     let res: Response;
     try {
-      res = await deps.fetch(url, { signal: AbortSignal.timeout(deps.timeoutMs), headers: { accept: 'application/json' } });
+      res = await deps.fetch(url, {
+        signal: AbortSignal.timeout(deps.timeoutMs),
+        headers: { accept: 'application/json' },
+      });
     } catch {
       throw notFound(handleOrDid, `${new URL(url).host} did not answer`);
     }
@@ -44,7 +50,9 @@ export async function discoverPds(handleOrDid: string, deps: BlueskyConnectDeps)
         userMessage: `"${handleOrDid}" is not a Bluesky handle (like alice.bsky.social).`,
       });
     }
-    const resolved = await get(`${deps.resolverUrl}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`);
+    const resolved = await get(
+      `${deps.resolverUrl}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`,
+    );
     if (typeof resolved.did !== 'string') throw notFound(handle, 'the handle does not resolve');
     did = resolved.did;
   }
@@ -55,8 +63,7 @@ export async function discoverPds(handleOrDid: string, deps: BlueskyConnectDeps)
     const url = `https://${decodeURIComponent(did.slice(8))}/.well-known/did.json`;
     await checkCallbackUrl(url, {}, 'handle');
     doc = await get(url);
-  }
-  else throw notFound(handle, `${did} is not a did:plc or did:web`);
+  } else throw notFound(handle, `${did} is not a did:plc or did:web`);
   const services = Array.isArray(doc.service) ? (doc.service as Record<string, unknown>[]) : [];
   const pds = services.find((s) => typeof s.id === 'string' && s.id.endsWith('#atproto_pds'));
   if (typeof pds?.serviceEndpoint !== 'string') throw notFound(handle, 'its DID document names no PDS');

@@ -36,15 +36,19 @@ export class ConnectService {
     return Object.keys(this.deps.providers) as PlatformId[];
   }
 
-  /** A start link for `platform`, valid 15 minutes, used once. `data` seeds the flow (a Mastodon instance). */
+  /**
+   * A start link for `platform`, used once, valid 15 minutes (or `ttlMs`: a reconnect link in an
+   * alert lasts as long as deliveries wait). `data` seeds the flow (a Mastodon instance).
+   */
   async link(
     workspaceId: string,
     platform: string,
     actor: Actor,
     data: Record<string, unknown> = {},
+    ttlMs?: number,
   ): Promise<{ url: string; expiresAt: number }> {
     this.#provider(platform);
-    const { token, state } = await this.deps.states.mint(workspaceId, platform as PlatformId, actor, data);
+    const { token, state } = await this.deps.states.mint(workspaceId, platform as PlatformId, actor, data, ttlMs);
     const query = new URLSearchParams({ workspace: workspaceId, state: token });
     return { url: `${this.deps.publicUrl}/connect/${platform}/start?${query}`, expiresAt: state.expiresAt };
   }
@@ -92,7 +96,10 @@ export class ConnectService {
     const picked = new Set(form.getAll('account'));
     const chosen = options.filter((o) => picked.has(o.id));
     if (chosen.length === 0) return this.#page(400, 'Nothing was connected', 'No account was picked.');
-    return this.#connect(state, chosen.map((o) => o.credentials));
+    return this.#connect(
+      state,
+      chosen.map((o) => o.credentials),
+    );
   }
 
   async #connect(state: ConnectState, all: Record<string, unknown>[]): Promise<ConnectAnswer> {

@@ -32,6 +32,7 @@ export class ConnectStates {
     platform: PlatformId,
     actor: Actor,
     data: Record<string, unknown> = {},
+    ttlMs: number = connectLinkTtlMs,
   ): Promise<{ token: string; state: ConnectState }> {
     const now = this.clock();
     const state: ConnectState = {
@@ -41,7 +42,7 @@ export class ConnectStates {
       actor,
       data,
       createdAt: now,
-      expiresAt: now + connectLinkTtlMs,
+      expiresAt: now + ttlMs,
     };
     await this.store.putConnectState(state);
     return { token: `${state.id}.${this.#sign(state.id)}`, state };

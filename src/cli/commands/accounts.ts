@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
 import { isPlatformId } from '../../core/post.js';
+import { cliActor } from '../actor.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';
 
 const usage = `hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]
        hayon accounts add mastodon|tumblr|threads|instagram|facebook --credentials-file FILE|- [--workspace W]
        hayon accounts connect mastodon|bluesky [--instance mastodon.social] [--workspace W]
-       hayon accounts list [--workspace W] [--json]`;
+       hayon accounts list [--workspace W] [--json]
+       hayon accounts check [--workspace W]     verify each account with its platform now`;
 
 /** What the credentials file holds per platform (each adapter's credentials.ts has the details). */
 const credentialShapes: Record<string, string> = {
@@ -34,6 +36,16 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
     usage,
   );
   const workspaceId = values.workspace ?? defaultWorkspaceId;
+  if (sub === 'check') {
+    // Each account verified with its platform now; one that is refused is marked expired and announced.
+    const ctx = await open();
+    const checks = await ctx.health.check(workspaceId);
+    if (checks.length === 0) io.out('No accounts are connected yet.');
+    for (const c of checks) {
+      io.out(`${c.account.platform.padEnd(9)} ${c.account.handle}  ${c.result}${c.reason ? `: ${c.reason}` : ''}`);
+    }
+    return checks.some((c) => c.result === 'expired') ? 1 : 0;
+  }
   if (sub === 'connect') {
     // A link to open in a browser (hayon must be reachable there at HAYON_PUBLIC_URL).
     const platform = required(positionals[0], '<platform>', usage);
@@ -82,7 +94,7 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
     }
     const credentials = parseCredentialsJson(await readText(file), file);
     const ctx = await open();
-    const account = await ctx.accounts.add(workspaceId, platform, credentials);
+    const account = await ctx.accounts.add(workspaceId, platform, credentials, cliActor());
     io.out(`${account.id}  ${account.platform}:${account.handle}  ${account.health}`);
     return 0;
   }
@@ -97,7 +109,7 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
     throw new UsageError(`--service must be a URL such as https://bsky.social`);
   }
   const ctx = await open();
-  const account = await ctx.accounts.add(workspaceId, platform, credentials);
+  const account = await ctx.accounts.add(workspaceId, platform, credentials, cliActor());
   io.out(`${account.id}  ${account.platform}:${account.handle}  ${account.health}`);
   return 0;
 };

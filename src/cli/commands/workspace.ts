@@ -8,6 +8,7 @@ const usage = `hayon workspace show [--workspace W] [--json]
        hayon workspace set [--require-alt-text on|off] [--default-targets bluesky,mastodon|all]
                            [--slack-posters everyone|group:S0123|users:U01,U02] [--slack-channels C01,C02|any]
                            [--discord-role ROLE_ID|none] [--timezone Europe/Berlin]
+                           [--slack-alerts C0123|none] [--discord-alerts CHANNEL_ID|none]
                            [--workspace W]`;
 
 function onOff(value: string, flag: string): boolean {
@@ -69,6 +70,24 @@ function changesFrom(
     }
     changes.discordPosterRole = role === 'none' ? '' : role;
   }
+  const slackAlerts = str('slack-alerts');
+  const discordAlerts = str('discord-alerts');
+  if (slackAlerts !== undefined || discordAlerts !== undefined) {
+    const alerts = { ...current.alertChannels };
+    if (slackAlerts !== undefined) {
+      if (slackAlerts !== 'none' && !/^[CG][A-Z0-9]+$/.test(slackAlerts)) {
+        throw new UsageError(`--slack-alerts takes a channel id (C…) or none, not "${slackAlerts}"\nusage: ${usage}`);
+      }
+      alerts.slack = slackAlerts === 'none' ? undefined : slackAlerts;
+    }
+    if (discordAlerts !== undefined) {
+      if (discordAlerts !== 'none' && !/^\d{15,22}$/.test(discordAlerts)) {
+        throw new UsageError(`--discord-alerts takes a channel id (a number) or none, not "${discordAlerts}"\nusage: ${usage}`);
+      }
+      alerts.discord = discordAlerts === 'none' ? undefined : discordAlerts;
+    }
+    changes.alertChannels = alerts;
+  }
   if (Object.keys(changes).length === 0) throw new UsageError(`nothing to set\nusage: ${usage}`);
   return changes;
 }
@@ -91,6 +110,8 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
       'slack-posters': { type: 'string' },
       'slack-channels': { type: 'string' },
       'discord-role': { type: 'string' },
+      'slack-alerts': { type: 'string' },
+      'discord-alerts': { type: 'string' },
       timezone: { type: 'string' },
     },
     usage,
@@ -135,5 +156,7 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
   io.out(
     `  who may post from Discord: ${s.discordPosterRole ? `role ${s.discordPosterRole}` : 'members with Manage Server'}`,
   );
+  const alerts = [s.alertChannels?.slack && `Slack <#${s.alertChannels.slack}>`, s.alertChannels?.discord && `Discord ${s.alertChannels.discord}`];
+  io.out(`  account alerts: ${alerts.filter(Boolean).join(', ') || 'the log only'}`);
   return 0;
 };

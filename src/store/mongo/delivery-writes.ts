@@ -193,7 +193,12 @@ export class DeliveryWrites {
         : outcome.kind === 'retry'
           ? { state: outcome.state, dueAt: new Date(outcome.dueAt), lastError: outcome.error, updatedAt }
           : { state: 'failed', lastError: outcome.error, updatedAt };
-    const doc = await this.cas(id, { state: 'publishing', leaseOwner: owner }, { $set: set, $unset: clearLease });
+    const refund = outcome.kind === 'retry' && outcome.refundAttempt ? { $inc: { attempts: -1 } } : {};
+    const doc = await this.cas(
+      id,
+      { state: 'publishing', leaseOwner: owner },
+      { $set: set, $unset: clearLease, ...refund },
+    );
     return doc !== null;
   }
 

@@ -31,8 +31,11 @@ export interface ApiTokenDoc {
   workspaceId: string;
   name: string;
   hash: string;
+  /** Absent on tokens made before scopes: they have every scope. */
+  scopes?: string[];
   createdAt: Date;
   lastUsedAt?: Date;
+  revokedAt?: Date;
 }
 
 export interface AccountDoc {
@@ -126,10 +129,21 @@ const workspaceSchema = new Schema<WorkspaceDoc>(
 );
 
 const apiTokenSchema = new Schema<ApiTokenDoc>(
-  { _id: str, workspaceId: str, name: str, hash: str, createdAt: date, lastUsedAt: Date },
+  {
+    _id: str,
+    workspaceId: str,
+    name: str,
+    hash: str,
+    scopes: { type: [String], default: undefined },
+    createdAt: date,
+    lastUsedAt: Date,
+    revokedAt: Date,
+  },
   options,
 );
 apiTokenSchema.index({ hash: 1 }, { unique: true });
+// listApiTokens.
+apiTokenSchema.index({ workspaceId: 1, createdAt: 1 });
 
 const accountSchema = new Schema<AccountDoc>(
   {
@@ -202,6 +216,8 @@ deliverySchema.index({ state: 1, dueAt: 1 });
 deliverySchema.index({ state: 1, leaseExpiresAt: 1 });
 // getPost, listPosts, cancelPost.
 deliverySchema.index({ postId: 1, seq: 1 });
+// wakeWaitingDeliveries: an account's scheduled deliveries.
+deliverySchema.index({ accountId: 1, state: 1 });
 
 const lockSchema = new Schema<LockDoc>({ _id: str, owner: str, expiresAt: date }, options);
 

@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeMastodonServer } from '../fakes/fake-mastodon-server.js';
+import { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { startHayon, type TestHayon, waitFor } from '../harness.js';
+
+const alerts = 'C0ALERTS';
+
+// An account whose token is revoked: marked expired once, the workspace told once (with a
+// reconnect link) in its Slack alert channel, its deliveries waiting instead of failing, and
+// published once it is reconnected. Against FakeMastodonServer through the real adapter.
+describe('accounts that stop working', () => {
+  let h: TestHayon;
+  let mastodon: FakeMastodonServer;
+  let slack: FakeSlackApi;
+
+  const start = async (env: Record<string, string> = {}) => {
+    h = await startHayon({
+      env: {
+        fetchAllowHosts: new URL(mastodon.url).host,
+        publicUrl: 'https://hayon.example',
+        slackBotToken: slack.botToken,
+        slackSigningSecret: 'signing-secret',
+        slackApiUrl: slack.apiUrl,
+        ...env,
+      },
+    });
+    await h.ctx.store.updateWorkspaceSettings(h.workspaceId, { alertChannels: { slack: alerts } });
+    await h.ctx.accounts.add(h.workspaceId, 'mastodon', { instanceUrl: mastodon.url, accessToken: mastodon.token });
+  };
+  beforeEach(async () => {
+    mastodon = await new FakeMastodonServer().start();
+    slack = new FakeSlackApi();
+    await slack.start();
+  });
+  afterEach(async () => {
+    await h.stop();
+    await mastodon.stop();
+    await slack.stop();
+  });
+
+  const account = async () => (await h.ctx.accounts.list(h.workspaceId))[0];
+  const delivery = async (postId: string) => (await h.ctx.store.getPost(postId))?.deliveries[0];
+
+  it('a revoked token: expired once, one alert with a reconnect link, deliveries wait, then go out after the reconnect', async () => {
+    await start();
+    mastodon.revoked = true;
+    const posts = await Promise.all(
+      ['first', 'second'].map(async (text) =>
+        (await h.api('POST', '/v1/posts', { text, targets: ['mastodon'] })).json(),
+      ),
+    );
+    await waitFor(async () => {
+      const states = await Promise.all(posts.map((p) => delivery(p.id)));
+      return states.every((d) => d?.state === 'scheduled' && d.lastError?.kind === 'auth');
+    });
+    expect(await account()).toMatchObject({ health: 'expired', healthReason: expect.stringContaining('revoked') });
+    const waiting = await delivery(posts[0].id);
+    expect(waiting?.attempts).toBe(0);
+    expect(waiting?.lastError?.message).toMatch(/needs reconnecting.*waiting until it is reconnected/);
+    expect(waiting?.dueAt).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+
+    await waitFor(async () => slack.messages(alerts).length > 0);
+    await new Promise((r) => setTimeout(r, 200));
+    const sent = slack.messages(alerts);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toContain('stopped working');
+    expect(sent[0]?.text).toMatch(
+      /<https:\/\/hayon\.example\/connect\/mastodon\/start\?workspace=default&state=[^|]+\|reconnect/,
+    );
+    // New posts to it are refused at the door meanwhile.
+    expect((await h.api('POST', '/v1/posts', { text: 'third', targets: ['mastodon'] })).status).toBe(400);
+
+    // Reconnected (the same identity with a working token): the waiting deliveries go now.
+    mastodon.revoked = false;
+    await h.ctx.accounts.add(h.workspaceId, 'mastodon', { instanceUrl: mastodon.url, accessToken: mastodon.token });
+    await waitFor(async () =>
+      (await Promise.all(posts.map((p) => delivery(p.id)))).every((d) => d?.state === 'published'),
+    );
+    expect(mastodon.statuses.map((s) => s.text).sort()).toEqual(['first', 'second']);
+    expect(await account()).toMatchObject({ health: 'active' });
+  });
+
+  it('past the grace period a waiting delivery fails, saying why', async () => {
+    await start({ reconnectGraceHours: '0' });
+    mastodon.revoked = true;
+    const post = await (await h.api('POST', '/v1/posts', { text: 'now or never', targets: ['mastodon'] })).json();
+    await waitFor(async () => (await delivery(post.id))?.state === 'failed');
+    expect((await delivery(post.id))?.lastError).toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('waited 0 h'),
+    });
+  });
+
+  it('a check finds a revoked account and marks it; a passing check makes it active again', async () => {
+    await start();
+    mastodon.revoked = true;
+    const [check] = await h.ctx.health.check(h.workspaceId);
+    expect(check).toMatchObject({ result: 'expired' });
+    expect(await account()).toMatchObject({ health: 'expired' });
+    await waitFor(async () => slack.messages(alerts).length === 1);
+    mastodon.revoked = false;
+    const [again] = await h.ctx.health.check(h.workspaceId);
+    expect(again).toMatchObject({ result: 'active' });
+    expect(await account()).toMatchObject({ health: 'active' });
+    expect(slack.messages(alerts)).toHaveLength(1);
+  });
+});
