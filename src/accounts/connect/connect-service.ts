@@ -106,7 +106,7 @@ export class ConnectService {
     const connected: string[] = [];
     for (const credentials of all) {
       const before = new Set((await this.deps.accounts.list(state.workspaceId)).map((a) => a.id));
-      const account = await this.deps.accounts.add(state.workspaceId, state.platform, credentials);
+      const account = await this.deps.accounts.add(state.workspaceId, state.platform, credentials, state.actor);
       const reconnected = before.has(account.id);
       await this.deps.onConnected?.(account, state.actor, reconnected).catch(() => undefined);
       connected.push(`${account.handle}${reconnected ? ' (reconnected)' : ''}`);
