@@ -88,6 +88,41 @@ export class AccountHealthService {
     return checks;
   }
 
+  /**
+   * Renews the tokens that expire within `aheadMs` (Tumblr OAuth 2, Threads long-lived tokens:
+   * each adapter's `refreshAhead`), for every active account; a refused renewal marks the account
+   * expired and tells the workspace. Returns how many were renewed and how many refused.
+   */
+  async refreshDue(aheadMs: number): Promise<{ refreshed: number; refused: number }> {
+    const { store, platforms, box, clock, log } = this.deps;
+    let refreshed = 0;
+    let refused = 0;
+    for (const workspace of await store.listWorkspaces()) {
+      for (const account of await store.listAccounts(workspace.id)) {
+        const platform = platforms[account.platform];
+        if (account.health !== 'active' || !platform?.refreshAhead) continue;
+        try {
+          const renewed = await platform.refreshAhead(
+            box.open(account.id, account.credentials),
+            aheadMs,
+            AbortSignal.timeout(30_000),
+          );
+          if (!renewed) continue;
+          await store.updateAccountCredentials(account.id, box.seal(account.id, renewed), clock());
+          refreshed++;
+        } catch (e) {
+          if (e instanceof PlatformError && e.kind === 'auth') {
+            refused++;
+            await this.stoppedWorking(account, 'expired', e.message);
+          } else {
+            log.warn({ err: e, accountId: account.id }, 'token renewal failed; tried again next time');
+          }
+        }
+      }
+    }
+    return { refreshed, refused };
+  }
+
   /** Every workspace's accounts (the periodic check of `hayon serve`). */
   async checkAll(): Promise<AccountCheck[]> {
     const checks: AccountCheck[] = [];

@@ -154,6 +154,16 @@ export interface Platform {
   verify(credentials: Record<string, unknown>, signal: AbortSignal): Promise<AccountProfile>;
   publish(input: PublishInput): Promise<PublishResult>;
   /**
+   * For platforms whose tokens expire (Tumblr OAuth 2, Threads long-lived tokens): renews the
+   * token when it expires within `aheadMs`, and returns the new credentials; null when nothing is
+   * due. Throws PlatformError(auth) when the platform refuses: the account must be reconnected.
+   */
+  refreshAhead?(
+    credentials: Record<string, unknown>,
+    aheadMs: number,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown> | null>;
+  /**
    * After an attempt whose outcome is unknown (the worker died mid-call): finds the post that
    * attempt may have created for `input.key`. Null means it was not created and publishing
    * again is safe.

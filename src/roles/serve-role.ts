@@ -19,6 +19,7 @@ export class ServeRole {
   #server: ServerType | undefined;
   #tempSweep: NodeJS.Timeout | undefined;
   #accountCheck: NodeJS.Timeout | undefined;
+  #tokenRefresh: NodeJS.Timeout | undefined;
 
   constructor(
     readonly ctx: AppContext,
@@ -49,6 +50,7 @@ export class ServeRole {
     ctx.sweeper.start();
     this.#startTempSweep();
     this.#startAccountCheck();
+    this.#startTokenRefresh();
     await ctx.slack?.start();
     await ctx.discord?.start();
     subsystem(ctx.log, 'serve').info(
@@ -89,9 +91,23 @@ export class ServeRole {
     this.#accountCheck = setInterval(check, every).unref();
   }
 
+  /** Tokens that would expire before the next look (and a margin) are renewed now. */
+  #startTokenRefresh(): void {
+    const log = subsystem(this.ctx.log, 'accounts');
+    const every = this.ctx.config.accountHealth.refreshEveryMs;
+    const refresh = () =>
+      this.ctx.health
+        .refreshDue(2 * every + 5 * 60_000)
+        .then((r) => (r.refreshed || r.refused) && log.info(r, 'tokens renewed'))
+        .catch((err: unknown) => log.warn({ err }, 'could not renew tokens'));
+    void refresh();
+    this.#tokenRefresh = setInterval(refresh, every).unref();
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.#tempSweep);
     clearInterval(this.#accountCheck);
+    clearInterval(this.#tokenRefresh);
     const server = this.#server;
     if (server) {
       await new Promise<void>((resolve) => server.close(() => resolve()));

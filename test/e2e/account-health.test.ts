@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeMastodonServer } from '../fakes/fake-mastodon-server.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { FakeTumblrServer } from '../fakes/fake-tumblr-server.js';
+import { createTumblrPlatform } from '../../src/platforms/tumblr/tumblr-platform.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
 const alerts = 'C0ALERTS';
@@ -103,5 +105,39 @@ describe('accounts that stop working', () => {
     expect(again).toMatchObject({ result: 'active' });
     expect(await account()).toMatchObject({ health: 'active' });
     expect(slack.messages(alerts)).toHaveLength(1);
+  });
+
+  it('renews a Tumblr OAuth 2 token ahead of its expiry; a refused renewal marks the account expired and tells the workspace', async () => {
+    const tumblr = await new FakeTumblrServer().start();
+    try {
+      h = await startHayon({
+        env: { slackBotToken: slack.botToken, slackSigningSecret: 'signing-secret', slackApiUrl: slack.apiUrl },
+        platforms: { tumblr: createTumblrPlatform({ fetch, timeoutMs: 5_000 }, { apiUrl: tumblr.url }) },
+      });
+      await h.ctx.store.updateWorkspaceSettings(h.workspaceId, { alertChannels: { slack: alerts } });
+      const { clientId, clientSecret, accessToken, refreshToken } = tumblr.options.oauth2;
+      const added = await h.ctx.accounts.add(h.workspaceId, 'tumblr', {
+        blog: 'fakeblog',
+        accessToken,
+        refreshToken,
+        clientId,
+        clientSecret,
+        expiresAt: Date.now() + 20 * 60_000,
+      });
+      // Not due within 10 minutes: nothing renewed.
+      expect(await h.ctx.health.refreshDue(10 * 60_000)).toEqual({ refreshed: 0, refused: 0 });
+      expect(await h.ctx.health.refreshDue(30 * 60_000)).toEqual({ refreshed: 1, refused: 0 });
+      const stored = h.ctx.box.open(added.id, (await h.ctx.store.getAccount(added.id))?.credentials ?? '');
+      expect(stored.accessToken).toBe(tumblr.accessToken);
+      expect(stored.expiresAt).toBeGreaterThan(Date.now() + 40 * 60_000);
+
+      tumblr.revokeGrant();
+      expect(await h.ctx.health.refreshDue(60 * 60_000)).toEqual({ refreshed: 0, refused: 1 });
+      expect(await h.ctx.store.getAccount(added.id)).toMatchObject({ health: 'expired' });
+      await waitFor(async () => slack.messages(alerts).length === 1);
+      expect(slack.messages(alerts)[0]?.text).toContain('Tumblr fakeblog account stopped working');
+    } finally {
+      await tumblr.stop();
+    }
   });
 });

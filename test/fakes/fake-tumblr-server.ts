@@ -130,6 +130,11 @@ export class FakeTumblrServer {
     return this.#refreshes;
   }
 
+  /** The user revoked hayon's access: the refresh token is refused from now on. */
+  revokeGrant(): void {
+    this.#refreshToken = `revoked-${Date.now()}`;
+  }
+
   /** The current access token stops working (Tumblr's tokens live 42 minutes). */
   expireAccessToken(): void {
     this.#accessToken = `${this.#accessToken}-expired-${Date.now()}`;

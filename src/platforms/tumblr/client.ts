@@ -49,11 +49,11 @@ export class TumblrClient {
   ): Promise<T> {
     const c = this.#creds;
     if (c.auth === 'oauth2' && c.expiresAt !== undefined && c.expiresAt - refreshMarginMs <= this.clock()) {
-      await this.#refresh(signal);
+      await this.refresh(signal);
     }
     let answer = await this.#send(at, path, signal, body);
     if (answer.status === 401 && this.#canRefresh()) {
-      await this.#refresh(signal);
+      await this.refresh(signal);
       answer = await this.#send(at, path, signal, body);
     }
     if (answer.status < 200 || answer.status >= 300) throw toPlatformError(answer, at, this.clock());
@@ -86,8 +86,14 @@ export class TumblrClient {
     return c.auth === 'oauth2' && !!c.refreshToken && !!c.clientId && !!c.clientSecret;
   }
 
+  /** Whether the token expires before `at` and can be refreshed (OAuth 2 with a refresh token). */
+  refreshableBefore(at: number): boolean {
+    const c = this.#creds;
+    return this.#canRefresh() && c.auth === 'oauth2' && c.expiresAt !== undefined && c.expiresAt <= at;
+  }
+
   /** `POST /v2/oauth2/token` with the refresh token grant; Tumblr answers a new access and refresh token. */
-  async #refresh(signal: AbortSignal): Promise<void> {
+  async refresh(signal: AbortSignal): Promise<void> {
     const c = this.#creds;
     const at = site('POST', '/v2/oauth2/token');
     if (c.auth !== 'oauth2' || !this.#canRefresh()) {

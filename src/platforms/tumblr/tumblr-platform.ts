@@ -177,6 +177,15 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
     },
 
     reconcile: async (input) => findPost(clientFor(input), input.key, input.signal),
+
+    // OAuth 2 tokens live 42 minutes: renewed ahead with the refresh token, so that a grant
+    // Tumblr no longer accepts is found by the periodic refresh rather than by a post.
+    async refreshAhead(credentials, aheadMs, signal) {
+      const client = new TumblrClient(deps, opts, parseCredentials(credentials), undefined);
+      if (!client.refreshableBefore(Date.now() + aheadMs)) return null;
+      await client.refresh(signal);
+      return { ...credentials, ...stored(client.credentials) };
+    },
   };
 }
 
