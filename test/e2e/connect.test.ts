@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/accounts/api-tokens.js';
 import { FakeMastodonServer } from '../fakes/fake-mastodon-server.js';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
@@ -107,6 +108,27 @@ describe('connecting accounts', () => {
     expect(privateOne.status).toBe(400);
     expect(await privateOne.text()).toContain('private network');
     expect(mastodon.apps).toHaveLength(0);
+  });
+
+  it('gives a link through the API to a token with accounts:manage, and a 403 naming the scope otherwise', async () => {
+    const { token } = await createApiToken(h.ctx.store, h.workspaceId, 'admin tool', h.ctx.clock, ['accounts:manage']);
+    const res = await h.request('/v1/connect/mastodon', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ instance: mastodon.url }),
+    });
+    expect(res.status).toBe(201);
+    const { url, expiresAt } = await res.json();
+    expect(url).toMatch(/^https:\/\/hayon\.example\/connect\/mastodon\/start\?/);
+    expect(Date.parse(expiresAt)).toBeGreaterThan(now);
+    const flow = await h.ctx.store.getConnectState(new URL(url).searchParams.get('state')?.split('.')[0] ?? '');
+    expect(flow?.actor).toMatchObject({ kind: 'api', name: 'admin tool' });
+    const denied = await h.api('POST', '/v1/connect/mastodon', {});
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error).toMatchObject({
+      field: 'Authorization',
+      message: expect.stringContaining('accounts:manage'),
+    });
   });
 
   it('refuses a link opened for another workspace, and a platform hayon cannot connect', async () => {

@@ -1,3 +1,4 @@
+import { accountOperations } from './operations-accounts.js';
 import { inboundOperations, webhookOperations } from './operations-inbound.js';
 import { postOperations } from './operations-posts.js';
 import { systemOperations } from './operations-system.js';
@@ -9,7 +10,7 @@ import type { OperationSpec, TagSpec, WebhookSpec } from './types.js';
  * without its description here fails it.
  */
 export function operations(): OperationSpec[] {
-  return [...postOperations(), ...inboundOperations, ...systemOperations];
+  return [...postOperations(), ...accountOperations, ...inboundOperations, ...systemOperations];
 }
 
 export { webhookOperations };
@@ -26,6 +27,10 @@ export const tags: readonly TagSpec[] = [
     name: 'Webhooks',
     description:
       'Events from a CMS or CI that become posts (signed, no token), and the events hayon sends to a callbackUrl.',
+  },
+  {
+    name: 'Accounts',
+    description: 'Connecting accounts: a link for a person to open, and the browser side of the flow (OAuth, forms).',
   },
   { name: 'Chat', description: 'The Slack and Discord apps’ endpoints, signed by Slack and Discord.' },
   { name: 'Operations', description: 'Health checks and this document.' },
