@@ -16,11 +16,16 @@ import { checkCallbackUrl } from './callbacks/callback-url.js';
 import { SigningSecrets } from './callbacks/signing-secrets.js';
 import { HooksService } from './hooks/hooks-service.js';
 import { RateLimiter } from './http/rate-limiter.js';
+import { AccountHealthService } from './accounts/account-health.js';
+import { ChatAlerts } from './bots/chat-alerts.js';
 import { BlueskyConnect } from './accounts/connect/bluesky.js';
 import { ConnectService } from './accounts/connect/connect-service.js';
 import { ConnectStates } from './accounts/connect/connect-states.js';
 import { MastodonConnect } from './accounts/connect/mastodon.js';
+import { FacebookConnect, InstagramConnect, ThreadsConnect } from './accounts/connect/meta.js';
+import { TumblrConnect } from './accounts/connect/tumblr.js';
 import { LogNotifier } from './core/log-notifier.js';
+import { AuditLog } from './core/audit-log.js';
 import { RoutingNotifier } from './core/routing-notifier.js';
 import type { Notifier } from './core/notifier.js';
 import type { PlatformId } from './core/post.js';
@@ -80,11 +85,15 @@ export class AppContext {
   /** Sends the callback outbox; runs where the worker runs. */
   readonly callbacks: CallbackSender;
   readonly signing: SigningSecrets;
+  /** Who did what, per workspace (`hayon audit`). */
+  readonly audit: AuditLog;
   private readonly callbackNotifier: CallbackNotifier;
   /** Request rates per API token and per hook (this process's count). */
   readonly limiter: RateLimiter;
   /** "Connect an account" flows (OAuth, app passwords). */
   readonly connect: ConnectService;
+  /** Accounts that stop working: marked, announced once, checked. */
+  readonly health: AccountHealthService;
   /** Present when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
   readonly slack: SlackBot | undefined;
   /** Present when Discord is configured (`HAYON_DISCORD_TOKEN`, `HAYON_DISCORD_APP_ID`). */
@@ -113,10 +122,13 @@ export class AppContext {
     });
     this.scheduler = new Scheduler({ store, transport, clock, log: subsystem(log, 'scheduler') }, overrides.scheduler);
     const onScheduled = (at: number) => this.scheduler.wake(at);
+    this.audit = new AuditLog({ store, clock, log: subsystem(log, 'audit') });
+    const audit = this.audit;
     this.posts = new PostsService({
       store,
       platforms,
       clock,
+      audit,
       onScheduled,
       onDueNow: ({ post, deliveries }) =>
         this.scheduler.dispatch(deliveries.map((d) => deliveryMessage(d, post.correlationId))),
@@ -125,7 +137,7 @@ export class AppContext {
       checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: config.fetchAllowHosts }),
       onCancelled: (post) => this.callbackNotifier.afterCancel(post),
     });
-    this.signing = new SigningSecrets(box, secrets.secretKey, store);
+    this.signing = new SigningSecrets(box, secrets.secretKey, store, secrets.previousSecretKeys);
     this.callbackNotifier = new CallbackNotifier({ store, clock, onAdded: () => this.callbacks.wake() });
     this.limiter = new RateLimiter(clock);
     this.hooks = new HooksService({
@@ -138,6 +150,7 @@ export class AppContext {
       defaultTimezone: config.defaultTimezone,
       perHookPerMinute: config.rateLimits.perHookPerMinute,
       checkCallbackUrl: (url, field) => checkCallbackUrl(url, { allowHosts: config.fetchAllowHosts }, field),
+      audit,
     });
     this.callbacks = new CallbackSender(
       {
@@ -149,8 +162,20 @@ export class AppContext {
       },
       overrides.callbacks,
     );
-    this.accounts = new AccountsService({ store, box, platforms, clock });
-    const http = { fetch: overrides.fetch ?? globalThis.fetch, publicUrl: config.publicUrl, timeoutMs: config.platformTimeoutMs };
+    this.accounts = new AccountsService({
+      store,
+      box,
+      platforms,
+      clock,
+      audit,
+      onReconnected: (account) => this.health.working(account),
+    });
+    const http = {
+      fetch: overrides.fetch ?? globalThis.fetch,
+      publicUrl: config.publicUrl,
+      timeoutMs: config.platformTimeoutMs,
+    };
+    const apps = config.connect;
     this.connect = new ConnectService({
       states: new ConnectStates(store, secrets.secretKey, clock),
       accounts: this.accounts,
@@ -160,6 +185,19 @@ export class AppContext {
       providers: {
         mastodon: new MastodonConnect({ ...http, store, box, clock, allowHosts: config.fetchAllowHosts }),
         bluesky: new BlueskyConnect({ ...http, ...config.bluesky }),
+        // OAuth 2 apps: each flow exists only when its app is configured (id and secret).
+        ...(apps.tumblr && secrets.tumblrClientSecret
+          ? { tumblr: new TumblrConnect({ ...http, clock, ...apps.tumblr, clientSecret: secrets.tumblrClientSecret }) }
+          : {}),
+        ...(apps.meta && secrets.metaAppSecret
+          ? {
+              facebook: new FacebookConnect({ ...http, clock, ...apps.meta, clientSecret: secrets.metaAppSecret }),
+              instagram: new InstagramConnect({ ...http, clock, ...apps.meta, clientSecret: secrets.metaAppSecret }),
+            }
+          : {}),
+        ...(apps.threads && secrets.threadsAppSecret
+          ? { threads: new ThreadsConnect({ ...http, clock, ...apps.threads, clientSecret: secrets.threadsAppSecret }) }
+          : {}),
       },
     });
     this.slack =
@@ -206,6 +244,17 @@ export class AppContext {
             secrets.discordToken,
           )
         : undefined;
+    this.health = new AccountHealthService({
+      store,
+      platforms,
+      box,
+      clock,
+      log: subsystem(log, 'accounts'),
+      alerts: new ChatAlerts({ store, slack: this.slack?.client, discord: this.discordApi }),
+      connect: this.connect,
+      graceMs: config.accountHealth.graceMs,
+      onWoken: onScheduled,
+    });
     const notifier =
       overrides.notifier ??
       new RoutingNotifier(
@@ -237,6 +286,7 @@ export class AppContext {
         clock,
         log: subsystem(log, 'worker'),
         onScheduled,
+        health: this.health,
       },
       {
         owner: newId(`w-${hostname()}-${process.pid}`),
@@ -263,7 +313,7 @@ export class AppContext {
       store,
       transport,
       platforms,
-      new CredentialBox(secrets.secretKey),
+      new CredentialBox(secrets.secretKey, secrets.previousSecretKeys),
       secrets,
       mediaStore,
       log,

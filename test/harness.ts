@@ -46,6 +46,9 @@ export interface StartOptions extends AppOverrides {
   worker?: boolean;
   /** Open a real port too (for benchmarks); the port is on `ctx.config.port` after start. */
   listen?: boolean;
+  /** HAYON_SECRET_KEY (default: random) and HAYON_SECRET_KEY_PREVIOUS (default: none). */
+  secretKey?: Buffer;
+  previousSecretKeys?: Buffer[];
 }
 
 /**
@@ -66,7 +69,8 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
   const ctx = await AppContext.fromConfig(
     config,
     {
-      secretKey: randomBytes(32),
+      secretKey: options.secretKey ?? randomBytes(32),
+      previousSecretKeys: options.previousSecretKeys ?? [],
       ...(env.slackBotToken
         ? {
             slack: {

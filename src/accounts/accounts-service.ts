@@ -1,3 +1,5 @@
+import { type Actor, systemActor } from '../core/audit.js';
+import type { AuditLog } from '../core/audit-log.js';
 import type { Clock } from '../core/clock.js';
 import { HayonError, PlatformError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -13,6 +15,10 @@ export interface AccountsServiceDeps {
   box: CredentialBox;
   platforms: Partial<Record<PlatformId, Platform>>;
   clock: Clock;
+  /** Told when an account is reconnected: its deliveries waiting for that go now. */
+  onReconnected?: (account: Account) => Promise<void>;
+  /** Records who connected or reconnected each account (never fails the action). */
+  audit?: Pick<AuditLog, 'record'>;
 }
 
 /** Connecting accounts: the credentials are verified with the platform before anything is stored. */
@@ -23,7 +29,13 @@ export class AccountsService {
     await this.deps.store.ensureWorkspace({ id, name, createdAt: this.deps.clock() });
   }
 
-  async add(workspaceId: string, platformId: PlatformId, credentials: Record<string, unknown>): Promise<Account> {
+  /** `actor`: who connects it (the CLI, a connect link's user), for the audit log. */
+  async add(
+    workspaceId: string,
+    platformId: PlatformId,
+    credentials: Record<string, unknown>,
+    actor: Actor = systemActor,
+  ): Promise<Account> {
     const platform = this.deps.platforms[platformId];
     if (!platform) {
       throw new HayonError('invalid_request', `platform ${platformId} is not available yet`, {
@@ -56,6 +68,8 @@ export class AccountsService {
         now,
       );
       await this.deps.store.setAccountHealth(existing.id, 'active', undefined, now);
+      await this.deps.onReconnected?.({ ...existing, health: 'active' });
+      await this.recordConnected(existing, actor, 'account.reconnected');
       return { ...existing, health: 'active', updatedAt: now };
     }
     const id = newId('acc');
@@ -71,7 +85,17 @@ export class AccountsService {
       updatedAt: now,
     };
     await this.deps.store.createAccount(account);
+    await this.recordConnected(account, actor, 'account.connected');
     return account;
+  }
+
+  private async recordConnected(
+    account: Account,
+    actor: Actor,
+    action: 'account.connected' | 'account.reconnected',
+  ): Promise<void> {
+    const details = { platform: account.platform, handle: account.handle };
+    await this.deps.audit?.record({ workspaceId: account.workspaceId, actor, action, target: account.id, details });
   }
 
   list(workspaceId: string): Promise<Account[]> {

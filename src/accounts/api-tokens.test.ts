@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { authenticateToken, createApiToken, hashToken } from './api-tokens.js';
+import { authenticateToken, createApiToken, hashToken, parseScopes } from './api-tokens.js';
 
 const T0 = 1_750_004_800_000;
 const clock = () => T0;
@@ -88,5 +88,34 @@ describe('API tokens at rest', () => {
 
     expect(dump).toContain(hashToken(token));
     expect(dump).not.toContain(secretPart);
+  });
+});
+
+describe('API token scopes and revocation', () => {
+  let store: SqliteStore;
+  beforeEach(async () => {
+    store = await openStore(':memory:');
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('gives posts:write and posts:read by default, and the scopes asked for in canonical order', async () => {
+    expect((await createApiToken(store, 'ws_1', 'ci', clock)).record.scopes).toEqual(['posts:write', 'posts:read']);
+    const { record } = await createApiToken(store, 'ws_1', 'admin', clock, ['accounts:manage', 'posts:read']);
+    expect(record.scopes).toEqual(['posts:read', 'accounts:manage']);
+  });
+
+  it('parses a scope list, refusing an unknown or empty one', () => {
+    expect(parseScopes(' posts:read ,posts:write,posts:read')).toEqual(['posts:write', 'posts:read']);
+    expect(() => parseScopes('posts:read,posts:delete')).toThrow('unknown scope "posts:delete"');
+    expect(() => parseScopes(' , ')).toThrow('no scope given');
+  });
+
+  it('no longer authenticates a revoked token', async () => {
+    const { token, record } = await createApiToken(store, 'ws_1', 'ci', clock);
+    expect(await authenticateToken(store, token)).not.toBeNull();
+    expect(await store.revokeApiToken(record.id, T0 + 1)).toBe(true);
+    expect(await authenticateToken(store, token)).toBeNull();
   });
 });

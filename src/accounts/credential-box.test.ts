@@ -91,3 +91,56 @@ describe('CredentialBox', () => {
     expect(() => new CredentialBox(randomBytes(16))).toThrow('32 bytes');
   });
 });
+
+describe('CredentialBox: rotating HAYON_SECRET_KEY', () => {
+  const oldKey = randomBytes(32);
+  const newKey = randomBytes(32);
+  const before = new CredentialBox(oldKey);
+  const during = new CredentialBox(newKey, [oldKey]);
+  const after = new CredentialBox(newKey);
+
+  it('opens what the old key sealed, says it is stale, and seals anew with the new key', () => {
+    const sealed = before.seal('acc_1', secret);
+    expect(during.open('acc_1', sealed)).toEqual(secret);
+    expect(during.isStale('acc_1', sealed)).toBe(true);
+    expect(during.unseal('acc_1', sealed)).toEqual({ value: secret, stale: true });
+    const resealed = during.reseal('acc_1', sealed);
+    expect(during.isStale('acc_1', resealed)).toBe(false);
+    expect(after.open('acc_1', resealed)).toEqual(secret);
+    expect(() => before.open('acc_1', resealed)).toThrow('cannot be decrypted');
+  });
+
+  it('seals with the current key only, and what it seals is not stale', () => {
+    const sealed = during.seal('acc_1', secret);
+    expect(during.isStale('acc_1', sealed)).toBe(false);
+    expect(after.open('acc_1', sealed)).toEqual(secret);
+    expect(() => before.open('acc_1', sealed)).toThrow('cannot be decrypted');
+  });
+
+  it('tries every previous key, and still binds the account id', () => {
+    const older = randomBytes(32);
+    const sealed = new CredentialBox(older).seal('acc_1', secret);
+    const box = new CredentialBox(newKey, [oldKey, older]);
+    expect(box.unseal('acc_1', sealed)).toEqual({ value: secret, stale: true });
+    expect(() => box.open('acc_2', sealed)).toThrow('cannot be decrypted');
+  });
+
+  it('fails once the old key is removed, naming the variables and no key', () => {
+    const sealed = before.seal('acc_1', secret);
+    expect(() => after.open('acc_1', sealed)).toThrow('cannot be decrypted with this HAYON_SECRET_KEY');
+    const e = errorOf(() => new CredentialBox(newKey, [randomBytes(32)]).open('acc_1', sealed));
+    expect(e.message).toBe('credentials cannot be decrypted with HAYON_SECRET_KEY nor any HAYON_SECRET_KEY_PREVIOUS');
+    const shown = `${String(e)} ${e.stack ?? ''} ${String(e.cause)}`;
+    for (const k of [oldKey, newKey]) {
+      expect(shown).not.toContain(k.toString('hex'));
+      expect(shown).not.toContain(k.toString('base64'));
+    }
+    expect(shown).not.toContain(secret.appPassword);
+  });
+
+  it('ignores a previous key equal to the current one, and refuses one that is not 32 bytes', () => {
+    const same = new CredentialBox(newKey, [newKey]);
+    expect(same.isStale('acc_1', same.seal('acc_1', secret))).toBe(false);
+    expect(() => new CredentialBox(newKey, [randomBytes(16)])).toThrow('32 bytes');
+  });
+});

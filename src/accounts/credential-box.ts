@@ -2,17 +2,30 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const version = 'v1';
 
+/** What `unseal` found: the value, and whether it was sealed with a previous key (re-seal it). */
+export interface Unsealed {
+  value: Record<string, unknown>;
+  stale: boolean;
+}
+
 /**
- * Encrypts account credentials at rest with AES-256-GCM. The stored form is
- * `v1.<iv>.<tag>.<ciphertext>` (base64url), so a later format or key can sit beside it.
- * The account id is bound as associated data: a blob copied onto another account fails.
+ * Encrypts account credentials (and hook secrets) at rest with AES-256-GCM. The stored form is
+ * `v1.<iv>.<tag>.<ciphertext>` (base64url); the key is not named in it, so a value is tried
+ * with the current key (`HAYON_SECRET_KEY`) first and then with each previous one
+ * (`HAYON_SECRET_KEY_PREVIOUS`), and sealing always uses the current key. A value that only a
+ * previous key opens is "stale": re-seal it (`reseal`) and store it, and once nothing stale is
+ * left (`hayon secrets rotate`), the previous keys can go.
+ * The record's id is bound as associated data: a blob copied onto another account fails.
  */
 export class CredentialBox {
   readonly #key: Buffer;
+  readonly #previous: readonly Buffer[];
 
-  constructor(key: Buffer) {
+  constructor(key: Buffer, previous: readonly Buffer[] = []) {
     if (key.length !== 32) throw new Error('credential key must be 32 bytes');
+    if (previous.some((k) => k.length !== 32)) throw new Error('previous credential keys must be 32 bytes');
     this.#key = key;
+    this.#previous = previous.filter((k) => !k.equals(key));
   }
 
   seal(accountId: string, value: Record<string, unknown>): string {
@@ -25,18 +38,44 @@ export class CredentialBox {
       .join('.');
   }
 
+  /** The value, opened with the current key or else a previous one; throws when none opens it. */
   open(accountId: string, sealed: string): Record<string, unknown> {
+    return this.unseal(accountId, sealed).value;
+  }
+
+  /** Whether only a previous key opens the value (it should be re-sealed); throws when none does. */
+  isStale(accountId: string, sealed: string): boolean {
+    return this.unseal(accountId, sealed).stale;
+  }
+
+  /** The same value sealed with the current key (a fresh IV each time). */
+  reseal(accountId: string, sealed: string): string {
+    return this.seal(accountId, this.open(accountId, sealed));
+  }
+
+  /** `open` and `isStale` in one decryption. */
+  unseal(accountId: string, sealed: string): Unsealed {
     const [v, iv, tag, body] = sealed.split('.');
     if (v !== version || !iv || !tag || body === undefined) throw new Error('credentials are not in a known format');
-    // authTagLength pins the full 16-byte tag: without it a blob with a cut tag would be checked on fewer bytes.
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
-    decipher.setAAD(Buffer.from(accountId));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    try {
-      const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
-      return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
-    } catch (e) {
-      throw new Error('credentials cannot be decrypted with this HAYON_SECRET_KEY', { cause: e });
+    const parts = { iv: Buffer.from(iv, 'base64url'), tag: Buffer.from(tag, 'base64url'), body };
+    let failure: unknown;
+    for (const [i, key] of [this.#key, ...this.#previous].entries()) {
+      try {
+        return { value: decrypt(key, accountId, parts), stale: i > 0 };
+      } catch (e) {
+        failure ??= e;
+      }
     }
+    const keys = this.#previous.length ? 'HAYON_SECRET_KEY nor any HAYON_SECRET_KEY_PREVIOUS' : 'this HAYON_SECRET_KEY';
+    throw new Error(`credentials cannot be decrypted with ${keys}`, { cause: failure });
   }
+}
+
+function decrypt(key: Buffer, accountId: string, parts: { iv: Buffer; tag: Buffer; body: string }) {
+  // authTagLength pins the full 16-byte tag: without it a blob with a cut tag would be checked on fewer bytes.
+  const decipher = createDecipheriv('aes-256-gcm', key, parts.iv, { authTagLength: 16 });
+  decipher.setAAD(Buffer.from(accountId));
+  decipher.setAuthTag(parts.tag);
+  const plain = Buffer.concat([decipher.update(Buffer.from(parts.body, 'base64url')), decipher.final()]);
+  return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
 }

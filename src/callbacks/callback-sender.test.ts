@@ -80,6 +80,36 @@ describe('CallbackSender', () => {
     expect(await stored()).toMatchObject({ state: 'sent', attempts: 1 });
   });
 
+  it('while HAYON_SECRET_KEY is rotated, signs with the new and each previous workspace secret', async () => {
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const before = new SigningSecrets(new CredentialBox(oldKey), oldKey, store);
+    const during = new SigningSecrets(new CredentialBox(newKey, [oldKey]), newKey, store, [oldKey]);
+    const after = new SigningSecrets(new CredentialBox(newKey), newKey, store);
+    expect(during.workspaceSecrets('ws_1')).toEqual([after.workspaceSecret('ws_1'), before.workspaceSecret('ws_1')]);
+    const rotating = new CallbackSender(
+      {
+        store,
+        clock: () => now,
+        log: createLogger('silent'),
+        secrets: during,
+        post: async (url, body, headers) => {
+          sent.push({ url, body, headers });
+          return { kind: 'answered', status: 200 };
+        },
+      },
+      { pollMs: 60_000 },
+    );
+    await store.addCallback(callback());
+    rotating.start();
+    await rotating.stop();
+    const header = sent[0]?.headers['x-hayon-signature'];
+    expect(header?.match(/v1=/g)).toHaveLength(2);
+    const body = Buffer.from(sent[0]?.body ?? '');
+    // A receiver still on the old secret, and one that switched already, both verify.
+    for (const s of [before, after])
+      expect(verifyHayon(header, body, [s.workspaceSecret('ws_1')], now)).toEqual({ ok: true });
+  });
+
   it('tries a 500 again after the backoff, then stops at a 410', async () => {
     await store.addCallback(callback());
     answers.push({ kind: 'answered', status: 500 });

@@ -120,12 +120,12 @@ export class CallbackSender {
     const where = { callbackId: callback.id, postId: callback.postId, host, attempt: callback.attempts };
     let outcome: CallbackOutcome;
     try {
-      const secret = await secrets.forCallback(callback);
-      if (secret === null) {
+      const signWith = await secrets.forCallback(callback);
+      if (signWith === null) {
         outcome = { kind: 'failed', error: 'The hook that signs this callback was deleted.' };
       } else {
         const headers = {
-          'x-hayon-signature': signHayon(secret, callback.body, Math.floor(clock() / 1000)),
+          'x-hayon-signature': signHayon(signWith, callback.body, Math.floor(clock() / 1000)),
           'x-hayon-event-id': callback.id,
           'user-agent': 'hayon-callback',
         };

@@ -11,6 +11,8 @@ import { queueCommand } from './commands/queue.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
 import { discordCommand } from './commands/discord.js';
 import { hooksCommand } from './commands/hooks.js';
+import { auditCommand } from './commands/audit.js';
+import { secretsCommand } from './commands/secrets.js';
 import { tokensCommand } from './commands/tokens.js';
 import { workspaceCommand } from './commands/workspace.js';
 import { type CliIo, type Command, UsageError } from './io.js';
@@ -26,6 +28,8 @@ const commands = {
   workspace: workspaceCommand,
   discord: discordCommand,
   hooks: hooksCommand,
+  audit: auditCommand,
+  secrets: secretsCommand,
 } satisfies Record<string, Command>;
 
 const help = `hayon: publish to social platforms from chat, webhooks and the command line
@@ -37,7 +41,10 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts connect mastodon|bluesky [--instance mastodon.social]   a link to connect in a browser
   hayon accounts list | check
-  hayon tokens create --name NAME
+  hayon tokens create --name NAME [--scopes posts:write,posts:read,accounts:manage]
+  hayon tokens list [--json] | revoke <id>
+  hayon audit [--limit 50] [--json]       who made, cancelled, replayed and connected what
+  hayon secrets rotate                     re-encrypt everything with the current HAYON_SECRET_KEY
   hayon hooks create --source github|ghost|wordpress|generic --targets ... [--template '{{title}} {{url}}']
   hayon hooks list | show | enable | disable | rotate-secret | delete <id>
   hayon queue status | replay-parked       deliveries per state; broker queues, parking lot

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { defaultApiUrl as facebookGraphUrl } from '../platforms/facebook/credentials.js';
+import { defaultThreadsApiUrl } from '../platforms/threads/credentials.js';
 import type { HayonEnv } from './env.js';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongo'; url: string };
@@ -70,6 +72,13 @@ export interface Config {
    */
   bluesky: { resolverUrl: string; plcUrl: string };
   /**
+   * Accounts that stop working: deliveries to one wait this long past their time for it to be
+   * reconnected (`HAYON_RECONNECT_GRACE_HOURS`, default 24), `hayon serve` checks every
+   * account this often (`HAYON_ACCOUNT_CHECK_HOURS`, default 6; 0: never), and renews tokens
+   * that expire before its next look this often (`HAYON_TOKEN_REFRESH_MINUTES`, default 15).
+   */
+  accountHealth: { graceMs: number; checkEveryMs: number; refreshEveryMs: number };
+  /**
    * Slack, when `HAYON_SLACK_BOT_TOKEN` is set: Socket Mode when `HAYON_SLACK_APP_TOKEN` is set
    * too, else HTTP (`POST /slack/events`, needs `HAYON_SLACK_SIGNING_SECRET`).
    */
@@ -79,6 +88,39 @@ export interface Config {
    * endpoint when `HAYON_DISCORD_PUBLIC_KEY` is set too, else the gateway.
    */
   discord?: DiscordConfig | undefined;
+  /**
+   * The OAuth 2 apps hayon connects accounts through, each present only when its id is set (its
+   * secret is in Secrets): Tumblr (`HAYON_TUMBLR_CLIENT_ID`), Facebook Pages and Instagram through
+   * Facebook Login (`HAYON_META_APP_ID`), Threads (`HAYON_THREADS_APP_ID`). Default none.
+   */
+  connect: ConnectAppsConfig;
+}
+
+export interface ConnectAppsConfig {
+  tumblr?: OAuthAppConfig | undefined;
+  /** Facebook Login: Facebook Pages, and Instagram professional accounts through their Page. */
+  meta?: OAuthAppConfig | undefined;
+  threads?: OAuthAppConfig | undefined;
+}
+
+/** One OAuth 2 app hayon is registered as. */
+export interface OAuthAppConfig {
+  /** The app's public id: Tumblr's OAuth consumer key, a Meta or Threads app id. */
+  clientId: string;
+  /**
+   * Where the person approves, an origin: `HAYON_TUMBLR_OAUTH_URL` (default
+   * `https://www.tumblr.com`), `HAYON_META_OAUTH_URL` (`https://www.facebook.com`),
+   * `HAYON_THREADS_OAUTH_URL` (`https://threads.com`). Tests point them at fakes.
+   */
+  oauthUrl: string;
+  /**
+   * Where the code is exchanged and the accounts to choose from are listed:
+   * `HAYON_TUMBLR_API_URL` (`https://api.tumblr.com`), `HAYON_META_GRAPH_URL`
+   * (`https://graph.facebook.com/v26.0`, the Facebook adapter's), `HAYON_THREADS_GRAPH_URL`
+   * (`https://graph.threads.net/v1.0`, the Threads adapter's). Meta's carry the Graph API version;
+   * an account connected while one is not its default keeps it as the account's `apiUrl`.
+   */
+  apiUrl: string;
 }
 
 export interface DiscordConfig {
@@ -189,6 +231,64 @@ function discordConfig(env: HayonEnv): DiscordConfig | undefined {
   };
 }
 
+/** An OAuth 2 app from its four variables (named for the messages), or undefined without its id. */
+function oauthApp(
+  names: { id: string; secret: string; oauthUrl: string; apiUrl: string },
+  values: {
+    id?: string | undefined;
+    secret?: string | undefined;
+    oauthUrl?: string | undefined;
+    apiUrl?: string | undefined;
+  },
+  defaults: { oauthUrl: string; apiUrl: string },
+  numericId: boolean,
+): OAuthAppConfig | undefined {
+  if (!values.id) {
+    if (values.secret) throw new ConfigError(`${names.secret} is set but ${names.id} is not.`);
+    return undefined;
+  }
+  if (numericId && !/^\d+$/.test(values.id)) {
+    throw new ConfigError(`${names.id} must be the app id (a number) from Meta's app dashboard.`);
+  }
+  if (!values.secret) throw new ConfigError(`${names.secret} must be set with ${names.id}.`);
+  const base = (name: string, raw: string) => url(name, raw, ['http:', 'https:']).replace(/\/+$/, '');
+  return {
+    clientId: values.id,
+    oauthUrl: base(names.oauthUrl, values.oauthUrl || defaults.oauthUrl),
+    apiUrl: base(names.apiUrl, values.apiUrl || defaults.apiUrl),
+  };
+}
+
+function connectApps(env: HayonEnv): ConnectAppsConfig {
+  const names = (p: string, id: string, api: string) => ({
+    id: `${p}_${id}`,
+    secret: `${p}_${id === 'CLIENT_ID' ? 'CLIENT_SECRET' : 'APP_SECRET'}`,
+    oauthUrl: `${p}_OAUTH_URL`,
+    apiUrl: `${p}_${api}`,
+  });
+  const tumblr = oauthApp(
+    names('HAYON_TUMBLR', 'CLIENT_ID', 'API_URL'),
+    { id: env.tumblrClientId, secret: env.tumblrClientSecret, oauthUrl: env.tumblrOauthUrl, apiUrl: env.tumblrApiUrl },
+    // The Tumblr adapter's own API base.
+    { oauthUrl: 'https://www.tumblr.com', apiUrl: 'https://api.tumblr.com' },
+    false,
+  );
+  const meta = oauthApp(
+    names('HAYON_META', 'APP_ID', 'GRAPH_URL'),
+    { id: env.metaAppId, secret: env.metaAppSecret, oauthUrl: env.metaOauthUrl, apiUrl: env.metaGraphUrl },
+    { oauthUrl: 'https://www.facebook.com', apiUrl: facebookGraphUrl },
+    true,
+  );
+  const threads = oauthApp(
+    names('HAYON_THREADS', 'APP_ID', 'GRAPH_URL'),
+    { id: env.threadsAppId, secret: env.threadsAppSecret, oauthUrl: env.threadsOauthUrl, apiUrl: env.threadsGraphUrl },
+    // Meta's Threads documentation (2026) sends people to threads.com (threads.net redirects there).
+    { oauthUrl: 'https://threads.com', apiUrl: defaultThreadsApiUrl },
+    true,
+  );
+  return { ...(tumblr ? { tumblr } : {}), ...(meta ? { meta } : {}), ...(threads ? { threads } : {}) };
+}
+
 function slackConfig(env: HayonEnv): SlackConfig | undefined {
   if (!env.slackBotToken) {
     if (env.slackSigningSecret || env.slackAppToken) {
@@ -258,6 +358,7 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     mediaStore: mediaStoreConfig(env, dataDir),
     slack: slackConfig(env),
     discord: discordConfig(env),
+    connect: connectApps(env),
     fetchAllowHosts: (env.fetchAllowHosts ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())
@@ -266,12 +367,16 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
       perTokenPerMinute: int('HAYON_RATE_LIMIT_PER_TOKEN', env.rateLimitPerToken, 600, 1, 1_000_000),
       perHookPerMinute: int('HAYON_HOOK_RATE_LIMIT', env.hookRateLimit, 60, 1, 1_000_000),
     },
+    accountHealth: {
+      graceMs: int('HAYON_RECONNECT_GRACE_HOURS', env.reconnectGraceHours, 24, 0, 24 * 30) * 3_600_000,
+      checkEveryMs: int('HAYON_ACCOUNT_CHECK_HOURS', env.accountCheckHours, 6, 0, 24 * 7) * 3_600_000,
+      refreshEveryMs: int('HAYON_TOKEN_REFRESH_MINUTES', env.tokenRefreshMinutes, 15, 1, 24 * 60) * 60_000,
+    },
     bluesky: {
-      resolverUrl: url(
-        'HAYON_BLUESKY_RESOLVER_URL',
-        env.blueskyResolverUrl || 'https://public.api.bsky.app',
-        ['http:', 'https:'],
-      ).replace(/\/+$/, ''),
+      resolverUrl: url('HAYON_BLUESKY_RESOLVER_URL', env.blueskyResolverUrl || 'https://public.api.bsky.app', [
+        'http:',
+        'https:',
+      ]).replace(/\/+$/, ''),
       plcUrl: url('HAYON_BLUESKY_PLC_URL', env.blueskyPlcUrl || 'https://plc.directory', ['http:', 'https:']).replace(
         /\/+$/,
         '',

@@ -9,6 +9,7 @@ export interface HayonEnv {
   publicUrl?: string | undefined;
   logLevel?: string | undefined;
   secretKey?: string | undefined;
+  secretKeyPrevious?: string | undefined;
   mongodbUrl?: string | undefined;
   amqpUrl?: string | undefined;
   workerConcurrency?: string | undefined;
@@ -25,6 +26,9 @@ export interface HayonEnv {
   hookRateLimit?: string | undefined;
   blueskyResolverUrl?: string | undefined;
   blueskyPlcUrl?: string | undefined;
+  reconnectGraceHours?: string | undefined;
+  accountCheckHours?: string | undefined;
+  tokenRefreshMinutes?: string | undefined;
   s3Bucket?: string | undefined;
   s3Endpoint?: string | undefined;
   s3Region?: string | undefined;
@@ -41,6 +45,18 @@ export interface HayonEnv {
   discordPublicKey?: string | undefined;
   discordApiUrl?: string | undefined;
   discordWorkspace?: string | undefined;
+  tumblrClientId?: string | undefined;
+  tumblrClientSecret?: string | undefined;
+  tumblrOauthUrl?: string | undefined;
+  tumblrApiUrl?: string | undefined;
+  metaAppId?: string | undefined;
+  metaAppSecret?: string | undefined;
+  metaOauthUrl?: string | undefined;
+  metaGraphUrl?: string | undefined;
+  threadsAppId?: string | undefined;
+  threadsAppSecret?: string | undefined;
+  threadsOauthUrl?: string | undefined;
+  threadsGraphUrl?: string | undefined;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
@@ -51,6 +67,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     publicUrl: env.HAYON_PUBLIC_URL,
     logLevel: env.HAYON_LOG_LEVEL,
     secretKey: env.HAYON_SECRET_KEY,
+    secretKeyPrevious: env.HAYON_SECRET_KEY_PREVIOUS,
     mongodbUrl: env.HAYON_MONGODB_URL,
     amqpUrl: env.HAYON_AMQP_URL,
     workerConcurrency: env.HAYON_WORKER_CONCURRENCY,
@@ -67,6 +84,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     hookRateLimit: env.HAYON_HOOK_RATE_LIMIT,
     blueskyResolverUrl: env.HAYON_BLUESKY_RESOLVER_URL,
     blueskyPlcUrl: env.HAYON_BLUESKY_PLC_URL,
+    reconnectGraceHours: env.HAYON_RECONNECT_GRACE_HOURS,
+    accountCheckHours: env.HAYON_ACCOUNT_CHECK_HOURS,
+    tokenRefreshMinutes: env.HAYON_TOKEN_REFRESH_MINUTES,
     s3Bucket: env.HAYON_S3_BUCKET,
     s3Endpoint: env.HAYON_S3_ENDPOINT,
     s3Region: env.HAYON_S3_REGION,
@@ -83,5 +103,17 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     discordPublicKey: env.HAYON_DISCORD_PUBLIC_KEY,
     discordApiUrl: env.HAYON_DISCORD_API_URL,
     discordWorkspace: env.HAYON_DISCORD_WORKSPACE,
+    tumblrClientId: env.HAYON_TUMBLR_CLIENT_ID,
+    tumblrClientSecret: env.HAYON_TUMBLR_CLIENT_SECRET,
+    tumblrOauthUrl: env.HAYON_TUMBLR_OAUTH_URL,
+    tumblrApiUrl: env.HAYON_TUMBLR_API_URL,
+    metaAppId: env.HAYON_META_APP_ID,
+    metaAppSecret: env.HAYON_META_APP_SECRET,
+    metaOauthUrl: env.HAYON_META_OAUTH_URL,
+    metaGraphUrl: env.HAYON_META_GRAPH_URL,
+    threadsAppId: env.HAYON_THREADS_APP_ID,
+    threadsAppSecret: env.HAYON_THREADS_APP_SECRET,
+    threadsOauthUrl: env.HAYON_THREADS_OAUTH_URL,
+    threadsGraphUrl: env.HAYON_THREADS_GRAPH_URL,
   };
 }

@@ -104,3 +104,38 @@ describe('envToSecrets: MongoDB', () => {
     ).toBe(true);
   });
 });
+
+describe('envToSecrets: HAYON_SECRET_KEY_PREVIOUS', () => {
+  const current = randomBytes(32).toString('hex');
+
+  it('is empty when unset or blank', () => {
+    expect(secretsFor({ secretKey: current }).previousSecretKeys).toEqual([]);
+    expect(secretsFor({ secretKey: current, secretKeyPrevious: ' ' }).previousSecretKeys).toEqual([]);
+  });
+
+  it('reads a comma-separated list, hex or base64, in order', () => {
+    const a = randomBytes(32);
+    const b = randomBytes(32);
+    const keys = secretsFor({
+      secretKey: current,
+      secretKeyPrevious: `${a.toString('hex')}, ${b.toString('base64')}`,
+    }).previousSecretKeys;
+    expect(keys.map((k) => k.toString('hex'))).toEqual([a.toString('hex'), b.toString('hex')]);
+  });
+
+  it.each([
+    ['a short key', 'hunter2', 'HAYON_SECRET_KEY_PREVIOUS'],
+    ['a bad second key', `${randomBytes(32).toString('hex')},abcd`, 'HAYON_SECRET_KEY_PREVIOUS (key 2 of 2)'],
+    ['an empty entry', `${randomBytes(32).toString('hex')},,`, 'HAYON_SECRET_KEY_PREVIOUS (key 2 of 3) is empty'],
+  ])('refuses %s with a ConfigError naming the variable, not echoing the value', (_, raw, named) => {
+    let error: unknown;
+    try {
+      secretsFor({ secretKey: current, secretKeyPrevious: raw });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(named);
+    for (const part of raw.split(',').filter(Boolean)) expect((error as Error).message).not.toContain(part);
+  });
+});

@@ -9,12 +9,24 @@ import type { HayonEnv } from './env.js';
 export interface Secrets {
   /** 32 bytes for AES-256-GCM credential encryption. */
   secretKey: Buffer;
+  /**
+   * `HAYON_SECRET_KEY_PREVIOUS`: keys used before the current one, still tried when opening
+   * credentials and used beside it to sign callbacks, while a rotation is under way. Empty by
+   * default.
+   */
+  previousSecretKeys: Buffer[];
   /** `HAYON_S3_ACCESS_KEY_ID` + `HAYON_S3_SECRET_ACCESS_KEY`; absent: the AWS SDK's own chain. */
   s3Credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
   /** `HAYON_SLACK_BOT_TOKEN`, `HAYON_SLACK_SIGNING_SECRET`, `HAYON_SLACK_APP_TOKEN`. */
   slack?: { botToken: string; signingSecret?: string | undefined; appToken?: string | undefined } | undefined;
   /** `HAYON_DISCORD_TOKEN`: the bot token. */
   discordToken?: string | undefined;
+  /** `HAYON_TUMBLR_CLIENT_SECRET`: the Tumblr app's OAuth consumer secret (connect flow, token refresh). */
+  tumblrClientSecret?: string | undefined;
+  /** `HAYON_META_APP_SECRET`: the Meta app's secret (Facebook Login for Facebook Pages and Instagram). */
+  metaAppSecret?: string | undefined;
+  /** `HAYON_THREADS_APP_SECRET`: the Threads app secret (not the Meta app's: Threads has its own). */
+  threadsAppSecret?: string | undefined;
 }
 
 const keyFileName = 'secret.key';
@@ -40,9 +52,14 @@ export function envToSecrets(env: HayonEnv, config: Config): Secrets {
     : undefined;
   return {
     secretKey: secretKey(env, config),
+    previousSecretKeys: previousSecretKeys(env.secretKeyPrevious),
     ...(s3 ? { s3Credentials: s3 } : {}),
     ...(slack ? { slack } : {}),
     ...(env.discordToken ? { discordToken: env.discordToken } : {}),
+    // envToConfig has checked that each secret comes with its app id.
+    ...(env.tumblrClientSecret ? { tumblrClientSecret: env.tumblrClientSecret } : {}),
+    ...(env.metaAppSecret ? { metaAppSecret: env.metaAppSecret } : {}),
+    ...(env.threadsAppSecret ? { threadsAppSecret: env.threadsAppSecret } : {}),
   };
 }
 
@@ -52,6 +69,18 @@ function s3Credentials(env: HayonEnv): Secrets['s3Credentials'] {
     throw new ConfigError('HAYON_S3_ACCESS_KEY_ID and HAYON_S3_SECRET_ACCESS_KEY must be set together.');
   }
   return { accessKeyId: env.s3AccessKeyId, secretAccessKey: env.s3SecretAccessKey };
+}
+
+/** Comma-separated keys, each as HAYON_SECRET_KEY is written; a bad one is named by its place, never echoed. */
+function previousSecretKeys(raw: string | undefined): Buffer[] {
+  if (!raw?.trim()) return [];
+  const parts = raw.split(',').map((p) => p.trim());
+  return parts.map((part, i) => {
+    const where =
+      parts.length > 1 ? `HAYON_SECRET_KEY_PREVIOUS (key ${i + 1} of ${parts.length})` : 'HAYON_SECRET_KEY_PREVIOUS';
+    if (!part) throw new ConfigError(`${where} is empty: separate keys with single commas.`);
+    return decodeKey(part, where);
+  });
 }
 
 function secretKey(env: HayonEnv, config: Config): Buffer {

@@ -211,6 +211,8 @@ export interface WorkspaceSettings {
   timezone?: string | undefined;
   /** Discord users' own time zones (`/hayon timezone`), by user id. */
   timezones?: Record<string, string> | undefined;
+  /** Where hayon says that an account stopped working (with a reconnect link): a Slack and a Discord channel id. */
+  alertChannels?: { slack?: string | undefined; discord?: string | undefined } | undefined;
 }
 
 /** Who may post from a chat: everyone (default), a user group, or listed users; optionally only in some channels. */
@@ -220,12 +222,36 @@ export interface ChatPermissions {
   channels?: string[] | undefined;
 }
 
+/** What an API token may do: `posts:write` (make, cancel, publish now, upload), `posts:read`, `accounts:manage`. */
+export const apiScopes = ['posts:write', 'posts:read', 'accounts:manage'] as const;
+export type ApiScope = (typeof apiScopes)[number];
+
+export function isApiScope(x: string): x is ApiScope {
+  return (apiScopes as readonly string[]).includes(x);
+}
+
+/**
+ * A token's scopes as a store holds them. Absent (null, undefined) means the token was made
+ * before scopes existed, and such tokens keep every scope; names this version does not know
+ * are dropped.
+ */
+export function storedScopes(value: readonly string[] | null | undefined): ApiScope[] {
+  return value ? value.filter(isApiScope) : [...apiScopes];
+}
+
 export interface ApiToken {
   id: string;
   workspaceId: string;
   name: string;
   /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
   hash: string;
+  /**
+   * What it may do. Tokens stored before scopes existed have every scope (the stores read a
+   * missing value as `apiScopes`), so no token made earlier stops working.
+   */
+  scopes: ApiScope[];
   createdAt: number;
   lastUsedAt?: number | undefined;
+  /** Set by `hayon tokens revoke`: from then on the token is a 401. */
+  revokedAt?: number | undefined;
 }

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { deadline } from '../platforms/deadline.js';
 import type { AccountContext, Platform, TextRules, ValidationIssue } from '../platforms/platform.js';
 import type { Store } from '../store/store.js';
+import { type Actor, actorOf, systemActor } from './audit.js';
+import type { AuditLog } from './audit-log.js';
 import type { Clock } from './clock.js';
 import { resolveContent, threadModeFor } from './content.js';
 import { cancellableStates } from './delivery-state.js';
@@ -70,6 +72,8 @@ export interface PostsServiceDeps {
   checkCallbackUrl?: (url: string) => Promise<void>;
   /** Told after a cancel (a callback receiver hears that the post is finished). */
   onCancelled?: (post: Post) => Promise<void>;
+  /** Records who made, cancelled and hurried each post (never fails the action). */
+  audit?: Pick<AuditLog, 'record'>;
 }
 
 /** Turns the first zod issue into a 400 that names its field. */
@@ -193,6 +197,13 @@ export class PostsService {
     const result = await store.createPost(post, deliveries);
     if (!result.created) return this.repeated(result.value, request, ctx.workspaceId);
     if (!ctx.holdDispatch) this.dispatch(result.value);
+    await this.deps.audit?.record({
+      workspaceId: ctx.workspaceId,
+      actor: actorOf(ctx.origin, ctx.author),
+      action: 'post.created',
+      target: post.id,
+      details: { targets: accounts.length, scheduledAt: new Date(schedule.at).toISOString() },
+    });
     return { created: true, value: result.value, schedule, accounts };
   }
 
@@ -225,7 +236,7 @@ export class PostsService {
   }
 
   /** Cancels what has not gone out yet; a post with nothing left to cancel is a 409. */
-  async cancel(workspaceId: string, id: string): Promise<PostWithDeliveries> {
+  async cancel(workspaceId: string, id: string, actor: Actor = systemActor): Promise<PostWithDeliveries> {
     const found = await this.get(workspaceId, id);
     if (!found.deliveries.some((d) => cancellableStates.includes(d.state))) {
       throw new HayonError('not_cancellable', 'nothing to cancel', {
@@ -233,7 +244,9 @@ export class PostsService {
           'Nothing left to cancel: every delivery of this post is published, failed, cancelled or being published.',
       });
     }
-    await this.deps.store.cancelPost(id, this.deps.clock());
+    const cancelled = await this.deps.store.cancelPost(id, this.deps.clock());
+    const details = { deliveries: cancelled };
+    await this.deps.audit?.record({ workspaceId, actor, action: 'post.cancelled', target: id, details });
     await this.deps.onCancelled?.(found.post).catch(() => undefined);
     return this.get(workspaceId, id);
   }
@@ -246,15 +259,18 @@ export class PostsService {
   }
 
   /** "Post now": what is still scheduled becomes due at once; 409 when nothing is waiting. */
-  async postNow(workspaceId: string, id: string): Promise<PostWithDeliveries> {
+  async postNow(workspaceId: string, id: string, actor: Actor = systemActor): Promise<PostWithDeliveries> {
     await this.get(workspaceId, id);
     const now = this.deps.clock();
-    if ((await this.deps.store.bringForward(id, now)) === 0) {
+    const brought = await this.deps.store.bringForward(id, now);
+    if (brought === 0) {
       throw new HayonError('conflict', 'nothing scheduled', {
         userMessage:
           'Nothing is waiting to be published: every delivery of this post is already due, done or cancelled.',
       });
     }
+    const details = { deliveries: brought };
+    await this.deps.audit?.record({ workspaceId, actor, action: 'post.published_now', target: id, details });
     const after = await this.get(workspaceId, id);
     if (this.deps.onDueNow) this.deps.onDueNow(after);
     else this.deps.onScheduled?.(now);

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SigningSecrets } from '../callbacks/signing-secrets.js';
 import { newHookSecret } from '../callbacks/signing-secrets.js';
+import { type Actor, systemActor } from '../core/audit.js';
+import type { AuditLog } from '../core/audit-log.js';
 import type { Clock } from '../core/clock.js';
 import { HayonError } from '../core/errors.js';
 import { type Hook, hookSourceIds } from '../core/hook.js';
@@ -48,6 +50,8 @@ export interface HooksServiceDeps {
   /** Accepted events per minute for hooks that set none. */
   perHookPerMinute: number;
   checkCallbackUrl(url: string, field: string): Promise<void>;
+  /** Records who made, switched, re-keyed and deleted each hook (never fails the action). */
+  audit?: Pick<AuditLog, 'record'>;
 }
 
 /** What an incoming webhook gets back. */
@@ -73,7 +77,11 @@ export class HooksService {
   constructor(private readonly deps: HooksServiceDeps) {}
 
   /** Makes a hook after checking everything a first event would need; the secret is returned once. */
-  async create(workspaceId: string, input: unknown): Promise<{ hook: Hook; secret: string; url: string }> {
+  async create(
+    workspaceId: string,
+    input: unknown,
+    actor: Actor = systemActor,
+  ): Promise<{ hook: Hook; secret: string; url: string }> {
     const parsed = createHookSchema.safeParse(input);
     if (!parsed.success) throw zodToHayonError(parsed.error);
     const spec = parsed.data;
@@ -111,6 +119,8 @@ export class HooksService {
       updatedAt: now,
     };
     await store.createHook(hook);
+    const details = { source: hook.source, targets: hook.targets.join(',') };
+    await this.deps.audit?.record({ workspaceId, actor, action: 'hook.created', target: id, details });
     return { hook, secret, url: this.url(hook.id) };
   }
 
@@ -130,22 +140,27 @@ export class HooksService {
     return this.deps.store.listHooks(workspaceId);
   }
 
-  async setEnabled(workspaceId: string, id: string, enabled: boolean): Promise<Hook> {
+  async setEnabled(workspaceId: string, id: string, enabled: boolean, actor: Actor = systemActor): Promise<Hook> {
     await this.get(workspaceId, id);
-    return (await this.deps.store.updateHook(id, { enabled }, this.deps.clock())) as Hook;
+    const hook = (await this.deps.store.updateHook(id, { enabled }, this.deps.clock())) as Hook;
+    const action = enabled ? 'hook.enabled' : 'hook.disabled';
+    await this.deps.audit?.record({ workspaceId, actor, action, target: id });
+    return hook;
   }
 
   /** A new secret, returned once; the old one stops working at once. */
-  async rotateSecret(workspaceId: string, id: string): Promise<string> {
+  async rotateSecret(workspaceId: string, id: string, actor: Actor = systemActor): Promise<string> {
     await this.get(workspaceId, id);
     const secret = newHookSecret();
     await this.deps.store.updateHook(id, { secret: this.deps.secrets.seal(id, secret) }, this.deps.clock());
+    await this.deps.audit?.record({ workspaceId, actor, action: 'hook.secret_rotated', target: id });
     return secret;
   }
 
-  async delete(workspaceId: string, id: string): Promise<void> {
+  async delete(workspaceId: string, id: string, actor: Actor = systemActor): Promise<void> {
     await this.get(workspaceId, id);
     await this.deps.store.deleteHook(id);
+    await this.deps.audit?.record({ workspaceId, actor, action: 'hook.deleted', target: id });
   }
 
   /** One incoming event. Throws a HayonError (a 4xx naming the field) for anything refused; nothing is stored then. */

@@ -74,6 +74,16 @@ describe('hayon scheme (X-Hayon-Signature)', () => {
     expect(verifyHayon(signHayon(other, body, nowSec), body, [secret, other], nowMs)).toEqual({ ok: true });
   });
 
+  it('signs with several secrets as one v1 entry each, in order; a receiver with any one verifies', () => {
+    const header = signHayon([secret, other], body, nowSec);
+    expect(header).toBe(`t=${nowSec},v1=${expected},v1=${hex(other, `${nowSec}.${body}`)}`);
+    expect(signHayon([secret], body, nowSec)).toBe(signHayon(secret, body, nowSec));
+    expect(verifyHayon(header, body, [secret], nowMs)).toEqual({ ok: true });
+    expect(verifyHayon(header, body, [other], nowMs)).toEqual({ ok: true });
+    expect(verifyHayon(header, body, ['hks_a-third-secret'], nowMs)).toMatchObject({ ok: false, reason: 'mismatch' });
+    expect(() => signHayon([], body, nowSec)).toThrow(RangeError);
+  });
+
   it('says missing for no header, malformed for one it cannot read', () => {
     for (const header of [undefined, '', '   ']) {
       expect(verifyHayon(header, body, [secret], nowMs)).toMatchObject({

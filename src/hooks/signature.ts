@@ -72,13 +72,20 @@ function pairs(header: string): [string, string][] | undefined {
  * hayon's scheme, for generic and WordPress hooks and for the callbacks hayon sends:
  * `X-Hayon-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
  *
+ * Given several secrets (while one is being rotated), it signs with each, in order, as one `v1=`
+ * entry per secret: a receiver that knows any of them verifies the request.
+ *
  * @example signHayon('hks_…', '{"text":"hi"}', 1767225600) // 't=1767225600,v1=5f1c…'
+ * @example signHayon(['hcs_new', 'hcs_old'], body, t) // 't=…,v1=<new>,v1=<old>'
  */
-export function signHayon(secret: string, body: string | Buffer, unixSeconds: number): string {
+export function signHayon(secret: string | readonly string[], body: string | Buffer, unixSeconds: number): string {
   if (!Number.isSafeInteger(unixSeconds) || unixSeconds < 0) {
     throw new RangeError(`unixSeconds must be a whole number of seconds, not ${unixSeconds}`);
   }
-  return `t=${unixSeconds},v1=${hmac(secret, `${unixSeconds}.`, body).toString('hex')}`;
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  if (secrets.length === 0) throw new RangeError('signHayon needs at least one secret');
+  const signatures = secrets.map((s) => `v1=${hmac(s, `${unixSeconds}.`, body).toString('hex')}`);
+  return `t=${unixSeconds},${signatures.join(',')}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { tokenRateLimit } from './middleware/token-rate-limit.js';
 import { openapiRoutes } from './openapi/openapi-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { connectRoutes } from './routes/connect.js';
+import { connectLinkRoutes } from './routes/connect-links.js';
 import { hooksRoutes } from './routes/hooks.js';
 import { mediaRoutes } from './routes/media.js';
 import { postsRoutes } from './routes/posts.js';
@@ -63,5 +64,6 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.use('/v1/*', api(tokenRateLimit({ limiter: ctx.limiter, perMinute: ctx.config.rateLimits.perTokenPerMinute })));
   app.route('/v1/posts', postsRoutes(ctx));
   app.route('/v1/uploads', uploadsRoutes(ctx));
+  app.route('/v1/connect', connectLinkRoutes(ctx));
   return app;
 }

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { newCorrelationId, newId } from '../core/ids.js';
-import type { Account, ApiToken, Delivery, DeliveryError, Post, Workspace } from '../core/post.js';
+import {
+  type Account,
+  type ApiToken,
+  apiScopes,
+  type Delivery,
+  type DeliveryError,
+  type Post,
+  type Workspace,
+} from '../core/post.js';
 import type { Store } from './store.js';
 
 /** Seed data for store tests: plain functions with sensible defaults, each overridable. */
@@ -38,6 +46,7 @@ export function makeApiToken(
     workspaceId,
     name: 'ci',
     hash: createHash('sha256').update(secret).digest('hex'),
+    scopes: [...apiScopes],
     createdAt: T0,
     ...overrides,
   };

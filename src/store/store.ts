@@ -13,6 +13,7 @@ import type {
 } from '../core/post.js';
 import type { ConnectState, OAuthApp } from '../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../core/hook.js';
+import type { AuditEntry } from '../core/audit.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
 export type CreatePostResult =
@@ -30,7 +31,14 @@ export interface Claim {
 export type AttemptOutcome =
   | { kind: 'published'; result: DeliveryResult; at: number }
   /** Try again at `dueAt`: `queued` when the transport carries the delay, `scheduled` when the store's scheduler does. */
-  | { kind: 'retry'; state: 'queued' | 'scheduled'; dueAt: number; error: DeliveryError }
+  | {
+      kind: 'retry';
+      state: 'queued' | 'scheduled';
+      dueAt: number;
+      error: DeliveryError;
+      /** The attempt did not reach the platform (its account needs reconnecting): it does not count. */
+      refundAttempt?: boolean;
+    }
   | { kind: 'failed'; error: DeliveryError };
 
 /**
@@ -63,14 +71,42 @@ export interface Store {
   /** Finds a token by the SHA-256 hex of its secret. */
   findApiTokenByHash(hash: string): Promise<ApiToken | null>;
   touchApiToken(id: string, at: number): Promise<void>;
+  /** A workspace's tokens, oldest first, revoked ones included (for `hayon tokens list`). */
+  listApiTokens(workspaceId: string): Promise<ApiToken[]>;
+  /**
+   * Marks a token revoked at `at` (a second revoke keeps the first time). False when there is
+   * no such token.
+   */
+  revokeApiToken(id: string, at: number): Promise<boolean>;
+  /** Every workspace, oldest first (for work across all of them: `hayon secrets rotate`). */
+  listWorkspaces(): Promise<Workspace[]>;
 
   // Accounts
   createAccount(account: Account): Promise<void>;
   getAccount(id: string): Promise<Account | null>;
   listAccounts(workspaceId: string): Promise<Account[]>;
-  /** Replaces the encrypted credentials (a refreshed session, a new token). */
-  updateAccountCredentials(id: string, credentials: string, at: number): Promise<void>;
+  /**
+   * Replaces the encrypted credentials (a refreshed session, a new token). With `ifCurrent`,
+   * only while the stored value is still that one: re-sealing the same credentials with a new
+   * key must never overwrite a session another worker refreshed meanwhile.
+   */
+  updateAccountCredentials(id: string, credentials: string, at: number, ifCurrent?: string): Promise<void>;
   setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void>;
+  /**
+   * `active` → `health`, atomically: true only for the caller that made the change, so the
+   * workspace is told once that an account stopped working.
+   */
+  markAccountUnhealthy(
+    id: string,
+    health: Exclude<AccountHealth, 'active'>,
+    reason: string,
+    at: number,
+  ): Promise<boolean>;
+  /**
+   * An account was reconnected: its deliveries waiting for that (`scheduled` with an `auth`
+   * last error) become due at `now`. Returns how many.
+   */
+  wakeWaitingDeliveries(accountId: string, now: number): Promise<number>;
 
   // Posts
   /**
@@ -178,4 +214,9 @@ export interface Store {
   getOAuthApp(key: string): Promise<OAuthApp | null>;
   /** Stores a registered client unless one with its key exists; returns the one stored. */
   putOAuthApp(app: OAuthApp): Promise<OAuthApp>;
+
+  // The audit log
+  addAudit(entry: AuditEntry): Promise<void>;
+  /** A workspace's entries, newest first; `before` (epoch ms) pages back to older ones. */
+  listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]>;
 }

@@ -86,7 +86,9 @@ describe('hayon hooks', () => {
   it('accounts connect prints a single-use link to open in a browser; an unknown platform is exit 2', async () => {
     const r = await run('accounts', 'connect', 'mastodon', '--instance', 'mastodon.social');
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(/^https:\/\/hayon\.example\/connect\/mastodon\/start\?workspace=default&state=[\w-]+\.[\w-]+$/);
+    expect(r.out[0]).toMatch(
+      /^https:\/\/hayon\.example\/connect\/mastodon\/start\?workspace=default&state=[\w-]+\.[\w-]+$/,
+    );
     expect(r.err.join('\n')).toContain('works once');
     const bad = await run('accounts', 'connect', 'myspace');
     expect(bad.code).toBe(2);

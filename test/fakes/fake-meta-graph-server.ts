@@ -122,6 +122,19 @@ export interface FakeMedia {
 
 const mediaTypes = new Set(['TEXT', 'IMAGE', 'VIDEO', 'REELS', 'CAROUSEL']);
 
+/** A Facebook Page the fake's Facebook user manages (`/me/accounts`). */
+export interface FakePage {
+  id: string;
+  name: string;
+  /** Its Page token. */
+  accessToken: string;
+  tasks: string[];
+  /** The Instagram professional account linked to it. */
+  instagram?: { id: string; username: string };
+}
+
+const allTasks = ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'];
+
 /**
  * FakeMetaGraphServer: a local HTTP server that follows the Threads (graph.threads.net) and
  * Instagram (graph.facebook.com) container APIs, including their documented error answers.
@@ -134,6 +147,13 @@ const mediaTypes = new Set(['TEXT', 'IMAGE', 'VIDEO', 'REELS', 'CAROUSEL']);
  * `GET /{user}/threads|media|replies` (newest first, `since`, `limit`); `GET /{media}`
  * (permalink). A wrong token is error 190; scripted answers (429, codes 4/17, 500, a lost
  * answer) come from {@link failNext}. What was published is in `published`, newest first.
+ *
+ * Logging in, as documented: Facebook Login (`GET /{version}/dialog/oauth` of www.facebook.com,
+ * `GET /oauth/access_token` with a code, then `grant_type=fb_exchange_token`, `GET /me/accounts`
+ * with Page tokens, a Page's `instagram_business_account`) and Threads (`GET /oauth/authorize` of
+ * threads.com, `POST /oauth/access_token` answering `user_id` as a JSON number, `GET
+ * /access_token?grant_type=th_exchange_token`). The "user" approves at once or, with `denyNext`,
+ * refuses; codes are single use and bound to their app and redirect URI.
  */
 export class FakeMetaGraphServer {
   readonly published: FakeMedia[] = [];
@@ -154,6 +174,33 @@ export class FakeMetaGraphServer {
   nextFinal: ContainerStatus = 'FINISHED';
   /** The next container made answers "media not found" (24/4279009) to this many publish tries. */
   nextNotFound = 0;
+  /** The apps the OAuth endpoints accept: a Meta app (Facebook Login) and a Threads app. */
+  readonly apps = {
+    facebook: { id: '1234567890123456', secret: 'fake-meta-app-secret' },
+    threads: { id: '990602627938098', secret: 'fake-threads-app-secret' },
+  };
+  /** The long-lived Facebook user token (what `/me/accounts` takes). */
+  userToken = 'fake-fb-user-token';
+  /** The Facebook user's Pages: one to post on, one linked to the Instagram account (`userId`). */
+  pages: FakePage[] = [
+    { id: '104729318412345', name: 'Hayon Bakery', accessToken: 'EAAfakepagetoken', tasks: allTasks },
+    {
+      id: '104729318400002',
+      name: 'Hayon Studio',
+      accessToken: this.token,
+      tasks: allTasks,
+      instagram: { id: this.userId, username: this.username },
+    },
+  ];
+  /** The next authorization (Facebook dialog or Threads window) is refused by the "user". */
+  denyNext = false;
+  /**
+   * A FakeFacebookServer's origin: a Page's edges and posts are answered there, as
+   * graph.facebook.com serves logins and Pages alike. Empty: not forwarded.
+   */
+  pagesApi = '';
+  readonly #codes = new Map<string, { app: 'facebook' | 'threads'; redirectUri: string; used: boolean }>();
+  readonly #shortTokens = new Set<string>();
   readonly #local = new LocalServer<ScriptedAnswer>();
   #next = 17_000_000;
 
@@ -214,7 +261,8 @@ export class FakeMetaGraphServer {
     const url = new URL(req.url ?? '/', 'http://fake');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const raw = Buffer.concat(chunks);
+    const form = new URLSearchParams(raw.toString('utf8'));
     const params: Record<string, string> = Object.fromEntries(req.method === 'GET' ? url.searchParams : form);
     const path = url.pathname.replace(/^\/v[\d.]+/, '');
     const route = `${req.method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
@@ -232,8 +280,11 @@ export class FakeMetaGraphServer {
         scripted.headers,
       );
     }
-    if (params.access_token !== this.token) return this.#json(res, 400, metaErrors.expiredToken().body);
     const [, first = '', second] = path.split('/');
+    const forward = this.pagesApi && this.pages.some((p) => first.startsWith(p.id)) && (second || first.includes('_'));
+    if (forward) return this.#forward(req, res, raw);
+    if (this.#login(req, res, route, first, params)) return;
+    if (params.access_token !== this.token) return this.#json(res, 400, metaErrors.expiredToken().body);
     const isUser = first === 'me' || first === this.userId;
     if (req.method === 'GET' && isUser && !second) {
       return this.#json(res, 200, { id: this.userId, username: this.username });
@@ -287,6 +338,92 @@ export class FakeMetaGraphServer {
       if (media) return this.#json(res, 200, { id: media.id, permalink: media.permalink });
     }
     this.#invalid(res, `Unsupported request: ${route}`);
+  }
+
+  /** Facebook Login and Threads' OAuth (see the class comment); false when the request is not one of theirs. */
+  #login(req: IncomingMessage, res: ServerResponse, route: string, first: string, q: Record<string, string>): boolean {
+    const refuse = (code: number, message: string, subcode?: number) => {
+      this.#json(res, 400, graphErrorEnvelope(code, message, subcode === undefined ? {} : { subcode }));
+      return true;
+    };
+    if (route === 'GET /dialog/oauth' || route === 'GET /oauth/authorize') {
+      const app = route === 'GET /dialog/oauth' ? 'facebook' : 'threads';
+      if (q.client_id !== this.apps[app].id || !q.redirect_uri || q.response_type !== 'code') {
+        return refuse(101, 'Invalid App ID, redirect_uri or response_type');
+      }
+      const back = new URL(q.redirect_uri);
+      back.searchParams.set('state', q.state ?? '');
+      if (this.denyNext) {
+        this.denyNext = false;
+        back.searchParams.set('error', 'access_denied');
+        back.searchParams.set('error_reason', 'user_denied');
+        back.searchParams.set('error_description', 'Permissions error');
+      } else {
+        const code = `${app}-code-${this.#codes.size + 1}`;
+        this.#codes.set(code, { app, redirectUri: q.redirect_uri, used: false });
+        back.searchParams.set('code', code);
+      }
+      res.writeHead(302, { location: back.toString() }).end();
+      return true;
+    }
+    if (route === 'GET /oauth/access_token' || route === 'POST /oauth/access_token') {
+      const app = req.method === 'GET' ? 'facebook' : 'threads';
+      if (q.client_id !== this.apps[app].id || q.client_secret !== this.apps[app].secret) {
+        return refuse(1, 'Error validating client secret.');
+      }
+      if (app === 'facebook' && q.grant_type === 'fb_exchange_token') {
+        if (!this.#shortTokens.has(q.fb_exchange_token ?? '')) return refuse(190, 'Invalid OAuth access token.');
+        this.#json(res, 200, { access_token: this.userToken, token_type: 'bearer', expires_in: 5_183_944 });
+        return true;
+      }
+      const grant = this.#codes.get(q.code ?? '');
+      if (!grant || grant.app !== app) return refuse(100, 'Invalid verification code format.');
+      if (grant.used) return refuse(100, 'This authorization code has been used.', 36009);
+      if (grant.redirectUri !== q.redirect_uri) {
+        const why = 'Error validating verification code. Please make sure your redirect_uri is identical.';
+        return refuse(100, why, 36008);
+      }
+      grant.used = true;
+      const short = `${app}-short-token-${this.#shortTokens.size + 1}`;
+      this.#shortTokens.add(short);
+      if (app === 'facebook') {
+        this.#json(res, 200, { access_token: short, token_type: 'bearer', expires_in: 5_183 });
+        return true;
+      }
+      // Threads sends the user id as a JSON number.
+      const answer = `{"access_token":"${short}","user_id":${this.userId}}`;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+      return true;
+    }
+    if (route === 'GET /access_token' && q.grant_type === 'th_exchange_token') {
+      if (q.client_secret !== this.apps.threads.secret) return refuse(1, 'Error validating client secret.');
+      if (!this.#shortTokens.has(q.access_token ?? '')) return refuse(190, 'Invalid OAuth access token.');
+      this.#json(res, 200, { access_token: this.token, token_type: 'bearer', expires_in: 5_183_944 });
+      return true;
+    }
+    if (route === 'GET /me/accounts' && q.access_token === this.userToken) {
+      const data = this.pages.map((p) => ({ id: p.id, name: p.name, access_token: p.accessToken, tasks: p.tasks }));
+      this.#json(res, 200, { data, paging: { cursors: { before: 'QVFIUb', after: 'QVFIUa' } } });
+      return true;
+    }
+    const page = this.pages.find((p) => p.id === first);
+    if (route === 'GET /{id}' && page && (q.access_token === this.userToken || q.access_token === page.accessToken)) {
+      const fields = (q.fields ?? 'id,name').split(',');
+      const ig = fields.some((f) => f.startsWith('instagram_business_account')) ? page.instagram : undefined;
+      this.#json(res, 200, { id: page.id, name: page.name, ...(ig ? { instagram_business_account: ig } : {}) });
+      return true;
+    }
+    return false;
+  }
+
+  /** Answers from {@link pagesApi}: the same request, passed on. */
+  async #forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const answer = await fetch(`${this.pagesApi}${req.url}`, {
+      method: req.method ?? 'GET',
+      headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' },
+      ...(req.method === 'GET' ? {} : { body }),
+    });
+    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
   }
 
   #createContainer(res: ServerResponse, params: Record<string, string>) {

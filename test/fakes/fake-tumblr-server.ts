@@ -78,7 +78,8 @@ export const tumblrAnswers = {
  * FakeTumblrServer: a local HTTP server that follows Tumblr's documented API for what hayon calls:
  * `GET /v2/user/info`, `POST /v2/blog/{blog}/posts` (NPF as JSON, or multipart with a `json` part
  * and one part per media identifier), `GET /v2/blog/{blog}/posts`, `POST /v2/oauth2/token`
- * (refresh grant). Requests must be OAuth 1.0a HMAC-SHA1 signed (the signature is recomputed and
+ * (authorization code and refresh grants), and www.tumblr.com's `GET /oauth2/authorize` (the
+ * "user" approves at once, or refuses with `denyNext`). Requests must be OAuth 1.0a HMAC-SHA1 signed (the signature is recomputed and
  * compared; nonces may not repeat) or carry an OAuth 2 bearer token. NPF limits are enforced
  * (4,096 code points per text block, 30 image blocks, the daily post limit as 403.8023).
  * Failures are scripted per route with `failNext`.
@@ -88,6 +89,9 @@ export class FakeTumblrServer {
   /** Every request, as `METHOD /path`. */
   readonly requests: string[] = [];
   readonly options: Required<FakeTumblrOptions>;
+  /** The next authorization is refused by the "user" (error=access_denied). */
+  denyNext = false;
+  readonly #codes = new Map<string, { redirectUri: string; scope: string; used: boolean }>();
   readonly #nonces = new Set<string>();
   readonly #local = new LocalServer<ScriptedAnswer>();
   #accessToken: string;
@@ -172,12 +176,9 @@ export class FakeTumblrServer {
     const fail = (status: number, msg: string, errors?: { title: string; code: number }[]): void =>
       send(status, { meta: { status, msg }, response: [], ...(errors ? { errors } : {}) });
 
-    if (route === 'POST /v2/oauth2/token') {
-      this.#token(body, send);
-      return;
-    }
-
+    if (route === 'GET /oauth2/authorize') return this.#authorize(url, res, send);
     const scripted = this.#local.scripted(route);
+    if (route === 'POST /v2/oauth2/token' && !scripted) return this.#token(body, send);
     if (scripted && !scripted.lostAfterCreate) {
       return send(scripted.status, scripted.body ?? { meta: { status: scripted.status } }, scripted.headers);
     }
@@ -288,10 +289,57 @@ export class FakeTumblrServer {
     return 'oauth1';
   }
 
-  /** The refresh token grant: a new access and refresh token; the old refresh token stops working. */
+  /** The authorize page: approves at once (a single-use code) or refuses, and sends the browser back. */
+  #authorize(url: URL, res: ServerResponse, send: (status: number, payload: unknown) => void): void {
+    const q = url.searchParams;
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (q.get('client_id') !== this.options.oauth2.clientId || q.get('response_type') !== 'code' || !redirectUri) {
+      send(400, { error: 'invalid_request', error_description: 'Unknown client or bad request.' });
+      return;
+    }
+    const back = new URL(redirectUri);
+    back.searchParams.set('state', q.get('state') ?? '');
+    if (this.denyNext) {
+      this.denyNext = false;
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'The user denied the request.');
+    } else {
+      const code = `tumblr-code-${this.#codes.size + 1}`;
+      this.#codes.set(code, { redirectUri, scope: q.get('scope') ?? 'basic', used: false });
+      back.searchParams.set('code', code);
+    }
+    res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  /**
+   * The token endpoint. Authorization code grant: the client's key and secret, a code used once,
+   * the redirect URI it was issued for; a refresh token only with `offline_access`. Refresh
+   * grant: a new access and refresh token; the old refresh token stops working.
+   */
   #token(body: Buffer, send: (status: number, payload: unknown) => void): void {
     const form = new URLSearchParams(body.toString('utf8'));
     const { clientId, clientSecret } = this.options.oauth2;
+    if (form.get('grant_type') === 'authorization_code') {
+      const grant = this.#codes.get(form.get('code') ?? '');
+      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
+        send(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+        return;
+      }
+      if (!grant || grant.used || grant.redirectUri !== form.get('redirect_uri')) {
+        send(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
+        return;
+      }
+      grant.used = true;
+      send(200, {
+        access_token: this.#accessToken,
+        expires_in: 2520,
+        id_token: false,
+        ...(grant.scope.split(' ').includes('offline_access') ? { refresh_token: this.#refreshToken } : {}),
+        scope: grant.scope,
+        token_type: 'bearer',
+      });
+      return;
+    }
     if (
       form.get('grant_type') !== 'refresh_token' ||
       form.get('client_id') !== clientId ||

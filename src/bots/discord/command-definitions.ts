@@ -68,6 +68,10 @@ export const discordCommands = [
             choices: [
               { name: 'Mastodon', value: 'mastodon' },
               { name: 'Bluesky', value: 'bluesky' },
+              { name: 'Tumblr', value: 'tumblr' },
+              { name: 'Facebook Page', value: 'facebook' },
+              { name: 'Instagram', value: 'instagram' },
+              { name: 'Threads', value: 'threads' },
             ],
           },
           { type: string, name: 'server', description: 'Mastodon: your server, like mastodon.social', required: false },

@@ -101,11 +101,17 @@ export async function refreshMessage(deps: SlackDeps, client: Client, value: Pos
 export function actor(body: unknown): SlackAuthor {
   const b = body as {
     team?: { id: string };
-    user: { id: string };
+    user: { id: string; username?: string; name?: string };
     channel?: { id: string };
     container?: { channel_id?: string };
   };
-  return { teamId: b.team?.id ?? '', userId: b.user.id, channelId: b.channel?.id ?? b.container?.channel_id ?? '' };
+  const userName = b.user.username ?? b.user.name;
+  return {
+    teamId: b.team?.id ?? '',
+    userId: b.user.id,
+    channelId: b.channel?.id ?? b.container?.channel_id ?? '',
+    ...(userName ? { userName } : {}),
+  };
 }
 
 export function isEphemeral(body: unknown): boolean {

@@ -1,5 +1,6 @@
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
 import type { Hook } from '../../core/hook.js';
+import { cliActor } from '../actor.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';
 
 const usage = `hayon hooks create --source github|ghost|wordpress|generic --targets bluesky,mastodon
@@ -60,18 +61,22 @@ export const hooksCommand: Command = async ({ args, open, io }) => {
       if (rate !== undefined && !/^\d+$/.test(rate))
         throw new UsageError(`--rate-limit takes a whole number\nusage: ${usage}`);
       const ctx = await open();
-      const { hook, secret, url } = await ctx.hooks.create(workspaceId, {
-        source,
-        targets,
-        ...(values.template !== undefined ? { template: values.template } : {}),
-        ...(values['media-template'] !== undefined ? { mediaTemplate: values['media-template'] } : {}),
-        ...(values.name !== undefined ? { name: values.name } : {}),
-        ...(values.when !== undefined ? { when: values.when } : {}),
-        ...(values.timezone !== undefined ? { timezone: values.timezone } : {}),
-        ...(values.thread !== undefined ? { thread: values.thread } : {}),
-        ...(values.callback !== undefined ? { callbackUrl: values.callback } : {}),
-        ...(rate !== undefined ? { rateLimitPerMinute: Number(rate) } : {}),
-      });
+      const { hook, secret, url } = await ctx.hooks.create(
+        workspaceId,
+        {
+          source,
+          targets,
+          ...(values.template !== undefined ? { template: values.template } : {}),
+          ...(values['media-template'] !== undefined ? { mediaTemplate: values['media-template'] } : {}),
+          ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(values.when !== undefined ? { when: values.when } : {}),
+          ...(values.timezone !== undefined ? { timezone: values.timezone } : {}),
+          ...(values.thread !== undefined ? { thread: values.thread } : {}),
+          ...(values.callback !== undefined ? { callbackUrl: values.callback } : {}),
+          ...(rate !== undefined ? { rateLimitPerMinute: Number(rate) } : {}),
+        },
+        cliActor(),
+      );
       if (values.json) {
         io.out(JSON.stringify({ id: hook.id, url, secret }));
       } else {
@@ -104,20 +109,20 @@ export const hooksCommand: Command = async ({ args, open, io }) => {
     case 'enable':
     case 'disable': {
       const ctx = await open();
-      const hook = await ctx.hooks.setEnabled(workspaceId, id(), sub === 'enable');
+      const hook = await ctx.hooks.setEnabled(workspaceId, id(), sub === 'enable', cliActor());
       io.out(`${hook.id} ${hook.enabled ? 'enabled' : 'disabled'}`);
       return 0;
     }
     case 'rotate-secret': {
       const ctx = await open();
-      const secret = await ctx.hooks.rotateSecret(workspaceId, id());
+      const secret = await ctx.hooks.rotateSecret(workspaceId, id(), cliActor());
       io.out(`secret: ${secret}`);
       io.err('The old secret no longer works. The new one is shown once: keep it now.');
       return 0;
     }
     case 'delete': {
       const ctx = await open();
-      await ctx.hooks.delete(workspaceId, id());
+      await ctx.hooks.delete(workspaceId, id(), cliActor());
       io.out(`${positionals[0]} deleted`);
       return 0;
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
 import { toPostView, type PostView } from '../../core/post-view.js';
 import { type Command, type CliIo, parseFlags, required, UsageError } from '../io.js';
+import { cliAuthor } from '../actor.js';
 
 const postUsage =
   'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE [--alt TEXT]]... [--thread [--no-counter]] [--json]';
@@ -70,6 +71,7 @@ export const postCommand: Command = async ({ args, open, io }) => {
     {
       workspaceId,
       origin: { kind: 'cli' },
+      author: cliAuthor(),
       defaultTimezone: ctx.config.defaultTimezone,
     },
   );

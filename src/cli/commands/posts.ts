@@ -1,5 +1,6 @@
 import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
 import { toPostView } from '../../core/post-view.js';
+import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 import { printPost } from './post.js';
 
@@ -29,7 +30,8 @@ export const postsCommand: Command = async ({ args, open, io }) => {
   const id = positionals[0];
   if (!id) throw new UsageError(`missing post id\nusage: ${usage}`);
   const ctx = await open();
-  const value = sub === 'show' ? await ctx.posts.get(workspaceId, id) : await ctx.posts.cancel(workspaceId, id);
+  const value =
+    sub === 'show' ? await ctx.posts.get(workspaceId, id) : await ctx.posts.cancel(workspaceId, id, cliActor());
   printPost(io, toPostView(value, ctx.clock(), await ctx.store.listAccounts(workspaceId)), json);
   return 0;
 };

@@ -1,3 +1,6 @@
+import type { AppContext } from '../../app-context.js';
+import type { TransportMessage } from '../../queue/transport.js';
+import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
 const usage = 'hayon queue status [--json] | hayon queue replay-parked [--limit N]';
@@ -39,9 +42,25 @@ export const queueCommand: Command = async ({ args, open, io }) => {
         'the in-process transport has no parking lot: parked deliveries are `failed` in `hayon posts show`',
       );
     }
-    const result = await admin.replayParked(limit, (m) => ctx.store.reviveDelivery(m.deliveryId, ctx.clock()));
+    const result = await admin.replayParked(limit, (m) => revive(ctx, m));
     io.out(`replayed ${result.replayed}, dropped ${result.dropped} (their deliveries were no longer failed)`);
     return 0;
   }
   throw new UsageError(`unknown queue command "${sub ?? ''}"\nusage: ${usage}`);
 };
+
+/** A parked delivery back to `queued` with a new set of attempts, in the audit log as replayed. */
+async function revive(ctx: AppContext, m: TransportMessage): Promise<boolean> {
+  if (!(await ctx.store.reviveDelivery(m.deliveryId, ctx.clock()))) return false;
+  const d = await ctx.store.getDelivery(m.deliveryId);
+  if (d) {
+    await ctx.audit.record({
+      workspaceId: d.workspaceId,
+      actor: cliActor(),
+      action: 'delivery.replayed',
+      target: d.id,
+      details: { postId: d.postId, platform: d.platform },
+    });
+  }
+  return true;
+}

@@ -82,7 +82,9 @@ function changesFrom(
     }
     if (discordAlerts !== undefined) {
       if (discordAlerts !== 'none' && !/^\d{15,22}$/.test(discordAlerts)) {
-        throw new UsageError(`--discord-alerts takes a channel id (a number) or none, not "${discordAlerts}"\nusage: ${usage}`);
+        throw new UsageError(
+          `--discord-alerts takes a channel id (a number) or none, not "${discordAlerts}"\nusage: ${usage}`,
+        );
       }
       alerts.discord = discordAlerts === 'none' ? undefined : discordAlerts;
     }
@@ -156,7 +158,10 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
   io.out(
     `  who may post from Discord: ${s.discordPosterRole ? `role ${s.discordPosterRole}` : 'members with Manage Server'}`,
   );
-  const alerts = [s.alertChannels?.slack && `Slack <#${s.alertChannels.slack}>`, s.alertChannels?.discord && `Discord ${s.alertChannels.discord}`];
+  const alerts = [
+    s.alertChannels?.slack && `Slack <#${s.alertChannels.slack}>`,
+    s.alertChannels?.discord && `Discord ${s.alertChannels.discord}`,
+  ];
   io.out(`  account alerts: ${alerts.filter(Boolean).join(', ') || 'the log only'}`);
   return 0;
 };

@@ -75,7 +75,9 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDo
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'hyn_…',
-          description: 'An API token from `hayon tokens create`; it acts for one workspace.',
+          description:
+            'An API token from `hayon tokens create`; it acts for one workspace, with its scopes: posts:write ' +
+            '(make, cancel, publish now, upload), posts:read (read posts), accounts:manage. A revoked token is a 401.',
         },
       },
     },

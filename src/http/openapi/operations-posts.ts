@@ -1,7 +1,7 @@
 import { postViewSchema } from '../../core/post-view.js';
 import { maxJsonBodyBytes } from '../app.js';
 import { uploadAnswerSchema } from '../routes/uploads.js';
-import { bearer, error, postIdParameter, tokenErrors } from './responses.js';
+import { bearer, error, missingScope, postIdParameter, tokenErrors } from './responses.js';
 import { postListSchema, postRequestComponent, uploadRequestComponent } from './schemas.js';
 import type { OperationSpec } from './types.js';
 
@@ -54,6 +54,7 @@ export function postOperations(): OperationSpec[] {
             'thread: auto, no text and no media.',
         ),
         '401': tokenErrors['401'],
+        '403': missingScope('posts:write'),
         '413': error(`${tooLarge} Or an attachment is larger than the most hayon takes.`),
         '415': error(
           'An attachment is not a JPEG, PNG, WebP, GIF or MP4 (judged by its content), or not the declared one.',
@@ -88,6 +89,7 @@ export function postOperations(): OperationSpec[] {
       responses: {
         '200': { description: 'The posts.', schema: postListSchema },
         '400': error('`before` is not an ISO time (error.field is before).'),
+        '403': missingScope('posts:read'),
         ...tokenErrors,
       },
     },
@@ -100,7 +102,12 @@ export function postOperations(): OperationSpec[] {
       description: 'A post with every delivery’s state, attempts, link and last error.',
       security: bearer,
       parameters: [postIdParameter],
-      responses: { '200': { description: 'The post.', schema: postViewSchema }, '404': noSuchPost, ...tokenErrors },
+      responses: {
+        '200': { description: 'The post.', schema: postViewSchema },
+        '403': missingScope('posts:read'),
+        '404': noSuchPost,
+        ...tokenErrors,
+      },
     },
     {
       method: 'post',
@@ -113,6 +120,7 @@ export function postOperations(): OperationSpec[] {
       parameters: [postIdParameter],
       responses: {
         '200': { description: 'The post, its pending deliveries cancelled.', schema: postViewSchema },
+        '403': missingScope('posts:write'),
         '404': noSuchPost,
         '409': error(
           'Nothing left to cancel: every delivery is published, failed, cancelled or being published ' +
@@ -132,6 +140,7 @@ export function postOperations(): OperationSpec[] {
       parameters: [postIdParameter],
       responses: {
         '200': { description: 'The post, its scheduled deliveries now due.', schema: postViewSchema },
+        '403': missingScope('posts:write'),
         '404': noSuchPost,
         '409': error('Nothing is scheduled: every delivery is already due, done or cancelled (error.code conflict).'),
         ...tokenErrors,
@@ -156,6 +165,7 @@ export function postOperations(): OperationSpec[] {
         },
         '400': error(`${notJson}, or an unknown type or a size that is not a positive whole number.`),
         '401': tokenErrors['401'],
+        '403': missingScope('posts:write'),
         '413': error(`${tooLarge} Or \`size\` is larger than the most hayon takes (error.field is size).`),
         '429': tokenErrors['429'],
       },

@@ -30,6 +30,14 @@ export const tokenErrors = {
   '429': rateLimited('Too many requests with this token in the last minute. Retry after Retry-After seconds.'),
 } satisfies Record<string, ResponseSpec>;
 
+/** The 403 of a route that needs `scope` (`hayon tokens create --scopes …`). */
+export function missingScope(scope: string): ResponseSpec {
+  return error(
+    `The token does not have the scope ${scope} (error.code forbidden, error.field Authorization; the message ` +
+      'names the scope).',
+  );
+}
+
 export const postIdParameter: ParameterSpec = {
   name: 'id',
   in: 'path',

@@ -31,7 +31,7 @@ export function connectRoutes(ctx: AppContext): Hono {
   app.onError((err, c) => {
     const e = HayonError.from(err);
     if (e.status >= 500) ctx.log.error({ err: e.cause ?? e, path: c.req.path }, 'connect flow failed');
-    const status = (e.status >= 500 ? 500 : e.status) as ContentfulStatusCode;
+    const status = Math.min(e.status, 500) as ContentfulStatusCode;
     return c.html(page('Nothing was connected', `<p class="error">${escapeHtml(e.publicMessage)}</p>`), status);
   });
   return app;

@@ -5,14 +5,15 @@ import { toPostView } from '../../core/post-view.js';
 import type { PostWithDeliveries } from '../../core/post.js';
 import type { HttpEnv } from '../env.js';
 import { readJsonBody } from '../middleware/json-body.js';
+import { requireScope, tokenActor } from '../middleware/require-scope.js';
 
-/** `/v1/posts`: create, read, list and cancel posts of the token's workspace. */
+/** `/v1/posts`: create, read, list and cancel posts of the token's workspace (scopes posts:write, posts:read). */
 export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const view = async (workspaceId: string, value: PostWithDeliveries) =>
     toPostView(value, ctx.clock(), await ctx.store.listAccounts(workspaceId));
 
-  app.post('/', async (c) => {
+  app.post('/', requireScope('posts:write'), async (c) => {
     const token = c.get('token');
     const key = c.req.header('idempotency-key');
     if (key !== undefined && (key.length === 0 || key.length > 255)) {
@@ -32,7 +33,7 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
     return c.json(toPostView(outcome.value, ctx.clock(), outcome.accounts), outcome.created ? 202 : 200);
   });
 
-  app.get('/', async (c) => {
+  app.get('/', requireScope('posts:read'), async (c) => {
     const { workspaceId } = c.get('token');
     const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
     const beforeRaw = c.req.query('before');
@@ -48,20 +49,22 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
     return c.json({ posts: posts.map((p) => toPostView(p, ctx.clock(), accounts)) });
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', requireScope('posts:read'), async (c) => {
     const { workspaceId } = c.get('token');
     return c.json(await view(workspaceId, await ctx.posts.get(workspaceId, c.req.param('id'))));
   });
 
-  app.post('/:id/cancel', async (c) => {
-    const { workspaceId } = c.get('token');
-    return c.json(await view(workspaceId, await ctx.posts.cancel(workspaceId, c.req.param('id'))));
+  app.post('/:id/cancel', requireScope('posts:write'), async (c) => {
+    const token = c.get('token');
+    const cancelled = await ctx.posts.cancel(token.workspaceId, c.req.param('id'), tokenActor(token));
+    return c.json(await view(token.workspaceId, cancelled));
   });
 
   // What is still scheduled goes out now (the chat "Post now" button).
-  app.post('/:id/publish-now', async (c) => {
-    const { workspaceId } = c.get('token');
-    return c.json(await view(workspaceId, await ctx.posts.postNow(workspaceId, c.req.param('id'))));
+  app.post('/:id/publish-now', requireScope('posts:write'), async (c) => {
+    const token = c.get('token');
+    const hurried = await ctx.posts.postNow(token.workspaceId, c.req.param('id'), tokenActor(token));
+    return c.json(await view(token.workspaceId, hurried));
   });
 
   return app;

@@ -7,6 +7,7 @@ import { formatBytes } from '../../media/media-service.js';
 import { extensionFor, type MediaType } from '../../media/media-store.js';
 import type { HttpEnv } from '../env.js';
 import { readJsonBody } from '../middleware/json-body.js';
+import { requireScope } from '../middleware/require-scope.js';
 
 export const uploadRequestSchema = z
   .object({
@@ -42,7 +43,7 @@ export const uploadAnswerSchema = z
  */
 export function uploadsRoutes(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  app.post('/', async (c) => {
+  app.post('/', requireScope('posts:write'), async (c) => {
     const { workspaceId } = c.get('token');
     const parsed = uploadRequestSchema.safeParse(await readJsonBody(c));
     if (!parsed.success) throw zodToHayonError(parsed.error);

@@ -9,7 +9,9 @@ export const defaultThreadsApiUrl = 'https://graph.threads.net/v1.0';
  * - `userId`: the Threads user id (`GET /me?fields=id`; `verify` fills it in);
  * - `accessToken`: a long-lived Threads user token with `threads_basic`,
  *   `threads_content_publish` and, for thread replies, `threads_manage_replies`;
- * - `apiUrl`: host and version, {@link defaultThreadsApiUrl} by default (tests use a fake).
+ * - `apiUrl`: host and version, {@link defaultThreadsApiUrl} by default (tests use a fake);
+ * - `expiresAt`: epoch ms when the long-lived token expires (60 days), when known (set by the
+ *   connect flow), for refreshing it in time (`GET /refresh_access_token`).
  *
  * @example { "userId": "17841400000000000", "accessToken": "THQ…" }
  */
@@ -17,6 +19,7 @@ const credentialsSchema = z.object({
   userId: z.string().min(1),
   accessToken: z.string().min(1),
   apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  expiresAt: z.number().int().positive().optional(),
 });
 
 export type ThreadsCredentials = z.infer<typeof credentialsSchema> & { apiUrl: string };

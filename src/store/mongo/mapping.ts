@@ -1,4 +1,11 @@
-import type { Account, ApiToken, Delivery, Post, Workspace } from '../../core/post.js';
+import {
+  type Account,
+  type ApiToken,
+  type Delivery,
+  type Post,
+  storedScopes,
+  type Workspace,
+} from '../../core/post.js';
 import type { AccountDoc, ApiTokenDoc, DeliveryDoc, PostDoc, WorkspaceDoc } from './schemas.js';
 
 /**
@@ -40,8 +47,10 @@ export function toApiToken(doc: ApiTokenDoc): ApiToken {
     workspaceId: doc.workspaceId,
     name: doc.name,
     hash: doc.hash,
+    scopes: storedScopes(doc.scopes),
     createdAt: ms(doc.createdAt),
     ...optDate('lastUsedAt', doc.lastUsedAt),
+    ...optDate('revokedAt', doc.revokedAt),
   };
 }
 
@@ -51,8 +60,10 @@ export function fromApiToken(t: ApiToken): ApiTokenDoc {
     workspaceId: t.workspaceId,
     name: t.name,
     hash: t.hash,
+    scopes: [...t.scopes],
     createdAt: new Date(t.createdAt),
     ...optToDate('lastUsedAt', t.lastUsedAt),
+    ...optToDate('revokedAt', t.revokedAt),
   };
 }
 

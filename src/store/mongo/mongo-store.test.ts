@@ -177,4 +177,19 @@ describe.skipIf(server.skip !== undefined)('MongoStore: documents, and createPos
     expect(await rawDeliveries().countDocuments({ _id: fresh.delivery.id })).toBe(1);
     expect(await store.countDeliveries()).not.toHaveProperty('draft');
   });
+
+  it('gives a token document from before scopes every scope', async () => {
+    const hash = 'b'.repeat(64);
+    await db()
+      .collection<Record<string, unknown> & { _id: string }>('api_tokens')
+      .insertOne({ _id: 'tok_old', workspaceId: 'ws_old', name: 'ci', hash, createdAt: new Date(T0) });
+    expect(await store.findApiTokenByHash(hash)).toEqual({
+      id: 'tok_old',
+      workspaceId: 'ws_old',
+      name: 'ci',
+      hash,
+      scopes: ['posts:write', 'posts:read', 'accounts:manage'],
+      createdAt: T0,
+    });
+  });
 });

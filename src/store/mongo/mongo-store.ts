@@ -15,6 +15,8 @@ import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from '
 import { DeliveryWrites } from './delivery-writes.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
+import { MongoTokensAudit } from './tokens-audit.js';
+import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { isDuplicateKey } from './errors.js';
@@ -29,7 +31,7 @@ import {
   toPost,
   toWorkspace,
 } from './mapping.js';
-import { createModels, type Models, type PostDoc } from './schemas.js';
+import { createModels, type DeliveryDoc, type Models, type PostDoc } from './schemas.js';
 
 export interface MongoStoreOptions {
   /** `mongodb://…`; the database is the one in the URL unless `dbName` is given. */
@@ -59,6 +61,7 @@ export class MongoStore implements Store {
   private readonly writes: DeliveryWrites;
   private readonly hooks: MongoHooksCallbacks;
   private readonly connect: MongoConnect;
+  private readonly tokensAudit: MongoTokensAudit;
 
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
@@ -74,6 +77,7 @@ export class MongoStore implements Store {
     this.writes = new DeliveryWrites(this.connection, this.models, options.writeLocks);
     this.hooks = new MongoHooksCallbacks(this.connection, () => this.writes.lockIfNeeded());
     this.connect = new MongoConnect(this.connection);
+    this.tokensAudit = new MongoTokensAudit(this.connection, this.models);
   }
 
   async init(): Promise<void> {
@@ -81,6 +85,7 @@ export class MongoStore implements Store {
     await Promise.all(Object.values(this.models).map((model) => model.createIndexes()));
     await this.hooks.init();
     await this.connect.init();
+    await this.tokensAudit.init();
     await repairDrafts(this.drafts());
   }
 
@@ -150,14 +155,44 @@ export class MongoStore implements Store {
     return docs.map(toAccount);
   }
 
-  async updateAccountCredentials(id: string, credentials: string, at: number): Promise<void> {
-    await this.models.accounts.updateOne({ _id: id }, { $set: { credentials, updatedAt: new Date(at) } });
+  async updateAccountCredentials(id: string, credentials: string, at: number, ifCurrent?: string): Promise<void> {
+    const filter = ifCurrent === undefined ? { _id: id } : { _id: id, credentials: ifCurrent };
+    const write = async () => {
+      await this.models.accounts.updateOne(filter, { $set: { credentials, updatedAt: new Date(at) } });
+    };
+    // FerretDB 1.x does not apply the `ifCurrent` condition atomically: every credentials write
+    // takes the account's write lock there (none is taken on MongoDB).
+    const locks = await this.writes.lockIfNeeded();
+    await (locks ? locks.with(`account:${id}`, write) : write());
   }
 
   async setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void> {
     const set = { health, updatedAt: new Date(at), ...(reason === undefined ? {} : { healthReason: reason }) };
     const update = reason === undefined ? { $set: set, $unset: { healthReason: 1 } } : { $set: set };
     await this.models.accounts.updateOne({ _id: id }, update);
+  }
+
+  async markAccountUnhealthy(
+    id: string,
+    health: Exclude<AccountHealth, 'active'>,
+    reason: string,
+    at: number,
+  ): Promise<boolean> {
+    // A conditional update; against FerretDB under the account's write lock, so one caller wins.
+    const write = async () =>
+      (await this.models.accounts.findOneAndUpdate(
+        { _id: id, health: 'active' },
+        { $set: { health, healthReason: reason, updatedAt: new Date(at) } },
+      )) !== null;
+    const locks = await this.writes.lockIfNeeded();
+    return locks ? locks.with(`account:${id}`, write) : write();
+  }
+
+  async wakeWaitingDeliveries(accountId: string, now: number): Promise<number> {
+    const docs = await this.models.deliveries
+      .find({ accountId, state: 'scheduled', 'lastError.kind': 'auth' })
+      .lean<DeliveryDoc[]>();
+    return this.writes.bringForward(docs, now);
   }
 
   async createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult> {
@@ -332,5 +367,22 @@ export class MongoStore implements Store {
   }
   putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
     return this.connect.putOAuthApp(app);
+  }
+
+  // Token listing and revocation, workspaces, the audit log: see tokens-audit.ts.
+  listApiTokens(workspaceId: string): Promise<ApiToken[]> {
+    return this.tokensAudit.listApiTokens(workspaceId);
+  }
+  revokeApiToken(id: string, at: number): Promise<boolean> {
+    return this.tokensAudit.revokeApiToken(id, at);
+  }
+  listWorkspaces(): Promise<Workspace[]> {
+    return this.tokensAudit.listWorkspaces();
+  }
+  addAudit(entry: AuditEntry): Promise<void> {
+    return this.tokensAudit.addAudit(entry);
+  }
+  listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {
+    return this.tokensAudit.listAudit(workspaceId, options);
   }
 }

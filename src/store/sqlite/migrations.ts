@@ -133,6 +133,24 @@ CREATE INDEX callbacks_lease ON callbacks (state, lease_until);
 `,
   },
   {
+    // Scoped, revocable API tokens (scopes NULL: a token from before scopes, which has them all),
+    // and the audit log (one JSON document per entry; listed by workspace, newest first).
+    id: '005_tokens_audit',
+    sql: `
+ALTER TABLE api_tokens ADD COLUMN scopes TEXT;
+ALTER TABLE api_tokens ADD COLUMN revoked_at INTEGER;
+CREATE INDEX api_tokens_workspace ON api_tokens (workspace_id, created_at);
+
+CREATE TABLE audit (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX audit_workspace_at ON audit (workspace_id, at DESC, id DESC);
+`,
+  },
+  {
     // Connect flows in progress, and OAuth clients registered with servers (Mastodon instances).
     id: '006_connect',
     sql: `
@@ -147,6 +165,13 @@ CREATE TABLE oauth_apps (
   key TEXT PRIMARY KEY,
   data TEXT NOT NULL
 );
+`,
+  },
+  {
+    // Deliveries by account: those waiting for their account to be reconnected.
+    id: '007_deliveries_account',
+    sql: `
+CREATE INDEX deliveries_account ON deliveries (account_id, state);
 `,
   },
 ];

@@ -15,6 +15,7 @@ import type {
   Workspace,
   WorkspaceSettings,
 } from '../../core/post.js';
+import { storedScopes } from '../../core/post.js';
 
 /** Rows as SQLite returns them, and the mapping to and from domain records. Null columns become absent fields. */
 
@@ -32,6 +33,9 @@ export interface ApiTokenRow {
   hash: string;
   created_at: number;
   last_used_at: number | null;
+  /** JSON array; NULL for tokens made before scopes (they have every scope). */
+  scopes: string | null;
+  revoked_at: number | null;
 }
 
 export interface AccountRow {
@@ -107,8 +111,10 @@ export function toApiToken(row: ApiTokenRow): ApiToken {
     workspaceId: row.workspace_id,
     name: row.name,
     hash: row.hash,
+    scopes: storedScopes(row.scopes === null ? null : parse<string[]>(row.scopes)),
     createdAt: row.created_at,
     ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at }),
+    ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
   };
 }
 
@@ -120,6 +126,8 @@ export function fromApiToken(t: ApiToken): ApiTokenRow {
     hash: t.hash,
     created_at: t.createdAt,
     last_used_at: t.lastUsedAt ?? null,
+    scopes: JSON.stringify(t.scopes),
+    revoked_at: t.revokedAt ?? null,
   };
 }
 

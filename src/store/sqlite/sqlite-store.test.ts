@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -111,5 +111,31 @@ describe('SqliteStore on a file', () => {
     await store.init();
     await store.ping();
     expect(await store.nextDueAt()).toBeNull();
+  });
+
+  it('gives a token made before 005_tokens_audit every scope, and revokes it', async () => {
+    // A file as an earlier hayon left it: migrations up to 004 and a token without scopes.
+    await mkdir(join(dir, 'nested'), { recursive: true });
+    const db = new Database(path);
+    db.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    for (const m of migrations.filter((m) => m.id < '005')) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, T0);
+    }
+    db.prepare(
+      'INSERT INTO api_tokens (id, workspace_id, name, hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, NULL)',
+    ).run('tok_old', 'ws_1', 'ci', 'a'.repeat(64), T0);
+    db.close();
+    const store = await openStore();
+    expect(await store.findApiTokenByHash('a'.repeat(64))).toEqual({
+      id: 'tok_old',
+      workspaceId: 'ws_1',
+      name: 'ci',
+      hash: 'a'.repeat(64),
+      scopes: ['posts:write', 'posts:read', 'accounts:manage'],
+      createdAt: T0,
+    });
+    expect(await store.revokeApiToken('tok_old', T0 + 1)).toBe(true);
+    expect((await store.listApiTokens('ws_1'))[0]?.revokedAt).toBe(T0 + 1);
   });
 });

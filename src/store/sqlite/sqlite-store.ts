@@ -17,6 +17,8 @@ import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store }
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
 import { SqliteConnect } from './connect.js';
+import { SqliteTokensAudit } from './tokens-audit.js';
+import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import { migrations } from './migrations.js';
 import {
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly hooks: SqliteHooksCallbacks;
   private readonly connect: SqliteConnect;
+  private readonly tokensAudit: SqliteTokensAudit;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -67,6 +70,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.hooks = new SqliteHooksCallbacks(this.db, (source) => this.sql(source));
     this.connect = new SqliteConnect((source) => this.sql(source));
+    this.tokensAudit = new SqliteTokensAudit((source) => this.sql(source));
   }
 
   private sql(source: string): Database.Statement {
@@ -154,8 +158,14 @@ export class SqliteStore implements Store {
     return (rows as AccountRow[]).map(toAccount);
   }
 
-  async updateAccountCredentials(id: string, credentials: string, at: number): Promise<void> {
-    this.sql('UPDATE accounts SET credentials = ?, updated_at = ? WHERE id = ?').run(credentials, at, id);
+  async updateAccountCredentials(id: string, credentials: string, at: number, ifCurrent?: string): Promise<void> {
+    const guard = ifCurrent === undefined ? '' : ' AND credentials = @ifCurrent';
+    this.sql(`UPDATE accounts SET credentials = @credentials, updated_at = @at WHERE id = @id${guard}`).run({
+      credentials,
+      at,
+      id,
+      ...(ifCurrent === undefined ? {} : { ifCurrent }),
+    });
   }
 
   async setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void> {
@@ -319,6 +329,22 @@ export class SqliteStore implements Store {
     return changes === 1;
   }
 
+  async markAccountUnhealthy(
+    id: string,
+    health: Exclude<AccountHealth, 'active'>,
+    reason: string,
+    at: number,
+  ): Promise<boolean> {
+    const sql = "UPDATE accounts SET health = ?, health_reason = ?, updated_at = ? WHERE id = ? AND health = 'active'";
+    return this.sql(sql).run(health, reason, at, id).changes === 1;
+  }
+
+  async wakeWaitingDeliveries(accountId: string, now: number): Promise<number> {
+    const sql = `UPDATE deliveries SET due_at = ?, updated_at = ?
+      WHERE account_id = ? AND state = 'scheduled' AND json_extract(last_error, '$.kind') = 'auth'`;
+    return this.sql(sql).run(now, now, accountId).changes;
+  }
+
   async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
     const where = `WHERE id = @id AND state = 'publishing' AND lease_owner = @owner`;
     const base = { id, owner, at };
@@ -330,9 +356,15 @@ export class SqliteStore implements Store {
       ).run({ ...base, result: JSON.stringify(outcome.result), publishedAt: outcome.at }).changes;
     } else if (outcome.kind === 'retry') {
       changes = this.sql(
-        `UPDATE deliveries SET state = @state, due_at = @dueAt, last_error = @error,
+        `UPDATE deliveries SET state = @state, due_at = @dueAt, last_error = @error, attempts = attempts - @refund,
          ${clearLease}, updated_at = @at ${where}`,
-      ).run({ ...base, state: outcome.state, dueAt: outcome.dueAt, error: JSON.stringify(outcome.error) }).changes;
+      ).run({
+        ...base,
+        state: outcome.state,
+        dueAt: outcome.dueAt,
+        error: JSON.stringify(outcome.error),
+        refund: outcome.refundAttempt ? 1 : 0,
+      }).changes;
     } else {
       changes = this.sql(
         `UPDATE deliveries SET state = 'failed', last_error = @error, ${clearLease}, updated_at = @at ${where}`,
@@ -423,6 +455,23 @@ export class SqliteStore implements Store {
   }
   async putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
     return this.connect.putOAuthApp(app);
+  }
+
+  // Token listing and revocation, workspaces, the audit log: see tokens-audit.ts.
+  async listApiTokens(workspaceId: string): Promise<ApiToken[]> {
+    return this.tokensAudit.listApiTokens(workspaceId);
+  }
+  async revokeApiToken(id: string, at: number): Promise<boolean> {
+    return this.tokensAudit.revokeApiToken(id, at);
+  }
+  async listWorkspaces(): Promise<Workspace[]> {
+    return this.tokensAudit.listWorkspaces();
+  }
+  async addAudit(entry: AuditEntry): Promise<void> {
+    this.tokensAudit.addAudit(entry);
+  }
+  async listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {
+    return this.tokensAudit.listAudit(workspaceId, options);
   }
 }
 

@@ -6,11 +6,13 @@ export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled
   const [, action, postId = ''] = (i.data?.custom_id ?? '').split(':');
   const refusal = await mayPost(deps, i);
   if (refusal) return { response: reply(refusal) };
+  const user = i.member?.user;
+  const actor = { kind: 'discord' as const, id: user?.id, ...(user?.username ? { name: user.username } : {}) };
   const value =
     action === 'cancel'
-      ? await deps.posts.cancel(deps.workspaceId, postId)
+      ? await deps.posts.cancel(deps.workspaceId, postId, actor)
       : action === 'now'
-        ? await deps.posts.postNow(deps.workspaceId, postId)
+        ? await deps.posts.postNow(deps.workspaceId, postId, actor)
         : null;
   if (!value) return { response: reply('hayon does not know this button.') };
   const accounts = await deps.store.listAccounts(deps.workspaceId);

@@ -94,7 +94,9 @@ export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<H
       );
       const name = platformNames[platform as keyof typeof platformNames] ?? platform;
       return {
-        response: reply(`[Connect a ${name} account](${url}): the link works once, for you, within 15 minutes. Do not share it.`),
+        response: reply(
+          `[Connect a ${name} account](${url}): the link works once, for you, within 15 minutes. Do not share it.`,
+        ),
       };
     }
     default:

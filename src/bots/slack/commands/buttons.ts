@@ -1,8 +1,16 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../context.js';
-import { actor, ephemeral, guarded, isEphemeral, refreshMessage } from '../respond.js';
+import type { Actor } from '../../../core/audit.js';
+import { actor, ephemeral, guarded, isEphemeral, refreshMessage, type SlackAuthor } from '../respond.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+
+/** The Slack user who pressed the button, for the audit log. */
+const auditActor = (who: SlackAuthor): Actor => ({
+  kind: 'slack',
+  id: who.userId,
+  ...(who.userName ? { name: who.userName } : {}),
+});
 
 /** Cancel: on the post's message or in `/hayon status`; the post's message is edited either way. */
 export async function cancelButton(deps: SlackDeps, { ack, body, action, client }: ButtonArgs): Promise<void> {
@@ -10,7 +18,7 @@ export async function cancelButton(deps: SlackDeps, { ack, body, action, client 
   const who = actor(body);
   const postId = (action as { value?: string }).value ?? '';
   await guarded(deps, client, who, async () => {
-    const value = await deps.posts.cancel(deps.workspaceId, postId);
+    const value = await deps.posts.cancel(deps.workspaceId, postId, auditActor(who));
     await refreshMessage(deps, client, value);
     if (isEphemeral(body)) await ephemeral(client, who, `Cancelled \`${postId}\`.`);
   });
@@ -22,7 +30,7 @@ export async function postNowButton(deps: SlackDeps, { ack, body, action, client
   const who = actor(body);
   const postId = (action as { value?: string }).value ?? '';
   await guarded(deps, client, who, async () => {
-    const value = await deps.posts.postNow(deps.workspaceId, postId);
+    const value = await deps.posts.postNow(deps.workspaceId, postId, auditActor(who));
     await refreshMessage(deps, client, value);
   });
 }

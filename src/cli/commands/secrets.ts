@@ -1,0 +1,45 @@
+import { rotateSecrets } from '../../accounts/rotate-secrets.js';
+import { cliActor } from '../actor.js';
+import { type Command, parseFlags, UsageError } from '../io.js';
+
+const usage = 'hayon secrets rotate';
+
+/**
+ * `hayon secrets rotate`: after setting a new `HAYON_SECRET_KEY` with the old one in
+ * `HAYON_SECRET_KEY_PREVIOUS`, seals every account's credentials and every hook's secret with
+ * the new key, so that the old one can be removed. Exit 2, naming each, when something opens
+ * with no key (it is left as it was).
+ */
+export const secretsCommand: Command = async ({ args, open, io }) => {
+  const [sub, ...rest] = args;
+  parseFlags(rest, {}, usage);
+  if (sub !== 'rotate') throw new UsageError(`unknown secrets command "${sub ?? ''}"\nusage: ${usage}`);
+  const ctx = await open();
+  const report = await rotateSecrets({ store: ctx.store, box: ctx.box, signing: ctx.signing, clock: ctx.clock });
+  const { accounts, hooks, unreadable } = report;
+  const actor = cliActor();
+  for (const workspaceId of report.workspaces) {
+    const details = {
+      accounts: accounts.resealed,
+      hooks: hooks.resealed,
+      unreadable: unreadable.filter((u) => u.workspaceId === workspaceId).length,
+    };
+    await ctx.audit.record({ workspaceId, actor, action: 'secrets.rotated', details });
+  }
+  const previous = (n: number) => (n ? ` (${n} had been sealed with a previous key)` : '');
+  io.out(`accounts: ${accounts.resealed} re-encrypted with the current HAYON_SECRET_KEY${previous(accounts.stale)}`);
+  io.out(`hooks:    ${hooks.resealed} re-encrypted with the current HAYON_SECRET_KEY${previous(hooks.stale)}`);
+  if (unreadable.length) {
+    for (const u of unreadable) {
+      io.err(
+        `hayon: the ${u.kind} ${u.id} (workspace ${u.workspaceId}) cannot be decrypted with HAYON_SECRET_KEY ` +
+          'nor any key in HAYON_SECRET_KEY_PREVIOUS: add the key it was sealed with to HAYON_SECRET_KEY_PREVIOUS ' +
+          `and run this again, or ${u.kind === 'account' ? 'connect the account again' : 'hayon hooks rotate-secret it'}.`,
+      );
+    }
+    io.err(`${unreadable.length} left as they were. Keep HAYON_SECRET_KEY_PREVIOUS until this passes.`);
+    return 2;
+  }
+  io.err('Everything is sealed with the current key: HAYON_SECRET_KEY_PREVIOUS can be removed.');
+  return 0;
+};

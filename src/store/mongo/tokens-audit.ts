@@ -1,0 +1,104 @@
+import { type Connection, type Model, Schema } from 'mongoose';
+import type { Actor, AuditAction, AuditDetails, AuditEntry } from '../../core/audit.js';
+import type { ApiToken, Workspace } from '../../core/post.js';
+import { toApiToken, toWorkspace } from './mapping.js';
+import type { Models } from './schemas.js';
+
+interface AuditDoc {
+  _id: string;
+  workspaceId: string;
+  at: Date;
+  actor: Actor;
+  action: AuditAction;
+  target?: string;
+  details?: AuditDetails;
+}
+
+const options = { versionKey: false, minimize: false, autoIndex: false, autoCreate: false } as const;
+const str = { type: String, required: true } as const;
+
+const auditSchema = new Schema<AuditDoc>(
+  {
+    _id: str,
+    workspaceId: str,
+    at: { type: Date, required: true },
+    actor: { type: Schema.Types.Mixed, required: true },
+    action: str,
+    target: String,
+    details: Schema.Types.Mixed,
+  },
+  options,
+);
+// listAudit: a workspace's entries, newest first.
+auditSchema.index({ workspaceId: 1, at: -1, _id: -1 });
+
+function toAudit(doc: AuditDoc): AuditEntry {
+  return {
+    id: doc._id,
+    workspaceId: doc.workspaceId,
+    at: doc.at.getTime(),
+    actor: doc.actor,
+    action: doc.action,
+    ...(doc.target !== undefined ? { target: doc.target } : {}),
+    ...(doc.details !== undefined ? { details: doc.details } : {}),
+  };
+}
+
+/** Token listing and revocation, the workspace list and the audit log on the Mongo store's connection. */
+export class MongoTokensAudit {
+  readonly audit: Model<AuditDoc>;
+
+  constructor(
+    connection: Connection,
+    private readonly models: Pick<Models, 'apiTokens' | 'workspaces'>,
+  ) {
+    this.audit = connection.model<AuditDoc>('Audit', auditSchema, 'audit');
+  }
+
+  async init(): Promise<void> {
+    await this.audit.createIndexes();
+  }
+
+  async listApiTokens(workspaceId: string): Promise<ApiToken[]> {
+    const docs = await this.models.apiTokens.find({ workspaceId }).sort({ createdAt: 1, _id: 1 }).lean();
+    return docs.map(toApiToken);
+  }
+
+  async revokeApiToken(id: string, at: number): Promise<boolean> {
+    // Only a token not revoked yet gets the time: a second revoke keeps the first. (On FerretDB
+    // two revokes at once may both write; either time is a true one.)
+    const result = await this.models.apiTokens.updateOne(
+      { _id: id, revokedAt: { $exists: false } },
+      { $set: { revokedAt: new Date(at) } },
+    );
+    if (result.matchedCount > 0) return true;
+    return (await this.models.apiTokens.countDocuments({ _id: id })) > 0;
+  }
+
+  async listWorkspaces(): Promise<Workspace[]> {
+    const docs = await this.models.workspaces.find({}).sort({ createdAt: 1, _id: 1 }).lean();
+    return docs.map(toWorkspace);
+  }
+
+  async addAudit(entry: AuditEntry): Promise<void> {
+    await this.audit.create({
+      _id: entry.id,
+      workspaceId: entry.workspaceId,
+      at: new Date(entry.at),
+      actor: entry.actor,
+      action: entry.action,
+      ...(entry.target !== undefined ? { target: entry.target } : {}),
+      ...(entry.details !== undefined ? { details: entry.details } : {}),
+    });
+  }
+
+  async listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {
+    const filter = options.before === undefined ? {} : { at: { $lt: new Date(options.before) } };
+    const docs = await this.audit
+      .find({ workspaceId, ...filter })
+      .sort({ at: -1, _id: -1 })
+      .limit(options.limit)
+      .lean<AuditDoc[]>();
+    return docs.map(toAudit);
+  }
+}
