@@ -8,7 +8,9 @@ export interface RotationReport {
   workspaces: string[];
   accounts: { resealed: number; stale: number };
   hooks: { resealed: number; stale: number };
-  unreadable: { kind: 'account' | 'hook'; id: string; workspaceId: string }[];
+  /** OAuth clients hayon registered (Mastodon instances): their client secrets. */
+  oauthApps: { resealed: number; stale: number };
+  unreadable: { kind: 'account' | 'hook' | 'oauth app'; id: string; workspaceId: string }[];
 }
 
 export interface RotateSecretsDeps {
@@ -31,8 +33,22 @@ export async function rotateSecrets(deps: RotateSecretsDeps): Promise<RotationRe
     workspaces: [],
     accounts: { resealed: 0, stale: 0 },
     hooks: { resealed: 0, stale: 0 },
+    oauthApps: { resealed: 0, stale: 0 },
     unreadable: [],
   };
+  for (const app of await store.listOAuthApps()) {
+    let opened: ReturnType<CredentialBox['unseal']>;
+    try {
+      opened = box.unseal(`oauth:${app.key}`, app.clientSecret);
+    } catch {
+      report.unreadable.push({ kind: 'oauth app', id: app.key, workspaceId: '(all)' });
+      continue;
+    }
+    if (await store.resealOAuthApp(app.key, box.seal(`oauth:${app.key}`, opened.value), app.clientSecret)) {
+      report.oauthApps.resealed++;
+      if (opened.stale) report.oauthApps.stale++;
+    }
+  }
   for (const workspace of await store.listWorkspaces()) {
     report.workspaces.push(workspace.id);
     for (const account of await store.listAccounts(workspace.id)) {

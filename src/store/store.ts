@@ -214,6 +214,10 @@ export interface Store {
   getOAuthApp(key: string): Promise<OAuthApp | null>;
   /** Stores a registered client unless one with its key exists; returns the one stored. */
   putOAuthApp(app: OAuthApp): Promise<OAuthApp>;
+  /** Every registered client (`hayon secrets rotate` re-seals their secrets). */
+  listOAuthApps(): Promise<OAuthApp[]>;
+  /** Replaces a client's sealed secret while it is still `ifCurrent`; false otherwise. */
+  resealOAuthApp(key: string, clientSecret: string, ifCurrent: string): Promise<boolean>;
 
   // The audit log
   addAudit(entry: AuditEntry): Promise<void>;

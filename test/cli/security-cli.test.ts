@@ -159,6 +159,17 @@ describe('hayon secrets rotate', () => {
     const hook = await hayon(dir, ['hooks', 'create', '--source', 'generic', '--targets', 'bluesky', '--json']);
     expect(hook.code).toBe(0);
     const { id: hookId, secret: hookSecret } = JSON.parse(hook.out[0] ?? '{}') as { id: string; secret: string };
+    // An app hayon registered on a Mastodon instance, its client secret sealed with key A.
+    const appKey = 'mastodon:https://mastodon.example|https://hayon.example/connect/mastodon/callback';
+    await withStore(dir, (store) =>
+      store.putOAuthApp({
+        key: appKey,
+        clientId: 'client-1',
+        clientSecret: new CredentialBox(keyA).seal(`oauth:${appKey}`, { secret: 'client-secret-1' }),
+        redirectUri: 'https://hayon.example/connect/mastodon/callback',
+        createdAt: 1,
+      }),
+    );
 
     const rotated = await hayon(dir, ['secrets', 'rotate'], {
       HAYON_SECRET_KEY: hex(keyB),
@@ -168,6 +179,7 @@ describe('hayon secrets rotate', () => {
     expect(rotated.out).toEqual([
       'accounts: 4 re-encrypted with the current HAYON_SECRET_KEY (4 had been sealed with a previous key)',
       'hooks:    1 re-encrypted with the current HAYON_SECRET_KEY (1 had been sealed with a previous key)',
+      'oauth:    1 registered app secrets re-encrypted (1 had been sealed with a previous key)',
     ]);
     expect(rotated.err.join('\n')).toContain('HAYON_SECRET_KEY_PREVIOUS can be removed');
 
@@ -182,6 +194,8 @@ describe('hayon secrets rotate', () => {
           expect(() => onlyA.open(a.id, a.credentials)).toThrow('cannot be decrypted');
         }
       }
+      const app = await store.getOAuthApp(appKey);
+      expect(onlyB.open(`oauth:${appKey}`, app?.clientSecret ?? '')).toEqual({ secret: 'client-secret-1' });
       const stored = await store.getHook(hookId);
       expect(onlyB.open(`hook:${hookId}`, stored?.secret ?? '')).toEqual({ secret: hookSecret });
       const audit = await store.listAudit(defaultWorkspaceId, { limit: 1 });

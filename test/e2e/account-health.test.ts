@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeMastodonServer } from '../fakes/fake-mastodon-server.js';
+import { FakeMetaGraphServer } from '../fakes/fake-meta-graph-server.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { FakeTumblrServer } from '../fakes/fake-tumblr-server.js';
 import { createTumblrPlatform } from '../../src/platforms/tumblr/tumblr-platform.js';
@@ -138,6 +139,37 @@ describe('accounts that stop working', () => {
       expect(slack.messages(alerts)[0]?.text).toContain('Tumblr fakeblog account stopped working');
     } finally {
       await tumblr.stop();
+    }
+  });
+
+  it('renews a Threads long-lived token in its last week; a refused renewal marks the account expired', async () => {
+    const graph = await new FakeMetaGraphServer().start();
+    try {
+      h = await startHayon({});
+      const week = 7 * 24 * 3_600_000;
+      const added = await h.ctx.accounts.add(h.workspaceId, 'threads', {
+        userId: '42',
+        accessToken: graph.token,
+        apiUrl: graph.url,
+        expiresAt: Date.now() + 3 * 24 * 3_600_000,
+      });
+      const credentials = async () =>
+        h.ctx.box.open(added.id, (await h.ctx.store.getAccount(added.id))?.credentials ?? '');
+      expect(await h.ctx.health.refreshDue(60_000)).toEqual({ refreshed: 1, refused: 0 });
+      expect(graph.refreshes).toBe(1);
+      expect((await credentials()).accessToken).toBe(graph.token);
+      expect((await credentials()).expiresAt).toBeGreaterThan(Date.now() + 8 * week);
+      // Not in its last week any more: nothing to do.
+      expect(await h.ctx.health.refreshDue(60_000)).toEqual({ refreshed: 0, refused: 0 });
+
+      // The user removed the app: the renewal is refused (Graph error 190).
+      const stale = { ...(await credentials()), expiresAt: Date.now() + 24 * 3_600_000 };
+      await h.ctx.store.updateAccountCredentials(added.id, h.ctx.box.seal(added.id, stale), Date.now());
+      graph.token = 'a-token-hayon-does-not-have';
+      expect(await h.ctx.health.refreshDue(60_000)).toEqual({ refreshed: 0, refused: 1 });
+      expect(await h.ctx.store.getAccount(added.id)).toMatchObject({ health: 'expired' });
+    } finally {
+      await graph.stop();
     }
   });
 });

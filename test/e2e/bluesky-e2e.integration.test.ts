@@ -150,7 +150,7 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
     expect(await client.listPosts(user.did)).toHaveLength(1);
   });
 
-  it('a 401 marks the account expired and fails the delivery without retrying', async () => {
+  it('a 401 marks the account expired, and the delivery waits for a reconnect without retrying', async () => {
     for (const method of [
       'com.atproto.repo.createRecord',
       'com.atproto.server.refreshSession',
@@ -160,9 +160,9 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
     }
     const created = await (await h.api('POST', '/v1/posts', { text: 'refused', targets: [target()] })).json();
     await h.drain();
-    await until(async () => (await getPost(created.id)).status === 'FAILED');
+    await until(async () => (await getPost(created.id)).deliveries[0].error?.kind === 'auth');
     const post = await getPost(created.id);
-    expect(post.deliveries[0]).toMatchObject({ state: 'failed', attempts: 1, error: { kind: 'auth' } });
+    expect(post.deliveries[0]).toMatchObject({ state: 'scheduled', attempts: 0, error: { kind: 'auth' } });
     const account = (await h.ctx.store.listAccounts(h.workspaceId)).find((a) => a.handle === user.handle);
     expect(account?.health).toBe('expired');
     expect(await client.listPosts(user.did)).toHaveLength(0);

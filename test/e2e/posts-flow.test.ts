@@ -89,14 +89,18 @@ describe('posts flow (embedded, FakePlatform)', () => {
     expect(bluesky.posts.size).toBe(1);
   });
 
-  it('an auth failure marks the account and fails the delivery without retrying; the other target still goes out', async () => {
+  it('an auth failure marks the account and the delivery waits for a reconnect instead of retrying; the other target still goes out', async () => {
     bluesky.failNext({ kind: 'auth', status: 401 });
     const created = await (await h.api('POST', '/v1/posts', { text: 'hi', targets: ['bluesky', 'mastodon'] })).json();
     await h.drain();
     const post = await getPost(created.id);
-    expect(post.status).toBe('PARTIAL_SUCCESS');
-    const failed = post.deliveries.find((d: { platform: string }) => d.platform === 'bluesky');
-    expect(failed).toMatchObject({ state: 'failed', attempts: 1, error: { kind: 'auth' } });
+    const waiting = post.deliveries.find((d: { platform: string }) => d.platform === 'bluesky');
+    // Waiting, the attempt not counted, until the post's time plus the grace period (24 h).
+    expect(waiting).toMatchObject({ state: 'scheduled', attempts: 0, error: { kind: 'auth' } });
+    expect(Date.parse(waiting.dueAt)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect(post.deliveries.find((d: { platform: string }) => d.platform === 'mastodon')).toMatchObject({
+      state: 'published',
+    });
     expect(bluesky.calls).toBe(1);
     const [account] = (await h.ctx.store.listAccounts(h.workspaceId)).filter((a) => a.platform === 'bluesky');
     expect(account?.health).toBe('expired');

@@ -162,6 +162,8 @@ export class FakeMetaGraphServer {
   readonly requests: string[] = [];
   url = '';
   token = 'fake-meta-token';
+  /** Long-lived Threads tokens renewed through `GET /refresh_access_token`. */
+  refreshes = 0;
   userId = '42';
   username = 'alice';
   /** Posts quota; `usage` grows with each publish. */
@@ -393,6 +395,15 @@ export class FakeMetaGraphServer {
       // Threads sends the user id as a JSON number.
       const answer = `{"access_token":"${short}","user_id":${this.userId}}`;
       res.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+      return true;
+    }
+    if (route === 'GET /refresh_access_token' && q.grant_type === 'th_refresh_token') {
+      // Threads: a long-lived token (at least a day old, not expired) for a new 60-day one.
+      if (q.access_token !== this.token)
+        return refuse(190, 'Error validating access token: the user has not authorized the application.');
+      this.refreshes++;
+      this.token = `fake-meta-token-r${this.refreshes}`;
+      this.#json(res, 200, { access_token: this.token, token_type: 'bearer', expires_in: 5_183_944 });
       return true;
     }
     if (route === 'GET /access_token' && q.grant_type === 'th_exchange_token') {

@@ -29,12 +29,14 @@ export const secretsCommand: Command = async ({ args, open, io }) => {
   const previous = (n: number) => (n ? ` (${n} had been sealed with a previous key)` : '');
   io.out(`accounts: ${accounts.resealed} re-encrypted with the current HAYON_SECRET_KEY${previous(accounts.stale)}`);
   io.out(`hooks:    ${hooks.resealed} re-encrypted with the current HAYON_SECRET_KEY${previous(hooks.stale)}`);
+  const apps = report.oauthApps;
+  io.out(`oauth:    ${apps.resealed} registered app secrets re-encrypted${previous(apps.stale)}`);
   if (unreadable.length) {
     for (const u of unreadable) {
       io.err(
         `hayon: the ${u.kind} ${u.id} (workspace ${u.workspaceId}) cannot be decrypted with HAYON_SECRET_KEY ` +
           'nor any key in HAYON_SECRET_KEY_PREVIOUS: add the key it was sealed with to HAYON_SECRET_KEY_PREVIOUS ' +
-          `and run this again, or ${u.kind === 'account' ? 'connect the account again' : 'hayon hooks rotate-secret it'}.`,
+          `and run this again, or ${{ account: 'connect the account again', hook: 'hayon hooks rotate-secret it', 'oauth app': 'remove it so that hayon registers again' }[u.kind]}.`,
       );
     }
     io.err(`${unreadable.length} left as they were. Keep HAYON_SECRET_KEY_PREVIOUS until this passes.`);

@@ -70,5 +70,31 @@ export function createThreadsPlatform(deps: PlatformDeps, options: Partial<Conta
       const { flow, account } = open(input.credentials);
       return flow.reconcile(input, account);
     },
+
+    // Long-lived tokens last 60 days and can be renewed once a day old: renewed in their last
+    // week (or within `aheadMs`), `GET /refresh_access_token` at the API's origin (no version).
+    async refreshAhead(credentials, aheadMs, signal) {
+      const creds = parseCredentials(credentials);
+      const window = Math.max(aheadMs, 7 * 24 * 3_600_000);
+      if (creds.expiresAt === undefined || creds.expiresAt - Date.now() > window) return null;
+      const graph = createGraphClient({
+        fetch: deps.fetch,
+        timeoutMs: deps.timeoutMs,
+        platform: 'threads',
+        baseUrl: new URL(creds.apiUrl).origin,
+      });
+      const renewed = await graph.get<{ access_token?: string; expires_in?: number }>(
+        '/refresh_access_token',
+        { grant_type: 'th_refresh_token' },
+        creds.accessToken,
+        signal,
+      );
+      if (!renewed.access_token) return null;
+      return {
+        ...credentials,
+        accessToken: renewed.access_token,
+        ...(typeof renewed.expires_in === 'number' ? { expiresAt: Date.now() + renewed.expires_in * 1000 } : {}),
+      };
+    },
   };
 }

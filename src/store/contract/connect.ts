@@ -48,5 +48,9 @@ export function connectCases(store: () => Store): void {
     expect(await store().putOAuthApp(app)).toEqual(app);
     expect(await store().putOAuthApp({ ...app, clientId: 'id-2' })).toEqual(app);
     expect(await store().getOAuthApp(app.key)).toEqual(app);
+    expect(await store().listOAuthApps()).toEqual([app]);
+    expect(await store().resealOAuthApp(app.key, 'sealed-2', 'not-current')).toBe(false);
+    expect(await store().resealOAuthApp(app.key, 'sealed-2', 'sealed-1')).toBe(true);
+    expect(await store().getOAuthApp(app.key)).toEqual({ ...app, clientSecret: 'sealed-2' });
   });
 }

@@ -72,6 +72,19 @@ export class MongoConnect {
     return doc ? doc.app : null;
   }
 
+  async listOAuthApps(): Promise<OAuthApp[]> {
+    const docs = await this.apps.find({}).sort({ _id: 1 }).lean<OAuthAppDoc[]>();
+    return docs.map((d) => d.app);
+  }
+
+  async resealOAuthApp(key: string, clientSecret: string, ifCurrent: string): Promise<boolean> {
+    const result = await this.apps.updateOne(
+      { _id: key, 'app.clientSecret': ifCurrent },
+      { $set: { 'app.clientSecret': clientSecret } },
+    );
+    return result.modifiedCount === 1;
+  }
+
   async putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
     try {
       await this.apps.create({ _id: app.key, app });

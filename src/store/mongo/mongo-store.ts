@@ -368,6 +368,12 @@ export class MongoStore implements Store {
   putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
     return this.connect.putOAuthApp(app);
   }
+  listOAuthApps(): Promise<OAuthApp[]> {
+    return this.connect.listOAuthApps();
+  }
+  resealOAuthApp(key: string, clientSecret: string, ifCurrent: string): Promise<boolean> {
+    return this.connect.resealOAuthApp(key, clientSecret, ifCurrent);
+  }
 
   // Token listing and revocation, workspaces, the audit log: see tokens-audit.ts.
   listApiTokens(workspaceId: string): Promise<ApiToken[]> {

@@ -38,6 +38,22 @@ export class SqliteConnect {
     return row ? (JSON.parse(row.data) as OAuthApp) : null;
   }
 
+  listOAuthApps(): OAuthApp[] {
+    const rows = this.sql('SELECT data FROM oauth_apps ORDER BY key').all() as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as OAuthApp);
+  }
+
+  resealOAuthApp(key: string, clientSecret: string, ifCurrent: string): boolean {
+    const current = this.getOAuthApp(key);
+    if (!current || current.clientSecret !== ifCurrent) return false;
+    const next = JSON.stringify({ ...current, clientSecret });
+    // The JSON as read is the condition: a concurrent change makes this a no-op.
+    return (
+      this.sql('UPDATE oauth_apps SET data = ? WHERE key = ? AND data = ?').run(next, key, JSON.stringify(current))
+        .changes === 1
+    );
+  }
+
   putOAuthApp(app: OAuthApp): OAuthApp {
     this.sql('INSERT INTO oauth_apps (key, data) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(
       app.key,

@@ -456,6 +456,12 @@ export class SqliteStore implements Store {
   async putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
     return this.connect.putOAuthApp(app);
   }
+  async listOAuthApps(): Promise<OAuthApp[]> {
+    return this.connect.listOAuthApps();
+  }
+  async resealOAuthApp(key: string, clientSecret: string, ifCurrent: string): Promise<boolean> {
+    return this.connect.resealOAuthApp(key, clientSecret, ifCurrent);
+  }
 
   // Token listing and revocation, workspaces, the audit log: see tokens-audit.ts.
   async listApiTokens(workspaceId: string): Promise<ApiToken[]> {
