@@ -39,7 +39,8 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon post "<text>" --to bluesky [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE --alt TEXT]
   hayon posts show <id> | list | cancel <id>
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
-  hayon accounts connect mastodon|bluesky [--instance mastodon.social]   a link to connect in a browser
+  hayon accounts connect mastodon|bluesky|tumblr|threads|instagram|facebook [--instance mastodon.social]
+                                           a link to connect an account in a browser
   hayon accounts list | check
   hayon tokens create --name NAME [--scopes posts:write,posts:read,accounts:manage]
   hayon tokens list [--json] | revoke <id>

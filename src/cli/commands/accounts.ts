@@ -6,7 +6,7 @@ import { type Command, parseFlags, required, UsageError } from '../io.js';
 
 const usage = `hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]
        hayon accounts add mastodon|tumblr|threads|instagram|facebook --credentials-file FILE|- [--workspace W]
-       hayon accounts connect mastodon|bluesky [--instance mastodon.social] [--workspace W]
+       hayon accounts connect mastodon|bluesky|tumblr|threads|instagram|facebook [--instance mastodon.social] [--workspace W]
        hayon accounts list [--workspace W] [--json]
        hayon accounts check [--workspace W]     verify each account with its platform now`;
 

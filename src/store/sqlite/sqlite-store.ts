@@ -15,6 +15,7 @@ import {
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
+import { SqliteAccounts } from './accounts.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
 import { SqliteConnect } from './connect.js';
 import { SqliteTokensAudit } from './tokens-audit.js';
@@ -22,17 +23,14 @@ import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import { migrations } from './migrations.js';
 import {
-  type AccountRow,
   type ApiTokenRow,
   type DeliveryRow,
-  fromAccount,
   fromApiToken,
   fromDelivery,
   fromPost,
   insertSql,
   json,
   type PostRow,
-  toAccount,
   toApiToken,
   toDelivery,
   toPost,
@@ -59,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly hooks: SqliteHooksCallbacks;
+  private readonly accounts: SqliteAccounts;
   private readonly connect: SqliteConnect;
   private readonly tokensAudit: SqliteTokensAudit;
 
@@ -69,6 +68,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     this.db.pragma('foreign_keys = ON');
     this.hooks = new SqliteHooksCallbacks(this.db, (source) => this.sql(source));
+    this.accounts = new SqliteAccounts((source) => this.sql(source));
     this.connect = new SqliteConnect((source) => this.sql(source));
     this.tokensAudit = new SqliteTokensAudit((source) => this.sql(source));
   }
@@ -143,39 +143,22 @@ export class SqliteStore implements Store {
     this.sql('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
   }
 
-  async createAccount(account: Account): Promise<void> {
-    const row = fromAccount(account);
-    this.sql(insertSql('accounts', Object.keys(row))).run(row);
-  }
-
-  async getAccount(id: string): Promise<Account | null> {
-    const row = this.sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
-    return row ? toAccount(row) : null;
-  }
-
-  async listAccounts(workspaceId: string): Promise<Account[]> {
-    const rows = this.sql('SELECT * FROM accounts WHERE workspace_id = ? ORDER BY created_at, id').all(workspaceId);
-    return (rows as AccountRow[]).map(toAccount);
-  }
-
-  async updateAccountCredentials(id: string, credentials: string, at: number, ifCurrent?: string): Promise<void> {
-    const guard = ifCurrent === undefined ? '' : ' AND credentials = @ifCurrent';
-    this.sql(`UPDATE accounts SET credentials = @credentials, updated_at = @at WHERE id = @id${guard}`).run({
-      credentials,
-      at,
-      id,
-      ...(ifCurrent === undefined ? {} : { ifCurrent }),
-    });
-  }
-
-  async setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void> {
-    this.sql('UPDATE accounts SET health = ?, health_reason = ?, updated_at = ? WHERE id = ?').run(
-      health,
-      reason ?? null,
-      at,
-      id,
-    );
-  }
+  // Accounts: see accounts.ts.
+  readonly createAccount = async (account: Account): Promise<void> => this.accounts.createAccount(account);
+  readonly getAccount = async (id: string): Promise<Account | null> => this.accounts.getAccount(id);
+  readonly listAccounts = async (workspaceId: string): Promise<Account[]> => this.accounts.listAccounts(workspaceId);
+  readonly updateAccountCredentials = async (id: string, credentials: string, at: number, ifCurrent?: string) =>
+    this.accounts.updateAccountCredentials(id, credentials, at, ifCurrent);
+  readonly setAccountHealth = async (id: string, health: AccountHealth, reason: string | undefined, at: number) =>
+    this.accounts.setAccountHealth(id, health, reason, at);
+  readonly markAccountUnhealthy = async (
+    id: string,
+    health: Exclude<AccountHealth, 'active'>,
+    reason: string,
+    at: number,
+  ) => this.accounts.markAccountUnhealthy(id, health, reason, at);
+  readonly wakeWaitingDeliveries = async (accountId: string, now: number) =>
+    this.accounts.wakeWaitingDeliveries(accountId, now);
 
   async createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult> {
     // The key check and the inserts share one IMMEDIATE transaction, so a concurrent request with
@@ -329,22 +312,6 @@ export class SqliteStore implements Store {
     return changes === 1;
   }
 
-  async markAccountUnhealthy(
-    id: string,
-    health: Exclude<AccountHealth, 'active'>,
-    reason: string,
-    at: number,
-  ): Promise<boolean> {
-    const sql = "UPDATE accounts SET health = ?, health_reason = ?, updated_at = ? WHERE id = ? AND health = 'active'";
-    return this.sql(sql).run(health, reason, at, id).changes === 1;
-  }
-
-  async wakeWaitingDeliveries(accountId: string, now: number): Promise<number> {
-    const sql = `UPDATE deliveries SET due_at = ?, updated_at = ?
-      WHERE account_id = ? AND state = 'scheduled' AND json_extract(last_error, '$.kind') = 'auth'`;
-    return this.sql(sql).run(now, now, accountId).changes;
-  }
-
   async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
     const where = `WHERE id = @id AND state = 'publishing' AND lease_owner = @owner`;
     const base = { id, owner, at };
@@ -406,79 +373,42 @@ export class SqliteStore implements Store {
   }
 
   // Hooks and callbacks: see hooks-callbacks.ts.
-  async createHook(hook: Hook): Promise<void> {
-    this.hooks.createHook(hook);
-  }
-  async getHook(id: string): Promise<Hook | null> {
-    return this.hooks.getHook(id);
-  }
-  async listHooks(workspaceId: string): Promise<Hook[]> {
-    return this.hooks.listHooks(workspaceId);
-  }
-  async updateHook(id: string, patch: HookPatch, at: number): Promise<Hook | null> {
-    return this.hooks.updateHook(id, patch, at);
-  }
-  async deleteHook(id: string): Promise<boolean> {
-    return this.hooks.deleteHook(id);
-  }
-  async addCallback(callback: Callback): Promise<boolean> {
-    return this.hooks.addCallback(callback);
-  }
-  async takeDueCallbacks(now: number, leaseUntil: number, limit: number): Promise<Callback[]> {
-    return this.hooks.takeDueCallbacks(now, leaseUntil, limit);
-  }
-  async finishCallback(id: string, outcome: CallbackOutcome, at: number): Promise<void> {
+  readonly createHook = async (hook: Hook): Promise<void> => this.hooks.createHook(hook);
+  readonly getHook = async (id: string): Promise<Hook | null> => this.hooks.getHook(id);
+  readonly listHooks = async (workspaceId: string): Promise<Hook[]> => this.hooks.listHooks(workspaceId);
+  readonly updateHook = async (id: string, patch: HookPatch, at: number): Promise<Hook | null> =>
+    this.hooks.updateHook(id, patch, at);
+  readonly deleteHook = async (id: string): Promise<boolean> => this.hooks.deleteHook(id);
+  readonly addCallback = async (callback: Callback): Promise<boolean> => this.hooks.addCallback(callback);
+  readonly takeDueCallbacks = async (now: number, leaseUntil: number, limit: number): Promise<Callback[]> =>
+    this.hooks.takeDueCallbacks(now, leaseUntil, limit);
+  readonly finishCallback = async (id: string, outcome: CallbackOutcome, at: number): Promise<void> =>
     this.hooks.finishCallback(id, outcome, at);
-  }
-  async listCallbacks(postId: string): Promise<Callback[]> {
-    return this.hooks.listCallbacks(postId);
-  }
-  async nextCallbackDueAt(): Promise<number | null> {
-    return this.hooks.nextCallbackDueAt();
-  }
+  readonly listCallbacks = async (postId: string): Promise<Callback[]> => this.hooks.listCallbacks(postId);
+  readonly nextCallbackDueAt = async (): Promise<number | null> => this.hooks.nextCallbackDueAt();
 
   // Connect flows and OAuth clients: see connect.ts.
-  async putConnectState(state: ConnectState): Promise<void> {
-    this.connect.putConnectState(state);
-  }
-  async getConnectState(id: string): Promise<ConnectState | null> {
-    return this.connect.getConnectState(id);
-  }
-  async updateConnectState(id: string, data: Record<string, unknown>): Promise<boolean> {
-    return this.connect.updateConnectState(id, data);
-  }
-  async takeConnectState(id: string): Promise<ConnectState | null> {
-    return this.connect.takeConnectState(id);
-  }
-  async getOAuthApp(key: string): Promise<OAuthApp | null> {
-    return this.connect.getOAuthApp(key);
-  }
-  async putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
-    return this.connect.putOAuthApp(app);
-  }
-  async listOAuthApps(): Promise<OAuthApp[]> {
-    return this.connect.listOAuthApps();
-  }
-  async resealOAuthApp(key: string, clientSecret: string, ifCurrent: string): Promise<boolean> {
-    return this.connect.resealOAuthApp(key, clientSecret, ifCurrent);
-  }
+  readonly putConnectState = async (state: ConnectState): Promise<void> => this.connect.putConnectState(state);
+  readonly getConnectState = async (id: string): Promise<ConnectState | null> => this.connect.getConnectState(id);
+  readonly updateConnectState = async (id: string, data: Record<string, unknown>): Promise<boolean> =>
+    this.connect.updateConnectState(id, data);
+  readonly takeConnectState = async (id: string): Promise<ConnectState | null> => this.connect.takeConnectState(id);
+  readonly getOAuthApp = async (key: string): Promise<OAuthApp | null> => this.connect.getOAuthApp(key);
+  readonly putOAuthApp = async (app: OAuthApp): Promise<OAuthApp> => this.connect.putOAuthApp(app);
+  readonly listOAuthApps = async (): Promise<OAuthApp[]> => this.connect.listOAuthApps();
+  readonly resealOAuthApp = async (key: string, clientSecret: string, ifCurrent: string): Promise<boolean> =>
+    this.connect.resealOAuthApp(key, clientSecret, ifCurrent);
 
   // Token listing and revocation, workspaces, the audit log: see tokens-audit.ts.
-  async listApiTokens(workspaceId: string): Promise<ApiToken[]> {
-    return this.tokensAudit.listApiTokens(workspaceId);
-  }
-  async revokeApiToken(id: string, at: number): Promise<boolean> {
-    return this.tokensAudit.revokeApiToken(id, at);
-  }
-  async listWorkspaces(): Promise<Workspace[]> {
-    return this.tokensAudit.listWorkspaces();
-  }
-  async addAudit(entry: AuditEntry): Promise<void> {
-    this.tokensAudit.addAudit(entry);
-  }
-  async listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {
-    return this.tokensAudit.listAudit(workspaceId, options);
-  }
+  readonly listApiTokens = async (workspaceId: string): Promise<ApiToken[]> =>
+    this.tokensAudit.listApiTokens(workspaceId);
+  readonly revokeApiToken = async (id: string, at: number): Promise<boolean> => this.tokensAudit.revokeApiToken(id, at);
+  readonly listWorkspaces = async (): Promise<Workspace[]> => this.tokensAudit.listWorkspaces();
+  readonly addAudit = async (entry: AuditEntry): Promise<void> => this.tokensAudit.addAudit(entry);
+  readonly listAudit = async (
+    workspaceId: string,
+    options: { limit: number; before?: number },
+  ): Promise<AuditEntry[]> => this.tokensAudit.listAudit(workspaceId, options);
 }
 
 /** RETURNING gives rows in no promised order. */
