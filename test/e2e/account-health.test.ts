@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { FakeMastodonServer } from '../fakes/fake-mastodon-server.js';
 import { FakeMetaGraphServer } from '../fakes/fake-meta-graph-server.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
@@ -170,6 +171,36 @@ describe('accounts that stop working', () => {
       expect(await h.ctx.store.getAccount(added.id)).toMatchObject({ health: 'expired' });
     } finally {
       await graph.stop();
+    }
+  });
+
+  it('tells a Discord alert channel too, once, with the reconnect link', async () => {
+    const discord = new FakeDiscordApi();
+    await discord.start();
+    const channel = '1400000000000000077';
+    try {
+      h = await startHayon({
+        env: {
+          fetchAllowHosts: new URL(mastodon.url).host,
+          publicUrl: 'https://hayon.example',
+          discordToken: discord.botToken,
+          discordAppId: discord.applicationId,
+          discordApiUrl: discord.apiUrl,
+        },
+      });
+      await h.ctx.store.updateWorkspaceSettings(h.workspaceId, { alertChannels: { discord: channel } });
+      await h.ctx.accounts.add(h.workspaceId, 'mastodon', { instanceUrl: mastodon.url, accessToken: mastodon.token });
+      mastodon.revoked = true;
+      await h.ctx.health.check(h.workspaceId);
+      await h.ctx.health.check(h.workspaceId);
+      await waitFor(async () => discord.messages(channel).length > 0);
+      const sent = discord.messages(channel);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.content).toMatch(
+        /stopped working.*\[reconnect Mastodon [^\]]+\]\(<https:\/\/hayon\.example\/connect\/mastodon\/start\?/s,
+      );
+    } finally {
+      await discord.stop();
     }
   });
 });
