@@ -16,6 +16,7 @@ import { checkCallbackUrl } from './callbacks/callback-url.js';
 import { SigningSecrets } from './callbacks/signing-secrets.js';
 import { HooksService } from './hooks/hooks-service.js';
 import { RateLimiter } from './http/rate-limiter.js';
+import { Metrics } from './observability/metrics.js';
 import { AccountHealthService } from './accounts/account-health.js';
 import { ChatAlerts } from './bots/chat-alerts.js';
 import { BlueskyConnect } from './accounts/connect/bluesky.js';
@@ -94,6 +95,10 @@ export class AppContext {
   readonly connect: ConnectService;
   /** Accounts that stop working: marked, announced once, checked. */
   readonly health: AccountHealthService;
+  /** Prometheus metrics (`GET /metrics`). */
+  readonly metrics: Metrics;
+  /** `HAYON_METRICS_TOKEN`, if set. */
+  readonly metricsToken: string | undefined;
   /** Present when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
   readonly slack: SlackBot | undefined;
   /** Present when Discord is configured (`HAYON_DISCORD_TOKEN`, `HAYON_DISCORD_APP_ID`). */
@@ -112,6 +117,11 @@ export class AppContext {
     readonly clock: Clock,
     overrides: AppOverrides,
   ) {
+    this.metrics = new Metrics({
+      store,
+      queues: transport.admin ? () => transport.admin?.counts() ?? Promise.resolve({}) : undefined,
+    });
+    this.metricsToken = secrets.metricsToken;
     this.media = new MediaService({
       store: mediaStore,
       maxBytes: config.mediaMaxBytes,
@@ -136,6 +146,7 @@ export class AppContext {
       media: this.media,
       checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: config.fetchAllowHosts }),
       onCancelled: (post) => this.callbackNotifier.afterCancel(post),
+      onCreated: (post) => this.metrics.postCreated(post.origin.kind),
     });
     this.signing = new SigningSecrets(box, secrets.secretKey, store, secrets.previousSecretKeys);
     this.callbackNotifier = new CallbackNotifier({ store, clock, onAdded: () => this.callbacks.wake() });
@@ -287,6 +298,7 @@ export class AppContext {
         log: subsystem(log, 'worker'),
         onScheduled,
         health: this.health,
+        metrics: this.metrics,
       },
       {
         owner: newId(`w-${hostname()}-${process.pid}`),

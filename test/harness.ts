@@ -81,6 +81,7 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
           }
         : {}),
       ...(env.discordToken ? { discordToken: env.discordToken } : {}),
+      ...(env.metricsToken ? { metricsToken: env.metricsToken } : {}),
     },
     { log: createLogger(config.logLevel, sink), ...options },
   );

@@ -41,6 +41,7 @@ export interface HayonEnv {
   slackApiUrl?: string | undefined;
   slackWorkspace?: string | undefined;
   discordToken?: string | undefined;
+  metricsToken?: string | undefined;
   discordAppId?: string | undefined;
   discordPublicKey?: string | undefined;
   discordApiUrl?: string | undefined;
@@ -99,6 +100,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     slackApiUrl: env.HAYON_SLACK_API_URL,
     slackWorkspace: env.HAYON_SLACK_WORKSPACE,
     discordToken: env.HAYON_DISCORD_TOKEN,
+    metricsToken: env.HAYON_METRICS_TOKEN,
     discordAppId: env.HAYON_DISCORD_APP_ID,
     discordPublicKey: env.HAYON_DISCORD_PUBLIC_KEY,
     discordApiUrl: env.HAYON_DISCORD_API_URL,

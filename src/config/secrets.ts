@@ -21,6 +21,8 @@ export interface Secrets {
   slack?: { botToken: string; signingSecret?: string | undefined; appToken?: string | undefined } | undefined;
   /** `HAYON_DISCORD_TOKEN`: the bot token. */
   discordToken?: string | undefined;
+  /** `HAYON_METRICS_TOKEN`: the bearer token `GET /metrics` asks for; without it the route is off. */
+  metricsToken?: string | undefined;
   /** `HAYON_TUMBLR_CLIENT_SECRET`: the Tumblr app's OAuth consumer secret (connect flow, token refresh). */
   tumblrClientSecret?: string | undefined;
   /** `HAYON_META_APP_SECRET`: the Meta app's secret (Facebook Login for Facebook Pages and Instagram). */
@@ -56,6 +58,7 @@ export function envToSecrets(env: HayonEnv, config: Config): Secrets {
     ...(s3 ? { s3Credentials: s3 } : {}),
     ...(slack ? { slack } : {}),
     ...(env.discordToken ? { discordToken: env.discordToken } : {}),
+    ...(env.metricsToken ? { metricsToken: env.metricsToken } : {}),
     // envToConfig has checked that each secret comes with its app id.
     ...(env.tumblrClientSecret ? { tumblrClientSecret: env.tumblrClientSecret } : {}),
     ...(env.metaAppSecret ? { metaAppSecret: env.metaAppSecret } : {}),

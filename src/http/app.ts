@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.js';
 import { connectRoutes } from './routes/connect.js';
 import { connectLinkRoutes } from './routes/connect-links.js';
 import { hooksRoutes } from './routes/hooks.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { mediaRoutes } from './routes/media.js';
 import { postsRoutes } from './routes/posts.js';
 import { uploadsRoutes } from './routes/uploads.js';
@@ -29,6 +30,7 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.onError(handleError(log));
   app.notFound((c) => c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`)), 404));
   app.route('/', healthRoutes(ctx));
+  app.route('/', metricsRoutes(ctx));
   app.route('/', openapiRoutes(ctx));
   // Signed URLs of the disk media store: the signature is the permission, no token.
   app.route('/', mediaRoutes(ctx.media.store));

@@ -1,4 +1,5 @@
 import type { AccountHealthService } from '../accounts/account-health.js';
+import type { MetricsSink } from '../observability/metrics.js';
 import type { CredentialBox } from '../accounts/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
@@ -40,6 +41,8 @@ export interface DeliveryWorkerDeps {
    * reconnect (up to the grace period) instead of failing. Without it, an auth error fails.
    */
   health?: AccountHealthService | undefined;
+  /** Attempt outcomes, durations and lateness (`GET /metrics`). */
+  metrics?: Pick<MetricsSink, 'attempt'> | undefined;
 }
 
 export interface DeliveryWorkerOptions {
@@ -50,7 +53,7 @@ export interface DeliveryWorkerOptions {
   retry: RetryPolicy;
 }
 
-type Attempt = { post: Post; delivery: Delivery; account: Account; platform: Platform };
+type Attempt = { post: Post; delivery: Delivery; account: Account; platform: Platform; startedAt: number };
 
 /**
  * consume → claim → resolve content → publish → record → notify. One message is one attempt at
@@ -116,7 +119,7 @@ export class DeliveryWorker {
       log.error({ missing }, 'delivery failed: missing');
       return null;
     }
-    return { post: post.post, delivery, account, platform };
+    return { post: post.post, delivery, account, platform, startedAt: this.deps.clock() };
   }
 
   /**
@@ -221,6 +224,13 @@ export class DeliveryWorker {
           ? { ...attempt.delivery, state: outcome.state, dueAt: outcome.dueAt, lastError: outcome.error }
           : { ...attempt.delivery, state: 'failed', lastError: outcome.error };
     if (outcome.kind === 'published') log.info({ url: outcome.result.url }, 'delivery published');
+    const now = clock();
+    this.deps.metrics?.attempt(
+      attempt.delivery.platform,
+      outcome.kind === 'retry' ? 'retrying' : outcome.kind,
+      (now - attempt.startedAt) / 1000,
+      (attempt.startedAt - attempt.delivery.dueAt) / 1000,
+    );
     const event =
       outcome.kind === 'published'
         ? ({ kind: 'published', post: attempt.post, delivery } as const)

@@ -34,6 +34,22 @@ const badSignature = error('The signature does not match or the URL has expired 
 export const systemOperations: readonly OperationSpec[] = [
   {
     method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    tags: ['Operations'],
+    summary: 'Prometheus metrics',
+    description:
+      'Posts created by source, delivery attempts by platform and outcome, attempt duration, scheduler lateness, ' +
+      'deliveries by state, broker queue depths, process metrics. Off (404) unless HAYON_METRICS_TOKEN is set; then ' +
+      'it needs "Authorization: Bearer <HAYON_METRICS_TOKEN>".',
+    responses: {
+      '200': { description: 'Prometheus text exposition.', schema: { type: 'string' }, contentTypes: ['text/plain'] },
+      '401': error('Missing or wrong metrics token (error.field Authorization).'),
+      '404': error('Metrics are off: HAYON_METRICS_TOKEN is not set.'),
+    },
+  },
+  {
+    method: 'get',
     path: '/healthz',
     operationId: 'healthz',
     tags: ['Operations'],

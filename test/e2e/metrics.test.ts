@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakePlatform } from '../fakes/fake-platform.js';
+import { startHayon, type TestHayon } from '../harness.js';
+
+const metricsToken = 'metrics-token-for-tests';
+
+/** One sample's value from Prometheus text: `name{labels} value`. */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+describe('GET /metrics', () => {
+  let h: TestHayon;
+  afterEach(() => h.stop());
+
+  it('counts posts by source, attempts by platform and outcome, and shows deliveries by state', async () => {
+    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
+    h = await startHayon({
+      env: { metricsToken },
+      platforms: { bluesky },
+      retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50, jitter: 0 },
+    });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    bluesky.failNext({ kind: 'transient', status: 503 });
+    for (const text of ['one', 'two']) await h.api('POST', '/v1/posts', { text, targets: ['bluesky'] });
+    await h.api('POST', '/v1/posts', { text: 'later', targets: ['bluesky'], when: 'in 2 hours' });
+    await h.drain();
+    const res = await h.request('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(sample(text, 'hayon_posts_created_total', 'source="api"')).toBe(3);
+    expect(sample(text, 'hayon_delivery_attempts_total', 'platform="bluesky",outcome="published"')).toBe(2);
+    expect(sample(text, 'hayon_delivery_attempts_total', 'platform="bluesky",outcome="retrying"')).toBe(1);
+    expect(sample(text, 'hayon_delivery_attempt_seconds_count', 'platform="bluesky"')).toBe(3);
+    expect(sample(text, 'hayon_scheduler_lateness_seconds_count')).toBe(3);
+    expect(sample(text, 'hayon_deliveries', 'state="published"')).toBe(2);
+    expect(sample(text, 'hayon_deliveries', 'state="scheduled"')).toBe(1);
+    expect(text).toContain('hayon_process_cpu_user_seconds_total');
+    expect(text).not.toContain(metricsToken);
+  });
+
+  it('asks for the metrics token, and is off without one', async () => {
+    h = await startHayon({ env: { metricsToken } });
+    expect((await h.request('/metrics')).status).toBe(401);
+    expect((await h.request('/metrics', { headers: { authorization: 'Bearer metrics-token-for-testz' } })).status).toBe(
+      401,
+    );
+    await h.stop();
+    h = await startHayon({});
+    const off = await h.request('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(off.status).toBe(404);
+    expect((await off.json()).error.message).toContain('HAYON_METRICS_TOKEN');
+  });
+});
