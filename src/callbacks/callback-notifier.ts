@@ -2,7 +2,7 @@ import type { CallbackEvent } from '../core/callback-event.js';
 import type { Clock } from '../core/clock.js';
 import type { Callback } from '../core/hook.js';
 import type { DeliveryEvent, Notifier } from '../core/notifier.js';
-import type { Delivery, Post } from '../core/post.js';
+import type { Account, Delivery, Post } from '../core/post.js';
 import { toDeliveryView, toPostView } from '../core/post-view.js';
 import type { Store } from '../store/store.js';
 
@@ -61,7 +61,7 @@ export class CallbackNotifier implements Notifier {
             }
           : { ...common, type: 'delivery.failed', delivery: view, reason: event.reason };
     const added = await this.#add(post, body);
-    const finished = await this.#finishIfDone(post.id);
+    const finished = await this.#finishIfDone(post.id, accounts);
     if (added || finished) this.deps.onAdded?.();
   }
 
@@ -71,13 +71,13 @@ export class CallbackNotifier implements Notifier {
   }
 
   /** Stores `post.finished` once every delivery is published, failed or cancelled. */
-  async #finishIfDone(postId: string): Promise<boolean> {
+  async #finishIfDone(postId: string, known?: Account[]): Promise<boolean> {
     const { store, clock } = this.deps;
     const current = await store.getPost(postId);
     if (!current?.deliveries.every((d) => finalStates.includes(d.state))) return false;
     const { post } = current;
     const now = clock();
-    const accounts = await store.listAccounts(post.workspaceId);
+    const accounts = known ?? (await store.listAccounts(post.workspaceId));
     return this.#add(post, {
       id: `${post.id}.finished`,
       createdAt: new Date(now).toISOString(),

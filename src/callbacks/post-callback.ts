@@ -31,10 +31,10 @@ export async function postCallback(
 ): Promise<CallbackAnswer> {
   let target: { url: URL; lookup: LookupFunction };
   try {
-    target = guardedConnection(url, options);
+    target = guardedConnection(url, options, 'callback URL');
   } catch (e) {
     const reason = (e as { reason?: string }).reason === 'private_address' ? 'private_address' : 'bad_url';
-    return { kind: 'refused', reason, message: (e as Error).message.replace('attachment URL', 'callback URL') };
+    return { kind: 'refused', reason, message: (e as Error).message };
   }
   const host = target.url.host;
   return new Promise<CallbackAnswer>((resolve) => {

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Typed errors. Every edge (HTTP handler, CLI, worker) turns unknown errors into a HayonError
  * with `HayonError.from(e)`; only `userMessage` is ever shown to a user, and a 500 shows a
@@ -141,4 +143,16 @@ export class PlatformError extends HayonError {
 
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}
+
+/** Turns the first zod issue into a 400 that names its field. */
+export function zodToHayonError(error: z.ZodError): HayonError {
+  const issue = error.issues[0];
+  const field = issue?.path.length ? formatPath(issue.path) : 'body';
+  const message = issue ? `${field}: ${issue.message}` : 'invalid request';
+  return new HayonError('invalid_request', message, { field, userMessage: message });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }

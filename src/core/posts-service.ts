@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import { deadline } from '../platforms/deadline.js';
 import type { AccountContext, Platform, TextRules, ValidationIssue } from '../platforms/platform.js';
 import type { Store } from '../store/store.js';
@@ -8,7 +7,7 @@ import type { AuditLog } from './audit-log.js';
 import type { Clock } from './clock.js';
 import { resolveContent, threadModeFor } from './content.js';
 import { cancellableStates } from './delivery-state.js';
-import { HayonError, PlatformError } from './errors.js';
+import { HayonError, PlatformError, zodToHayonError } from './errors.js';
 import type { AttachedMedia, MediaIntake } from './media-intake.js';
 import { newCorrelationId, newId } from './ids.js';
 import type { Account, Author, Delivery, Origin, PlatformId, Post, PostWithDeliveries } from './post.js';
@@ -76,18 +75,6 @@ export interface PostsServiceDeps {
   onCancelled?: (post: Post) => Promise<void>;
   /** Records who made, cancelled and hurried each post (never fails the action). */
   audit?: Pick<AuditLog, 'record'>;
-}
-
-/** Turns the first zod issue into a 400 that names its field. */
-export function zodToHayonError(error: z.ZodError): HayonError {
-  const issue = error.issues[0];
-  const field = issue?.path.length ? formatPath(issue.path) : 'body';
-  const message = issue ? `${field}: ${issue.message}` : 'invalid request';
-  return new HayonError('invalid_request', message, { field, userMessage: message });
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 function requestHash(request: PostRequest): string {

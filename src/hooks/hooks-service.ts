@@ -10,7 +10,7 @@ import { type Hook, hookSourceIds } from '../core/hook.js';
 import type { MediaRef } from '../core/post-request.js';
 import type { PostWithDeliveries } from '../core/post.js';
 import type { PostsService } from '../core/posts-service.js';
-import { zodToHayonError } from '../core/posts-service.js';
+import { zodToHayonError } from '../core/errors.js';
 import { parseWhen } from '../core/schedule.js';
 import { resolveTargets } from '../core/targets.js';
 import { isValidTimeZone } from '../core/time-zone.js';

@@ -129,46 +129,53 @@ export async function downloadUrl(url: string, options: DownloadOptions): Promis
 export function guardedConnection(
   url: string,
   options: Pick<DownloadOptions, 'allowHosts' | 'lookup'> = {},
+  /** What the URL is, for messages: `callback URL`. */
+  what = 'URL',
 ): { url: URL; lookup: LookupFunction } {
-  const parsed = checkUrl(url);
+  const parsed = checkUrl(url, undefined, what);
   const allowed = new Set(options.allowHosts?.map((h) => h.toLowerCase())).has(parsed.host);
-  if (!allowed) refuseLiteral(parsed);
-  return { url: parsed, lookup: checkedLookup(parsed.hostname, options.lookup ?? dns.lookup, allowed) };
+  if (!allowed) refuseLiteral(parsed, what);
+  return { url: parsed, lookup: checkedLookup(parsed.hostname, options.lookup ?? dns.lookup, allowed, what) };
 }
 
 /** Parses and checks one hop's URL: http(s) only, no user name or password. */
-function checkUrl(input: string, base?: URL): URL {
+function checkUrl(input: string, base?: URL, what = 'attachment URL'): URL {
   let url: URL;
   try {
     url = new URL(input, base);
   } catch {
-    throw new DownloadError('bad_url', 'The attachment URL is not a valid URL.');
+    throw new DownloadError('bad_url', `The ${what} is not a valid URL.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new DownloadError('bad_url', 'The attachment URL must start with http:// or https://.');
+    throw new DownloadError('bad_url', `The ${what} must start with http:// or https://.`);
   }
   if (url.username || url.password) {
-    throw new DownloadError('bad_url', `The attachment URL for ${url.host} must not contain a user name or password.`);
+    throw new DownloadError('bad_url', `The ${what} for ${url.host} must not contain a user name or password.`);
   }
   return url;
 }
 
 /** Node skips `lookup` for IP-literal hosts, so those are checked here, before connecting. */
-function refuseLiteral(url: URL): void {
+function refuseLiteral(url: URL, what = 'attachment URL'): void {
   const ip = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(ip) && !isPublicAddress(ip)) throw privateAddress(url.hostname, ip);
+  if (isIP(ip) && !isPublicAddress(ip)) throw privateAddress(url.hostname, ip, what);
 }
 
 /**
  * A `lookup` for the connection itself: the socket connects to the addresses checked here,
  * so a name cannot resolve to a public address for the check and a private one for the connect.
  */
-function checkedLookup(host: string, lookup: typeof dns.lookup, allowed: boolean): LookupFunction {
+function checkedLookup(
+  host: string,
+  lookup: typeof dns.lookup,
+  allowed: boolean,
+  what = 'attachment URL',
+): LookupFunction {
   return (hostname, opts, callback) => {
     lookup(hostname, { family: opts.family ?? 0, hints: opts.hints ?? 0, all: true }, (err, addresses) => {
       if (err) return callback(err, '');
       const refused = allowed ? undefined : addresses.find((a) => !isPublicAddress(a.address));
-      if (refused) return callback(privateAddress(host, refused.address), '');
+      if (refused) return callback(privateAddress(host, refused.address, what), '');
       const first = addresses[0];
       if (!first) return callback(Object.assign(new Error(`No address for ${host}.`), { code: 'ENOTFOUND' }), '');
       if (opts.all) return callback(null, addresses);
@@ -226,11 +233,11 @@ function tooLarge(url: URL, maxBytes: number): DownloadError {
   return new DownloadError('too_large', `The attachment at ${url.host} is larger than ${maxBytes} bytes.`);
 }
 
-function privateAddress(host: string, ip: string): DownloadError {
+function privateAddress(host: string, ip: string, what = 'attachment URL'): DownloadError {
   const where = host.replace(/^\[(.*)\]$/, '$1') === ip ? 'points to' : `for ${host} resolves to`;
   return new DownloadError(
     'private_address',
-    `The attachment URL ${where} a private network address (${ip}), which hayon does not fetch from.`,
+    `The ${what} ${where} a private network address (${ip}), which hayon does not ${what === 'attachment URL' ? 'fetch from' : 'call'}.`,
   );
 }
 

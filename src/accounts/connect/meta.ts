@@ -1,9 +1,15 @@
-import type { Clock } from '../../core/clock.js';
 import type { ConnectState } from '../../core/connect.js';
 import { HayonError } from '../../core/errors.js';
 import { defaultApiUrl as facebookGraphUrl } from '../../platforms/facebook/credentials.js';
 import { defaultThreadsApiUrl } from '../../platforms/threads/credentials.js';
-import type { ConnectContext, ConnectFinish, ConnectOption, ConnectProvider, ConnectStart } from './provider.js';
+import type {
+  ConnectContext,
+  ConnectFinish,
+  ConnectOption,
+  ConnectProvider,
+  ConnectStart,
+  OAuthAppDeps,
+} from './provider.js';
 
 /** Listing the Pages and posting on them. */
 export const facebookScopes = 'pages_show_list,pages_manage_posts,pages_read_engagement';
@@ -12,18 +18,7 @@ export const instagramScopes = 'instagram_basic,instagram_content_publish,pages_
 /** `threads_manage_replies` too: hayon publishes a long text as a chain of replies (`thread: "auto"`). */
 export const threadsScopes = 'threads_basic,threads_content_publish,threads_manage_replies';
 
-export interface MetaConnectDeps {
-  fetch: typeof fetch;
-  timeoutMs: number;
-  clock: Clock;
-  /** The app: `HAYON_META_APP_ID` and `HAYON_META_APP_SECRET`, or Threads' own (`HAYON_THREADS_APP_*`). */
-  clientId: string;
-  clientSecret: string;
-  /** Where the person approves: `https://www.facebook.com`, `https://threads.com`. */
-  oauthUrl: string;
-  /** The Graph API with its version: `https://graph.facebook.com/v26.0`, `https://graph.threads.net/v1.0`. */
-  apiUrl: string;
-}
+export type MetaConnectDeps = OAuthAppDeps;
 
 type Answer = Record<string, unknown>;
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/clock.js';
 import type { ConnectState } from '../../core/connect.js';
 import type { PlatformId } from '../../core/post.js';
 
@@ -40,4 +41,18 @@ export interface ConnectProvider {
     keep: (data: Record<string, unknown>) => Promise<void>,
   ): Promise<ConnectStart>;
   finish(state: ConnectState, ctx: ConnectContext, params: URLSearchParams): Promise<ConnectFinish>;
+}
+
+/** What a provider with an OAuth app of hayon's own (Tumblr, Meta, Threads) is built with. */
+export interface OAuthAppDeps {
+  fetch: typeof fetch;
+  timeoutMs: number;
+  clock: Clock;
+  /** The app's client id and secret (`HAYON_TUMBLR_CLIENT_*`, `HAYON_META_APP_*`, `HAYON_THREADS_APP_*`). */
+  clientId: string;
+  clientSecret: string;
+  /** Where the person approves: `https://www.tumblr.com`, `https://www.facebook.com`, `https://threads.com`. */
+  oauthUrl: string;
+  /** Token exchange and the API (with its version for Meta's Graph). */
+  apiUrl: string;
 }

@@ -1,23 +1,18 @@
-import type { Clock } from '../../core/clock.js';
 import type { ConnectState } from '../../core/connect.js';
 import { HayonError } from '../../core/errors.js';
-import type { ConnectContext, ConnectFinish, ConnectOption, ConnectProvider, ConnectStart } from './provider.js';
+import type {
+  ConnectContext,
+  ConnectFinish,
+  ConnectOption,
+  ConnectProvider,
+  ConnectStart,
+  OAuthAppDeps,
+} from './provider.js';
 
 /** Posting, plus a refresh token: Tumblr's access tokens live 42 minutes. */
 export const tumblrScopes = 'basic write offline_access';
 
-export interface TumblrConnectDeps {
-  fetch: typeof fetch;
-  timeoutMs: number;
-  clock: Clock;
-  /** The app's OAuth consumer key (`HAYON_TUMBLR_CLIENT_ID`) and secret (`HAYON_TUMBLR_CLIENT_SECRET`). */
-  clientId: string;
-  clientSecret: string;
-  /** Where the person approves: `https://www.tumblr.com`. */
-  oauthUrl: string;
-  /** Token exchange and `/v2/user/info`: `https://api.tumblr.com`. */
-  apiUrl: string;
-}
+export type TumblrConnectDeps = OAuthAppDeps;
 
 /** What a token or API answer holds that is worth showing: Tumblr's own words, never a token. */
 export function tumblrReason(body: Record<string, unknown>, status: number): string {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
-import { zodToHayonError } from '../../core/posts-service.js';
+import { zodToHayonError } from '../../core/errors.js';
 import type { HttpEnv } from '../env.js';
 import { readJsonBody } from '../middleware/json-body.js';
 import { requireScope, tokenActor } from '../middleware/require-scope.js';

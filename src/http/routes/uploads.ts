@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { HayonError } from '../../core/errors.js';
-import { zodToHayonError } from '../../core/posts-service.js';
+import { zodToHayonError } from '../../core/errors.js';
 import { formatBytes } from '../../media/media-service.js';
 import { extensionFor, type MediaType } from '../../media/media-store.js';
 import type { HttpEnv } from '../env.js';

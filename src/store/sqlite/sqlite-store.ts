@@ -22,21 +22,7 @@ import { SqliteTokensAudit } from './tokens-audit.js';
 import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import { migrations } from './migrations.js';
-import {
-  type ApiTokenRow,
-  type DeliveryRow,
-  fromApiToken,
-  fromDelivery,
-  fromPost,
-  insertSql,
-  json,
-  type PostRow,
-  toApiToken,
-  toDelivery,
-  toPost,
-  toWorkspace,
-  type WorkspaceRow,
-} from './rows.js';
+import { type DeliveryRow, fromDelivery, fromPost, insertSql, json, type PostRow, toDelivery, toPost } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. The parent directory is created if missing. */
@@ -107,41 +93,16 @@ export class SqliteStore implements Store {
     this.sql('SELECT 1').get();
   }
 
-  async ensureWorkspace(workspace: Workspace): Promise<Workspace> {
-    this.sql('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(
-      workspace.id,
-      workspace.name,
-      workspace.createdAt,
-    );
-    return (await this.getWorkspace(workspace.id))!;
-  }
-
-  async getWorkspace(id: string): Promise<Workspace | null> {
-    const row = this.sql('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
-    return row ? toWorkspace(row) : null;
-  }
-
-  async updateWorkspaceSettings(id: string, settings: WorkspaceSettings): Promise<Workspace | null> {
-    const current = await this.getWorkspace(id);
-    if (!current) return null;
-    const merged = { ...current.settings, ...settings };
-    this.sql('UPDATE workspaces SET settings = ? WHERE id = ?').run(JSON.stringify(merged), id);
-    return { ...current, settings: merged };
-  }
-
-  async createApiToken(token: ApiToken): Promise<void> {
-    const row = fromApiToken(token);
-    this.sql(insertSql('api_tokens', Object.keys(row))).run(row);
-  }
-
-  async findApiTokenByHash(hash: string): Promise<ApiToken | null> {
-    const row = this.sql('SELECT * FROM api_tokens WHERE hash = ?').get(hash) as ApiTokenRow | undefined;
-    return row ? toApiToken(row) : null;
-  }
-
-  async touchApiToken(id: string, at: number): Promise<void> {
-    this.sql('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
-  }
+  // Workspaces and API tokens: see tokens-audit.ts.
+  readonly ensureWorkspace = async (workspace: Workspace): Promise<Workspace> =>
+    this.tokensAudit.ensureWorkspace(workspace);
+  readonly getWorkspace = async (id: string): Promise<Workspace | null> => this.tokensAudit.getWorkspace(id);
+  readonly updateWorkspaceSettings = async (id: string, settings: WorkspaceSettings): Promise<Workspace | null> =>
+    this.tokensAudit.updateWorkspaceSettings(id, settings);
+  readonly createApiToken = async (token: ApiToken): Promise<void> => this.tokensAudit.createApiToken(token);
+  readonly findApiTokenByHash = async (hash: string): Promise<ApiToken | null> =>
+    this.tokensAudit.findApiTokenByHash(hash);
+  readonly touchApiToken = async (id: string, at: number): Promise<void> => this.tokensAudit.touchApiToken(id, at);
 
   // Accounts: see accounts.ts.
   readonly createAccount = async (account: Account): Promise<void> => this.accounts.createAccount(account);

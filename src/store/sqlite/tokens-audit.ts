@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry } from '../../core/audit.js';
-import type { ApiToken, Workspace } from '../../core/post.js';
-import { type ApiTokenRow, toApiToken, toWorkspace, type WorkspaceRow } from './rows.js';
+import type { ApiToken, Workspace, WorkspaceSettings } from '../../core/post.js';
+import { type ApiTokenRow, fromApiToken, insertSql, toApiToken, toWorkspace, type WorkspaceRow } from './rows.js';
 
 /**
  * Token listing and revocation, the workspace list and the audit log on the SQLite store's
@@ -9,6 +9,42 @@ import { type ApiTokenRow, toApiToken, toWorkspace, type WorkspaceRow } from './
  */
 export class SqliteTokensAudit {
   constructor(private readonly sql: (source: string) => Database.Statement) {}
+
+  ensureWorkspace(workspace: Workspace): Workspace {
+    this.sql('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(
+      workspace.id,
+      workspace.name,
+      workspace.createdAt,
+    );
+    return this.getWorkspace(workspace.id) as Workspace;
+  }
+
+  getWorkspace(id: string): Workspace | null {
+    const row = this.sql('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
+    return row ? toWorkspace(row) : null;
+  }
+
+  updateWorkspaceSettings(id: string, settings: WorkspaceSettings): Workspace | null {
+    const current = this.getWorkspace(id);
+    if (!current) return null;
+    const merged = { ...current.settings, ...settings };
+    this.sql('UPDATE workspaces SET settings = ? WHERE id = ?').run(JSON.stringify(merged), id);
+    return { ...current, settings: merged };
+  }
+
+  createApiToken(token: ApiToken): void {
+    const row = fromApiToken(token);
+    this.sql(insertSql('api_tokens', Object.keys(row))).run(row);
+  }
+
+  findApiTokenByHash(hash: string): ApiToken | null {
+    const row = this.sql('SELECT * FROM api_tokens WHERE hash = ?').get(hash) as ApiTokenRow | undefined;
+    return row ? toApiToken(row) : null;
+  }
+
+  touchApiToken(id: string, at: number): void {
+    this.sql('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
+  }
 
   listApiTokens(workspaceId: string): ApiToken[] {
     const rows = this.sql('SELECT * FROM api_tokens WHERE workspace_id = ? ORDER BY created_at, id').all(
