@@ -32,7 +32,7 @@ import type { Notifier } from './core/notifier.js';
 import type { PlatformId } from './core/post.js';
 import { PostsService } from './core/posts-service.js';
 import { defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';
-import { createLogger, type Logger, subsystem } from './logger.js';
+import { createLogger, forPost, type Logger, subsystem } from './logger.js';
 import { DiskMediaStore } from './media/disk/disk-media-store.js';
 import { MediaService } from './media/media-service.js';
 import type { MediaStore } from './media/media-store.js';
@@ -47,6 +47,7 @@ import type { Transport } from './queue/transport.js';
 import { MongoStore } from './store/mongo/mongo-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { Pacer } from './worker/pacer.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
 import { deliveryMessage } from './worker/messages.js';
 import { Scheduler, type SchedulerOptions } from './worker/scheduler.js';
@@ -134,6 +135,7 @@ export class AppContext {
     const onScheduled = (at: number) => this.scheduler.wake(at);
     this.audit = new AuditLog({ store, clock, log: subsystem(log, 'audit') });
     const audit = this.audit;
+    const ingressLog = subsystem(log, 'posts');
     this.posts = new PostsService({
       store,
       platforms,
@@ -146,7 +148,18 @@ export class AppContext {
       media: this.media,
       checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: config.fetchAllowHosts }),
       onCancelled: (post) => this.callbackNotifier.afterCancel(post),
-      onCreated: (post) => this.metrics.postCreated(post.origin.kind),
+      onCreated: ({ post, deliveries }) => {
+        this.metrics.postCreated(post.origin.kind);
+        forPost(ingressLog, post).info(
+          {
+            source: post.origin.kind,
+            workspaceId: post.workspaceId,
+            deliveries: deliveries.length,
+            scheduledAt: new Date(post.scheduledAt).toISOString(),
+          },
+          'post accepted',
+        );
+      },
     });
     this.signing = new SigningSecrets(box, secrets.secretKey, store, secrets.previousSecretKeys);
     this.callbackNotifier = new CallbackNotifier({ store, clock, onAdded: () => this.callbacks.wake() });
@@ -273,8 +286,8 @@ export class AppContext {
           ...(this.slack ? { slack: new SlackNotifier({ client: this.slack.client, store }) } : {}),
           ...(this.discordApi ? { discord: new DiscordNotifier({ api: this.discordApi, store }) } : {}),
         },
-        new LogNotifier(subsystem(log, 'notify')),
-        this.callbackNotifier,
+        [new LogNotifier(subsystem(log, 'notify')), this.callbackNotifier],
+        subsystem(log, 'notify'),
       );
     this.sweeper = new Sweeper(
       { store, transport, clock, log: subsystem(log, 'sweeper') },
@@ -299,6 +312,7 @@ export class AppContext {
         onScheduled,
         health: this.health,
         metrics: this.metrics,
+        pacer: new Pacer(store, config.pacing),
       },
       {
         owner: newId(`w-${hostname()}-${process.pid}`),

@@ -85,3 +85,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 export function subsystem(log: Logger, name: string): Logger {
   return log.child({ name: `hayon:${name}` });
 }
+
+/**
+ * A child logger for one post: every line carries its id and its correlation id, from the
+ * request that made it to the last reply in its thread (`jq 'select(.correlationId == "…")'`).
+ */
+export function forPost(log: Logger, post: { id: string; correlationId: string }): Logger {
+  return log.child({ postId: post.id, correlationId: post.correlationId });
+}

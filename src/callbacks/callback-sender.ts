@@ -117,7 +117,13 @@ export class CallbackSender {
   async #send(callback: Callback): Promise<void> {
     const { store, clock, log, secrets } = this.deps;
     const host = safeHost(callback.url);
-    const where = { callbackId: callback.id, postId: callback.postId, host, attempt: callback.attempts };
+    const where = {
+      callbackId: callback.id,
+      postId: callback.postId,
+      correlationId: correlationOf(callback.body),
+      host,
+      attempt: callback.attempts,
+    };
     let outcome: CallbackOutcome;
     try {
       const signWith = await secrets.forCallback(callback);
@@ -169,5 +175,15 @@ function safeHost(url: string): string {
     return new URL(url).host;
   } catch {
     return 'invalid';
+  }
+}
+
+/** The post's correlation id from an event's body, for the log; undefined if it has none. */
+function correlationOf(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { correlationId?: unknown }).correlationId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

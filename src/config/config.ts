@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { defaultApiUrl as facebookGraphUrl } from '../platforms/facebook/credentials.js';
 import { defaultThreadsApiUrl } from '../platforms/threads/credentials.js';
+import { type PaceLimit, parsePaceLimits } from '../core/pacing.js';
+import { type PlatformId, platformIds } from '../core/post.js';
+import { defaultPaceLimits } from '../platforms/pacing-limits.js';
 import type { HayonEnv } from './env.js';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongo'; url: string };
@@ -78,6 +81,13 @@ export interface Config {
    * that expire before its next look this often (`HAYON_TOKEN_REFRESH_MINUTES`, default 15).
    */
   accountHealth: { graceMs: number; checkEveryMs: number; refreshEveryMs: number };
+  /**
+   * Per-account pacing under each platform's write limits (`HAYON_PACING`, default true), with
+   * the documented limits (platforms/pacing-limits.ts) or, per platform named in
+   * `HAYON_PACE_LIMITS` (`mastodon:requests=300/5m,bluesky:points=5000/1h`), those given.
+   * Off: an empty table.
+   */
+  pacing: Record<PlatformId, PaceLimit[]>;
   /**
    * Slack, when `HAYON_SLACK_BOT_TOKEN` is set: Socket Mode when `HAYON_SLACK_APP_TOKEN` is set
    * too, else HTTP (`POST /slack/events`, needs `HAYON_SLACK_SIGNING_SECRET`).
@@ -185,6 +195,16 @@ function flag(name: string, raw: string | undefined): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+}
+
+function pacingConfig(env: HayonEnv): Record<PlatformId, PaceLimit[]> {
+  const none = Object.fromEntries(platformIds.map((p) => [p, []])) as unknown as Record<PlatformId, PaceLimit[]>;
+  if (env.pacing && !flag('HAYON_PACING', env.pacing)) return none;
+  try {
+    return { ...defaultPaceLimits, ...(parsePaceLimits(env.paceLimits ?? '', platformIds) as Partial<typeof none>) };
+  } catch (e) {
+    throw new ConfigError(`HAYON_PACE_LIMITS: ${(e as Error).message}.`);
+  }
 }
 
 function mediaStoreConfig(env: HayonEnv, dataDir: string): MediaStoreConfig {
@@ -367,6 +387,7 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
       perTokenPerMinute: int('HAYON_RATE_LIMIT_PER_TOKEN', env.rateLimitPerToken, 600, 1, 1_000_000),
       perHookPerMinute: int('HAYON_HOOK_RATE_LIMIT', env.hookRateLimit, 60, 1, 1_000_000),
     },
+    pacing: pacingConfig(env),
     accountHealth: {
       graceMs: int('HAYON_RECONNECT_GRACE_HOURS', env.reconnectGraceHours, 24, 0, 24 * 30) * 3_600_000,
       checkEveryMs: int('HAYON_ACCOUNT_CHECK_HOURS', env.accountCheckHours, 6, 0, 24 * 7) * 3_600_000,

@@ -29,6 +29,8 @@ export interface HayonEnv {
   reconnectGraceHours?: string | undefined;
   accountCheckHours?: string | undefined;
   tokenRefreshMinutes?: string | undefined;
+  pacing?: string | undefined;
+  paceLimits?: string | undefined;
   s3Bucket?: string | undefined;
   s3Endpoint?: string | undefined;
   s3Region?: string | undefined;
@@ -88,6 +90,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     reconnectGraceHours: env.HAYON_RECONNECT_GRACE_HOURS,
     accountCheckHours: env.HAYON_ACCOUNT_CHECK_HOURS,
     tokenRefreshMinutes: env.HAYON_TOKEN_REFRESH_MINUTES,
+    pacing: env.HAYON_PACING,
+    paceLimits: env.HAYON_PACE_LIMITS,
     s3Bucket: env.HAYON_S3_BUCKET,
     s3Endpoint: env.HAYON_S3_ENDPOINT,
     s3Region: env.HAYON_S3_REGION,

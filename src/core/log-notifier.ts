@@ -9,7 +9,12 @@ export class LogNotifier implements Notifier {
   constructor(private readonly log: Logger) {}
 
   async notify(event: DeliveryEvent): Promise<void> {
-    const fields = { postId: event.post.id, deliveryId: event.delivery.id, platform: event.delivery.platform };
+    const fields = {
+      postId: event.post.id,
+      correlationId: event.post.correlationId,
+      deliveryId: event.delivery.id,
+      platform: event.delivery.platform,
+    };
     if (event.kind === 'published') this.log.info({ ...fields, url: event.delivery.result?.url }, 'post published');
     else if (event.kind === 'retrying')
       this.log.info({ ...fields, next: new Date(event.nextAttemptAt).toISOString() }, 'post retrying');

@@ -3,7 +3,15 @@ import type { Delivery, Post } from './post.js';
 /** Something the author should hear about a delivery. */
 export type DeliveryEvent =
   | { kind: 'published'; post: Post; delivery: Delivery }
-  | { kind: 'retrying'; post: Post; delivery: Delivery; reason: string; nextAttemptAt: number }
+  | {
+      kind: 'retrying';
+      post: Post;
+      delivery: Delivery;
+      reason: string;
+      nextAttemptAt: number;
+      /** Nothing was sent and no attempt used: held back by pacing or waiting for a reconnect. */
+      held?: boolean | undefined;
+    }
   | { kind: 'failed'; post: Post; delivery: Delivery; reason: string };
 
 /**

@@ -69,8 +69,8 @@ export interface PostsServiceDeps {
   media: MediaIntake;
   /** Refuses a callback URL hayon may not call (a private network): a HayonError about `callbackUrl`. */
   checkCallbackUrl?: (url: string) => Promise<void>;
-  /** Told of each post stored (metrics). */
-  onCreated?: (post: Post) => void;
+  /** Told of each post stored (the log, metrics). */
+  onCreated?: (created: PostWithDeliveries) => void;
   /** Told after a cancel (a callback receiver hears that the post is finished). */
   onCancelled?: (post: Post) => Promise<void>;
   /** Records who made, cancelled and hurried each post (never fails the action). */
@@ -185,7 +185,7 @@ export class PostsService {
     }));
     const result = await store.createPost(post, deliveries);
     if (!result.created) return this.repeated(result.value, request, ctx.workspaceId);
-    this.deps.onCreated?.(result.value.post);
+    this.deps.onCreated?.(result.value);
     if (!ctx.holdDispatch) this.dispatch(result.value);
     await this.deps.audit?.record({
       workspaceId: ctx.workspaceId,

@@ -4,10 +4,13 @@ import type { Store } from '../store/store.js';
 /** What the worker and posts.create report; the HTTP app serves it as Prometheus text. */
 export interface MetricsSink {
   postCreated(source: string): void;
-  /** One attempt: its outcome, how long the platform call took, and how late it started after its due time. */
+  /**
+   * One attempt: its outcome, how long the platform call took, and how late it started after its
+   * due time. A `held` attempt made no platform call (pacing, a reconnect): counted, not timed.
+   */
   attempt(
     platform: string,
-    outcome: 'published' | 'retrying' | 'failed',
+    outcome: 'published' | 'retrying' | 'held' | 'failed',
     seconds: number,
     latenessSeconds: number,
   ): void;
@@ -36,7 +39,7 @@ export class Metrics implements MetricsSink {
     });
     this.#deliveries = new Counter({
       name: 'hayon_delivery_attempts_total',
-      help: 'Delivery attempts by platform and outcome (published, retrying, failed).',
+      help: 'Delivery attempts by platform and outcome (published, retrying, held, failed).',
       labelNames: ['platform', 'outcome'],
       registers,
     });
@@ -83,11 +86,12 @@ export class Metrics implements MetricsSink {
 
   attempt(
     platform: string,
-    outcome: 'published' | 'retrying' | 'failed',
+    outcome: 'published' | 'retrying' | 'held' | 'failed',
     seconds: number,
     latenessSeconds: number,
   ): void {
     this.#deliveries.inc({ platform, outcome });
+    if (outcome === 'held') return;
     this.#duration.observe({ platform }, seconds);
     this.#lateness.observe(Math.max(0, latenessSeconds));
   }

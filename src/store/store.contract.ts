@@ -5,6 +5,7 @@ import { callbackCases, hookCases } from './contract/hooks.js';
 import { connectCases } from './contract/connect.js';
 import { tokensAuditCases } from './contract/tokens-audit.js';
 import { waitingCases } from './contract/waiting.js';
+import { historyPacingCases } from './contract/history-pacing.js';
 import { postCases } from './contract/posts.js';
 import { schedulingCases } from './contract/scheduling.js';
 import { workspaceCases } from './contract/workspaces.js';
@@ -71,5 +72,6 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('connect flows', () => connectCases(store));
     describe('tokens, workspaces and the audit log', () => tokensAuditCases(store));
     describe('accounts that stop working', () => waitingCases(store));
+    describe('history, breakdown and pacing', () => historyPacingCases(store));
   });
 }

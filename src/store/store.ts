@@ -14,6 +14,8 @@ import type {
 import type { ConnectState, OAuthApp } from '../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../core/hook.js';
 import type { AuditEntry } from '../core/audit.js';
+import type { AttemptRecord, DeliveryBreakdownRow } from '../core/history.js';
+import type { PaceLedger } from '../core/pacing.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
 export type CreatePostResult =
@@ -176,6 +178,26 @@ export interface Store {
   reviveDelivery(id: string, now: number): Promise<boolean>;
   /** Counts deliveries per state, for health and `hayon queue status`. */
   countDeliveries(): Promise<Record<string, number>>;
+  /**
+   * Deliveries per platform and state with the earliest due time of each, for `hayon queue
+   * status`. `failed` deliveries that gave up after their attempts on a passing error (those
+   * parked for a replay) are counted as `parked`.
+   */
+  deliveryBreakdown(): Promise<DeliveryBreakdownRow[]>;
+
+  // A post's history (`hayon posts show --log`)
+  addAttemptRecord(record: AttemptRecord): Promise<void>;
+  /** A post's attempt records, oldest first. */
+  listAttemptRecords(postId: string): Promise<AttemptRecord[]>;
+
+  // Pacing under platforms' write limits, shared by every worker
+  getPacing(accountId: string): Promise<PaceLedger | null>;
+  /**
+   * Stores `ledger` if the stored one is still the version before it (none, for version 1): a
+   * compare-and-set, so two workers spending on one account at once never both count on the
+   * same room. False, and nothing written, when another write came first.
+   */
+  putPacing(ledger: PaceLedger): Promise<boolean>;
 
   // Incoming webhooks
   createHook(hook: Hook): Promise<void>;

@@ -4,6 +4,8 @@ import type { CredentialBox } from '../accounts/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
 import { resolveContent } from '../core/content.js';
+import type { AttemptRecord } from '../core/history.js';
+import { newId } from '../core/ids.js';
 import { HayonError, PlatformError } from '../core/errors.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
@@ -20,7 +22,8 @@ import type {
   ResolvedMedia,
 } from '../platforms/platform.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
-import type { DeliveryProgress, Store } from '../store/store.js';
+import type { AttemptOutcome, Claim, DeliveryProgress, Store } from '../store/store.js';
+import type { Pacer } from './pacer.js';
 import { deliveryMessage } from './messages.js';
 
 export interface DeliveryWorkerDeps {
@@ -43,6 +46,8 @@ export interface DeliveryWorkerDeps {
   health?: AccountHealthService | undefined;
   /** Attempt outcomes, durations and lateness (`GET /metrics`). */
   metrics?: Pick<MetricsSink, 'attempt'> | undefined;
+  /** Keeps each account under its platform's write limits; without it, nothing is paced. */
+  pacer?: Pacer | undefined;
 }
 
 export interface DeliveryWorkerOptions {
@@ -86,6 +91,7 @@ export class DeliveryWorker {
     const claim = await store.claim(message.deliveryId, this.options.owner, now, now + this.options.leaseMs);
     if (!claim) return; // published, cancelled, claimed elsewhere or not due: drop (ack).
     const dlog = log.child({
+      postId: message.postId,
       deliveryId: message.deliveryId,
       platform: message.platform,
       correlationId: message.correlationId,
@@ -99,6 +105,7 @@ export class DeliveryWorker {
     }
     const stopRenewing = this.#renewLease(claim.delivery.id);
     try {
+      if (await this.#pace(attempt, claim.from, dlog)) return;
       const result = await this.#publish(attempt, claim.from === 'unknown');
       await this.#record(attempt, { kind: 'published', result, at: clock() }, dlog);
     } catch (e) {
@@ -207,6 +214,53 @@ export class DeliveryWorker {
     return { ...content, media: await media.forPlatform(content.media, await platform.imageLimits(ctx)) };
   }
 
+  /**
+   * Spends the attempt's cost under the account's write limits (shared by every worker through
+   * the store). When it does not fit, the delivery is held back until it does, without using an
+   * attempt, and the thread hears when it goes out: true then. An `unknown` attempt's cost was
+   * counted by the attempt that may have published it.
+   */
+  async #pace(attempt: Attempt, from: Claim['from'], log: Logger): Promise<boolean> {
+    const { pacer, clock } = this.deps;
+    if (!pacer || from === 'unknown') return false;
+    const refused = await pacer.admit(attempt.post, attempt.delivery, attempt.account, clock);
+    if (!refused) return false;
+    const error: DeliveryError = { kind: 'rate_limited', message: refused.message, at: clock() };
+    if (refused.until === undefined) {
+      await this.#record(attempt, { kind: 'failed', error: { ...error, kind: 'invalid' } }, log);
+      return true;
+    }
+    log.info({ accountId: attempt.account.id, until: refused.until }, 'delivery held back under the write limit');
+    await this.#hold(attempt, refused.until, error, log);
+    return true;
+  }
+
+  /** The delivery waits as `scheduled` until `until`; the attempt does not count. */
+  async #hold(attempt: Attempt, until: number, error: DeliveryError, log: Logger): Promise<void> {
+    await this.#record(attempt, { kind: 'retry', state: 'scheduled', dueAt: until, error, refundAttempt: true }, log);
+    this.deps.onScheduled?.(until);
+  }
+
+  /** The attempt in the post's history (`hayon posts show --log`); a failure to write it is only logged. */
+  async #remember(attempt: Attempt, outcome: AttemptOutcome, endedAt: number, log: Logger): Promise<void> {
+    const { delivery } = attempt;
+    const record: AttemptRecord = {
+      id: newId('att'),
+      postId: delivery.postId,
+      deliveryId: delivery.id,
+      platform: delivery.platform,
+      accountId: delivery.accountId,
+      attempt: delivery.attempts,
+      worker: this.options.owner,
+      startedAt: attempt.startedAt,
+      endedAt,
+      outcome: outcome.kind === 'retry' ? (outcome.refundAttempt ? 'held' : 'retrying') : outcome.kind,
+      ...(outcome.kind === 'published' ? { url: outcome.result.url } : { error: outcome.error }),
+      ...(outcome.kind === 'retry' ? { nextAttemptAt: outcome.dueAt } : {}),
+    };
+    await this.deps.store.addAttemptRecord(record).catch((err) => log.warn({ err }, 'attempt not kept in the history'));
+  }
+
   async #record(attempt: Attempt, outcome: Parameters<Store['finishAttempt']>[2], log: Logger): Promise<void> {
     const { store, clock, notifier } = this.deps;
     const recorded = await store.finishAttempt(attempt.delivery.id, this.options.owner, outcome, clock());
@@ -225,9 +279,11 @@ export class DeliveryWorker {
           : { ...attempt.delivery, state: 'failed', lastError: outcome.error };
     if (outcome.kind === 'published') log.info({ url: outcome.result.url }, 'delivery published');
     const now = clock();
+    const held = outcome.kind === 'retry' && outcome.refundAttempt === true;
+    await this.#remember(attempt, outcome, now, log);
     this.deps.metrics?.attempt(
       attempt.delivery.platform,
-      outcome.kind === 'retry' ? 'retrying' : outcome.kind,
+      outcome.kind === 'retry' ? (held ? 'held' : 'retrying') : outcome.kind,
       (now - attempt.startedAt) / 1000,
       (attempt.startedAt - attempt.delivery.dueAt) / 1000,
     );
@@ -241,6 +297,7 @@ export class DeliveryWorker {
               delivery,
               reason: outcome.error.message,
               nextAttemptAt: outcome.dueAt,
+              held,
             } as const)
           : ({ kind: 'failed', post: attempt.post, delivery, reason: outcome.error.message } as const);
     await notifier.notify(event).catch((err) => log.warn({ err }, 'notification failed'));
@@ -309,9 +366,7 @@ export class DeliveryWorker {
     }
     const message = `${who}; waiting until it is reconnected, until ${new Date(until).toISOString()} at the latest.`;
     log.info({ accountId: attempt.account.id, until }, 'delivery waits for its account to be reconnected');
-    const error = { kind: 'auth' as const, message, at: now };
-    await this.#record(attempt, { kind: 'retry', state: 'scheduled', dueAt: until, error, refundAttempt: true }, log);
-    this.deps.onScheduled?.(until);
+    await this.#hold(attempt, until, { kind: 'auth', message, at: now }, log);
   }
 
   #renewLease(id: string): () => void {

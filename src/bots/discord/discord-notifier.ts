@@ -24,9 +24,11 @@ export class DiscordNotifier implements Notifier {
     const content =
       event.kind === 'published'
         ? `✅ ${who}: published ${delivery.result?.url ?? ''}`.trim()
-        : event.kind === 'retrying'
-          ? `🔁 ${who}: attempt ${delivery.attempts} did not go through (${event.reason}). Trying again at ${formatInZone(event.nextAttemptAt, post.timezone)}.`
-          : `❌ ${who} failed: ${event.reason}. ${whatToDo(delivery)}`;
+        : event.kind === 'retrying' && event.held
+          ? `⏳ ${who}: ${event.reason}`
+          : event.kind === 'retrying'
+            ? `🔁 ${who}: attempt ${delivery.attempts} did not go through (${event.reason}). Trying again at ${formatInZone(event.nextAttemptAt, post.timezone)}.`
+            : `❌ ${who} failed: ${event.reason}. ${whatToDo(delivery)}`;
     await this.deps.api.send(threadId ?? channelId, { content, allowed_mentions: { parse: [] } });
     if (!messageId) return;
     // Edits of one message in order, each with what the store holds when its turn comes.

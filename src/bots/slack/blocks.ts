@@ -112,7 +112,12 @@ function firstLine(post: Post): string {
 
 /** A thread reply's text for one delivery event. */
 export function eventText(
-  event: { kind: 'published' | 'retrying' | 'failed'; reason?: string; nextAttemptAt?: number },
+  event: {
+    kind: 'published' | 'retrying' | 'failed';
+    reason?: string;
+    nextAttemptAt?: number;
+    held?: boolean | undefined;
+  },
   delivery: Delivery,
   post: Post,
   accounts: readonly Account[],
@@ -122,6 +127,8 @@ export function eventText(
     case 'published':
       return `:white_check_mark: ${who}: published ${delivery.result?.url ? `<${delivery.result.url}>` : ''}`.trim();
     case 'retrying':
+      // Held back (pacing, a reconnect): nothing was tried, and the reason says until when.
+      if (event.held) return `:hourglass_flowing_sand: ${who}: ${escapeMrkdwn(event.reason ?? 'held back')}`;
       return `:repeat: ${who}: attempt ${delivery.attempts} did not go through (${escapeMrkdwn(event.reason ?? 'unknown error')}). Trying again at ${formatInZone(event.nextAttemptAt ?? post.scheduledAt, post.timezone)}.`;
     case 'failed':
       return `:x: ${who} failed: ${escapeMrkdwn(event.reason ?? 'unknown error')}. ${whatToDo(delivery)}`;

@@ -3,15 +3,16 @@ import { toPostView } from '../../core/post-view.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 import { printPost } from './post.js';
+import { printPostLog } from './post-log.js';
 
-const usage = 'hayon posts show <id> | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]';
+const usage = 'hayon posts show <id> [--log] | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]';
 
-/** `hayon posts show|list|cancel`. */
+/** `hayon posts show [--log]|list|cancel`. */
 export const postsCommand: Command = async ({ args, open, io }) => {
   const [sub, ...rest] = args;
   const { values, positionals } = parseFlags(
     rest,
-    { workspace: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
+    { workspace: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, log: { type: 'boolean' } },
     usage,
   );
   const workspaceId = values.workspace ?? defaultWorkspaceId;
@@ -29,7 +30,18 @@ export const postsCommand: Command = async ({ args, open, io }) => {
   if (sub !== 'show' && sub !== 'cancel') throw new UsageError(`unknown posts command "${sub ?? ''}"\nusage: ${usage}`);
   const id = positionals[0];
   if (!id) throw new UsageError(`missing post id\nusage: ${usage}`);
+  if (values.log && sub !== 'show') throw new UsageError(`--log goes with posts show\nusage: ${usage}`);
   const ctx = await open();
+  if (values.log) {
+    const value = await ctx.posts.get(workspaceId, id);
+    const [attempts, callbacks, accounts] = await Promise.all([
+      ctx.store.listAttemptRecords(id),
+      ctx.store.listCallbacks(id),
+      ctx.store.listAccounts(workspaceId),
+    ]);
+    printPostLog(io, { value, attempts, callbacks, accounts }, json);
+    return 0;
+  }
   const value =
     sub === 'show' ? await ctx.posts.get(workspaceId, id) : await ctx.posts.cancel(workspaceId, id, cliActor());
   printPost(io, toPostView(value, ctx.clock(), await ctx.store.listAccounts(workspaceId)), json);

@@ -1,13 +1,15 @@
 import type { AppContext } from '../../app-context.js';
 import type { TransportMessage } from '../../queue/transport.js';
 import { cliActor } from '../actor.js';
-import { type Command, parseFlags, UsageError } from '../io.js';
+import type { DeliveryBreakdownRow } from '../../core/history.js';
+import { type CliIo, type Command, parseFlags, UsageError } from '../io.js';
 
 const usage = 'hayon queue status [--json] | hayon queue replay-parked [--limit N]';
 
 /**
- * `hayon queue status`: deliveries per state from the store, and on RabbitMQ the messages waiting
- * per queue (main, each retry tier, parking lot, dead letters). `hayon queue replay-parked`:
+ * `hayon queue status`: deliveries per state, then per platform (scheduled and the next due,
+ * queued, in flight, the oldest due among those, parked, failed) from the store, and on RabbitMQ
+ * the messages waiting per queue (main, each retry tier, parking lot, dead letters). `hayon queue replay-parked`:
  * gives parked deliveries a new set of attempts after their cause was fixed.
  */
 export const queueCommand: Command = async ({ args, open, io }) => {
@@ -15,16 +17,22 @@ export const queueCommand: Command = async ({ args, open, io }) => {
   const { values } = parseFlags(rest, { json: { type: 'boolean' }, limit: { type: 'string' } }, usage);
   if (sub === 'status') {
     const ctx = await open();
-    const deliveries = await ctx.store.countDeliveries();
-    const nextDue = await ctx.store.nextDueAt();
+    const [deliveries, nextDue, rows] = await Promise.all([
+      ctx.store.countDeliveries(),
+      ctx.store.nextDueAt(),
+      ctx.store.deliveryBreakdown(),
+    ]);
+    const platforms = perPlatform(rows);
     const queues = ctx.transport.admin ? await ctx.transport.admin.counts() : undefined;
     if (values.json) {
-      io.out(JSON.stringify({ deliveries, nextDueAt: nextDue && new Date(nextDue).toISOString(), queues }, null, 2));
+      const nextDueAt = nextDue && new Date(nextDue).toISOString();
+      io.out(JSON.stringify({ deliveries, nextDueAt, platforms, queues }, null, 2));
       return 0;
     }
     io.out('deliveries by state:');
     for (const [state, n] of Object.entries(deliveries)) io.out(`  ${state.padEnd(12)} ${n}`);
     io.out(`next due: ${nextDue === null ? 'nothing scheduled' : new Date(nextDue).toISOString()}`);
+    printPlatforms(io, platforms);
     if (queues) {
       io.out(`queues (${ctx.config.transport.kind}):`);
       for (const [queue, n] of Object.entries(queues)) io.out(`  ${queue.padEnd(28)} ${n}`);
@@ -48,6 +56,70 @@ export const queueCommand: Command = async ({ args, open, io }) => {
   }
   throw new UsageError(`unknown queue command "${sub ?? ''}"\nusage: ${usage}`);
 };
+
+interface PlatformStatus {
+  platform: string;
+  scheduled: number;
+  /** The earliest time a scheduled delivery is due. */
+  nextDueAt: string | null;
+  queued: number;
+  /** Publishing, or `unknown` (a worker died mid-attempt; reconciled before it is tried again). */
+  inFlight: number;
+  parked: number;
+  /** The earliest due time among those queued or in flight: how long the oldest has waited. */
+  oldestDueAt: string | null;
+  failed: number;
+  published: number;
+}
+
+const empty: PlatformStatus = {
+  platform: '',
+  scheduled: 0,
+  nextDueAt: null,
+  queued: 0,
+  inFlight: 0,
+  parked: 0,
+  oldestDueAt: null,
+  failed: 0,
+  published: 0,
+};
+
+function perPlatform(rows: readonly DeliveryBreakdownRow[]): PlatformStatus[] {
+  const out = new Map<string, PlatformStatus>();
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+  const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+  for (const r of rows) {
+    const p = out.get(r.platform) ?? { ...empty, platform: r.platform };
+    out.set(r.platform, p);
+    if (r.state === 'scheduled') [p.scheduled, p.nextDueAt] = [r.count, iso(r.oldestDueAt)];
+    else if (r.state === 'queued' || r.state === 'publishing' || r.state === 'unknown') {
+      if (r.state === 'queued') p.queued += r.count;
+      else p.inFlight += r.count;
+      p.oldestDueAt = earliest(p.oldestDueAt, iso(r.oldestDueAt));
+    } else if (r.state === 'parked') p.parked += r.count;
+    else if (r.state === 'failed') p.failed += r.count;
+    else if (r.state === 'published') p.published += r.count;
+  }
+  return [...out.values()];
+}
+
+function printPlatforms(io: CliIo, platforms: readonly PlatformStatus[]): void {
+  if (platforms.length === 0) return;
+  io.out('per platform:');
+  const head = ['platform', 'scheduled', 'next due', 'queued', 'in flight', 'oldest due', 'parked', 'failed'];
+  const rows = platforms.map((p) => [
+    p.platform,
+    String(p.scheduled),
+    p.nextDueAt ?? '-',
+    String(p.queued),
+    String(p.inFlight),
+    p.oldestDueAt ?? '-',
+    String(p.parked),
+    String(p.failed),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of [head, ...rows]) io.out(`  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
+}
 
 /** A parked delivery back to `queued` with a new set of attempts, in the audit log as replayed. */
 async function revive(ctx: AppContext, m: TransportMessage): Promise<boolean> {

@@ -16,6 +16,9 @@ import { DeliveryWrites } from './delivery-writes.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
 import { MongoTokensAudit } from './tokens-audit.js';
+import { MongoHistoryPacing } from './history-pacing.js';
+import type { AttemptRecord, DeliveryBreakdownRow } from '../../core/history.js';
+import type { PaceLedger } from '../../core/pacing.js';
 import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
@@ -62,6 +65,7 @@ export class MongoStore implements Store {
   private readonly hooks: MongoHooksCallbacks;
   private readonly connect: MongoConnect;
   private readonly tokensAudit: MongoTokensAudit;
+  private readonly history: MongoHistoryPacing;
 
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
@@ -78,6 +82,7 @@ export class MongoStore implements Store {
     this.hooks = new MongoHooksCallbacks(this.connection, () => this.writes.lockIfNeeded());
     this.connect = new MongoConnect(this.connection);
     this.tokensAudit = new MongoTokensAudit(this.connection, this.models);
+    this.history = new MongoHistoryPacing(this.connection, this.models, () => this.writes.lockIfNeeded());
   }
 
   async init(): Promise<void> {
@@ -86,6 +91,7 @@ export class MongoStore implements Store {
     await this.hooks.init();
     await this.connect.init();
     await this.tokensAudit.init();
+    await this.history.init();
     await repairDrafts(this.drafts());
   }
 
@@ -315,6 +321,23 @@ export class MongoStore implements Store {
     const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));
     for (const row of rows) counts[row._id] = row.n;
     return counts;
+  }
+
+  // History, breakdown and pacing: see history-pacing.ts.
+  deliveryBreakdown(): Promise<DeliveryBreakdownRow[]> {
+    return this.history.deliveryBreakdown();
+  }
+  addAttemptRecord(record: AttemptRecord): Promise<void> {
+    return this.history.addAttemptRecord(record);
+  }
+  listAttemptRecords(postId: string): Promise<AttemptRecord[]> {
+    return this.history.listAttemptRecords(postId);
+  }
+  getPacing(accountId: string): Promise<PaceLedger | null> {
+    return this.history.getPacing(accountId);
+  }
+  putPacing(ledger: PaceLedger): Promise<boolean> {
+    return this.history.putPacing(ledger);
   }
 
   // Hooks and callbacks: see hooks-callbacks.ts.

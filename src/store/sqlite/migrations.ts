@@ -174,4 +174,23 @@ CREATE TABLE oauth_apps (
 CREATE INDEX deliveries_account ON deliveries (account_id, state);
 `,
   },
+  {
+    // A post's history (one JSON document per attempt), and each account's pacing ledger.
+    id: '008_history_pacing',
+    sql: `
+CREATE TABLE attempts (
+  id TEXT PRIMARY KEY,
+  post_id TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX attempts_post ON attempts (post_id, started_at);
+
+CREATE TABLE pacing (
+  account_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  spent TEXT NOT NULL
+);
+`,
+  },
 ];

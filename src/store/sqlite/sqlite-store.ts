@@ -19,6 +19,9 @@ import { SqliteAccounts } from './accounts.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
 import { SqliteConnect } from './connect.js';
 import { SqliteTokensAudit } from './tokens-audit.js';
+import { SqliteHistoryPacing } from './history-pacing.js';
+import type { AttemptRecord, DeliveryBreakdownRow } from '../../core/history.js';
+import type { PaceLedger } from '../../core/pacing.js';
 import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import { migrations } from './migrations.js';
@@ -46,6 +49,7 @@ export class SqliteStore implements Store {
   private readonly accounts: SqliteAccounts;
   private readonly connect: SqliteConnect;
   private readonly tokensAudit: SqliteTokensAudit;
+  private readonly history: SqliteHistoryPacing;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -57,6 +61,7 @@ export class SqliteStore implements Store {
     this.accounts = new SqliteAccounts((source) => this.sql(source));
     this.connect = new SqliteConnect((source) => this.sql(source));
     this.tokensAudit = new SqliteTokensAudit((source) => this.sql(source));
+    this.history = new SqliteHistoryPacing((source) => this.sql(source));
   }
 
   private sql(source: string): Database.Statement {
@@ -332,6 +337,14 @@ export class SqliteStore implements Store {
     for (const row of rows) counts[row.state] = row.n;
     return counts;
   }
+
+  // History, breakdown and pacing: see history-pacing.ts.
+  readonly deliveryBreakdown = async (): Promise<DeliveryBreakdownRow[]> => this.history.deliveryBreakdown();
+  readonly addAttemptRecord = async (r: AttemptRecord): Promise<void> => this.history.addAttemptRecord(r);
+  readonly listAttemptRecords = async (postId: string): Promise<AttemptRecord[]> =>
+    this.history.listAttemptRecords(postId);
+  readonly getPacing = async (accountId: string): Promise<PaceLedger | null> => this.history.getPacing(accountId);
+  readonly putPacing = async (ledger: PaceLedger): Promise<boolean> => this.history.putPacing(ledger);
 
   // Hooks and callbacks: see hooks-callbacks.ts.
   readonly createHook = async (hook: Hook): Promise<void> => this.hooks.createHook(hook);

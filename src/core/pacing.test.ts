@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { decidePace, describeLimit, type PaceLedger, paceBucketMs, parsePaceLimits } from './pacing.js';
+
+const HOUR = 3_600_000;
+const T0 = 1_750_000_000_000; // a multiple of the bucket size
+const hourly = { unit: 'points', max: 9, windowMs: HOUR } as const;
+
+/** Spends `cost` at each time in turn, storing the ledger as a store would. */
+function spend(times: number[], cost = 3, limits = [hourly]): PaceLedger | null {
+  let ledger: PaceLedger | null = null;
+  for (const t of times) {
+    const d = decidePace(ledger, 'acct', limits, { points: cost }, t);
+    if (!d.fits) throw new Error(`did not fit at ${t}`);
+    ledger = d.ledger;
+  }
+  return ledger;
+}
+
+describe('decidePace', () => {
+  it('lets spending through up to the limit, then says when the oldest spend leaves the window', () => {
+    const ledger = spend([T0, T0 + 60_000, T0 + 120_000]);
+    expect(ledger?.version).toBe(3);
+    const d = decidePace(ledger, 'acct', [hourly], { points: 3 }, T0 + 180_000);
+    expect(d).toEqual({ fits: false, at: T0 + paceBucketMs + HOUR, limit: hourly });
+    // At that time it fits again (only the first spend has left).
+    expect(decidePace(ledger, 'acct', [hourly], { points: 3 }, T0 + paceBucketMs + HOUR).fits).toBe(true);
+  });
+
+  it('waits for as many old spends to leave as the cost needs', () => {
+    const ledger = spend([T0, T0 + 60_000, T0 + 120_000]);
+    const d = decidePace(ledger, 'acct', [hourly], { points: 6 }, T0 + 180_000);
+    expect(d).toMatchObject({ fits: false, at: T0 + 60_000 + paceBucketMs + HOUR });
+  });
+
+  it('with an hourly and a daily limit, the one that holds back longest decides', () => {
+    const daily = { unit: 'points', max: 12, windowMs: 24 * HOUR } as const;
+    const ledger = spend([T0, T0 + 2 * HOUR, T0 + 4 * HOUR, T0 + 6 * HOUR], 3, [hourly, daily]);
+    const d = decidePace(ledger, 'acct', [hourly, daily], { points: 3 }, T0 + 8 * HOUR);
+    expect(d).toEqual({ fits: false, at: T0 + paceBucketMs + 24 * HOUR, limit: daily });
+  });
+
+  it('keeps spends of one bucket together and drops those older than the longest window', () => {
+    const ledger = spend([T0, T0 + 1_000, T0 + 2 * HOUR]);
+    expect(ledger?.spent.points).toEqual([[T0 + 2 * HOUR, 3]]);
+    const merged = spend([T0, T0 + 1_000], 1);
+    expect(merged?.spent.points).toEqual([[T0, 2]]);
+  });
+
+  it('a cost larger than a whole window allows never fits; a unit no limit counts always fits', () => {
+    expect(decidePace(null, 'acct', [hourly], { points: 10 }, T0)).toMatchObject({ fits: false, never: true });
+    expect(decidePace(null, 'acct', [hourly], { posts: 1000 }, T0).fits).toBe(true);
+    expect(decidePace(null, 'acct', [], { points: 1000 }, T0).fits).toBe(true);
+  });
+});
+
+describe('limits in words and from HAYON_PACE_LIMITS', () => {
+  it('describes limits as a person reads them', () => {
+    expect(describeLimit({ unit: 'points', max: 5000, windowMs: HOUR })).toBe('5,000 write points an hour');
+    expect(describeLimit({ unit: 'requests', max: 300, windowMs: 300_000 })).toBe('300 requests per 5 minutes');
+    expect(describeLimit({ unit: 'posts', max: 250, windowMs: 24 * HOUR })).toBe('250 posts a day');
+  });
+
+  it('reads platform:unit=max/window items, and names the item that is wrong', () => {
+    expect(
+      parsePaceLimits('mastodon:requests=30/5m, bluesky:points=6/1h,bluesky:points=9/1d', ['mastodon', 'bluesky']),
+    ).toEqual({
+      mastodon: [{ unit: 'requests', max: 30, windowMs: 300_000 }],
+      bluesky: [
+        { unit: 'points', max: 6, windowMs: HOUR },
+        { unit: 'points', max: 9, windowMs: 24 * HOUR },
+      ],
+    });
+    expect(() => parsePaceLimits('myspace:posts=1/1h', ['bluesky'])).toThrow(/"myspace:posts=1\/1h" is not/);
+    expect(() => parsePaceLimits('bluesky:likes=1/1h', ['bluesky'])).toThrow(/units: points/);
+    expect(() => parsePaceLimits('bluesky:points=5/10s', ['bluesky'])).toThrow(/window 1m or more/);
+  });
+});

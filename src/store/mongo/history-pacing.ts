@@ -1,0 +1,123 @@
+import { type Connection, type Model, Schema } from 'mongoose';
+import type { AttemptRecord, DeliveryBreakdownRow } from '../../core/history.js';
+import type { PaceLedger } from '../../core/pacing.js';
+import type { DeliveryState, PlatformId } from '../../core/post.js';
+import { isDuplicateKey } from './errors.js';
+import type { Models } from './schemas.js';
+import type { WriteLocks } from './write-locks.js';
+
+interface AttemptDoc {
+  _id: string;
+  postId: string;
+  startedAt: number;
+  record: AttemptRecord;
+}
+
+interface PacingDoc {
+  _id: string;
+  version: number;
+  /** JSON: FerretDB 1.x stores no nested arrays. */
+  spent: string;
+}
+
+const options = { versionKey: false, minimize: false, autoIndex: false, autoCreate: false } as const;
+const str = { type: String, required: true } as const;
+const num = { type: Number, required: true } as const;
+const mixed = { type: Schema.Types.Mixed, required: true } as const;
+
+const attemptSchema = new Schema<AttemptDoc>({ _id: str, postId: str, startedAt: num, record: mixed }, options);
+attemptSchema.index({ postId: 1, startedAt: 1 });
+const pacingSchema = new Schema<PacingDoc>({ _id: str, version: num, spent: str }, options);
+
+const passing = new Set(['transient', 'rate_limited', 'internal']);
+const openStates = new Set<string>(['scheduled', 'queued', 'publishing', 'unknown']);
+
+/**
+ * Attempt history, the per-platform breakdown and pacing ledgers on the Mongo store's connection.
+ * A ledger's compare-and-set is an insert refused by `_id` for the first version, then an update
+ * on `{ _id, version }`, under a write lock against FerretDB 1.x (see write-locks.ts).
+ */
+export class MongoHistoryPacing {
+  readonly attempts: Model<AttemptDoc>;
+  readonly pacing: Model<PacingDoc>;
+
+  constructor(
+    connection: Connection,
+    private readonly models: Pick<Models, 'deliveries'>,
+    private readonly writeLocks: () => Promise<WriteLocks | null>,
+  ) {
+    this.attempts = connection.model<AttemptDoc>('Attempt', attemptSchema, 'attempts');
+    this.pacing = connection.model<PacingDoc>('Pacing', pacingSchema, 'pacing');
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.attempts.createIndexes(), this.pacing.createIndexes()]);
+  }
+
+  async addAttemptRecord(record: AttemptRecord): Promise<void> {
+    try {
+      await this.attempts.create({ _id: record.id, postId: record.postId, startedAt: record.startedAt, record });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
+  }
+
+  async listAttemptRecords(postId: string): Promise<AttemptRecord[]> {
+    const docs = await this.attempts.find({ postId }).sort({ startedAt: 1, _id: 1 }).lean<AttemptDoc[]>();
+    return docs.map((d) => d.record);
+  }
+
+  async deliveryBreakdown(): Promise<DeliveryBreakdownRow[]> {
+    // FerretDB 1.x has no $min accumulator: counts by group, then the oldest of each open group
+    // by an indexed sort (a handful of queries: one per platform and open state).
+    const rows = await this.models.deliveries.aggregate<{
+      _id: { platform: PlatformId; state: DeliveryState | 'draft'; kind?: string | null };
+      n: number;
+    }>([{ $group: { _id: { platform: '$platform', state: '$state', kind: '$lastError.kind' }, n: { $sum: 1 } } }]);
+    const out = new Map<string, DeliveryBreakdownRow>();
+    for (const { _id, n } of rows) {
+      if (_id.state === 'draft') continue;
+      const state = _id.state === 'failed' && passing.has(_id.kind ?? '') ? 'parked' : _id.state;
+      const key = `${_id.platform}\u0000${state}`;
+      const row = out.get(key);
+      if (row) row.count += n;
+      else out.set(key, { platform: _id.platform, state, count: n, oldestDueAt: null });
+    }
+    const open = [...out.values()].filter((r) => openStates.has(r.state));
+    await Promise.all(
+      open.map(async (row) => {
+        const doc = await this.models.deliveries
+          .findOne({ state: row.state as DeliveryState, platform: row.platform }, { dueAt: 1 })
+          .sort({ dueAt: 1 })
+          .lean();
+        row.oldestDueAt = doc ? doc.dueAt.getTime() : null;
+      }),
+    );
+    return [...out.values()].sort((a, b) => a.platform.localeCompare(b.platform) || a.state.localeCompare(b.state));
+  }
+
+  async getPacing(accountId: string): Promise<PaceLedger | null> {
+    const doc = await this.pacing.findById(accountId).lean<PacingDoc>();
+    return doc ? { accountId, version: doc.version, spent: JSON.parse(doc.spent) as PaceLedger['spent'] } : null;
+  }
+
+  async putPacing(ledger: PaceLedger): Promise<boolean> {
+    const { accountId: _id, version } = ledger;
+    const spent = JSON.stringify(ledger.spent);
+    if (version === 1) {
+      try {
+        await this.pacing.create({ _id, version, spent });
+        return true;
+      } catch (e) {
+        if (isDuplicateKey(e)) return false;
+        throw e;
+      }
+    }
+    const update = async () => {
+      const result = await this.pacing.updateOne({ _id, version: version - 1 }, { $set: { version, spent } });
+      return result.modifiedCount === 1;
+    };
+    const locks = await this.writeLocks();
+    return locks ? locks.with(`pacing:${_id}`, update) : update();
+  }
+}

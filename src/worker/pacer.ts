@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolveContent } from '../core/content.js';
+import { decidePace, describeLimit, type PaceCost, type PaceDecision, type PaceLimit } from '../core/pacing.js';
+import { platformNames } from '../core/platform-names.js';
+import type { Account, Delivery, PlatformId, Post } from '../core/post.js';
+import { formatInZone } from '../core/time-zone.js';
+import { paceCost } from '../platforms/pacing-limits.js';
+import type { Store } from '../store/store.js';
+
+/** Why a delivery may not go now: held until `until`, or (no `until`) never within the limit. */
+export interface PaceRefusal {
+  until?: number;
+  message: string;
+}
+
+/**
+ * Keeps each account under its platform's write limits, with the ledger in the store so that
+ * every worker of a scaled deployment counts against the same one. `reserve` spends the cost
+ * if it fits now (a compare-and-set on the ledger, tried again when another worker wrote in
+ * between) or says when it will fit.
+ */
+export class Pacer {
+  constructor(
+    private readonly store: Pick<Store, 'getPacing' | 'putPacing'>,
+    private readonly limits: Partial<Record<PlatformId, readonly PaceLimit[]>>,
+  ) {}
+
+  limitsFor(platform: PlatformId): readonly PaceLimit[] {
+    return this.limits[platform] ?? [];
+  }
+
+  /**
+   * Spends what publishing the rest of `delivery` costs, or says why it may not go now: null
+   * when it may. The cost is the parts still to publish, and the attachments when the first
+   * part is among them.
+   */
+  async admit(post: Post, delivery: Delivery, account: Account, now: () => number): Promise<PaceRefusal | null> {
+    const done = delivery.chain?.length ?? 0;
+    const parts = (delivery.parts?.length ?? 1) - done;
+    const media = done === 0 ? resolveContent(post, delivery.platform).media.length : 0;
+    const cost = paceCost(delivery.platform, parts, media, done === 0);
+    const decision = await this.reserve(account.id, delivery.platform, cost, now);
+    if (decision.fits) return null;
+    const name = platformNames[delivery.platform];
+    const limit = describeLimit(decision.limit);
+    if ('never' in decision) {
+      return { message: `This post needs more than ${name} allows ${account.handle} in a whole window (${limit}).` };
+    }
+    const when = formatInZone(decision.at, post.timezone);
+    return {
+      until: decision.at,
+      message: `Held back to stay under ${name}'s limit of ${limit} for ${account.handle}; it goes out at ${when}.`,
+    };
+  }
+
+  async reserve(accountId: string, platform: PlatformId, cost: PaceCost, now: () => number): Promise<PaceDecision> {
+    const limits = this.limitsFor(platform);
+    for (let round = 0; ; round++) {
+      const current = await this.store.getPacing(accountId);
+      const decision = decidePace(current, accountId, limits, cost, now());
+      if (!decision.fits) return decision;
+      if (limits.length === 0 || (await this.store.putPacing(decision.ledger))) return decision;
+      // Another worker spent on this account in between: read again. Contention is per account,
+      // so a few rounds settle it; past 50 something is wrong and the error says so.
+      if (round >= 50) throw new Error(`pacing ledger of ${accountId} kept changing under 50 attempts to write it`);
+      await sleep(2 + Math.random() * 10 * Math.min(round + 1, 5));
+    }
+  }
+}
