@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decidePace, describeLimit, type PaceLedger, paceBucketMs, parsePaceLimits } from './pacing.js';
+import { decidePace, describeLimit, type PaceLedger, type PaceLimit, paceBucketMs, parsePaceLimits } from './pacing.js';
 
 const HOUR = 3_600_000;
 const T0 = 1_750_000_000_000; // a multiple of the bucket size
-const hourly = { unit: 'points', max: 9, windowMs: HOUR } as const;
+const hourly: PaceLimit = { unit: 'points', max: 9, windowMs: HOUR };
 
 /** Spends `cost` at each time in turn, storing the ledger as a store would. */
-function spend(times: number[], cost = 3, limits = [hourly]): PaceLedger | null {
+function spend(times: number[], cost = 3, limits: PaceLimit[] = [hourly]): PaceLedger | null {
   let ledger: PaceLedger | null = null;
   for (const t of times) {
     const d = decidePace(ledger, 'acct', limits, { points: cost }, t);
@@ -33,7 +33,7 @@ describe('decidePace', () => {
   });
 
   it('with an hourly and a daily limit, the one that holds back longest decides', () => {
-    const daily = { unit: 'points', max: 12, windowMs: 24 * HOUR } as const;
+    const daily: PaceLimit = { unit: 'points', max: 12, windowMs: 24 * HOUR };
     const ledger = spend([T0, T0 + 2 * HOUR, T0 + 4 * HOUR, T0 + 6 * HOUR], 3, [hourly, daily]);
     const d = decidePace(ledger, 'acct', [hourly, daily], { points: 3 }, T0 + 8 * HOUR);
     expect(d).toEqual({ fits: false, at: T0 + paceBucketMs + 24 * HOUR, limit: daily });
@@ -72,6 +72,6 @@ describe('limits in words and from HAYON_PACE_LIMITS', () => {
     });
     expect(() => parsePaceLimits('myspace:posts=1/1h', ['bluesky'])).toThrow(/"myspace:posts=1\/1h" is not/);
     expect(() => parsePaceLimits('bluesky:likes=1/1h', ['bluesky'])).toThrow(/units: points/);
-    expect(() => parsePaceLimits('bluesky:points=5/10s', ['bluesky'])).toThrow(/window 1m or more/);
+    expect(() => parsePaceLimits('bluesky:points=5/2s', ['bluesky'])).toThrow(/window 5s or more/);
   });
 });

@@ -135,8 +135,7 @@ export function parsePaceLimits(value: string, platforms: readonly string[]): Re
     }
     const max = Number(m[3]);
     const windowMs = Number(m[4]) * (windowUnits[m[5] ?? 's'] ?? 1000);
-    if (max < 1 || windowMs < 60_000)
-      throw new Error(`"${item}": the most must be 1 or more and the window 1m or more`);
+    if (max < 1 || windowMs < 5_000) throw new Error(`"${item}": the most must be 1 or more and the window 5s or more`);
     out[platform] = [...(out[platform] ?? []), { unit, max, windowMs }];
   }
   return out;
