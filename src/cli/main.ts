@@ -37,7 +37,7 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon serve [--no-worker] [--port N]     HTTP API, scheduler and worker (SQLite in ./data)
   hayon worker                             a worker beside \`serve --no-worker\`
   hayon post "<text>" --to bluesky [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE --alt TEXT]
-  hayon posts show <id> | list | cancel <id>
+  hayon posts show <id> [--log] | list | cancel <id>
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts connect mastodon|bluesky|tumblr|threads|instagram|facebook [--instance mastodon.social]
                                            a link to connect an account in a browser
@@ -48,7 +48,7 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon secrets rotate                     re-encrypt everything with the current HAYON_SECRET_KEY
   hayon hooks create --source github|ghost|wordpress|generic --targets ... [--template '{{title}} {{url}}']
   hayon hooks list | show | enable | disable | rotate-secret | delete <id>
-  hayon queue status | replay-parked       deliveries per state; broker queues, parking lot
+  hayon queue status | replay-parked       deliveries per state and platform; broker queues, parking lot
   hayon discord register [--guild ID]      send /post and /hayon to Discord
   hayon workspace show | set [--require-alt-text on|off] [--default-targets ...] [--slack-posters ...]
   hayon workspace callback-secret          the secret that signs callbacks of API posts
