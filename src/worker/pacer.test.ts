@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import mongoose from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MongoStore } from '../store/mongo/mongo-store.js';
 import type { Account, Delivery, Post } from '../core/post.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { makeAccount, makeDelivery, makePost, T0 } from '../store/store-fixtures.js';
@@ -62,4 +66,38 @@ describe('Pacer', () => {
     };
     expect(await pacer.admit(post, resumed, account, () => T0)).toBeNull();
   });
+});
+
+const ferretInfo = new URL('../../.tmp/services/ferretdb.json', import.meta.url);
+const mongoUrl =
+  process.env.HAYON_TEST_MONGODB_URL ??
+  (existsSync(ferretInfo) ? (JSON.parse(readFileSync(ferretInfo, 'utf8')) as { url: string }).url : undefined);
+if (!mongoUrl) console.warn('Skipping the shared-ledger test on MongoDB: no server (run scripts/test-services.sh)');
+
+describe.skipIf(!mongoUrl)('Pacer on MongoDB/FerretDB', () => {
+  it('two processes’ stores (two connections to one database) share one ledger and never overspend', async () => {
+    const dbName = `pacer_${randomBytes(4).toString('hex')}`;
+    const [one, two] = [
+      new MongoStore({ url: mongoUrl ?? '', dbName }),
+      new MongoStore({ url: mongoUrl ?? '', dbName }),
+    ];
+    try {
+      await one.init();
+      await two.init();
+      const limits = { mastodon: [{ unit: 'requests' as const, max: 10, windowMs: 300_000 }] };
+      const [a, b] = [new Pacer(one, limits), new Pacer(two, limits)];
+      const decisions = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).reserve('acct_m', 'mastodon', { requests: 1 }, () => T0)),
+      );
+      expect(decisions.filter((d) => d.fits)).toHaveLength(10);
+      const ledger = await one.getPacing('acct_m');
+      expect(ledger?.spent.requests?.reduce((sum, [, n]) => sum + n, 0)).toBe(10);
+    } finally {
+      await one.close();
+      await two.close();
+      const admin = await mongoose.createConnection(mongoUrl ?? '', { dbName }).asPromise();
+      await admin.dropDatabase().catch(() => undefined);
+      await admin.close();
+    }
+  }, 30_000);
 });

@@ -324,94 +324,44 @@ export class MongoStore implements Store {
   }
 
   // History, breakdown and pacing: see history-pacing.ts.
-  deliveryBreakdown(): Promise<DeliveryBreakdownRow[]> {
-    return this.history.deliveryBreakdown();
-  }
-  addAttemptRecord(record: AttemptRecord): Promise<void> {
-    return this.history.addAttemptRecord(record);
-  }
-  listAttemptRecords(postId: string): Promise<AttemptRecord[]> {
-    return this.history.listAttemptRecords(postId);
-  }
-  getPacing(accountId: string): Promise<PaceLedger | null> {
-    return this.history.getPacing(accountId);
-  }
-  putPacing(ledger: PaceLedger): Promise<boolean> {
-    return this.history.putPacing(ledger);
-  }
+  readonly deliveryBreakdown = (): Promise<DeliveryBreakdownRow[]> => this.history.deliveryBreakdown();
+  readonly addAttemptRecord = (record: AttemptRecord): Promise<void> => this.history.addAttemptRecord(record);
+  readonly listAttemptRecords = (postId: string): Promise<AttemptRecord[]> => this.history.listAttemptRecords(postId);
+  readonly getPacing = (accountId: string): Promise<PaceLedger | null> => this.history.getPacing(accountId);
+  readonly putPacing = (ledger: PaceLedger): Promise<boolean> => this.history.putPacing(ledger);
 
   // Hooks and callbacks: see hooks-callbacks.ts.
-  createHook(hook: Hook): Promise<void> {
-    return this.hooks.createHook(hook);
-  }
-  getHook(id: string): Promise<Hook | null> {
-    return this.hooks.getHook(id);
-  }
-  listHooks(workspaceId: string): Promise<Hook[]> {
-    return this.hooks.listHooks(workspaceId);
-  }
-  updateHook(id: string, patch: HookPatch, at: number): Promise<Hook | null> {
-    return this.hooks.updateHook(id, patch, at);
-  }
-  deleteHook(id: string): Promise<boolean> {
-    return this.hooks.deleteHook(id);
-  }
-  addCallback(callback: Callback): Promise<boolean> {
-    return this.hooks.addCallback(callback);
-  }
-  takeDueCallbacks(now: number, leaseUntil: number, limit: number): Promise<Callback[]> {
-    return this.hooks.takeDueCallbacks(now, leaseUntil, limit);
-  }
-  finishCallback(id: string, outcome: CallbackOutcome, at: number): Promise<void> {
-    return this.hooks.finishCallback(id, outcome, at);
-  }
-  listCallbacks(postId: string): Promise<Callback[]> {
-    return this.hooks.listCallbacks(postId);
-  }
-  nextCallbackDueAt(): Promise<number | null> {
-    return this.hooks.nextCallbackDueAt();
-  }
+  readonly createHook = (hook: Hook): Promise<void> => this.hooks.createHook(hook);
+  readonly getHook = (id: string): Promise<Hook | null> => this.hooks.getHook(id);
+  readonly listHooks = (workspaceId: string): Promise<Hook[]> => this.hooks.listHooks(workspaceId);
+  readonly updateHook = (id: string, patch: HookPatch, at: number): Promise<Hook | null> =>
+    this.hooks.updateHook(id, patch, at);
+  readonly deleteHook = (id: string): Promise<boolean> => this.hooks.deleteHook(id);
+  readonly addCallback = (callback: Callback): Promise<boolean> => this.hooks.addCallback(callback);
+  readonly takeDueCallbacks = (now: number, leaseUntil: number, limit: number): Promise<Callback[]> =>
+    this.hooks.takeDueCallbacks(now, leaseUntil, limit);
+  readonly finishCallback = (id: string, outcome: CallbackOutcome, at: number): Promise<void> =>
+    this.hooks.finishCallback(id, outcome, at);
+  readonly listCallbacks = (postId: string): Promise<Callback[]> => this.hooks.listCallbacks(postId);
+  readonly nextCallbackDueAt = (): Promise<number | null> => this.hooks.nextCallbackDueAt();
 
   // Connect flows and OAuth clients: see connect.ts.
-  putConnectState(state: ConnectState): Promise<void> {
-    return this.connect.putConnectState(state);
-  }
-  getConnectState(id: string): Promise<ConnectState | null> {
-    return this.connect.getConnectState(id);
-  }
-  updateConnectState(id: string, data: Record<string, unknown>): Promise<boolean> {
-    return this.connect.updateConnectState(id, data);
-  }
-  takeConnectState(id: string): Promise<ConnectState | null> {
-    return this.connect.takeConnectState(id);
-  }
-  getOAuthApp(key: string): Promise<OAuthApp | null> {
-    return this.connect.getOAuthApp(key);
-  }
-  putOAuthApp(app: OAuthApp): Promise<OAuthApp> {
-    return this.connect.putOAuthApp(app);
-  }
-  listOAuthApps(): Promise<OAuthApp[]> {
-    return this.connect.listOAuthApps();
-  }
-  resealOAuthApp(key: string, clientSecret: string, ifCurrent: string): Promise<boolean> {
-    return this.connect.resealOAuthApp(key, clientSecret, ifCurrent);
-  }
+  readonly putConnectState = (state: ConnectState): Promise<void> => this.connect.putConnectState(state);
+  readonly getConnectState = (id: string): Promise<ConnectState | null> => this.connect.getConnectState(id);
+  readonly updateConnectState = (id: string, data: Record<string, unknown>): Promise<boolean> =>
+    this.connect.updateConnectState(id, data);
+  readonly takeConnectState = (id: string): Promise<ConnectState | null> => this.connect.takeConnectState(id);
+  readonly getOAuthApp = (key: string): Promise<OAuthApp | null> => this.connect.getOAuthApp(key);
+  readonly putOAuthApp = (app: OAuthApp): Promise<OAuthApp> => this.connect.putOAuthApp(app);
+  readonly listOAuthApps = (): Promise<OAuthApp[]> => this.connect.listOAuthApps();
+  readonly resealOAuthApp = (key: string, clientSecret: string, ifCurrent: string): Promise<boolean> =>
+    this.connect.resealOAuthApp(key, clientSecret, ifCurrent);
 
   // Token listing and revocation, workspaces, the audit log: see tokens-audit.ts.
-  listApiTokens(workspaceId: string): Promise<ApiToken[]> {
-    return this.tokensAudit.listApiTokens(workspaceId);
-  }
-  revokeApiToken(id: string, at: number): Promise<boolean> {
-    return this.tokensAudit.revokeApiToken(id, at);
-  }
-  listWorkspaces(): Promise<Workspace[]> {
-    return this.tokensAudit.listWorkspaces();
-  }
-  addAudit(entry: AuditEntry): Promise<void> {
-    return this.tokensAudit.addAudit(entry);
-  }
-  listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {
-    return this.tokensAudit.listAudit(workspaceId, options);
-  }
+  readonly listApiTokens = (workspaceId: string): Promise<ApiToken[]> => this.tokensAudit.listApiTokens(workspaceId);
+  readonly revokeApiToken = (id: string, at: number): Promise<boolean> => this.tokensAudit.revokeApiToken(id, at);
+  readonly listWorkspaces = (): Promise<Workspace[]> => this.tokensAudit.listWorkspaces();
+  readonly addAudit = (entry: AuditEntry): Promise<void> => this.tokensAudit.addAudit(entry);
+  readonly listAudit = (workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> =>
+    this.tokensAudit.listAudit(workspaceId, options);
 }
