@@ -120,6 +120,7 @@ export class AppContext {
   ) {
     this.metrics = new Metrics({
       store,
+      now: clock,
       queues: transport.admin ? () => transport.admin?.counts() ?? Promise.resolve({}) : undefined,
     });
     this.metricsToken = secrets.metricsToken;

@@ -28,7 +28,11 @@ export class Metrics implements MetricsSink {
   readonly #duration: Histogram<'platform'>;
   readonly #lateness: Histogram;
 
-  constructor(deps: { store: Store; queues?: (() => Promise<Record<string, number>>) | undefined }) {
+  constructor(deps: {
+    store: Store;
+    queues?: (() => Promise<Record<string, number>>) | undefined;
+    now?: () => number;
+  }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'hayon_' });
     this.#posts = new Counter({
@@ -64,6 +68,40 @@ export class Metrics implements MetricsSink {
       async collect() {
         const counts = await deps.store.countDeliveries();
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    // One breakdown read per scrape serves both gauges below.
+    let read: { at: number; rows: ReturnType<Store['deliveryBreakdown']> } | undefined;
+    const breakdown = () => {
+      const at = Date.now();
+      if (!read || at - read.at > 1000) read = { at, rows: deps.store.deliveryBreakdown() };
+      return read.rows;
+    };
+    new Gauge({
+      name: 'hayon_platform_deliveries',
+      help: 'Deliveries in the store by platform and state; `parked`: failed after spending their attempts, kept for a replay.',
+      labelNames: ['platform', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const r of await breakdown()) this.set({ platform: r.platform, state: r.state }, r.count);
+      },
+    });
+    const now = deps.now ?? Date.now;
+    new Gauge({
+      name: 'hayon_oldest_waiting_seconds',
+      help: 'By platform: how long past its due time the longest-waiting queued or in-flight delivery is (0: none). Alert on it: posts stuck in a queue.',
+      labelNames: ['platform'],
+      registers,
+      async collect() {
+        this.reset();
+        const oldest = new Map<string, number>();
+        for (const r of await breakdown()) {
+          if (!['queued', 'publishing', 'unknown'].includes(r.state)) continue;
+          const at = r.oldestDueAt ?? Number.POSITIVE_INFINITY;
+          oldest.set(r.platform, Math.min(oldest.get(r.platform) ?? Number.POSITIVE_INFINITY, at));
+        }
+        for (const [platform, at] of oldest) this.set({ platform }, Math.max(0, (now() - at) / 1000));
       },
     });
     const queues = deps.queues;

@@ -41,6 +41,17 @@ describe('GET /metrics', () => {
     expect(text).not.toContain(metricsToken);
   });
 
+  it('shows per platform how many wait and how long the oldest has waited (a stuck queue shows)', async () => {
+    // No worker: a post due now stays queued, as it would behind a stuck worker.
+    h = await startHayon({ env: { metricsToken }, platforms: { bluesky: new FakePlatform('bluesky') }, worker: false });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    await h.api('POST', '/v1/posts', { text: 'stuck', targets: ['bluesky'] });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const text = await (await h.request('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+    expect(sample(text, 'hayon_platform_deliveries', 'platform="bluesky",state="queued"')).toBe(1);
+    expect(sample(text, 'hayon_oldest_waiting_seconds', 'platform="bluesky"')).toBeGreaterThanOrEqual(1);
+  });
+
   it('asks for the metrics token, and is off without one', async () => {
     h = await startHayon({ env: { metricsToken } });
     expect((await h.request('/metrics')).status).toBe(401);
