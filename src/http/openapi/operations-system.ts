@@ -40,7 +40,7 @@ export const systemOperations: readonly OperationSpec[] = [
     summary: 'Prometheus metrics',
     description:
       'Posts created by source, delivery attempts by platform and outcome, attempt duration, scheduler lateness, ' +
-      'deliveries by state, broker queue depths, process metrics. Off (404) unless HAYON_METRICS_TOKEN is set; then ' +
+      'deliveries by state and by platform (parked included), how long the oldest waiting delivery has waited, broker queue depths, process metrics. Off (404) unless HAYON_METRICS_TOKEN is set; then ' +
       'it needs "Authorization: Bearer <HAYON_METRICS_TOKEN>".',
     responses: {
       '200': { description: 'Prometheus text exposition.', schema: { type: 'string' }, contentTypes: ['text/plain'] },
