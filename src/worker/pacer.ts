@@ -55,11 +55,12 @@ export class Pacer {
 
   async reserve(accountId: string, platform: PlatformId, cost: PaceCost, now: () => number): Promise<PaceDecision> {
     const limits = this.limitsFor(platform);
+    if (limits.length === 0) return decidePace(null, accountId, limits, cost, now()); // nothing to count: no read
     for (let round = 0; ; round++) {
       const current = await this.store.getPacing(accountId);
       const decision = decidePace(current, accountId, limits, cost, now());
       if (!decision.fits) return decision;
-      if (limits.length === 0 || (await this.store.putPacing(decision.ledger))) return decision;
+      if (await this.store.putPacing(decision.ledger)) return decision;
       // Another worker spent on this account in between: read again. Contention is per account,
       // so a few rounds settle it; past 50 something is wrong and the error says so.
       if (round >= 50) throw new Error(`pacing ledger of ${accountId} kept changing under 50 attempts to write it`);
