@@ -29,6 +29,11 @@ export class ServeRole {
   /** Starts everything; resolves with the port the HTTP server listens on. */
   async start(): Promise<number> {
     const { ctx } = this;
+    if (this.options.worker && ctx.config.transport.kind === 'local') {
+      // The in-process queue of the last run is gone: what it held goes out now, not a minute later.
+      const requeued = await ctx.sweeper.requeueQueued();
+      if (requeued) subsystem(ctx.log, 'serve').info({ requeued }, 'queued deliveries of the last run requeued');
+    }
     const app = createHttpApp(ctx);
     const port = await new Promise<number>((resolve, reject) => {
       const server = serve(

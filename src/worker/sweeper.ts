@@ -80,6 +80,23 @@ export class Sweeper {
     return { expired: expired.length, stranded: stranded.length };
   }
 
+  /**
+   * Sends every `queued` delivery again at once, however recently due. For a transport that lives
+   * in process memory, at start: the last process's queue died with it, so each of these lost its
+   * message, and the stranded search would hold them back `strandedAfterMs`. Returns how many.
+   */
+  async requeueQueued(): Promise<number> {
+    const now = this.deps.clock();
+    let total = 0;
+    for (;;) {
+      // Taken ones get due_at = now, which `< now` does not match again.
+      const lost = await this.deps.store.takeStranded('queued', now, now, this.#options.batchSize);
+      await this.#send(lost);
+      total += lost.length;
+      if (lost.length < this.#options.batchSize) return total;
+    }
+  }
+
   /** In chunks: should the sweep be cut short (a slow store), what was found so far is sent. */
   async #send(deliveries: Delivery[]): Promise<void> {
     const { store, transport } = this.deps;

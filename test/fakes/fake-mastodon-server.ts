@@ -14,6 +14,10 @@ export interface FakeMastodonOptions {
   noV2Instance?: boolean;
   /** How many times a processed upload answers 206 before it is ready (video). */
   processingPolls?: number;
+  /** Milliseconds before each `POST /api/v1/statuses` is answered (a busy instance); drawn per request. */
+  statusDelayMs?: () => number;
+  /** The share of `POST /api/v1/statuses` answered 503 without creating anything (a transient outage). */
+  statusErrorRate?: number;
 }
 
 export interface FakeStatus {
@@ -58,6 +62,10 @@ export class FakeMastodonServer {
   /** Every request, as `METHOD /path`. */
   readonly requests: string[] = [];
   revoked = false;
+  /** How many status requests got a 503 from `statusErrorRate`. */
+  transientAnswers = 0;
+  /** How many status requests came back with an Idempotency-Key already used (answered with the first status). */
+  repeatedKeys = 0;
   /** Apps registered through `POST /api/v1/apps` (hayon registers once per instance). */
   readonly apps: { clientId: string; clientSecret: string; redirectUri: string; scopes: string }[] = [];
   /** The next authorization is refused by the "user" (error=access_denied). */
@@ -263,9 +271,18 @@ export class FakeMastodonServer {
       return send(200, { id, url: `${this.url}/media/${id}` });
     }
     if (route === 'POST /api/v1/statuses') {
+      const delay = this.options.statusDelayMs?.() ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (Math.random() < (this.options.statusErrorRate ?? 0)) {
+        this.transientAnswers++;
+        return send(503, { error: 'Service Unavailable' });
+      }
       const key = req.headers['idempotency-key'];
       const known = typeof key === 'string' ? this.#idempotency.get(key) : undefined;
-      if (known) return send(200, entity(known, this.url));
+      if (known) {
+        this.repeatedKeys++;
+        return send(200, entity(known, this.url));
+      }
       const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
       const text = String(input.status ?? '');
       const max = this.options.maxCharacters ?? 500;
