@@ -230,6 +230,7 @@ export class PostsService {
     const found = await this.get(workspaceId, id);
     if (!found.deliveries.some((d) => cancellableStates.includes(d.state))) {
       throw new HayonError('not_cancellable', 'nothing to cancel', {
+        field: 'id',
         userMessage:
           'Nothing left to cancel: every delivery of this post is published, failed, cancelled or being published.',
       });
@@ -255,6 +256,7 @@ export class PostsService {
     const brought = await this.deps.store.bringForward(id, now);
     if (brought === 0) {
       throw new HayonError('conflict', 'nothing scheduled', {
+        field: 'id',
         userMessage:
           'Nothing is waiting to be published: every delivery of this post is already due, done or cancelled.',
       });

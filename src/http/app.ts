@@ -28,7 +28,9 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const log = subsystem(ctx.log, 'http');
   app.onError(handleError(log));
-  app.notFound((c) => c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`)), 404));
+  app.notFound((c) =>
+    c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`, { field: 'path' })), 404),
+  );
   app.route('/', healthRoutes(ctx));
   app.route('/', metricsRoutes(ctx));
   app.route('/', openapiRoutes(ctx));

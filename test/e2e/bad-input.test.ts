@@ -150,11 +150,37 @@ describe('bad input to POST /v1/posts', () => {
     expect((await res.json()).error.field).toBe('body');
   });
 
-  it('answers 404 with JSON for an unknown post and an unknown route', async () => {
+  it('answers 404 with JSON for an unknown post and an unknown route, naming the id and the path', async () => {
     const res = await h.api('GET', '/v1/posts/post_nope');
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
-    expect((await h.request('/nope')).status).toBe(404);
+    expect((await res.json()).error).toMatchObject({ code: 'not_found', field: 'id' });
+    const route = await h.request('/nope');
+    expect(route.status).toBe(404);
+    expect((await route.json()).error).toMatchObject({ code: 'not_found', field: 'path' });
+  });
+
+  it('refuses a body that is not UTF-8 with a 400 about body, rather than storing U+FFFD in the text', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"text":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('","targets":["bluesky"]}'),
+    ]);
+    const res = await h.request('/v1/posts', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+      body: bytes,
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: 'invalid_request', field: 'body' });
+    expect(await h.ctx.store.listPosts(h.workspaceId, { limit: 10 })).toEqual([]);
+  });
+
+  it('takes a fractional or absurd list limit as a whole number in 1 to 100, never a 500', async () => {
+    for (const limit of ['3.7', '1.01', '0.5', '-2', '1e400', 'abc']) {
+      const res = await h.api('GET', `/v1/posts?limit=${limit}`);
+      expect(res.status, limit).toBe(200);
+      expect((await res.json()).posts).toEqual([]);
+    }
   });
 
   it('health and readiness', async () => {

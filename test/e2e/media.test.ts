@@ -4,6 +4,7 @@ import path from 'node:path';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DiskMediaStore } from '../../src/media/disk/disk-media-store.js';
 import { S3MediaStore } from '../../src/media/s3/s3-media-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { imageDistance, photoJpeg, solidPng } from '../fakes/images.js';
@@ -94,6 +95,31 @@ describe('media (embedded, disk store)', () => {
     // Without the signature, or with another path, nothing is served.
     expect((await h.request(signed.pathname)).status).toBe(403);
     expect((await h.request(`/media/posts/${h.workspaceId}/${created.id}/0.png${signed.search}`)).status).toBe(403);
+  });
+
+  it('names what is wrong with a signed media URL, and takes a broken escape in its key as no media (not a 500)', async () => {
+    const store = h.ctx.media.store as DiskMediaStore;
+    const signed = new URL(await store.downloadUrl('posts/nobody/none/0.jpg', 60));
+    const expired = new URL(await store.downloadUrl('posts/nobody/none/0.jpg', -60));
+    const search = new URLSearchParams(signed.search);
+    const cases: [string, number, string][] = [
+      [signed.pathname, 403, 'expires'],
+      [`${signed.pathname}?expires=${search.get('expires')}`, 403, 'sig'],
+      [`${signed.pathname}?expires=${search.get('expires')}&sig=${'A'.repeat(43)}`, 403, 'sig'],
+      [`${expired.pathname}${expired.search}`, 403, 'expires'],
+      [`${signed.pathname}${signed.search}`, 404, 'key'],
+      [`/media/%ff${signed.search}`, 403, 'key'],
+    ];
+    for (const [path, status, field] of cases) {
+      const res = await h.request(path);
+      expect([res.status, (await res.json()).error.field], path).toEqual([status, field]);
+    }
+    const upload = await h.request('/media/upload/%E0%A4?expires=1&sig=a&type=image/jpeg&size=1', {
+      method: 'PUT',
+      headers: { 'content-type': 'image/jpeg' },
+      body: new Uint8Array(1),
+    });
+    expect([upload.status, (await upload.json()).error.field]).toEqual([403, 'key']);
   });
 
   describe('URLs that must not be fetched (SSRF), refused before anything is stored', () => {

@@ -73,7 +73,11 @@ describe('posts flow (embedded, FakePlatform)', () => {
     expect(bluesky.calls).toBe(0);
     const again = await h.api('POST', `/v1/posts/${created.id}/cancel`);
     expect(again.status).toBe(409);
-    expect((await again.json()).error.code).toBe('not_cancellable');
+    expect((await again.json()).error).toMatchObject({ code: 'not_cancellable', field: 'id' });
+    // Nothing is waiting either, so "post now" is a 409 about the same id.
+    const hurried = await h.api('POST', `/v1/posts/${created.id}/publish-now`);
+    expect(hurried.status).toBe(409);
+    expect((await hurried.json()).error).toMatchObject({ code: 'conflict', field: 'id' });
   });
 
   it('returns the same post for a repeated Idempotency-Key, and 422 for another body with it', async () => {

@@ -116,6 +116,15 @@ describe('ghost source', () => {
     expect(post(withCurrent({ status: undefined })).kind).toBe('post');
   });
 
+  it('names a status that is not text by its kind, even a list nested 20,000 deep (once a stack overflow)', () => {
+    const deep = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    expect(read(withCurrent({ status: deep }))).toEqual({
+      kind: 'ignore',
+      reason: 'Ghost post status "a list" is ignored; hayon announces published posts.',
+    });
+    expect(read(withCurrent({ status: { a: 1 } }))).toMatchObject({ reason: expect.stringContaining('"an object"') });
+  });
+
   it('refuses a payload without post.current', () => {
     expect(payloadError({ post: { previous: {} } })).toEqual({
       field: 'post.current',

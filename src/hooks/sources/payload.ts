@@ -22,7 +22,8 @@ export function kindOf(value: unknown): string {
 
 /** A value from a payload or header as a short quoted string, safe inside a sentence. */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
+  // A list or an object is named by its kind: String() of a deeply nested list overflows the stack.
+  const text = typeof value === 'string' ? value : typeof value === 'object' && value ? kindOf(value) : String(value);
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 

@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import { HayonError } from '../../core/errors.js';
 
-/** Reads a JSON body; malformed JSON or a wrong content type is a 400 about `body`. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a JSON body; malformed JSON, bytes that are not UTF-8 or a wrong content type are a 400 about `body`. */
 export async function readJsonBody(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
@@ -11,11 +13,12 @@ export async function readJsonBody(c: Context): Promise<unknown> {
     });
   }
   try {
-    return await c.req.json();
+    // Strict UTF-8: a lenient decode would turn bytes that are not UTF-8 into U+FFFD in the post.
+    return JSON.parse(utf8.decode(await c.req.arrayBuffer()));
   } catch (e) {
     throw new HayonError('invalid_request', 'malformed JSON', {
       field: 'body',
-      userMessage: 'The body is not valid JSON.',
+      userMessage: 'The body is not valid JSON (in UTF-8).',
       cause: e,
     });
   }

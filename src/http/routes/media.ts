@@ -15,8 +15,17 @@ const typeNames: Record<string, string> = {
   'video/mp4': 'MP4',
 };
 
+/** The key in a `/media` path; '' (which names no media) when its percent-encoding is broken, as in `%ff`. */
 function keyFrom(path: string, prefix: string): string {
-  return path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+  try {
+    return path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+  } catch {
+    return '';
+  }
+}
+
+function refused(verdict: { reason: string; field: string }): HayonError {
+  return new HayonError('forbidden', verdict.reason, { field: verdict.field, userMessage: verdict.reason });
 }
 
 /**
@@ -31,9 +40,11 @@ export function mediaRoutes(store: MediaStore): Hono {
   app.get('/media/*', async (c) => {
     const key = keyFrom(c.req.path, '/media/');
     const verdict = store.check({ method: 'GET', key, expires: c.req.query('expires'), signature: c.req.query('sig') });
-    if (!verdict.ok) throw new HayonError('forbidden', verdict.reason, { userMessage: verdict.reason });
+    if (!verdict.ok) throw refused(verdict);
     const object = await store.head(key);
-    if (!object) throw new HayonError('not_found', 'no such media', { userMessage: 'This media no longer exists.' });
+    if (!object) {
+      throw new HayonError('not_found', 'no such media', { field: 'key', userMessage: 'This media no longer exists.' });
+    }
     const body = Readable.toWeb(createReadStream(store.filePath(key))) as ReadableStream;
     return new Response(body, {
       headers: {
@@ -57,7 +68,7 @@ export function mediaRoutes(store: MediaStore): Hono {
       type,
       size,
     });
-    if (!verdict.ok) throw new HayonError('forbidden', verdict.reason, { userMessage: verdict.reason });
+    if (!verdict.ok) throw refused(verdict);
     const declared = c.req.header('content-type')?.split(';')[0]?.trim();
     if (declared !== type) {
       const message = `The upload must be sent with Content-Type: ${type}, as declared.`;

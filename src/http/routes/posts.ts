@@ -35,7 +35,8 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
 
   app.get('/', requireScope('posts:read'), async (c) => {
     const { workspaceId } = c.get('token');
-    const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
+    // Whole, like SQL's LIMIT must be: "3.7" is clamped to 3 rather than refused by the store.
+    const limit = Math.min(100, Math.max(1, Math.trunc(Number(c.req.query('limit') ?? 20)) || 20));
     const beforeRaw = c.req.query('before');
     const before = beforeRaw ? Date.parse(beforeRaw) : undefined;
     if (before !== undefined && Number.isNaN(before)) {

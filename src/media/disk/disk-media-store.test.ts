@@ -50,9 +50,12 @@ describe('disk media store: signed URLs', () => {
     const url = await env.store.downloadUrl('posts/ws_1/p/0.png', 60);
     const otherKey = await env.fetch(url.replace('/0.png', '/1.png'));
     expect(otherKey.status).toBe(403);
-    expect(await otherKey.json()).toEqual({ error: { code: 'forbidden', message: 'The URL signature is not valid.' } });
+    expect(await otherKey.json()).toEqual({
+      error: { code: 'forbidden', message: 'The URL signature is not valid.', field: 'sig' },
+    });
     const noSig = await env.fetch(url.replace(/&sig=.*/, ''));
     expect(noSig.status).toBe(403);
+    expect(((await noSig.json()) as { error: { field: string } }).error.field).toBe('sig');
   });
 
   it('a download URL stops working when it expires', async () => {

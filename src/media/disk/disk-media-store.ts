@@ -128,20 +128,26 @@ export class DiskMediaStore implements MediaStore {
 
   /**
    * Whether a request to a `/media` route carries a valid, unexpired signature for this key
-   * (and, for uploads, this type and size). Answers why not, for the 403's message.
+   * (and, for uploads, this type and size). Answers why not, for the 403's message, and the
+   * query parameter (or the key) at fault.
    */
-  check(request: SignedRequest): { ok: true } | { ok: false; reason: string } {
+  check(request: SignedRequest): { ok: true } | { ok: false; reason: string; field: 'key' | 'expires' | 'sig' } {
     const { method, key, expires, signature } = request;
-    if (!expires || !signature || !/^\d{1,12}$/.test(expires)) return { ok: false, reason: 'The URL is not signed.' };
+    if (!expires || !/^\d{1,12}$/.test(expires)) {
+      return { ok: false, reason: 'The URL is not signed.', field: 'expires' };
+    }
+    if (!signature) return { ok: false, reason: 'The URL is not signed.', field: 'sig' };
     try {
       assertKey(key);
     } catch {
-      return { ok: false, reason: 'The URL names no media.' };
+      return { ok: false, reason: 'The URL names no media.', field: 'key' };
     }
     const parts =
       method === 'GET' ? ['GET', key, expires] : ['PUT', key, expires, request.type ?? '', request.size ?? ''];
-    if (!this.options.signer.verify(parts, signature)) return { ok: false, reason: 'The URL signature is not valid.' };
-    if (Number(expires) * 1000 < this.#now()) return { ok: false, reason: 'The URL has expired.' };
+    if (!this.options.signer.verify(parts, signature)) {
+      return { ok: false, reason: 'The URL signature is not valid.', field: 'sig' };
+    }
+    if (Number(expires) * 1000 < this.#now()) return { ok: false, reason: 'The URL has expired.', field: 'expires' };
     return { ok: true };
   }
 
