@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveContent } from '../core/content.js';
-import { decidePace, describeLimit, type PaceCost, type PaceDecision, type PaceLimit } from '../core/pacing.js';
+import { PerKeyQueue } from '../core/per-key-queue.js';
+import {
+  decidePace,
+  describeLimit,
+  type PaceCost,
+  type PaceDecision,
+  type PaceLedger,
+  type PaceLimit,
+} from '../core/pacing.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Account, Delivery, PlatformId, Post } from '../core/post.js';
 import { formatInZone } from '../core/time-zone.js';
@@ -20,6 +28,10 @@ export interface PaceRefusal {
  * between) or says when it will fit.
  */
 export class Pacer {
+  readonly #serial = new PerKeyQueue();
+  /** Per account, the ledger this process stored last. */
+  readonly #last = new Map<string, PaceLedger>();
+
   constructor(
     private readonly store: Pick<Store, 'getPacing' | 'putPacing'>,
     private readonly limits: Partial<Record<PlatformId, readonly PaceLimit[]>>,
@@ -53,18 +65,38 @@ export class Pacer {
     };
   }
 
-  async reserve(accountId: string, platform: PlatformId, cost: PaceCost, now: () => number): Promise<PaceDecision> {
+  /**
+   * Spends `cost` on the account if it fits now. One at a time per account in this process: the
+   * compare-and-set then races only other processes, not this one's own attempts.
+   */
+  reserve(accountId: string, platform: PlatformId, cost: PaceCost, now: () => number): Promise<PaceDecision> {
     const limits = this.limitsFor(platform);
-    if (limits.length === 0) return decidePace(null, accountId, limits, cost, now()); // nothing to count: no read
+    if (limits.length === 0) return Promise.resolve(decidePace(null, accountId, limits, cost, now())); // no read
+    return this.#serial.run(accountId, () => this.#reserve(accountId, limits, cost, now));
+  }
+
+  async #reserve(
+    accountId: string,
+    limits: readonly PaceLimit[],
+    cost: PaceCost,
+    now: () => number,
+  ): Promise<PaceDecision> {
+    // The ledger this process wrote last is tried first, without a read: when no other process
+    // wrote since, the write succeeds; when one did, the compare-and-set fails and the store's is
+    // read. A stale ledger only lacks spends, so a "does not fit" from it is true of the store's.
+    let current = this.#last.get(accountId) ?? (await this.store.getPacing(accountId));
     for (let round = 0; ; round++) {
-      const current = await this.store.getPacing(accountId);
       const decision = decidePace(current, accountId, limits, cost, now());
       if (!decision.fits) return decision;
-      if (await this.store.putPacing(decision.ledger)) return decision;
+      if (await this.store.putPacing(decision.ledger)) {
+        this.#last.set(accountId, decision.ledger);
+        return decision;
+      }
       // Another worker spent on this account in between: read again. Contention is per account,
       // so a few rounds settle it; past 50 something is wrong and the error says so.
       if (round >= 50) throw new Error(`pacing ledger of ${accountId} kept changing under 50 attempts to write it`);
       await sleep(2 + Math.random() * 10 * Math.min(round + 1, 5));
+      current = await this.store.getPacing(accountId);
     }
   }
 }

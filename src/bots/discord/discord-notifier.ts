@@ -1,7 +1,7 @@
 import type { DeliveryEvent, Notifier } from '../../core/notifier.js';
 import { formatInZone } from '../../core/schedule.js';
 import type { Store } from '../../store/store.js';
-import { PerKeyQueue } from '../per-key-queue.js';
+import { PerKeyQueue } from '../../core/per-key-queue.js';
 import { targetName, whatToDo } from '../post-summary.js';
 import type { DiscordApi } from './discord-api.js';
 import { postMessage } from './message.js';

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { DeliveryEvent, Notifier } from '../../core/notifier.js';
 import type { Store } from '../../store/store.js';
-import { PerKeyQueue } from '../per-key-queue.js';
+import { PerKeyQueue } from '../../core/per-key-queue.js';
 import { eventText, postMessage } from './blocks.js';
 
 export interface SlackNotifierDeps {
