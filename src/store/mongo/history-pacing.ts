@@ -29,6 +29,9 @@ const attemptSchema = new Schema<AttemptDoc>({ _id: str, postId: str, startedAt:
 attemptSchema.index({ postId: 1, startedAt: 1 });
 const pacingSchema = new Schema<PacingDoc>({ _id: str, version: num, spent: str }, options);
 
+/** How long a pacing ledger's FerretDB write lock outlives a holder that died. */
+const PACING_LOCK_TTL_MS = 1_500;
+
 const passing = new Set(['transient', 'rate_limited', 'internal']);
 const openStates = new Set<string>(['scheduled', 'queued', 'publishing', 'unknown']);
 
@@ -117,7 +120,9 @@ export class MongoHistoryPacing {
       const result = await this.pacing.updateOne({ _id, version: version - 1 }, { $set: { version, spent } });
       return result.modifiedCount === 1;
     };
-    const locks = await this.writeLocks();
+    // One account's ledger is written by every attempt to it, and workers get killed: a lock
+    // left by a dead holder must not stall the account for the usual 10 s.
+    const locks = (await this.writeLocks())?.withTtl(PACING_LOCK_TTL_MS);
     return locks ? locks.with(`pacing:${_id}`, update) : update();
   }
 }
