@@ -74,7 +74,7 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
 
   const topLevel = () => slack.messages(channel).filter((m) => !m.thread_ts);
   const posts = async () => (await (await h.api('GET', '/v1/posts')).json()).posts;
-  const blocksText = (blocks: unknown) => JSON.stringify(blocks);
+  const blocksText = (blocks: unknown) => JSON.stringify(blocks) ?? '';
 
   it("/post with a time and targets: one message with the time in the author's zone, counts and buttons", async () => {
     const res = await command('/post', 'Launch day! https://example.com tomorrow 9am to bluesky,tumblr');
