@@ -139,9 +139,3 @@ await writeFile(
   '.tmp/bench-compare.json',
   `${JSON.stringify({ at: new Date().toISOString(), latencyMs, concurrency: options.concurrency, sizes, rows }, null, 2)}\n`,
 );
-setTimeout(() => {
-  // biome-ignore lint/suspicious/noExplicitAny: debug
-  const p = process as any;
-  console.error('HANDLES', p._getActiveHandles().map((h: { constructor: { name: string }; remoteAddress?: string; remotePort?: number; localPort?: number }) => `${h.constructor.name} ${h.remoteAddress ?? ''}:${h.remotePort ?? ''} local ${h.localPort ?? ''}`));
-  console.error('REQS', p._getActiveRequests().length);
-}, 5000).unref();
