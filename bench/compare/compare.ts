@@ -139,3 +139,6 @@ await writeFile(
   '.tmp/bench-compare.json',
   `${JSON.stringify({ at: new Date().toISOString(), latencyMs, concurrency: options.concurrency, sizes, rows }, null, 2)}\n`,
 );
+// Agenda leaves a watchdog timer per job it ran (lockLifetime / 2, five minutes by default)
+// pending after the job finished, which would hold this process open that long.
+process.exit(0);
