@@ -33,21 +33,15 @@ import type { PlatformId } from './core/post.js';
 import { PostsService } from './core/posts-service.js';
 import { defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';
 import { createLogger, forPost, type Logger, subsystem } from './logger.js';
-import { DiskMediaStore } from './media/disk/disk-media-store.js';
 import { MediaService } from './media/media-service.js';
 import type { MediaStore } from './media/media-store.js';
-import { S3MediaStore } from './media/s3/s3-media-store.js';
 import type { DownloadOptions, Downloaded } from './media/safe-fetch.js';
-import { UrlSigner } from './media/url-signer.js';
 import type { MediaLoader, Platform } from './platforms/platform.js';
 import { createPlatforms } from './platforms/registry.js';
-import { LocalTransport } from './queue/local/local-transport.js';
-import { RabbitTransport } from './queue/rabbitmq/rabbit-transport.js';
 import type { Transport } from './queue/transport.js';
-import { MongoStore } from './store/mongo/mongo-store.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { Pacer } from './worker/pacer.js';
+import { createMediaStore, createStore, createTransport } from './app-adapters.js';
 import { DeliveryWorker } from './worker/delivery-worker.js';
 import { deliveryMessage } from './worker/messages.js';
 import { Scheduler, type SchedulerOptions } from './worker/scheduler.js';
@@ -359,45 +353,5 @@ export class AppContext {
     await this.transport.close();
     await this.store.close();
     this.media.store.close();
-  }
-}
-
-function createStore(config: Config): Store {
-  switch (config.store.kind) {
-    case 'sqlite':
-      return new SqliteStore({ path: config.store.path });
-    case 'mongo':
-      return new MongoStore({ url: config.store.url });
-  }
-}
-
-function createTransport(config: Config, log: Logger): Transport {
-  switch (config.transport.kind) {
-    case 'local':
-      return new LocalTransport();
-    case 'rabbitmq':
-      return new RabbitTransport({ url: config.transport.url, log: subsystem(log, 'rabbitmq') });
-  }
-}
-
-function createMediaStore(config: Config, secrets: Secrets, clock: Clock): MediaStore {
-  const media = config.mediaStore;
-  switch (media.kind) {
-    case 'disk':
-      return new DiskMediaStore({
-        root: media.root,
-        publicUrl: config.publicUrl,
-        signer: new UrlSigner(secrets.secretKey),
-        now: clock,
-      });
-    case 's3':
-      return new S3MediaStore({
-        bucket: media.bucket,
-        region: media.region,
-        endpoint: media.endpoint,
-        forcePathStyle: media.forcePathStyle,
-        credentials: secrets.s3Credentials,
-        now: clock,
-      });
   }
 }

@@ -5,6 +5,9 @@ import { type PaceLimit, parsePaceLimits } from '../core/pacing.js';
 import { type PlatformId, platformIds } from '../core/post.js';
 import { defaultPaceLimits } from '../platforms/pacing-limits.js';
 import type { HayonEnv } from './env.js';
+import { ConfigError, flag, int, timeZone, url } from './values.js';
+
+export { ConfigError };
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongo'; url: string };
 export type TransportConfig = { kind: 'local' } | { kind: 'rabbitmq'; url: string };
@@ -152,50 +155,7 @@ export interface SlackConfig {
   workspaceId: string;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
-  }
-  return n;
-}
-
-function url(name: string, raw: string, protocols: string[]): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} is not a valid URL.`);
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}.`);
-  }
-  return raw;
-}
-
-function timeZone(name: string, raw: string | undefined): string {
-  const tz = raw || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-  } catch {
-    throw new ConfigError(`${name} is not an IANA time zone: "${tz}".`);
-  }
-  return tz;
-}
-
-function flag(name: string, raw: string | undefined): boolean {
-  if (raw === undefined || raw === '') return false;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
-}
 
 function pacingConfig(env: HayonEnv): Record<PlatformId, PaceLimit[]> {
   const none = Object.fromEntries(platformIds.map((p) => [p, []])) as unknown as Record<PlatformId, PaceLimit[]>;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signSlackRequest } from '../../src/bots/slack/verify.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { slashPost } from './slack-command.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
 const signingSecret = 'slack-signing-secret-for-tests';
@@ -51,30 +51,11 @@ describe('observability: correlation ids, a post’s history, the queue per plat
     await slack.stop();
   });
 
-  const slashPost = (text: string) => {
-    const body = new URLSearchParams({
-      team_id: slack.teamId,
-      channel_id: channel,
-      user_id: alice,
-      user_name: 'alice',
-      command: '/post',
-      text,
-      response_url: `${slack.origin}/response`,
-      trigger_id: `trigger-${Date.now()}`,
-    }).toString();
-    return h.request('/slack/events', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),
-      },
-      body,
-    });
-  };
+  const command = (text: string) => slashPost(h, slack, { signingSecret, channel, user: alice, text });
 
   it('one correlation id on every log line of a post, from the command to the thread replies', async () => {
     bluesky.failNext({ kind: 'transient', status: 503, message: 'Bluesky answered 503' });
-    expect((await slashPost('Observable launch to bluesky,mastodon')).status).toBe(200);
+    expect((await command('Observable launch to bluesky,mastodon')).status).toBe(200);
     const thread = () => slack.messages(channel).filter((m) => m.thread_ts);
     await waitFor(async () => thread().length === 3, 15_000);
     const [post] = (await (await h.api('GET', '/v1/posts')).json()).posts;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signSlackRequest } from '../../src/bots/slack/verify.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { slashPost } from './slack-command.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
 const signingSecret = 'slack-signing-secret-for-tests';
@@ -37,35 +37,16 @@ describe('pacing under a platform’s write limit (FakeSlackApi, FakePlatform)',
     await slack.stop();
   });
 
-  const slashPost = (text: string) => {
-    const body = new URLSearchParams({
-      team_id: slack.teamId,
-      channel_id: channel,
-      user_id: alice,
-      user_name: 'alice',
-      command: '/post',
-      text,
-      response_url: `${slack.origin}/response`,
-      trigger_id: `trigger-${Date.now()}`,
-    }).toString();
-    return h.request('/slack/events', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),
-      },
-      body,
-    });
-  };
+  const command = (text: string) => slashPost(h, slack, { signingSecret, channel, user: alice, text });
   const parents = () => slack.messages(channel).filter((m) => !m.thread_ts);
   const replies = (i: number) => slack.replies(channel, parents()[i]?.ts ?? '').map((m) => m.text ?? '');
 
   it('holds the post that would go over, says so in its thread, and publishes it when it fits', async () => {
-    await slashPost('First of two to bluesky');
+    await command('First of two to bluesky');
     await waitFor(async () => replies(0).length === 1);
     expect(replies(0)[0]).toMatch(/^:white_check_mark: Bluesky alice\.test: published/);
 
-    await slashPost('Second of two to bluesky');
+    await command('Second of two to bluesky');
     await waitFor(async () => replies(1).length === 1);
     expect(replies(1)[0]).toMatch(
       /^:hourglass_flowing_sand: Bluesky alice\.test: Held back to stay under Bluesky's limit of 3 write points per 5 seconds for alice\.test; it goes out at \d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T \(Europe\/Berlin\)\.$/,
