@@ -15,7 +15,9 @@ if (unavailable) console.warn(`Skipping the chaos test: ${unavailable}`);
 
 const posts = Number(process.env.HAYON_CHAOS_POSTS ?? 1000);
 const killEveryMs = 5_000;
-const deadlineMs = Number(process.env.HAYON_CHAOS_DEADLINE_MS ?? 1_500_000);
+// 35 minutes: on a shared machine accepting the posts alone took 628 s once (380 s when quiet); the
+// deadline bounds time, not the exactly-once assertions below.
+const deadlineMs = Number(process.env.HAYON_CHAOS_DEADLINE_MS ?? 2_100_000);
 
 // While posts × 3 targets flow through API + 2 workers + RabbitMQ + FerretDB to a real PDS, a
 // worker is killed with SIGKILL every few seconds and restarted, and RabbitMQ is restarted once.
