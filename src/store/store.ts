@@ -117,6 +117,11 @@ export interface Store {
    */
   createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult>;
   getPost(id: string): Promise<PostWithDeliveries | null>;
+  /**
+   * The correlation id of each of these posts that exists, by post id, in one read: what the
+   * scheduler and the sweeper need to queue a batch of deliveries.
+   */
+  correlationIds(postIds: readonly string[]): Promise<Map<string, string>>;
   findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null>;
   /** Lists a workspace's posts, newest first. */
   listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]>;

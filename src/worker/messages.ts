@@ -1,4 +1,4 @@
-import type { Delivery, Post } from '../core/post.js';
+import type { Delivery } from '../core/post.js';
 import type { TransportMessage } from '../queue/transport.js';
 
 export function deliveryMessage(
@@ -9,19 +9,17 @@ export function deliveryMessage(
 }
 
 /**
- * Messages for deliveries whose post we have not loaded: the correlation id is looked up once
- * per post. Deliveries of a post that vanished are skipped.
+ * Messages for deliveries whose posts we have not loaded: the correlation ids of all their posts
+ * are read at once (`Store.correlationIds`). Deliveries of a post that vanished are skipped.
  */
 export async function messagesFor(
   deliveries: readonly Delivery[],
-  loadPost: (id: string) => Promise<Pick<Post, 'correlationId'> | null>,
+  correlationIds: (postIds: readonly string[]) => Promise<Map<string, string>>,
 ): Promise<TransportMessage[]> {
-  const correlation = new Map<string, string | null>();
-  const out: TransportMessage[] = [];
-  for (const d of deliveries) {
-    if (!correlation.has(d.postId)) correlation.set(d.postId, (await loadPost(d.postId))?.correlationId ?? null);
-    const id = correlation.get(d.postId);
-    if (id) out.push(deliveryMessage(d, id));
-  }
-  return out;
+  if (deliveries.length === 0) return [];
+  const ids = await correlationIds(deliveries.map((d) => d.postId));
+  return deliveries.flatMap((d) => {
+    const id = ids.get(d.postId);
+    return id ? [deliveryMessage(d, id)] : [];
+  });
 }

@@ -123,7 +123,7 @@ export class Scheduler {
       const due = await store.takeDue(clock(), this.#options.batchSize);
       if (due.length === 0) break;
       total += due.length;
-      await transport.send(await messagesFor(due, async (id) => (await store.getPost(id))?.post ?? null));
+      await transport.send(await messagesFor(due, (ids) => store.correlationIds(ids)));
       if (due.length < this.#options.batchSize) break;
     }
     return total;

@@ -102,7 +102,7 @@ export class Sweeper {
     const { store, transport } = this.deps;
     for (let i = 0; i < deliveries.length; i += 100) {
       const chunk = deliveries.slice(i, i + 100);
-      await transport.send(await messagesFor(chunk, async (id) => (await store.getPost(id))?.post ?? null));
+      await transport.send(await messagesFor(chunk, (ids) => store.correlationIds(ids)));
     }
   }
 

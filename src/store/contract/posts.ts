@@ -43,6 +43,15 @@ export function postCases(store: () => Store): void {
     }
   });
 
+  it('correlationIds reads the correlation id of each stored post at once, and skips unknown ids', async () => {
+    const a = await seedPost(store());
+    const b = await seedPost(store());
+    expect(a.post.correlationId).not.toBe(b.post.correlationId);
+    const ids = await store().correlationIds([a.post.id, 'post_missing', b.post.id, a.post.id]);
+    expect(Object.fromEntries(ids)).toEqual({ [a.post.id]: a.post.correlationId, [b.post.id]: b.post.correlationId });
+    expect((await store().correlationIds([])).size).toBe(0);
+  });
+
   it('getPost returns null for an unknown id', async () => {
     expect(await store().getPost('post_missing')).toBeNull();
   });

@@ -22,6 +22,7 @@ const LOCKS = { ttlMs: 10_000, waitMs: 15_000 };
  */
 export class DeliveryWrites {
   private locks: Promise<WriteLocks | null> | undefined;
+  private ferretDb: Promise<boolean> | undefined;
 
   /** `writeLocks`: see MongoStoreOptions; undefined asks the server. */
   constructor(
@@ -47,7 +48,7 @@ export class DeliveryWrites {
   lockIfNeeded(): Promise<WriteLocks | null> {
     if (!this.locks) {
       this.locks = (async () => {
-        const on = this.writeLocks ?? (await isFerretDb(this.connection));
+        const on = this.writeLocks ?? (await this.isFerretDb());
         return on ? new WriteLocks(this.models.locks, LOCKS) : null;
       })();
       // A failed detection (server down) is tried again by the next call.
@@ -56,6 +57,17 @@ export class DeliveryWrites {
       });
     }
     return this.locks;
+  }
+
+  /** Whether the server is FerretDB (see by-values.ts for what that changes in reads); asked once. */
+  isFerretDb(): Promise<boolean> {
+    if (!this.ferretDb) {
+      this.ferretDb = askFerretDb(this.connection);
+      this.ferretDb.catch(() => {
+        this.ferretDb = undefined;
+      });
+    }
+    return this.ferretDb;
   }
 
   takeDue(now: number, limit: number): Promise<Delivery[]> {
@@ -138,7 +150,9 @@ export class DeliveryWrites {
     if (held.length === 0) return [];
     const matching = await this.models.deliveries.find({ ...filter, _id: { $in: held } }).lean<DeliveryDoc[]>();
     if (matching.length === 0) return [];
-    await this.models.deliveries.updateMany({ _id: { $in: matching.map((d) => d._id) } }, update);
+    // With the filter (always a state): FerretDB 1.x reads the whole collection for an `$in`
+    // alone, and only the documents in that state with it (by-values.ts).
+    await this.models.deliveries.updateMany({ ...filter, _id: { $in: matching.map((d) => d._id) } }, update);
     return matching.map((doc) => {
       const changed: Record<string, unknown> = { ...doc, ...update.$set };
       for (const key of Object.keys(update.$unset ?? {})) delete changed[key];
@@ -233,7 +247,7 @@ export class DeliveryWrites {
  * FerretDB answers buildInfo with its own version. Only 1.x is known to need the locks; 2.x (on
  * PostgreSQL with DocumentDB) was not tested here, so it gets them too, which costs only speed.
  */
-async function isFerretDb(connection: Connection): Promise<boolean> {
+async function askFerretDb(connection: Connection): Promise<boolean> {
   await connection.asPromise();
   const info = await connection.db!.admin().command({ buildInfo: 1 });
   return typeof info.ferretdbVersion === 'string';

@@ -4,6 +4,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defineStoreContract } from '../store.contract.js';
 import { MINUTE, makeAccount, makeDelivery, makePost, seedPost, T0 } from '../store-fixtures.js';
+import { findByValues } from './by-values.js';
 import { fromDelivery, fromPost } from './mapping.js';
 import { MongoStore } from './mongo-store.js';
 import type { DeliveryDoc, PostDoc } from './schemas.js';
@@ -191,5 +192,35 @@ describe.skipIf(server.skip !== undefined)('MongoStore: documents, and createPos
       scopes: ['posts:write', 'posts:read', 'accounts:manage'],
       createdAt: T0,
     });
+  });
+});
+
+describe.skipIf(server.skip !== undefined)('findByValues: one $in, or one query per value (FerretDB)', () => {
+  it('finds the same documents both ways, each value once, with the fields asked for', async () => {
+    const dbName = freshDbName();
+    const store = new MongoStore({ url: server.url, dbName });
+    await store.init();
+    try {
+      const seeded = [await seedPost(store), await seedPost(store, { deliveries: [{}, {}] })];
+      const model = server
+        .admin!.useDb(dbName, { useCache: false })
+        .model<DeliveryDoc>(
+          'DeliveryProbe',
+          new mongoose.Schema({ _id: String, postId: String, seq: Number }, { strict: false }),
+          'deliveries',
+        );
+      const postIds = [seeded[1]!.post.id, 'post_missing', seeded[0]!.post.id, seeded[1]!.post.id];
+      const ids = (docs: DeliveryDoc[]) => docs.map((d) => d._id).sort();
+      const expected = seeded.flatMap((s) => s.deliveries.map((d) => d.id)).sort();
+      const inOne = await findByValues(model, 'postId', postIds, false, { _id: 1, postId: 1 });
+      const perValue = await findByValues(model, 'postId', postIds, true, { _id: 1, postId: 1 });
+      expect(ids(inOne)).toEqual(expected);
+      expect(ids(perValue)).toEqual(expected);
+      expect(perValue[0]).not.toHaveProperty('state');
+      expect(await findByValues(model, 'postId', [], true)).toEqual([]);
+    } finally {
+      await store.close();
+      await dropDatabase(dbName);
+    }
   });
 });

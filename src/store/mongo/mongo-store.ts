@@ -13,6 +13,7 @@ import {
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
+import { findByValues } from './by-values.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
 import { MongoTokensAudit } from './tokens-audit.js';
@@ -208,7 +209,14 @@ export class MongoStore implements Store {
     }
     const holder = await writePost(this.drafts(), post, deliveries);
     if (holder !== null) return { created: false, value: (await this.getPost(holder))! };
-    return { created: true, value: (await this.getPost(post.id))! };
+    // What was written is what a read would return (the contract checks it): no read back.
+    return { created: true, value: { post, deliveries } };
+  }
+
+  async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
+    const perId = await this.writes.isFerretDb();
+    const docs = await findByValues(this.models.posts, '_id', postIds, perId, { _id: 1, correlationId: 1 });
+    return new Map(docs.map((d) => [d._id, d.correlationId]));
   }
 
   async getPost(id: string): Promise<PostWithDeliveries | null> {
@@ -231,13 +239,12 @@ export class MongoStore implements Store {
     return this.withDeliveries(docs);
   }
 
-  /** Attaches deliveries to posts with one query, in the order they were given to createPost. */
+  /** Attaches deliveries to posts (one query, or one per post on FerretDB), in the order they were given to createPost. */
   private async withDeliveries(posts: PostDoc[]): Promise<PostWithDeliveries[]> {
     if (posts.length === 0) return [];
-    const docs = await this.models.deliveries
-      .find({ postId: { $in: posts.map((p) => p._id) } })
-      .sort({ postId: 1, seq: 1 })
-      .lean();
+    const ids = posts.map((p) => p._id);
+    const docs = await findByValues(this.models.deliveries, 'postId', ids, await this.writes.isFerretDb());
+    docs.sort((a, b) => a.seq - b.seq);
     return posts.map((p) => ({
       post: toPost(p),
       deliveries: docs.filter((d) => d.postId === p._id && belongsToCommitted(d, p.createToken)).map(toDelivery),

@@ -161,6 +161,15 @@ export class SqliteStore implements Store {
     return row ? (this.withDeliveries([row])[0] ?? null) : null;
   }
 
+  async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
+    // Callers pass a batch (500 at most), far below SQLite's 32,766 bound parameters.
+    const unique = [...new Set(postIds)];
+    const rows = this.sql(`SELECT id, correlation_id FROM posts WHERE id IN (${unique.map(() => '?').join(',')})`).all(
+      ...unique,
+    ) as { id: string; correlation_id: string }[];
+    return new Map(rows.map((r) => [r.id, r.correlation_id]));
+  }
+
   async findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null> {
     const id = this.findPostIdByKey(workspaceId, key);
     return id ? this.getPost(id) : null;
