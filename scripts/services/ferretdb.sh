@@ -72,8 +72,9 @@ ensure_postgres() {
   fi
   local version
   version=$(pg_lsclusters -h | awk 'NR==1 {print $1}')
-  [ -n "$version" ] || { pg_createcluster 15 main >/dev/null; version=15; }
-  pg_ctlcluster "$version" main start >/dev/null 2>&1 || true
+  [ -n "$version" ] || { pg_createcluster 15 main >/dev/null 9>&-; version=15; }
+  # 9>&-: PostgreSQL outlives this script and must not hold its lock (later runs would wait forever).
+  pg_ctlcluster "$version" main start >/dev/null 2>&1 9>&- || true
   for _ in $(seq 1 50); do port_open 5432 && break; sleep 0.2; done
   su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='ferret'\"" | grep -q 1 ||
     su postgres -c "psql -qc \"create role ferret login superuser password 'ferret'\"" >/dev/null
@@ -101,7 +102,7 @@ fi
 ours() {
   local pid cmd
   pid=$(cat "$pidfile" 2>/dev/null) || return 1
-  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   [[ $cmd == *"--listen-addr=127.0.0.1:$port"* ]]
 }
 
