@@ -117,6 +117,8 @@ export interface Store {
    */
   createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult>;
   getPost(id: string): Promise<PostWithDeliveries | null>;
+  /** The post without its deliveries, in one read (what a worker needs to publish one of them). */
+  getPostAlone(id: string): Promise<Post | null>;
   /**
    * The correlation id of each of these posts that exists, by post id, in one read: what the
    * scheduler and the sweeper need to queue a batch of deliveries.

@@ -117,7 +117,10 @@ export class DeliveryWorker {
 
   async #load(delivery: Delivery, log: Logger): Promise<Attempt | null> {
     const { store } = this.deps;
-    const [post, account] = await Promise.all([store.getPost(delivery.postId), store.getAccount(delivery.accountId)]);
+    const [post, account] = await Promise.all([
+      store.getPostAlone(delivery.postId),
+      store.getAccount(delivery.accountId),
+    ]);
     const platform = this.deps.platforms[delivery.platform];
     const missing = !post ? 'post' : !account ? 'account' : !platform ? 'platform adapter' : undefined;
     if (missing || !post || !account || !platform) {
@@ -126,7 +129,7 @@ export class DeliveryWorker {
       log.error({ missing }, 'delivery failed: missing');
       return null;
     }
-    return { post: post.post, delivery, account, platform, startedAt: this.deps.clock() };
+    return { post, delivery, account, platform, startedAt: this.deps.clock() };
   }
 
   /**

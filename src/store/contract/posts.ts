@@ -31,6 +31,8 @@ export function postCases(store: () => Store): void {
     expect(read?.post).toEqual(post);
     expect(sortById(read?.deliveries ?? [])).toEqual(sortById(deliveries));
     expect(await store().getDelivery(deliveries[0]!.id)).toEqual(deliveries[0]);
+    expect(await store().getPostAlone(post.id)).toEqual(post);
+    expect(await store().getPostAlone('post_missing')).toBeNull();
   });
 
   it('leaves absent optional fields absent (not null)', async () => {

@@ -213,6 +213,11 @@ export class MongoStore implements Store {
     return { created: true, value: { post, deliveries } };
   }
 
+  async getPostAlone(id: string): Promise<Post | null> {
+    const doc = await this.models.posts.findById(id).lean();
+    return doc ? toPost(doc) : null;
+  }
+
   async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
     const perId = await this.writes.isFerretDb();
     const docs = await findByValues(this.models.posts, '_id', postIds, perId, { _id: 1, correlationId: 1 });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryBreakdownRow } from '../../core/history.js';
 import type { PaceLedger } from '../../core/pacing.js';
+import { deliveryStates } from '../../core/post.js';
 
 /** The error kinds a delivery is retried on: a `failed` one with such an error gave up and is parked. */
 const passing = "('transient', 'rate_limited', 'internal')";
@@ -23,6 +24,16 @@ export class SqliteHistoryPacing {
       data: string;
     }[];
     return rows.map((r) => JSON.parse(r.data) as AttemptRecord);
+  }
+
+  countDeliveries(): Record<string, number> {
+    const rows = this.sql('SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state').all() as {
+      state: string;
+      n: number;
+    }[];
+    const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
   }
 
   deliveryBreakdown(): DeliveryBreakdownRow[] {

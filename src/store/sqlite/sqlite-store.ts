@@ -2,16 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { cancellableStates } from '../../core/delivery-state.js';
-import {
-  type Account,
-  type AccountHealth,
-  type ApiToken,
-  type Delivery,
-  deliveryStates,
-  type Post,
-  type PostWithDeliveries,
-  type Workspace,
-  type WorkspaceSettings,
+import type {
+  Account,
+  AccountHealth,
+  ApiToken,
+  Delivery,
+  Post,
+  PostWithDeliveries,
+  Workspace,
+  WorkspaceSettings,
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
@@ -159,6 +158,11 @@ export class SqliteStore implements Store {
   async getPost(id: string): Promise<PostWithDeliveries | null> {
     const row = this.sql('SELECT * FROM posts WHERE id = ?').get(id) as PostRow | undefined;
     return row ? (this.withDeliveries([row])[0] ?? null) : null;
+  }
+
+  async getPostAlone(id: string): Promise<Post | null> {
+    const row = this.sql('SELECT * FROM posts WHERE id = ?').get(id) as PostRow | undefined;
+    return row ? toPost(row) : null;
   }
 
   async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
@@ -337,17 +341,8 @@ export class SqliteStore implements Store {
     return rows.map(toDelivery).sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  async countDeliveries(): Promise<Record<string, number>> {
-    const rows = this.sql('SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state').all() as {
-      state: string;
-      n: number;
-    }[];
-    const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));
-    for (const row of rows) counts[row.state] = row.n;
-    return counts;
-  }
-
-  // History, breakdown and pacing: see history-pacing.ts.
+  // Counts, history, breakdown and pacing: see history-pacing.ts.
+  readonly countDeliveries = async (): Promise<Record<string, number>> => this.history.countDeliveries();
   readonly deliveryBreakdown = async (): Promise<DeliveryBreakdownRow[]> => this.history.deliveryBreakdown();
   readonly addAttemptRecord = async (r: AttemptRecord): Promise<void> => this.history.addAttemptRecord(r);
   readonly listAttemptRecords = async (postId: string): Promise<AttemptRecord[]> =>
