@@ -12,6 +12,13 @@ export interface DeliveryMessageV1 {
   postId: string;
   platform: PlatformId;
   correlationId: string;
+  /**
+   * The delivery's due time (ms since the epoch) when the scheduler sent it ahead of it (its
+   * `leadMs`): the worker waits until then before it claims. Absent: claim now. Optional, so
+   * that workers from before it still read the message (they claim at once, are refused as not
+   * yet due, and the sweeper sends it again).
+   */
+  notBefore?: number;
 }
 
 export type TransportMessage = DeliveryMessageV1;

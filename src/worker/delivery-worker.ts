@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountHealthService } from '../accounts/account-health.js';
 import type { MetricsSink } from '../observability/metrics.js';
 import type { CredentialBox } from '../accounts/credential-box.js';
@@ -25,6 +26,8 @@ import type { Consumer, Transport, TransportMessage } from '../queue/transport.j
 import type { AttemptOutcome, Claim, DeliveryProgress, Store } from '../store/store.js';
 import type { Pacer } from './pacer.js';
 import { deliveryMessage } from './messages.js';
+/** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
+const maxEarlyMs = 2_000;
 
 export interface DeliveryWorkerDeps {
   store: Store;
@@ -87,6 +90,9 @@ export class DeliveryWorker {
 
   async handle(message: TransportMessage): Promise<void> {
     const { store, clock, log } = this.deps;
+    // Sent ahead of its due time (Scheduler leadMs): wait until due, again if a timer fired early.
+    const until = Math.min(message.notBefore ?? 0, clock() + maxEarlyMs);
+    for (let left = until - clock(); left > 0; left = until - clock()) await sleep(left);
     const now = clock();
     const claim = await store.claim(message.deliveryId, this.options.owner, now, now + this.options.leaseMs);
     if (!claim) return; // published, cancelled, claimed elsewhere or not due: drop (ack).

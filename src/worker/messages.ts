@@ -10,16 +10,20 @@ export function deliveryMessage(
 
 /**
  * Messages for deliveries whose posts we have not loaded: the correlation ids of all their posts
- * are read at once (`Store.correlationIds`). Deliveries of a post that vanished are skipped.
+ * are read at once (`Store.correlationIds`). Deliveries of a post that vanished are skipped. A
+ * delivery due after `now` (taken ahead by the scheduler) carries its due time as `notBefore`.
  */
 export async function messagesFor(
   deliveries: readonly Delivery[],
   correlationIds: (postIds: readonly string[]) => Promise<Map<string, string>>,
+  now = Number.POSITIVE_INFINITY,
 ): Promise<TransportMessage[]> {
   if (deliveries.length === 0) return [];
   const ids = await correlationIds(deliveries.map((d) => d.postId));
   return deliveries.flatMap((d) => {
     const id = ids.get(d.postId);
-    return id ? [deliveryMessage(d, id)] : [];
+    if (!id) return [];
+    const message = deliveryMessage(d, id);
+    return [d.dueAt > now ? { ...message, notBefore: d.dueAt } : message];
   });
 }

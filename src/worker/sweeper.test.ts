@@ -1,28 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import type { QueueAdmin, Transport, TransportMessage } from '../queue/transport.js';
+import { RecordingTransport } from '../queue/recording-transport.js';
 import { MINUTE, seedPost, T0 } from '../store/store-fixtures.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { Sweeper } from './sweeper.js';
-
-/** A transport that records what it is sent and reports a backlog the test sets. */
-class RecordingTransport implements Transport {
-  readonly maxDelayMs = 0;
-  sent: TransportMessage[] = [];
-  waiting = 0;
-  readonly admin: QueueAdmin = {
-    counts: async () => ({ main: this.waiting }),
-    backlog: async () => this.waiting,
-    replayParked: async () => ({ replayed: 0, dropped: 0 }),
-  };
-  async send(messages: TransportMessage[]): Promise<void> {
-    this.sent.push(...messages);
-  }
-  async consume(): Promise<never> {
-    throw new Error('not used');
-  }
-  async close(): Promise<void> {}
-}
 
 describe('Sweeper', () => {
   let store: SqliteStore;

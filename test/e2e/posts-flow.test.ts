@@ -59,6 +59,37 @@ describe('posts flow (embedded, FakePlatform)', () => {
     const post = await getPost(created.id);
     expect(post.status).toBe('COMPLETED');
     expect(Date.parse(post.deliveries[0].publishedAt)).toBeGreaterThanOrEqual(Date.parse(at));
+    // The scheduler sent it 250 ms ahead (its lead); the platform still heard of it no earlier than due.
+    expect([...bluesky.posts.values()][0]!.at).toBeGreaterThanOrEqual(Date.parse(at));
+  });
+
+  it('a message sent ahead of its due time waits in the worker and is published when due', async () => {
+    const at = Date.now() + 400;
+    const created = await (
+      await h.api('POST', '/v1/posts', { text: 'on time', targets: ['bluesky'], when: new Date(at).toISOString() })
+    ).json();
+    const [delivery] = await h.ctx.store.takeDue(at, 10);
+    expect(delivery?.postId).toBe(created.id);
+    await h.ctx.transport.send([
+      {
+        kind: 'delivery',
+        v: 1,
+        deliveryId: delivery!.id,
+        postId: created.id,
+        platform: 'bluesky',
+        correlationId: 'c',
+        notBefore: at,
+      },
+    ]);
+    await waitFor(async () => bluesky.posts.size === 1);
+    const heard = [...bluesky.posts.values()][0]!.at;
+    expect(heard).toBeGreaterThanOrEqual(at);
+    // By this message, not by the sweeper: a claim refused as early would leave the delivery
+    // `queued` until the sweeper sends it again, 1 s (strandedAfterMs) after its due time.
+    expect(heard).toBeLessThan(at + 1_000);
+    await h.drain();
+    expect((await getPost(created.id)).status).toBe('COMPLETED');
+    expect(bluesky.calls).toBe(1);
   });
 
   it('cancels a scheduled post: nothing is posted, and a second cancel is a 409', async () => {

@@ -16,8 +16,9 @@ export function decode(content: Buffer): TransportMessage | null {
   if (!value || typeof value !== 'object') return null;
   const m = value as Record<string, unknown>;
   if (m.kind !== 'delivery' || m.v !== 1) return null;
-  const { deliveryId, postId, platform, correlationId } = m;
+  const { deliveryId, postId, platform, correlationId, notBefore } = m;
   if (typeof deliveryId !== 'string' || typeof postId !== 'string' || typeof correlationId !== 'string') return null;
   if (typeof platform !== 'string' || !isPlatformId(platform)) return null;
-  return { kind: 'delivery', v: 1, deliveryId, postId, platform, correlationId };
+  const early = typeof notBefore === 'number' && Number.isFinite(notBefore) ? { notBefore } : {};
+  return { kind: 'delivery', v: 1, deliveryId, postId, platform, correlationId, ...early };
 }

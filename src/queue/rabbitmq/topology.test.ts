@@ -39,8 +39,11 @@ describe('message codec', () => {
     correlationId: 'c1',
   } as const;
 
-  it('round-trips a V1 delivery message', () => {
+  it('round-trips a V1 delivery message, with or without notBefore', () => {
     expect(decode(encode(m))).toEqual(m);
+    expect(decode(encode({ ...m, notBefore: 1_800_000_000_000 }))).toEqual({ ...m, notBefore: 1_800_000_000_000 });
+    // A notBefore that is not a number is left out: the message is claimed at once.
+    expect(decode(Buffer.from(JSON.stringify({ ...m, notBefore: 'soon' })))).toEqual(m);
   });
 
   it('refuses what is not JSON, another kind or version, or an unknown platform', () => {

@@ -1,0 +1,122 @@
+// bench/store-calls: where a scaled deployment's time goes, per Store method. Creates posts on
+// MongoDB (FerretDB) with RabbitMQ, then runs the scheduler and one worker (concurrency 16) in
+// this process against a FakePlatform that answers in 100 ms, and prints, for creating and for
+// delivering, each Store method's calls, total and mean time. Needs scripts/test-services.sh.
+//   npx tsx bench/store-calls.ts [--posts 1000] [--pacing on|off]
+// This is how FerretDB 1.x's full-collection `$in` showed up (src/store/mongo/by-values.ts).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AppContext } from '../src/app-context.js';
+import { envToConfig } from '../src/config/config.js';
+import { readEnv } from '../src/config/env.js';
+import { envToSecrets } from '../src/config/secrets.js';
+import { createLogger } from '../src/logger.js';
+import { WorkerRole } from '../src/roles/worker-role.js';
+import { MongoStore } from '../src/store/mongo/mongo-store.js';
+import { FakePlatform } from '../test/fakes/fake-platform.js';
+import { table } from './lib/stats.js';
+
+const { values } = parseArgs({
+  options: { posts: { type: 'string', default: '1000' }, pacing: { type: 'string', default: 'on' } },
+});
+const total = Number(values.posts);
+const accounts = 8;
+
+const calls = new Map<string, { n: number; ms: number }>();
+function timed<F extends (...args: never[]) => unknown>(name: string, f: F, self: unknown): F {
+  return ((...args: Parameters<F>) => {
+    const t = performance.now();
+    const result = f.apply(self, args);
+    if (!(result instanceof Promise)) return result;
+    return result.finally(() => {
+      const c = calls.get(name) ?? { n: 0, ms: 0 };
+      c.n++;
+      c.ms += performance.now() - t;
+      calls.set(name, c);
+    });
+  }) as F;
+}
+
+// Methods on the prototype, and the ones the store delegates as instance properties.
+const proto = MongoStore.prototype as unknown as Record<string, (...args: never[]) => unknown>;
+for (const name of Object.getOwnPropertyNames(MongoStore.prototype)) {
+  const f = Object.getOwnPropertyDescriptor(MongoStore.prototype, name)?.value;
+  if (typeof f === 'function' && name !== 'constructor')
+    proto[name] = function (this: unknown, ...args: never[]) {
+      return timed(name, f, this)(...args);
+    };
+}
+
+function report(title: string): void {
+  calls.delete('countDeliveries'); // this bench's own polling
+  const rows = [...calls].sort((a, b) => b[1].ms - a[1].ms);
+  console.log(`\n${title}`);
+  console.log(
+    table(
+      rows.map(([name, c]) => ({
+        method: name,
+        calls: c.n,
+        'total ms': c.ms.toFixed(0),
+        'mean ms': (c.ms / c.n).toFixed(1),
+      })),
+    ),
+  );
+  calls.clear();
+}
+
+const mongo = JSON.parse(readFileSync('.tmp/services/ferretdb.json', 'utf8')).url as string;
+const amqpBase = JSON.parse(readFileSync('.tmp/services/rabbitmq.json', 'utf8')).url as string;
+const tag = randomBytes(3).toString('hex');
+const vhost = `hayon-calls-${tag}`;
+execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
+execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
+const env = readEnv({
+  HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/calls_${tag}`,
+  HAYON_AMQP_URL: `${amqpBase}/${vhost}`,
+  HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
+  HAYON_WORKER_CONCURRENCY: '16',
+  HAYON_LOG_LEVEL: 'warn',
+  HAYON_PACING: values.pacing === 'off' ? 'false' : 'true',
+});
+const config = envToConfig(env);
+const ctx = await AppContext.fromConfig(config, envToSecrets(env, config), {
+  platforms: { bluesky: new FakePlatform('bluesky', { latencyMs: 100 }) },
+  log: createLogger('warn'),
+});
+const store = ctx.store as unknown as Record<string, (...args: never[]) => unknown>;
+for (const name of Object.keys(store)) {
+  const f = store[name];
+  if (typeof f === 'function') store[name] = timed(name, f, store);
+}
+try {
+  await ctx.accounts.ensureWorkspace();
+  for (let i = 0; i < accounts; i++)
+    await ctx.accounts.add('default', 'bluesky', { identifier: `calls${i}.test`, appPassword: 'pw' });
+  let t0 = Date.now();
+  for (let i = 0; i < total; i++)
+    await ctx.posts.create(
+      { text: `calls ${i}`, targets: [`bluesky:calls${i % accounts}.test`] },
+      { workspaceId: 'default', origin: { kind: 'api' } },
+    );
+  const createMs = Date.now() - t0;
+  report(`creating ${total} posts one after another: ${(createMs / total).toFixed(1)} ms a post`);
+  const role = new WorkerRole(ctx);
+  await role.start();
+  t0 = Date.now();
+  ctx.scheduler.start();
+  for (;;) {
+    const counts = await ctx.store.countDeliveries();
+    if ((counts.published ?? 0) >= total) break;
+    if (Date.now() - t0 > 300_000) throw new Error(`stuck: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  report(
+    `delivering them (one worker, concurrency 16, pacing ${values.pacing}): ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(0)} deliveries/s`,
+  );
+} finally {
+  await ctx.dispose();
+  execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
+}

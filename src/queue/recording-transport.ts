@@ -1,0 +1,20 @@
+import type { QueueAdmin, Transport, TransportMessage } from './transport.js';
+
+/** For tests: a transport that records what it is sent and reports a backlog the test sets. */
+export class RecordingTransport implements Transport {
+  readonly maxDelayMs = 0;
+  sent: TransportMessage[] = [];
+  waiting = 0;
+  readonly admin: QueueAdmin = {
+    counts: async () => ({ main: this.waiting }),
+    backlog: async () => this.waiting,
+    replayParked: async () => ({ replayed: 0, dropped: 0 }),
+  };
+  async send(messages: TransportMessage[]): Promise<void> {
+    this.sent.push(...messages);
+  }
+  async consume(): Promise<never> {
+    throw new Error('not used');
+  }
+  async close(): Promise<void> {}
+}
