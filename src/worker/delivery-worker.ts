@@ -5,8 +5,6 @@ import type { CredentialBox } from '../accounts/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
 import { resolveContent } from '../core/content.js';
-import type { AttemptRecord } from '../core/history.js';
-import { newId } from '../core/ids.js';
 import { HayonError, PlatformError } from '../core/errors.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
@@ -25,6 +23,7 @@ import type {
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { AttemptOutcome, Claim, DeliveryProgress, Store } from '../store/store.js';
 import type { Pacer } from './pacer.js';
+import { attemptRecord } from './attempt-record.js';
 import { deliveryMessage } from './messages.js';
 /** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
 const maxEarlyMs = 2_000;
@@ -122,11 +121,20 @@ export class DeliveryWorker {
   }
 
   async #load(delivery: Delivery, log: Logger): Promise<Attempt | null> {
-    const { store } = this.deps;
-    const [post, account] = await Promise.all([
-      store.getPostAlone(delivery.postId),
-      store.getAccount(delivery.accountId),
-    ]);
+    const { store, clock } = this.deps;
+    const read = await Promise.all([store.getPostAlone(delivery.postId), store.getAccount(delivery.accountId)]).catch(
+      async (err: unknown) => {
+        // Nothing went out yet: give the delivery back, its attempt refunded, for the scheduler to
+        // send again in 5 s, rather than leave it `publishing` until its lease runs out.
+        log.warn({ err }, 'post or account not read; the delivery is given back');
+        const error: DeliveryError = { kind: 'internal', message: 'The store could not be read.', at: clock() };
+        const back = { kind: 'retry', state: 'scheduled', dueAt: clock() + 5_000, error, refundAttempt: true } as const;
+        await store.finishAttempt(delivery.id, this.options.owner, back, clock());
+        return null;
+      },
+    );
+    if (!read) return null;
+    const [post, account] = read;
     const platform = this.deps.platforms[delivery.platform];
     const missing = !post ? 'post' : !account ? 'account' : !platform ? 'platform adapter' : undefined;
     if (missing || !post || !account || !platform) {
@@ -252,21 +260,11 @@ export class DeliveryWorker {
 
   /** The attempt in the post's history (`hayon posts show --log`); a failure to write it is only logged. */
   async #remember(attempt: Attempt, outcome: AttemptOutcome, endedAt: number, log: Logger): Promise<void> {
-    const { delivery } = attempt;
-    const record: AttemptRecord = {
-      id: newId('att'),
-      postId: delivery.postId,
-      deliveryId: delivery.id,
-      platform: delivery.platform,
-      accountId: delivery.accountId,
-      attempt: delivery.attempts,
+    const record = attemptRecord(attempt.delivery, outcome, {
       worker: this.options.owner,
       startedAt: attempt.startedAt,
       endedAt,
-      outcome: outcome.kind === 'retry' ? (outcome.refundAttempt ? 'held' : 'retrying') : outcome.kind,
-      ...(outcome.kind === 'published' ? { url: outcome.result.url } : { error: outcome.error }),
-      ...(outcome.kind === 'retry' ? { nextAttemptAt: outcome.dueAt } : {}),
-    };
+    });
     await this.deps.store.addAttemptRecord(record).catch((err) => log.warn({ err }, 'attempt not kept in the history'));
   }
 

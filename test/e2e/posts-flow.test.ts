@@ -111,6 +111,24 @@ describe('posts flow (embedded, FakePlatform)', () => {
     expect((await hurried.json()).error).toMatchObject({ code: 'conflict', field: 'id' });
   });
 
+  it('a store read that fails after the claim gives the delivery back (attempt refunded) instead of leaving it publishing', async () => {
+    const store = h.ctx.store;
+    const read = store.getPostAlone.bind(store);
+    let failures = 1;
+    store.getPostAlone = async (id) => {
+      if (failures-- > 0) throw new Error('connection reset by the store');
+      return read(id);
+    };
+    const created = await (await h.api('POST', '/v1/posts', { text: 'back', targets: ['bluesky'] })).json();
+    await waitFor(async () => (await getPost(created.id)).deliveries[0].state === 'scheduled');
+    const waiting = (await getPost(created.id)).deliveries[0];
+    expect(waiting).toMatchObject({ state: 'scheduled', attempts: 0 });
+    expect(bluesky.calls).toBe(0);
+    expect((await h.api('POST', `/v1/posts/${created.id}/publish-now`)).status).toBe(200);
+    await waitFor(async () => (await getPost(created.id)).status === 'COMPLETED');
+    expect(bluesky.posts.size).toBe(1);
+  });
+
   it('returns the same post for a repeated Idempotency-Key, and 422 for another body with it', async () => {
     const body = { text: 'once', targets: ['bluesky'] };
     const first = await h.api('POST', '/v1/posts', body, { 'idempotency-key': 'k1' });

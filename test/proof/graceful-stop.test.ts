@@ -162,6 +162,14 @@ describe('graceful stop: SIGTERM under load', () => {
           `store then: ${counts.published} published, ${counts.queued} queued, ${counts.scheduled} scheduled, ${counts.publishing} publishing, ${counts.unknown} unknown; ` +
           `a new worker had all out in ${drainMs} ms: ${fake.statuses.length} statuses, ${missing.length} missing, ${doubled.length} doubled`,
       );
+      // What the processes warned about, to tell from a failure here which step went wrong.
+      for (const [name, p] of [
+        ['api', api],
+        ['worker 1', workers[0]],
+        ['worker 2', workers[1]],
+        ['worker 3', workers[2]],
+      ] as const)
+        for (const w of p!.warnings()) console.log(`${name} warned ${w.count}×: ${JSON.stringify(w.first)}`);
 
       expect(counts.publishing).toBe(0);
       expect(counts.unknown).toBe(0);

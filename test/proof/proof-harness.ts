@@ -93,6 +93,8 @@ export interface HayonProcess {
   seen(msg: string): { count: number; first?: Record<string, unknown> };
   /** The last lines of stderr, for a failure message. */
   stderrTail(): string;
+  /** Each distinct warning or error it logged (pino level 40 and up): how often, and the first line. */
+  warnings(): { msg: string; count: number; first: Record<string, unknown> }[];
   /** Sends `signal` and waits for the exit: the exit code (null when killed by a signal) and how long it took. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
@@ -148,6 +150,10 @@ export async function spawnHayon(args: string[], env: Record<string, string>): P
     waitForLog,
     seen: (msg) => seen.get(msg) ?? { count: 0 },
     stderrTail: () => stderr.join('\n'),
+    warnings: () =>
+      [...seen]
+        .filter(([, s]) => Number(s.first.level) >= 40)
+        .map(([msg, s]) => ({ msg, count: s.count, first: s.first })),
     async stop(signal = 'SIGTERM') {
       const started = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
