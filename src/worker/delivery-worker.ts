@@ -5,7 +5,7 @@ import type { CredentialBox } from '../accounts/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
 import { resolveContent } from '../core/content.js';
-import { HayonError, PlatformError } from '../core/errors.js';
+import { PlatformError } from '../core/errors.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
 import { decideRetry, type RetryPolicy } from '../core/retry-policy.js';
@@ -23,7 +23,7 @@ import type {
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { AttemptOutcome, Claim, DeliveryProgress, Store } from '../store/store.js';
 import type { Pacer } from './pacer.js';
-import { attemptRecord } from './attempt-record.js';
+import { attemptRecord, toDeliveryError } from './outcomes.js';
 import { deliveryMessage } from './messages.js';
 /** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
 const maxEarlyMs = 2_000;
@@ -93,7 +93,9 @@ export class DeliveryWorker {
     const until = Math.min(message.notBefore ?? 0, clock() + maxEarlyMs);
     for (let left = until - clock(); left > 0; left = until - clock()) await sleep(left);
     const now = clock();
-    const claim = await store.claim(message.deliveryId, this.options.owner, now, now + this.options.leaseMs);
+    const claim = await store
+      .claim(message.deliveryId, this.options.owner, now, now + this.options.leaseMs)
+      .catch((err: unknown) => this.#giveBack(message.deliveryId, err, log)); // applied, its answer lost?
     if (!claim) return; // published, cancelled, claimed elsewhere or not due: drop (ack).
     const dlog = log.child({
       postId: message.postId,
@@ -121,17 +123,9 @@ export class DeliveryWorker {
   }
 
   async #load(delivery: Delivery, log: Logger): Promise<Attempt | null> {
-    const { store, clock } = this.deps;
+    const { store } = this.deps;
     const read = await Promise.all([store.getPostAlone(delivery.postId), store.getAccount(delivery.accountId)]).catch(
-      async (err: unknown) => {
-        // Nothing went out yet: give the delivery back, its attempt refunded, for the scheduler to
-        // send again in 5 s, rather than leave it `publishing` until its lease runs out.
-        log.warn({ err }, 'post or account not read; the delivery is given back');
-        const error: DeliveryError = { kind: 'internal', message: 'The store could not be read.', at: clock() };
-        const back = { kind: 'retry', state: 'scheduled', dueAt: clock() + 5_000, error, refundAttempt: true } as const;
-        await store.finishAttempt(delivery.id, this.options.owner, back, clock());
-        return null;
-      },
+      (err: unknown) => this.#giveBack(delivery.id, err, log),
     );
     if (!read) return null;
     const [post, account] = read;
@@ -144,6 +138,22 @@ export class DeliveryWorker {
       return null;
     }
     return { post, delivery, account, platform, startedAt: this.deps.clock() };
+  }
+
+  /**
+   * A store call failed after the claim, or may have claimed without our knowing. Nothing went
+   * out yet: the delivery, if ours (`publishing` under our lease: the update is conditional on
+   * it), goes back to `scheduled` in 5 s with its attempt refunded, rather than wait for its lease
+   * to run out. When the store is away this fails too, and the lease is the fallback.
+   */
+  async #giveBack(id: string, err: unknown, log: Logger): Promise<null> {
+    const { store, clock } = this.deps;
+    log.warn({ err, deliveryId: id }, 'store call failed after the claim; the delivery is given back');
+    const error: DeliveryError = { kind: 'internal', message: 'The store did not answer.', at: clock() };
+    const dueAt = clock() + 5_000;
+    const back = { kind: 'retry', state: 'scheduled', dueAt, error, refundAttempt: true } as const;
+    if (await store.finishAttempt(id, this.options.owner, back, clock())) this.deps.onScheduled?.(dueAt);
+    return null;
   }
 
   /**
@@ -385,14 +395,4 @@ export class DeliveryWorker {
     timer.unref();
     return () => clearInterval(timer);
   }
-}
-
-/** What is stored and shown about a failure: the kind and a message that holds no secret. */
-function toDeliveryError(e: unknown, at: number): DeliveryError {
-  if (e instanceof PlatformError) {
-    return { kind: e.kind, message: e.message, at, ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}) };
-  }
-  const he = HayonError.from(e);
-  // Our own unexpected errors are retried like transient ones (a bug or a blip), but say so.
-  return { kind: 'internal', message: he.isClientError ? he.publicMessage : 'Internal error in hayon.', at };
 }

@@ -111,18 +111,22 @@ describe('posts flow (embedded, FakePlatform)', () => {
     expect((await hurried.json()).error).toMatchObject({ code: 'conflict', field: 'id' });
   });
 
-  it('a store read that fails after the claim gives the delivery back (attempt refunded) instead of leaving it publishing', async () => {
-    const store = h.ctx.store;
-    const read = store.getPostAlone.bind(store);
+  it.each([
+    ['a read of the post fails after the claim', 'getPostAlone'],
+    ['the claim is applied but its answer is lost', 'claim'],
+  ] as const)('%s: the delivery is given back (attempt refunded), not left publishing', async (_, method) => {
+    const store = h.ctx.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const original = store[method]!.bind(store);
     let failures = 1;
-    store.getPostAlone = async (id) => {
+    store[method] = async (...args) => {
+      // The claim goes through before its answer is lost; the read fails before it is made.
+      const result = method === 'claim' ? await original(...args) : null;
       if (failures-- > 0) throw new Error('connection reset by the store');
-      return read(id);
+      return method === 'claim' ? result : original(...args);
     };
     const created = await (await h.api('POST', '/v1/posts', { text: 'back', targets: ['bluesky'] })).json();
     await waitFor(async () => (await getPost(created.id)).deliveries[0].state === 'scheduled');
-    const waiting = (await getPost(created.id)).deliveries[0];
-    expect(waiting).toMatchObject({ state: 'scheduled', attempts: 0 });
+    expect((await getPost(created.id)).deliveries[0]).toMatchObject({ state: 'scheduled', attempts: 0 });
     expect(bluesky.calls).toBe(0);
     expect((await h.api('POST', `/v1/posts/${created.id}/publish-now`)).status).toBe(200);
     await waitFor(async () => (await getPost(created.id)).status === 'COMPLETED');

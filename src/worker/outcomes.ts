@@ -1,6 +1,7 @@
+import { HayonError, PlatformError } from '../core/errors.js';
 import type { AttemptRecord } from '../core/history.js';
 import { newId } from '../core/ids.js';
-import type { Delivery } from '../core/post.js';
+import type { Delivery, DeliveryError } from '../core/post.js';
 import type { AttemptOutcome } from '../store/store.js';
 
 /** One attempt as the post's history keeps it (`hayon posts show --log`). */
@@ -21,4 +22,14 @@ export function attemptRecord(
     ...(outcome.kind === 'published' ? { url: outcome.result.url } : { error: outcome.error }),
     ...(outcome.kind === 'retry' ? { nextAttemptAt: outcome.dueAt } : {}),
   };
+}
+
+/** What is stored and shown about a failure: the kind and a message that holds no secret. */
+export function toDeliveryError(e: unknown, at: number): DeliveryError {
+  if (e instanceof PlatformError) {
+    return { kind: e.kind, message: e.message, at, ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}) };
+  }
+  const he = HayonError.from(e);
+  // Our own unexpected errors are retried like transient ones (a bug or a blip), but say so.
+  return { kind: 'internal', message: he.isClientError ? he.publicMessage : 'Internal error in hayon.', at };
 }
