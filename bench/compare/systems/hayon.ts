@@ -120,7 +120,19 @@ async function hayonSystem(
   let next = 0;
   return {
     startWorkers: lifecycle.startWorkers,
-    stop: lifecycle.stop,
+    async stop() {
+      // Warnings of the process that creates and schedules, each kind once with its count.
+      const warned = new Map<string, { n: number; err: unknown }>();
+      for (const line of h.logs) {
+        if (Number(line.level) < 40) continue;
+        const seen = warned.get(String(line.msg)) ?? { n: 0, err: (line.err as { message?: string })?.message };
+        seen.n++;
+        warned.set(String(line.msg), seen);
+      }
+      for (const [msg, { n, err }] of warned)
+        process.stderr.write(`[hayon] warned ${n}×: ${msg}${err ? ` (first: ${err})` : ''}\n`);
+      await lifecycle.stop();
+    },
     async create(dueAt) {
       const target = targets[next++ % targets.length]!;
       const out = await h.ctx.posts.create(
@@ -160,6 +172,10 @@ async function spawnWorker(env: ScaledWorkerEnv): Promise<ChildProcess> {
     }),
   ])) as [string];
   if (!line.includes('"ready"')) throw new Error(`a hayon worker said ${line}`);
+  // Its warnings and errors, as they come.
+  lines.on('line', (text) => {
+    if (/"level":(4|5|6)0/.test(text)) process.stderr.write(`[hayon worker] ${text.slice(0, 400)}\n`);
+  });
   return child;
 }
 
