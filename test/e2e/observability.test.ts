@@ -57,7 +57,9 @@ describe('observability: correlation ids, a post’s history, the queue per plat
     bluesky.failNext({ kind: 'transient', status: 503, message: 'Bluesky answered 503' });
     expect((await command('Observable launch to bluesky,mastodon')).status).toBe(200);
     const thread = () => slack.messages(channel).filter((m) => m.thread_ts);
-    await waitFor(async () => thread().length === 3, 15_000);
+    // Slack holds a reply before hayon has its answer and logs it: wait for both.
+    const logged = () => h.logs.filter((l) => l.msg === 'reply sent in slack').length;
+    await waitFor(async () => thread().length === 3 && logged() >= 3, 15_000);
     const [post] = (await (await h.api('GET', '/v1/posts')).json()).posts;
     const ids = new Set([post.id, ...post.deliveries.map((d: { id: string }) => d.id)]);
     const about = h.logs.filter((l) => ids.has(String(l.postId)) || ids.has(String(l.deliveryId)));
