@@ -109,6 +109,8 @@ export async function startCluster(options: { workers: number; env?: Record<stri
     HAYON_AMQP_URL: createVhost(serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')!),
     HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
     HAYON_HOST: '127.0.0.1',
+    // These runs load hayon on purpose; the per-token limit has its own tests.
+    HAYON_RATE_LIMIT_PER_TOKEN: '1000000',
     ...options.env,
     // The harness waits for the roles' "started" info lines.
     HAYON_LOG_LEVEL: 'info',

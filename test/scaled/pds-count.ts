@@ -42,6 +42,14 @@ export async function postMany(
             },
             body: JSON.stringify(body(i)),
           });
+          if (res.status === 429) {
+            // Rate limited: wait as told and try again; this is not a failure of the request.
+            const wait = Number(res.headers.get('retry-after') ?? 1);
+            await res.body?.cancel();
+            await new Promise((r) => setTimeout(r, Math.max(wait, 1) * 1000));
+            attempt--;
+            continue;
+          }
           if (res.status !== 202 && res.status !== 200) throw new Error(`POST ${i}: ${res.status} ${await res.text()}`);
           ids[i] = ((await res.json()) as { id: string }).id;
           break;
