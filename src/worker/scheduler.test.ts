@@ -9,8 +9,11 @@ describe('Scheduler: the lead', () => {
   let store: SqliteStore;
   let transport: RecordingTransport;
   let now: number;
-  const scheduler = (leadMs: number) =>
-    new Scheduler({ store, transport, clock: () => now, log: createLogger('silent') }, { leadMs });
+  const scheduler = (leadMs: number, sendRetryMs?: number) =>
+    new Scheduler(
+      { store, transport, clock: () => now, log: createLogger('silent') },
+      { leadMs, ...(sendRetryMs === undefined ? {} : { sendRetryMs }) },
+    );
 
   beforeEach(async () => {
     store = new SqliteStore({ path: ':memory:' });
@@ -55,5 +58,57 @@ describe('Scheduler: the lead', () => {
     expect(await scheduler(0).runOnce()).toBe(1);
     expect(transport.sent).toEqual([expect.objectContaining({ deliveryId: deliveries[0]!.id })]);
     expect(transport.sent[0]).not.toHaveProperty('notBefore');
+  });
+});
+
+describe('Scheduler: a send the broker refuses', () => {
+  let store: SqliteStore;
+  let transport: RecordingTransport;
+  const make = (sendRetryMs: number) =>
+    new Scheduler({ store, transport, clock: () => T0, log: createLogger('silent') }, { sendRetryMs });
+
+  beforeEach(async () => {
+    store = new SqliteStore({ path: ':memory:' });
+    await store.init();
+    transport = new RecordingTransport();
+  });
+  afterEach(async () => store.close());
+
+  it('is tried again until the broker takes it, so the delivery does not wait for the sweeper', async () => {
+    const { deliveries } = await seedPost(store, { deliveries: [{ state: 'scheduled', dueAt: T0 - 10 }] });
+    transport.refusals = 3;
+    expect(await make(30_000).runOnce()).toBe(1);
+    expect(transport.sendCalls).toBe(4);
+    expect(transport.sent.map((m) => m.deliveryId)).toEqual([deliveries[0]!.id]);
+  });
+
+  it('gives up after sendRetryMs and leaves the delivery queued for the sweeper', async () => {
+    const { deliveries } = await seedPost(store, { deliveries: [{ state: 'scheduled', dueAt: T0 - 10 }] });
+    transport.refusals = 1_000;
+    await expect(make(500).runOnce()).rejects.toThrow('broker unreachable');
+    expect(transport.sendCalls).toBeGreaterThan(1);
+    expect(transport.sent).toEqual([]);
+    expect((await store.getDelivery(deliveries[0]!.id))?.state).toBe('queued');
+  });
+
+  it('dispatch of a just-created delivery is tried again too', async () => {
+    const { post, deliveries } = await seedPost(store, { deliveries: [{ state: 'scheduled', dueAt: T0 - 10 }] });
+    const s = make(30_000);
+    s.start();
+    transport.refusals = 2;
+    s.dispatch([
+      {
+        kind: 'delivery',
+        v: 1,
+        deliveryId: deliveries[0]!.id,
+        postId: post.id,
+        platform: 'bluesky',
+        correlationId: post.correlationId,
+      },
+    ]);
+    while (transport.sent.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await s.stop();
+    expect(transport.sendCalls).toBe(3);
+    expect(transport.sent.map((m) => m.deliveryId)).toEqual([deliveries[0]!.id]);
   });
 });

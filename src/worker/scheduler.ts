@@ -19,12 +19,18 @@ export interface SchedulerOptions {
    * worker claims it on time. With MongoDB (FerretDB here) and RabbitMQ they take 30–100 ms.
    */
   leadMs: number;
+  /**
+   * How long a send of deliveries already moved to `queued` is tried again (the broker may be
+   * reconnecting) before they are left to the sweeper, which waits `strandedAfterMs` or longer.
+   */
+  sendRetryMs: number;
 }
 
 export const defaultSchedulerOptions = {
   pollIntervalMs: 1_000,
   batchSize: 500,
   leadMs: 250,
+  sendRetryMs: 30_000,
 } as const satisfies Required<SchedulerOptions>;
 
 export interface SchedulerDeps {
@@ -47,6 +53,8 @@ export class Scheduler {
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  /** Set by stop(): a send being tried again gives up. (`#stopped` is also true before start().) */
+  #stopping = false;
   readonly #dispatching: TransportMessage[] = [];
   #dispatch: Promise<void> | undefined;
 
@@ -59,11 +67,13 @@ export class Scheduler {
 
   start(): void {
     this.#stopped = false;
+    this.#stopping = false;
     this.wake(this.deps.clock());
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping = true;
     await this.#dispatch;
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -98,7 +108,7 @@ export class Scheduler {
   }
 
   async #drainDispatch(): Promise<void> {
-    const { store, transport, clock, log } = this.deps;
+    const { store, clock, log } = this.deps;
     while (this.#dispatching.length > 0) {
       const batch = this.#dispatching.splice(0, this.#options.batchSize);
       try {
@@ -114,7 +124,7 @@ export class Scheduler {
             )
           ).map((d) => d.id),
         );
-        await timeBound(transport.send(batch.filter((m) => taken.has(m.deliveryId))), passTimeoutMs, 'a dispatch');
+        await timeBound(this.#send(batch.filter((m) => taken.has(m.deliveryId))), passTimeoutMs, 'a dispatch');
       } catch (err) {
         log.warn({ err }, 'dispatch failed; the scheduler will find these deliveries');
         this.wake(clock());
@@ -124,17 +134,41 @@ export class Scheduler {
 
   /** One pass: queue everything due now or within `leadMs`. Returns how many deliveries it queued. */
   async runOnce(): Promise<number> {
-    const { store, transport, clock } = this.deps;
+    const { store, clock } = this.deps;
     let total = 0;
     for (;;) {
       const now = clock();
       const due = await store.takeDue(now + this.#options.leadMs, this.#options.batchSize);
       if (due.length === 0) break;
       total += due.length;
-      await transport.send(await messagesFor(due, (ids) => store.correlationIds(ids), now));
+      await this.#send(await messagesFor(due, (ids) => store.correlationIds(ids), now));
       if (due.length < this.#options.batchSize) break;
     }
     return total;
+  }
+
+  /**
+   * Sends messages of deliveries already `queued`, trying again with a growing pause (100 ms to
+   * 2 s) for `sendRetryMs` while the transport refuses them: a broker restart then costs seconds,
+   * not the sweeper's wait. Gives up at once when the scheduler stops.
+   */
+  async #send(messages: TransportMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const { transport, log } = this.deps;
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await transport.send(messages);
+        if (attempt > 0) log.info({ messages: messages.length, attempts: attempt + 1 }, 'queued deliveries sent');
+        return;
+      } catch (err) {
+        const pause = Math.min(100 * 2 ** attempt, 2_000);
+        if (this.#stopping || performance.now() - started + pause > this.#options.sendRetryMs) throw err;
+        if (attempt === 0)
+          log.warn({ err, messages: messages.length }, 'sending queued deliveries failed; trying again');
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
   /** Looks at `at` minus the lead. */
