@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, subsystem } from './logger.js';
+import { createLogger, forPost, subsystem } from './logger.js';
 
 /** A logger writing JSON lines to memory, and the lines it wrote. */
 function memoryLogger(level = 'info') {
@@ -72,7 +72,14 @@ describe('createLogger', () => {
     const { log, lines, records } = memoryLogger();
     subsystem(log, 'platform:bluesky').warn({ appPassword: secrets.appPassword }, 'login refused');
     expect(lines.join('')).not.toContain(secrets.appPassword);
-    expect(records()[0]).toMatchObject({ name: 'hayon:platform:bluesky', appPassword: '[redacted]' });
+    expect(records()[0]).toMatchObject({ name: 'hayon', component: 'platform:bluesky', appPassword: '[redacted]' });
+  });
+
+  it("writes each key once on a line (a subsystem's post logger)", () => {
+    const { log, lines } = memoryLogger();
+    forPost(subsystem(log, 'worker'), { id: 'pst_1', correlationId: 'cor_1' }).info('published');
+    const keys = [...lines.join('').matchAll(/"([a-zA-Z]+)":/g)].map((m) => m[1]);
+    expect(keys.sort()).toEqual(['component', 'correlationId', 'level', 'msg', 'name', 'postId', 'time']);
   });
 
   it("logs an error's type, code and message but not its cause", () => {

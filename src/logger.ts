@@ -81,9 +81,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
-/** A child logger for one subsystem: `hayon:http`, `hayon:worker`, `hayon:platform:bluesky`. */
-export function subsystem(log: Logger, name: string): Logger {
-  return log.child({ name: `hayon:${name}` });
+/**
+ * A child logger for one subsystem: `"component":"http"`, `"worker"`, `"platform:bluesky"`, beside
+ * the root's `"name":"hayon"` (a child's `name` would repeat the key in the same JSON line).
+ */
+export function subsystem(log: Logger, component: string): Logger {
+  return log.child({ component });
 }
 
 /**
