@@ -82,6 +82,29 @@ describe('Scheduler: a send the broker refuses', () => {
     expect(transport.sent.map((m) => m.deliveryId)).toEqual([deliveries[0]!.id]);
   });
 
+  it('a failed read of the correlation ids is tried again as well', async () => {
+    const { post, deliveries } = await seedPost(store, { deliveries: [{ state: 'scheduled', dueAt: T0 - 10 }] });
+    let failures = 2;
+    const flaky = new Proxy(store, {
+      get(target, key) {
+        if (key === 'correlationIds' && failures > 0) {
+          failures--;
+          return async () => {
+            throw new Error('store away');
+          };
+        }
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const s = new Scheduler({ store: flaky, transport, clock: () => T0, log: createLogger('silent') });
+    expect(await s.runOnce()).toBe(1);
+    expect(failures).toBe(0);
+    expect(transport.sent).toEqual([
+      expect.objectContaining({ deliveryId: deliveries[0]!.id, correlationId: post.correlationId }),
+    ]);
+  });
+
   it('gives up after sendRetryMs and leaves the delivery queued for the sweeper', async () => {
     const { deliveries } = await seedPost(store, { deliveries: [{ state: 'scheduled', dueAt: T0 - 10 }] });
     transport.refusals = 1_000;

@@ -20,8 +20,9 @@ export interface SchedulerOptions {
    */
   leadMs: number;
   /**
-   * How long a send of deliveries already moved to `queued` is tried again (the broker may be
-   * reconnecting) before they are left to the sweeper, which waits `strandedAfterMs` or longer.
+   * How long the send of deliveries already moved to `queued` is tried again (the broker may be
+   * reconnecting, the store's read of their correlation ids may fail) before they are left to the
+   * sweeper, which waits `strandedAfterMs` or longer.
    */
   sendRetryMs: number;
 }
@@ -124,7 +125,12 @@ export class Scheduler {
             )
           ).map((d) => d.id),
         );
-        await timeBound(this.#send(batch.filter((m) => taken.has(m.deliveryId))), passTimeoutMs, 'a dispatch');
+        const messages = batch.filter((m) => taken.has(m.deliveryId));
+        await timeBound(
+          this.#send(taken.size, async () => messages),
+          passTimeoutMs,
+          'a dispatch',
+        );
       } catch (err) {
         log.warn({ err }, 'dispatch failed; the scheduler will find these deliveries');
         this.wake(clock());
@@ -141,31 +147,31 @@ export class Scheduler {
       const due = await store.takeDue(now + this.#options.leadMs, this.#options.batchSize);
       if (due.length === 0) break;
       total += due.length;
-      await this.#send(await messagesFor(due, (ids) => store.correlationIds(ids), now));
+      await this.#send(due.length, () => messagesFor(due, (ids) => store.correlationIds(ids), now));
       if (due.length < this.#options.batchSize) break;
     }
     return total;
   }
 
   /**
-   * Sends messages of deliveries already `queued`, trying again with a growing pause (100 ms to
-   * 2 s) for `sendRetryMs` while the transport refuses them: a broker restart then costs seconds,
-   * not the sweeper's wait. Gives up at once when the scheduler stops.
+   * Sends the messages of `count` deliveries already moved to `queued`, building them with `build`
+   * (which may read the store). When the store or the transport refuses, it tries again with a
+   * growing pause (100 ms to 2 s) for `sendRetryMs`: a broker restart then costs seconds, not the
+   * sweeper's wait. Gives up at once when the scheduler stops.
    */
-  async #send(messages: TransportMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  async #send(count: number, build: () => Promise<TransportMessage[]>): Promise<void> {
+    if (count === 0) return;
     const { transport, log } = this.deps;
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        await transport.send(messages);
-        if (attempt > 0) log.info({ messages: messages.length, attempts: attempt + 1 }, 'queued deliveries sent');
+        await transport.send(await build());
+        if (attempt > 0) log.info({ deliveries: count, attempts: attempt + 1 }, 'queued deliveries sent');
         return;
       } catch (err) {
         const pause = Math.min(100 * 2 ** attempt, 2_000);
         if (this.#stopping || performance.now() - started + pause > this.#options.sendRetryMs) throw err;
-        if (attempt === 0)
-          log.warn({ err, messages: messages.length }, 'sending queued deliveries failed; trying again');
+        if (attempt === 0) log.warn({ err, deliveries: count }, 'sending queued deliveries failed; trying again');
         await new Promise((r) => setTimeout(r, pause));
       }
     }
