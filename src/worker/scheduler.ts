@@ -156,7 +156,7 @@ export class Scheduler {
   /**
    * Sends the messages of `count` deliveries already moved to `queued`, building them with `build`
    * (which may read the store). When the store or the transport refuses, it tries again with a
-   * growing pause (100 ms to 2 s) for `sendRetryMs`: a broker restart then costs seconds, not the
+   * growing pause (100 ms to 1 s) for `sendRetryMs`: a broker restart then costs seconds, not the
    * sweeper's wait. Gives up at once when the scheduler stops.
    */
   async #send(count: number, build: () => Promise<TransportMessage[]>): Promise<void> {
@@ -169,7 +169,7 @@ export class Scheduler {
         if (attempt > 0) log.info({ deliveries: count, attempts: attempt + 1 }, 'queued deliveries sent');
         return;
       } catch (err) {
-        const pause = Math.min(100 * 2 ** attempt, 2_000);
+        const pause = Math.min(100 * 2 ** attempt, 1_000);
         if (this.#stopping || performance.now() - started + pause > this.#options.sendRetryMs) throw err;
         if (attempt === 0) log.warn({ err, deliveries: count }, 'sending queued deliveries failed; trying again');
         await new Promise((r) => setTimeout(r, pause));

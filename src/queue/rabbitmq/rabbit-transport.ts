@@ -32,7 +32,7 @@ type Defaulted = Required<Omit<RabbitTransportOptions, 'url' | 'log'>>;
 const defaults = {
   prefix: '',
   reconnectMinMs: 200,
-  reconnectMaxMs: 10_000,
+  reconnectMaxMs: 2_000,
   connectTimeoutMs: 5_000,
 } as const satisfies Defaulted;
 
