@@ -175,7 +175,11 @@ describe('RabbitMQ transport without a broker', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
     await new Promise((r) => server.close(r));
-    const t = new RabbitTransport({ url: `amqp://guest:guest@127.0.0.1:${port}`, reconnectMinMs: 5_000 });
+    const t = new RabbitTransport({
+      url: `amqp://guest:guest@127.0.0.1:${port}`,
+      reconnectMinMs: 5_000,
+      reconnectMaxMs: 10_000,
+    });
     const started = Date.now();
     await expect(t.send([message(1)])).rejects.toThrow();
     await expect(t.send([message(2)])).rejects.toThrow(/unreachable; next connection attempt in/);
