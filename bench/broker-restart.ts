@@ -6,11 +6,8 @@
 //   npx tsx bench/broker-restart.ts [--posts 200] [--down-ms 4000] [--send-retry-ms 30000]
 // `--send-retry-ms 0` is the scheduler without its retry: the sends refused while the broker is
 // down are left to the sweeper (HAYON_STRANDED_AFTER_MS, 60 s by default).
-import { execFile, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { parseArgs, promisify } from 'node:util';
 import { AppContext } from '../src/app-context.js';
 import { envToConfig } from '../src/config/config.js';
 import { readEnv } from '../src/config/env.js';
@@ -18,6 +15,7 @@ import { envToSecrets } from '../src/config/secrets.js';
 import { createLogger } from '../src/logger.js';
 import { WorkerRole } from '../src/roles/worker-role.js';
 import { FakePlatform } from '../test/fakes/fake-platform.js';
+import { scaledEnv } from './lib/scaled.js';
 import { percentile, table } from './lib/stats.js';
 
 const run = promisify(execFile);
@@ -33,16 +31,9 @@ const downMs = Number(values['down-ms']);
 const sendRetryMs = Number(values['send-retry-ms']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-const mongo = JSON.parse(readFileSync('.tmp/services/ferretdb.json', 'utf8')).url as string;
-const amqpBase = JSON.parse(readFileSync('.tmp/services/rabbitmq.json', 'utf8')).url as string;
-const tag = randomBytes(3).toString('hex');
-const vhost = `hayon-restart-${tag}`;
-execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
-execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
+const scaled = scaledEnv('restart');
 const env = readEnv({
-  HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/restart_${tag}`,
-  HAYON_AMQP_URL: `${amqpBase}/${vhost}`,
-  HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
+  ...scaled.vars,
   HAYON_WORKER_CONCURRENCY: '16',
   HAYON_LOG_LEVEL: 'error',
   HAYON_PACING: 'false',
@@ -99,5 +90,5 @@ try {
 } finally {
   await run('rabbitmqctl', ['-q', 'start_app']).catch(() => undefined);
   await ctx.dispose();
-  execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
+  scaled.dispose();
 }

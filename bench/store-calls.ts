@@ -4,9 +4,6 @@
 // delivering, each Store method's calls, total and mean time. Needs scripts/test-services.sh.
 //   npx tsx bench/store-calls.ts [--posts 1000] [--pacing on|off]
 // This is how FerretDB 1.x's full-collection `$in` showed up (src/store/mongo/by-values.ts).
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AppContext } from '../src/app-context.js';
 import { envToConfig } from '../src/config/config.js';
@@ -16,6 +13,7 @@ import { createLogger } from '../src/logger.js';
 import { WorkerRole } from '../src/roles/worker-role.js';
 import { MongoStore } from '../src/store/mongo/mongo-store.js';
 import { FakePlatform } from '../test/fakes/fake-platform.js';
+import { scaledEnv } from './lib/scaled.js';
 import { table } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -66,16 +64,9 @@ function report(title: string): void {
   calls.clear();
 }
 
-const mongo = JSON.parse(readFileSync('.tmp/services/ferretdb.json', 'utf8')).url as string;
-const amqpBase = JSON.parse(readFileSync('.tmp/services/rabbitmq.json', 'utf8')).url as string;
-const tag = randomBytes(3).toString('hex');
-const vhost = `hayon-calls-${tag}`;
-execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
-execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
+const scaled = scaledEnv('calls');
 const env = readEnv({
-  HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/calls_${tag}`,
-  HAYON_AMQP_URL: `${amqpBase}/${vhost}`,
-  HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
+  ...scaled.vars,
   HAYON_WORKER_CONCURRENCY: '16',
   HAYON_LOG_LEVEL: 'warn',
   HAYON_PACING: values.pacing === 'off' ? 'false' : 'true',
@@ -118,5 +109,5 @@ try {
   );
 } finally {
   await ctx.dispose();
-  execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
+  scaled.dispose();
 }
