@@ -55,7 +55,9 @@ export interface StartOptions extends AppOverrides {
  * Boots the real roles (store on a temp-dir SQLite file, scheduler, sweeper, worker) with the
  * given overrides. Seeds the default workspace and an API token.
  */
-export async function startHayon(options: StartOptions = {}): Promise<TestHayon & { port?: number }> {
+export async function startHayon(
+  options: StartOptions = {},
+): Promise<TestHayon & { port?: number; metricsPort?: number }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hayon-test-'));
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -134,6 +136,7 @@ export async function startHayon(options: StartOptions = {}): Promise<TestHayon 
     request,
     drain,
     ...(port !== undefined ? { port } : {}),
+    ...(role?.metricsPort !== undefined ? { metricsPort: role.metricsPort } : {}),
     async stop() {
       if (role) await role.stop();
       else await ctx.dispose();

@@ -25,6 +25,12 @@ export interface Config {
   host: string;
   /** The address people and platforms reach hayon at. `HAYON_PUBLIC_URL`, default `http://localhost:{port}`. */
   publicUrl: string;
+  /**
+   * A listener of its own for `GET /metrics`, in every process (`hayon worker` too):
+   * `HAYON_METRICS_PORT` (default none; 0 picks a free port, logged) on `HAYON_METRICS_HOST`
+   * (default `127.0.0.1`).
+   */
+  metricsListener?: { port: number; host: string } | undefined;
   /** pino level. `HAYON_LOG_LEVEL`, default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `HAYON_MONGODB_URL` selects MongoDB; default SQLite at `{dataDir}/hayon.db`. */
@@ -311,6 +317,14 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     port,
     host: env.host || '0.0.0.0',
     publicUrl: publicUrl.replace(/\/+$/, ''),
+    ...(env.metricsPort
+      ? {
+          metricsListener: {
+            port: int('HAYON_METRICS_PORT', env.metricsPort, 0, 0, 65535),
+            host: env.metricsHost || '127.0.0.1',
+          },
+        }
+      : {}),
     logLevel,
     store: env.mongodbUrl
       ? { kind: 'mongo', url: url('HAYON_MONGODB_URL', env.mongodbUrl, ['mongodb:', 'mongodb+srv:']) }

@@ -44,6 +44,8 @@ export interface HayonEnv {
   slackWorkspace?: string | undefined;
   discordToken?: string | undefined;
   metricsToken?: string | undefined;
+  metricsPort?: string | undefined;
+  metricsHost?: string | undefined;
   discordAppId?: string | undefined;
   discordPublicKey?: string | undefined;
   discordApiUrl?: string | undefined;
@@ -105,6 +107,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     slackWorkspace: env.HAYON_SLACK_WORKSPACE,
     discordToken: env.HAYON_DISCORD_TOKEN,
     metricsToken: env.HAYON_METRICS_TOKEN,
+    metricsPort: env.HAYON_METRICS_PORT,
+    metricsHost: env.HAYON_METRICS_HOST,
     discordAppId: env.HAYON_DISCORD_APP_ID,
     discordPublicKey: env.HAYON_DISCORD_PUBLIC_KEY,
     discordApiUrl: env.HAYON_DISCORD_API_URL,

@@ -17,12 +17,15 @@ export interface MetricsSink {
 }
 
 /**
- * Prometheus metrics (prom-client), one registry per AppContext (tests run many side by side).
- * Counts per process; the delivery and queue gauges are read from the store and the broker at
- * each scrape, so every process reports the same totals for them.
+ * Prometheus metrics (prom-client), registries per AppContext (tests run many side by side).
+ * `local`: what this process counted (posts, attempts, their durations and lateness) and its
+ * process metrics. `shared`: the delivery and queue gauges, read from the store and the broker at
+ * each scrape, the same from every process; `hayon worker` leaves them out (`text({shared:false})`)
+ * so that N workers do not read the store N times a scrape for one answer.
  */
 export class Metrics implements MetricsSink {
-  readonly registry = new Registry();
+  readonly #local = new Registry();
+  readonly #shared = new Registry();
   readonly #posts: Counter<'source'>;
   readonly #deliveries: Counter<'platform' | 'outcome'>;
   readonly #duration: Histogram<'platform'>;
@@ -33,8 +36,8 @@ export class Metrics implements MetricsSink {
     queues?: (() => Promise<Record<string, number>>) | undefined;
     now?: () => number;
   }) {
-    const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'hayon_' });
+    const registers = [this.#local];
+    collectDefaultMetrics({ register: this.#local, prefix: 'hayon_' });
     this.#posts = new Counter({
       name: 'hayon_posts_created_total',
       help: 'Posts created, by the way they came in (api, cli, slack, discord, webhook).',
@@ -60,11 +63,12 @@ export class Metrics implements MetricsSink {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers,
     });
+    const shared = [this.#shared];
     new Gauge({
       name: 'hayon_deliveries',
       help: 'Deliveries in the store, by state (scheduled, queued, publishing, published, failed, unknown, cancelled).',
       labelNames: ['state'],
-      registers,
+      registers: shared,
       async collect() {
         const counts = await deps.store.countDeliveries();
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
@@ -81,7 +85,7 @@ export class Metrics implements MetricsSink {
       name: 'hayon_platform_deliveries',
       help: 'Deliveries in the store by platform and state; `parked`: failed after spending their attempts, kept for a replay.',
       labelNames: ['platform', 'state'],
-      registers,
+      registers: shared,
       async collect() {
         this.reset();
         for (const r of await breakdown()) this.set({ platform: r.platform, state: r.state }, r.count);
@@ -92,7 +96,7 @@ export class Metrics implements MetricsSink {
       name: 'hayon_oldest_waiting_seconds',
       help: 'By platform: how long past its due time the longest-waiting queued or in-flight delivery is (0: none). Alert on it: posts stuck in a queue.',
       labelNames: ['platform'],
-      registers,
+      registers: shared,
       async collect() {
         this.reset();
         const oldest = new Map<string, number>();
@@ -110,7 +114,7 @@ export class Metrics implements MetricsSink {
         name: 'hayon_queue_messages',
         help: 'Messages waiting in the broker, by queue (main, retry tiers, parking lot, dead letters).',
         labelNames: ['queue'],
-        registers,
+        registers: shared,
         async collect() {
           for (const [queue, n] of Object.entries(await queues())) this.set({ queue }, n);
         },
@@ -134,12 +138,13 @@ export class Metrics implements MetricsSink {
     this.#lateness.observe(Math.max(0, latenessSeconds));
   }
 
-  /** The Prometheus text exposition. */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The Prometheus text exposition: this process's metrics, and the shared gauges unless told not to. */
+  async text(options: { shared?: boolean } = {}): Promise<string> {
+    const local = await this.#local.metrics();
+    return options.shared === false ? local : `${local}\n${await this.#shared.metrics()}`;
   }
 
   get contentType(): string {
-    return this.registry.contentType;
+    return this.#local.contentType;
   }
 }

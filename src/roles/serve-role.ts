@@ -3,6 +3,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { AppContext } from '../app-context.js';
 import { createHttpApp } from '../http/app.js';
 import { subsystem } from '../logger.js';
+import { startMetricsListener } from './metrics-listener.js';
 
 export interface ServeRoleOptions {
   /** Run the worker in this process (the embedded default); false beside `hayon worker`s. */
@@ -20,11 +21,17 @@ export class ServeRole {
   #tempSweep: NodeJS.Timeout | undefined;
   #accountCheck: NodeJS.Timeout | undefined;
   #tokenRefresh: NodeJS.Timeout | undefined;
+  #metrics: { port: number; stop(): Promise<void> } | undefined;
 
   constructor(
     readonly ctx: AppContext,
     private readonly options: ServeRoleOptions,
   ) {}
+
+  /** The metrics listener's port, when `HAYON_METRICS_PORT` is set. */
+  get metricsPort(): number | undefined {
+    return this.#metrics?.port;
+  }
 
   /** Starts everything; resolves with the port the HTTP server listens on. */
   async start(): Promise<number> {
@@ -34,35 +41,47 @@ export class ServeRole {
       const requeued = await ctx.sweeper.requeueQueued();
       if (requeued) subsystem(ctx.log, 'serve').info({ requeued }, 'queued deliveries of the last run requeued');
     }
-    const app = createHttpApp(ctx);
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = serve(
+    try {
+      const app = createHttpApp(ctx);
+      const port = await new Promise<number>((resolve, reject) => {
+        const server = serve(
+          {
+            fetch: app.fetch,
+            port: this.options.port ?? ctx.config.port,
+            hostname: this.options.host ?? ctx.config.host,
+          },
+          (info: AddressInfo) => resolve(info.port),
+        );
+        server.once('error', reject);
+        this.#server = server;
+      });
+      this.#metrics = await startMetricsListener(ctx, { shared: true });
+      if (this.options.worker) {
+        await ctx.worker.start();
+        ctx.callbacks.start();
+      }
+      ctx.scheduler.start();
+      ctx.sweeper.start();
+      this.#startTempSweep();
+      this.#startAccountCheck();
+      this.#startTokenRefresh();
+      await ctx.slack?.start();
+      await ctx.discord?.start();
+      subsystem(ctx.log, 'serve').info(
         {
-          fetch: app.fetch,
-          port: this.options.port ?? ctx.config.port,
-          hostname: this.options.host ?? ctx.config.host,
+          port,
+          worker: this.options.worker,
+          store: ctx.config.store.kind,
+          ...(this.#metrics ? { metricsPort: this.#metrics.port } : {}),
         },
-        (info: AddressInfo) => resolve(info.port),
+        'hayon serving',
       );
-      server.once('error', reject);
-      this.#server = server;
-    });
-    if (this.options.worker) {
-      await ctx.worker.start();
-      ctx.callbacks.start();
+      return port;
+    } catch (e) {
+      // A port in use, a chat connection refused: close what did start, so the process can exit.
+      await this.stop().catch(() => {});
+      throw e;
     }
-    ctx.scheduler.start();
-    ctx.sweeper.start();
-    this.#startTempSweep();
-    this.#startAccountCheck();
-    this.#startTokenRefresh();
-    await ctx.slack?.start();
-    await ctx.discord?.start();
-    subsystem(ctx.log, 'serve').info(
-      { port, worker: this.options.worker, store: ctx.config.store.kind },
-      'hayon serving',
-    );
-    return port;
   }
 
   /**
@@ -119,5 +138,8 @@ export class ServeRole {
       this.#server = undefined;
     }
     await this.ctx.dispose();
+    // Last: a scrape during the stop still sees the final counts.
+    await this.#metrics?.stop();
+    this.#metrics = undefined;
   }
 }

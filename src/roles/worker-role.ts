@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import { subsystem } from '../logger.js';
+import { startMetricsListener } from './metrics-listener.js';
 
 /**
  * `hayon worker`: consumes deliveries, sends callbacks, and runs the sweeper (so a crashed peer's leases are
@@ -7,16 +8,33 @@ import { subsystem } from '../logger.js';
  * then closes connections.
  */
 export class WorkerRole {
+  #metrics: { port: number; stop(): Promise<void> } | undefined;
+
   constructor(readonly ctx: AppContext) {}
 
+  /** The metrics listener's port, when `HAYON_METRICS_PORT` is set. */
+  get metricsPort(): number | undefined {
+    return this.#metrics?.port;
+  }
+
   async start(): Promise<void> {
+    // This process's own counts only: `hayon serve` reports the store's and the broker's.
+    this.#metrics = await startMetricsListener(this.ctx, { shared: false });
     await this.ctx.worker.start();
     this.ctx.callbacks.start();
     this.ctx.sweeper.start();
-    subsystem(this.ctx.log, 'worker').info({ concurrency: this.ctx.config.worker.concurrency }, 'hayon worker started');
+    subsystem(this.ctx.log, 'worker').info(
+      {
+        concurrency: this.ctx.config.worker.concurrency,
+        ...(this.#metrics ? { metricsPort: this.#metrics.port } : {}),
+      },
+      'hayon worker started',
+    );
   }
 
   async stop(): Promise<void> {
     await this.ctx.dispose();
+    await this.#metrics?.stop();
+    this.#metrics = undefined;
   }
 }

@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { startHayon, type TestHayon } from '../harness.js';
+import { sample } from '../prometheus-text.js';
 
 const metricsToken = 'metrics-token-for-tests';
-
-/** One sample's value from Prometheus text: `name{labels} value`. */
-function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
-}
 
 describe('GET /metrics', () => {
   let h: TestHayon;
@@ -63,5 +58,45 @@ describe('GET /metrics', () => {
     const off = await h.request('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(off.status).toBe(404);
     expect((await off.json()).error.message).toContain('HAYON_METRICS_TOKEN');
+  });
+});
+
+describe('the metrics listener (HAYON_METRICS_PORT)', () => {
+  let h: TestHayon & { port?: number; metricsPort?: number };
+  afterEach(() => h.stop());
+  const scrape = (port: number | undefined, path = '/metrics', headers: Record<string, string> = {}) =>
+    fetch(`http://127.0.0.1:${port}${path}`, { headers });
+
+  it('serves the same metrics on a port of its own, without a token when none is set', async () => {
+    const bluesky = new FakePlatform('bluesky');
+    h = await startHayon({ env: { metricsPort: '0' }, platforms: { bluesky }, listen: true });
+    expect(h.metricsPort).toBeGreaterThan(0);
+    expect(h.metricsPort).not.toBe(h.port);
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    await h.api('POST', '/v1/posts', { text: 'one', targets: ['bluesky'] });
+    await h.drain();
+    const res = await scrape(h.metricsPort);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(sample(text, 'hayon_delivery_attempts_total', 'platform="bluesky",outcome="published"')).toBe(1);
+    // hayon serve reports the store's gauges too.
+    expect(sample(text, 'hayon_deliveries', 'state="published"')).toBe(1);
+    const other = await scrape(h.metricsPort, '/v1/posts');
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { error: { field: string } }).error.field).toBe('path');
+    expect(h.logs.find((l) => l.msg === 'hayon serving')).toMatchObject({ metricsPort: h.metricsPort });
+    // The API's own /metrics stays off without a token.
+    expect((await h.request('/metrics')).status).toBe(404);
+  });
+
+  it('asks for the token there too when HAYON_METRICS_TOKEN is set', async () => {
+    h = await startHayon({ env: { metricsPort: '0', metricsToken }, listen: true });
+    expect((await scrape(h.metricsPort)).status).toBe(401);
+    expect((await scrape(h.metricsPort, '/metrics', { authorization: `Bearer ${metricsToken}` })).status).toBe(200);
+  });
+
+  it('refuses a port that is not a port, naming the variable', async () => {
+    await expect(startHayon({ env: { metricsPort: '70000' } })).rejects.toThrow(/HAYON_METRICS_PORT/);
+    h = await startHayon({});
   });
 });

@@ -40,6 +40,8 @@ export interface Cluster {
   cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }>;
   workers: (ChildProcess | undefined)[];
   startWorker(i: number): Promise<void>;
+  /** Where each process serves its metrics (`HAYON_METRICS_PORT=0`: a free port each). */
+  metricsUrls(): { api: string; workers: string[] };
   killWorker(i: number, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export async function startCluster(options: { workers: number; env?: Record<stri
     HAYON_HOST: '127.0.0.1',
     // These runs load hayon on purpose; the per-token limit has its own tests.
     HAYON_RATE_LIMIT_PER_TOKEN: '1000000',
+    HAYON_METRICS_PORT: '0',
     ...options.env,
     // The harness waits for the roles' "started" info lines.
     HAYON_LOG_LEVEL: 'info',
@@ -130,10 +133,11 @@ export async function startCluster(options: { workers: number; env?: Record<stri
   if (tokenRun.code !== 0) throw new Error(`tokens create failed: ${tokenRun.err.join('\n')}`);
   const api = spawnHayon(['serve', '--no-worker', '--port', '0'], env);
   const workers: (ChildProcess | undefined)[] = [];
+  const workerMetricsPorts: unknown[] = [];
   const startWorker = async (i: number) => {
     const w = spawnHayon(['worker'], env);
     workers[i] = w;
-    await waitForLog(w, 'hayon worker started');
+    workerMetricsPorts[i] = (await waitForLog(w, 'hayon worker started')).metricsPort;
   };
   const stopChild = async (child: ChildProcess | undefined, signal: NodeJS.Signals) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -156,6 +160,10 @@ export async function startCluster(options: { workers: number; env?: Record<stri
     cli,
     workers,
     startWorker,
+    metricsUrls: () => ({
+      api: `http://127.0.0.1:${ready.metricsPort}/metrics`,
+      workers: workerMetricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`),
+    }),
     killWorker: (i, signal = 'SIGKILL') => stopChild(workers[i], signal),
     async stop() {
       await Promise.all([...workers.map((w) => stopChild(w, 'SIGTERM')), stopChild(api, 'SIGTERM')]);

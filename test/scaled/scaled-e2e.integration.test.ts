@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sample } from '../prometheus-text.js';
 import { pdsUnavailableReason } from '../servers/bluesky/harness.js';
 import { scaledUnavailableReason } from './cluster.js';
 import { postMany } from './pds-count.js';
@@ -42,4 +43,22 @@ describe.skipIf(unavailable)('scaled mode end to end', () => {
       `scaled e2e: ${posts} posts × 3 accepted in ${accepted - started} ms, all ${posts * 3} published after ${done - started} ms (${rate} deliveries/s)`,
     );
   }, 300_000);
+
+  it("each worker's metrics count what it published, and the API's show the store's totals", async () => {
+    const { api, workers } = world.cluster.metricsUrls();
+    const published = 'platform="bluesky",outcome="published"';
+    let sum = 0;
+    for (const url of workers) {
+      const text = await (await fetch(url)).text();
+      sum += sample(text, 'hayon_delivery_attempts_total', published) ?? 0;
+      // A worker reports its own counts only; the store's gauges come from the API process.
+      expect(sample(text, 'hayon_deliveries', 'state="published"')).toBeUndefined();
+      expect(sample(text, 'hayon_process_resident_memory_bytes')).toBeGreaterThan(0);
+    }
+    expect(sum).toBe(posts * 3);
+    const text = await (await fetch(api)).text();
+    expect(sample(text, 'hayon_posts_created_total', 'source="api"')).toBe(posts);
+    expect(sample(text, 'hayon_deliveries', 'state="published"')).toBe(posts * 3);
+    expect(sample(text, 'hayon_delivery_attempts_total', published)).toBeUndefined();
+  });
 });
