@@ -96,8 +96,9 @@ export class Scheduler {
   /**
    * Sends deliveries just created and due now, without a search of the store: they are moved to
    * `queued` by id and their messages sent, batched with others arriving meanwhile. When the store
-   * call fails they stay `scheduled` for the next pass; when the send fails, the sweeper sends them
-   * again as it does any lost message. Before `start()` (a CLI process) it does nothing: the
+   * call fails they stay `scheduled` for the next pass; a refused send is tried again (`#send`),
+   * and past `sendRetryMs` the sweeper sends them as it does any lost message. Before `start()` (a
+   * CLI process) it does nothing: the
    * running server's scheduler finds them.
    */
   dispatch(messages: readonly TransportMessage[]): void {
