@@ -41,7 +41,8 @@ export const systemOperations: readonly OperationSpec[] = [
     description:
       'Posts created by source, delivery attempts by platform and outcome, attempt duration, scheduler lateness, ' +
       'deliveries by state and by platform (parked included), how long the oldest waiting delivery has waited, broker queue depths, process metrics. Off (404) unless HAYON_METRICS_TOKEN is set; then ' +
-      'it needs "Authorization: Bearer <HAYON_METRICS_TOKEN>".',
+      'it needs "Authorization: Bearer <HAYON_METRICS_TOKEN>". Counts are per process: with HAYON_METRICS_PORT set, ' +
+      'every process (each `hayon worker` too) also serves this on a listener of its own.',
     responses: {
       '200': { description: 'Prometheus text exposition.', schema: { type: 'string' }, contentTypes: ['text/plain'] },
       '401': error('Missing or wrong metrics token (error.field Authorization).'),
