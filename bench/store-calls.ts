@@ -13,7 +13,7 @@ import { createLogger } from '../src/logger.js';
 import { WorkerRole } from '../src/roles/worker-role.js';
 import { MongoStore } from '../src/store/mongo/mongo-store.js';
 import { FakePlatform } from '../test/fakes/fake-platform.js';
-import { scaledEnv } from './lib/scaled.js';
+import { scaledEnv, secondsUntilPublished } from './lib/scaled.js';
 import { table } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -85,7 +85,7 @@ try {
   await ctx.accounts.ensureWorkspace();
   for (let i = 0; i < accounts; i++)
     await ctx.accounts.add('default', 'bluesky', { identifier: `calls${i}.test`, appPassword: 'pw' });
-  let t0 = Date.now();
+  const t0 = Date.now();
   for (let i = 0; i < total; i++)
     await ctx.posts.create(
       { text: `calls ${i}`, targets: [`bluesky:calls${i % accounts}.test`] },
@@ -95,15 +95,8 @@ try {
   report(`creating ${total} posts one after another: ${(createMs / total).toFixed(1)} ms a post`);
   const role = new WorkerRole(ctx);
   await role.start();
-  t0 = Date.now();
   ctx.scheduler.start();
-  for (;;) {
-    const counts = await ctx.store.countDeliveries();
-    if ((counts.published ?? 0) >= total) break;
-    if (Date.now() - t0 > 300_000) throw new Error(`stuck: ${JSON.stringify(counts)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const seconds = (Date.now() - t0) / 1000;
+  const seconds = await secondsUntilPublished(ctx.store, total, 200);
   report(
     `delivering them (one worker, concurrency 16, pacing ${values.pacing}): ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(0)} deliveries/s`,
   );

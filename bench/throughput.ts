@@ -2,10 +2,8 @@
 // worker processes at concurrency 16, against a FakePlatform that answers in 100 ms, beside the
 // ideal (workers × 16 / 0.1 s). Needs scripts/test-services.sh to have run.
 //   npx tsx bench/throughput.ts [--deliveries 1200] [--workers 1,2,4]
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { AppContext } from '../src/app-context.js';
@@ -14,24 +12,17 @@ import { readEnv } from '../src/config/env.js';
 import { envToSecrets } from '../src/config/secrets.js';
 import { createLogger } from '../src/logger.js';
 import { FakePlatform } from '../test/fakes/fake-platform.js';
+import { scaledEnv, secondsUntilPublished } from './lib/scaled.js';
 import { table } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: { deliveries: { type: 'string', default: '1200' }, workers: { type: 'string', default: '1,2,4' } },
 });
 const total = Number(values.deliveries);
-const mongo = JSON.parse(readFileSync('.tmp/services/ferretdb.json', 'utf8')).url as string;
-const amqpBase = JSON.parse(readFileSync('.tmp/services/rabbitmq.json', 'utf8')).url as string;
-
 async function run(workers: number) {
-  const tag = randomBytes(3).toString('hex');
-  const vhost = `hayon-bench-${tag}`;
-  execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
-  execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
+  const scaled = scaledEnv('bench', '?maxPoolSize=8');
   const envVars = {
-    HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/bench_${tag}?maxPoolSize=8`,
-    HAYON_AMQP_URL: `${amqpBase}/${vhost}`,
-    HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
+    ...scaled.vars,
     HAYON_WORKER_CONCURRENCY: '16',
     HAYON_LOG_LEVEL: 'warn',
   };
@@ -58,21 +49,14 @@ async function run(workers: number) {
     await once(createInterface({ input: child.stdout! }), 'line');
     children.push(child);
   }
-  const t0 = Date.now();
   main.scheduler.start();
-  for (;;) {
-    const counts = await main.store.countDeliveries();
-    if ((counts.published ?? 0) >= total) break;
-    if (Date.now() - t0 > 300_000) throw new Error(`stuck: ${JSON.stringify(counts)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const seconds = (Date.now() - t0) / 1000;
+  const seconds = await secondsUntilPublished(main.store, total, 50);
   for (const c of children) {
     c.kill('SIGTERM');
     await once(c, 'exit');
   }
   await main.dispose();
-  execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
+  scaled.dispose();
   const ideal = (workers * 16) / 0.1;
   return {
     workers,
@@ -86,5 +70,7 @@ async function run(workers: number) {
 
 const rows = [];
 for (const w of String(values.workers).split(',').map(Number)) rows.push(await run(w));
-console.log(`\nbench/throughput: scaled mode, FerretDB ${mongo} + RabbitMQ, FakePlatform 100 ms per call`);
+console.log(
+  `\nbench/throughput: scaled mode, FerretDB + RabbitMQ (scripts/test-services.sh), FakePlatform 100 ms per call`,
+);
 console.log(table(rows));

@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { HayonError } from '../core/errors.js';
 import { subsystem } from '../logger.js';
 import type { HttpEnv } from './env.js';
-import { errorBody, handleError } from './errors.js';
+import { handleError, noRoute } from './errors.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { tokenRateLimit } from './middleware/token-rate-limit.js';
 import { openapiRoutes } from './openapi/openapi-routes.js';
@@ -28,9 +28,7 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const log = subsystem(ctx.log, 'http');
   app.onError(handleError(log));
-  app.notFound((c) =>
-    c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`, { field: 'path' })), 404),
-  );
+  app.notFound(noRoute);
   app.route('/', healthRoutes(ctx));
   app.route('/', metricsRoutes(ctx));
   app.route('/', openapiRoutes(ctx));

@@ -33,3 +33,11 @@ export function handleError(log: Logger) {
     return c.json(errorBody(e), e.status as ContentfulStatusCode, headers);
   };
 }
+
+/** The answer for a path no route serves: 404 naming the path. */
+export function noRoute(c: Context): Response {
+  return c.json(
+    errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`, { field: 'path' })),
+    404,
+  );
+}

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import { RecordingTransport } from '../queue/recording-transport.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { RecordingTransport } from '../queue/recording-transport.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { seedPost, T0 } from '../store/store-fixtures.js';
 import { Scheduler } from './scheduler.js';
+import { memoryStoreAndTransport } from './test-fixtures.js';
 
 describe('Scheduler: the lead', () => {
   let store: SqliteStore;
@@ -16,9 +17,7 @@ describe('Scheduler: the lead', () => {
     );
 
   beforeEach(async () => {
-    store = new SqliteStore({ path: ':memory:' });
-    await store.init();
-    transport = new RecordingTransport();
+    ({ store, transport } = await memoryStoreAndTransport());
     now = T0;
   });
   afterEach(async () => store.close());
@@ -68,9 +67,7 @@ describe('Scheduler: a send the broker refuses', () => {
     new Scheduler({ store, transport, clock: () => T0, log: createLogger('silent') }, { sendRetryMs });
 
   beforeEach(async () => {
-    store = new SqliteStore({ path: ':memory:' });
-    await store.init();
-    transport = new RecordingTransport();
+    ({ store, transport } = await memoryStoreAndTransport());
   });
   afterEach(async () => store.close());
 

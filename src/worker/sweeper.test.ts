@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import { RecordingTransport } from '../queue/recording-transport.js';
+import type { RecordingTransport } from '../queue/recording-transport.js';
 import { MINUTE, seedPost, T0 } from '../store/store-fixtures.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { Sweeper } from './sweeper.js';
+import { memoryStoreAndTransport } from './test-fixtures.js';
 
 describe('Sweeper', () => {
   let store: SqliteStore;
@@ -16,9 +17,7 @@ describe('Sweeper', () => {
     );
 
   beforeEach(async () => {
-    store = new SqliteStore({ path: ':memory:' });
-    await store.init();
-    transport = new RecordingTransport();
+    ({ store, transport } = await memoryStoreAndTransport());
     now = T0;
   });
   afterEach(async () => store.close());

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppContext } from '../../app-context.js';
 import { HayonError } from '../../core/errors.js';
 import { subsystem } from '../../logger.js';
-import { errorBody, handleError } from '../errors.js';
+import { handleError, noRoute } from '../errors.js';
 
 /**
  * `GET /metrics` on the API's port: Prometheus text. Off unless `HAYON_METRICS_TOKEN` is set;
@@ -33,9 +33,7 @@ export function metricsRoutes(ctx: AppContext): Hono {
 export function metricsListenerApp(ctx: AppContext, options: { shared: boolean }): Hono {
   const app = new Hono();
   app.onError(handleError(subsystem(ctx.log, 'metrics')));
-  app.notFound((c) =>
-    c.json(errorBody(new HayonError('not_found', `no route ${c.req.method} ${c.req.path}`, { field: 'path' })), 404),
-  );
+  app.notFound(noRoute);
   app.get('/metrics', async (c) => {
     if (ctx.metricsToken) checkToken(ctx.metricsToken, c.req.header('authorization'));
     return c.body(await ctx.metrics.text({ shared: options.shared }), 200, { 'content-type': ctx.metrics.contentType });

@@ -156,13 +156,17 @@ export class SqliteStore implements Store {
   }
 
   async getPost(id: string): Promise<PostWithDeliveries | null> {
-    const row = this.sql('SELECT * FROM posts WHERE id = ?').get(id) as PostRow | undefined;
+    const row = this.postRow(id);
     return row ? (this.withDeliveries([row])[0] ?? null) : null;
   }
 
   async getPostAlone(id: string): Promise<Post | null> {
-    const row = this.sql('SELECT * FROM posts WHERE id = ?').get(id) as PostRow | undefined;
+    const row = this.postRow(id);
     return row ? toPost(row) : null;
+  }
+
+  private postRow(id: string): PostRow | undefined {
+    return this.sql('SELECT * FROM posts WHERE id = ?').get(id) as PostRow | undefined;
   }
 
   async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
