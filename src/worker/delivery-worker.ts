@@ -20,6 +20,7 @@ import type {
   ResolvedContent,
   ResolvedMedia,
 } from '../platforms/platform.js';
+import { sendPatiently } from '../queue/send-patiently.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { AttemptOutcome, Claim, DeliveryProgress, Store } from '../store/store.js';
 import type { Pacer } from './pacer.js';
@@ -69,6 +70,7 @@ type Attempt = { post: Post; delivery: Delivery; account: Account; platform: Pla
  */
 export class DeliveryWorker {
   #consumer: Consumer | undefined;
+  #stopping = false;
 
   constructor(
     private readonly deps: DeliveryWorkerDeps,
@@ -76,6 +78,7 @@ export class DeliveryWorker {
   ) {}
 
   async start(): Promise<void> {
+    this.#stopping = false;
     this.#consumer = await this.deps.transport.consume((m) => this.handle(m), {
       concurrency: this.options.concurrency,
     });
@@ -83,6 +86,7 @@ export class DeliveryWorker {
 
   /** Pauses intake and waits for the attempts in flight to be recorded. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     await this.#consumer?.stop();
     this.#consumer = undefined;
   }
@@ -350,18 +354,13 @@ export class DeliveryWorker {
     }
     const dueAt = now + decision.delayMs;
     const viaTransport = decision.delayMs <= transport.maxDelayMs;
-    log.info(
-      { err: e, kind, attempts: attempt.delivery.attempts, delayMs: decision.delayMs },
-      'delivery will be retried',
-    );
+    const { delayMs } = decision;
+    log.info({ err: e, kind, attempts: attempt.delivery.attempts, delayMs }, 'delivery will be retried');
     await this.#record(attempt, { kind: 'retry', state: viaTransport ? 'queued' : 'scheduled', dueAt, error }, log);
-    if (viaTransport) {
-      await transport.send([deliveryMessage(attempt.delivery, attempt.post.correlationId)], {
-        delayMs: decision.delayMs,
-      });
-    } else {
-      this.deps.onScheduled?.(dueAt);
-    }
+    if (!viaTransport) return this.deps.onScheduled?.(dueAt);
+    // Refused while the broker is away: tried again for 30 s, then left to the sweeper.
+    const retry = async () => [deliveryMessage(attempt.delivery, attempt.post.correlationId)];
+    await sendPatiently(transport, retry, { retryMs: 30_000, stopping: () => this.#stopping, log, send: { delayMs } });
   }
 
   /**

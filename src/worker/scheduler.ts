@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { sendPatiently } from '../queue/send-patiently.js';
 import type { Transport, TransportMessage } from '../queue/transport.js';
 import { messagesFor } from './messages.js';
 import { timeBound } from './time-bound.js';
@@ -154,28 +155,14 @@ export class Scheduler {
     return total;
   }
 
-  /**
-   * Sends the messages of `count` deliveries already moved to `queued`, building them with `build`
-   * (which may read the store). When the store or the transport refuses, it tries again with a
-   * growing pause (100 ms to 1 s) for `sendRetryMs`: a broker restart then costs seconds, not the
-   * sweeper's wait. Gives up at once when the scheduler stops.
-   */
+  /** Sends the messages of `count` deliveries already `queued`, trying again while refused (`sendPatiently`). */
   async #send(count: number, build: () => Promise<TransportMessage[]>): Promise<void> {
     if (count === 0) return;
-    const { transport, log } = this.deps;
-    const started = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await transport.send(await build());
-        if (attempt > 0) log.info({ deliveries: count, attempts: attempt + 1 }, 'queued deliveries sent');
-        return;
-      } catch (err) {
-        const pause = Math.min(100 * 2 ** attempt, 1_000);
-        if (this.#stopping || performance.now() - started + pause > this.#options.sendRetryMs) throw err;
-        if (attempt === 0) log.warn({ err, deliveries: count }, 'sending queued deliveries failed; trying again');
-        await new Promise((r) => setTimeout(r, pause));
-      }
-    }
+    await sendPatiently(this.deps.transport, build, {
+      retryMs: this.#options.sendRetryMs,
+      stopping: () => this.#stopping,
+      log: this.deps.log,
+    });
   }
 
   /** Looks at `at` minus the lead. */
