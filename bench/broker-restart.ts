@@ -8,7 +8,7 @@
 // down are left to the sweeper (HAYON_STRANDED_AFTER_MS, 60 s by default).
 import { execFile } from 'node:child_process';
 import { parseArgs, promisify } from 'node:util';
-import { AppContext } from '../src/app-context.js';
+import { AppContext } from '../src/app/app-context.js';
 import { envToConfig } from '../src/config/config.js';
 import { readEnv } from '../src/config/env.js';
 import { envToSecrets } from '../src/config/secrets.js';

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { signGithub } from '../src/hooks/signature.js';
+import { signGithub } from '../src/core/hooks/signature.js';
 import { runLoad } from './lib/load.js';
 import { table } from './lib/stats.js';
 

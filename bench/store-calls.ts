@@ -5,7 +5,7 @@
 //   npx tsx bench/store-calls.ts [--posts 1000] [--pacing on|off]
 // This is how FerretDB 1.x's full-collection `$in` showed up (src/store/mongo/by-values.ts).
 import { parseArgs } from 'node:util';
-import { AppContext } from '../src/app-context.js';
+import { AppContext } from '../src/app/app-context.js';
 import { envToConfig } from '../src/config/config.js';
 import { readEnv } from '../src/config/env.js';
 import { envToSecrets } from '../src/config/secrets.js';

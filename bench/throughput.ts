@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { AppContext } from '../src/app-context.js';
+import { AppContext } from '../src/app/app-context.js';
 import { envToConfig } from '../src/config/config.js';
 import { readEnv } from '../src/config/env.js';
 import { envToSecrets } from '../src/config/secrets.js';

@@ -1,7 +1,7 @@
 // One `hayon worker` process for bench/throughput.ts: the real worker role on MongoDB and
 // RabbitMQ (from the environment), publishing to a FakePlatform that answers in 100 ms.
 import { randomBytes } from 'node:crypto';
-import { AppContext } from '../../src/app-context.js';
+import { AppContext } from '../../src/app/app-context.js';
 import { envToConfig } from '../../src/config/config.js';
 import { readEnv } from '../../src/config/env.js';
 import { envToSecrets } from '../../src/config/secrets.js';

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../app/app-context.js';
 
 /** Where a command writes, and the environment it reads: injectable for tests. */
 export interface CliIo {

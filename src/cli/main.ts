@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { AppContext } from '../app-context.js';
+import { AppContext } from '../app/app-context.js';
 import { ConfigError, envToConfig } from '../config/config.js';
 import { readEnv } from '../config/env.js';
 import { envToSecrets } from '../config/secrets.js';

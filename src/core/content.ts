@@ -1,5 +1,54 @@
-import type { ResolvedContent, ResolvedMedia } from '../platforms/platform.js';
-import type { ContentOverride, MediaItem, PlatformId, Post, ThreadMode } from './post.js';
+import type { ContentOverride, MediaItem, PlatformId, PlatformOptions, Post, ThreadMode } from './post.js';
+
+/** The content one delivery publishes: global content with the platform's override applied. */
+export interface ResolvedContent {
+  text: string;
+  /**
+   * Attachments. `url` is where the platform or `loadMedia` can fetch it (for Graph API platforms
+   * a public, signed URL once #5 lands). `mimeType`, when known, says image or video; when absent,
+   * a `.mp4`/`.mov` URL is a video and anything else an image.
+   */
+  media: ResolvedMedia[];
+  /** Options only some platforms have (Mastodon's visibility, content warning, language). */
+  options?: PlatformOptions | undefined;
+}
+
+/** One attachment as an adapter sees it. */
+export interface ResolvedMedia {
+  /**
+   * Where the platform (Graph API platforms fetch by URL) can GET it: a signed URL of the media
+   * store's version that fits this platform. Before the media layer has prepared it: the URL the
+   * author gave.
+   */
+  url: string;
+  /** The object in hayon's media store; `loadMedia` reads it from there. */
+  key?: string | undefined;
+  alt?: string | undefined;
+  /** When known. When absent, a `.mp4`/`.mov` URL is a video and anything else an image. */
+  mimeType?: string | undefined;
+}
+
+/** A problem found before a post is accepted. */
+export interface ValidationIssue {
+  /** The request field it is about: `text`, `media`, `overrides.bluesky.text`. */
+  field: string;
+  code: 'content_too_long' | 'invalid_request';
+  message: string;
+}
+
+/**
+ * How a platform counts text, for validation and for splitting a long text into a thread.
+ * Mastodon's come from the account's instance (cached); the others are constants.
+ */
+export interface TextRules {
+  /** The most one post may hold, in `unit`s. */
+  maxLength: number;
+  unit: 'graphemes' | 'characters';
+  /** Counts text the way the platform does (Mastodon: each URL counts as the instance's reserved length). */
+  count(text: string): number;
+  /** Whether posts can be chained as replies (Bluesky, Mastodon, Threads); if not, `thread: "auto"` does not apply. */
+  threads: boolean;
+}
 
 /**
  * The content one platform gets: the global text and media, each replaced by the platform's

@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../app/app-context.js';
 import { HayonError } from '../core/errors.js';
 import { subsystem } from '../logger.js';
 import type { HttpEnv } from './env.js';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../core/errors.js';
 import { DiskMediaStore } from './disk/disk-media-store.js';
 import { MediaService } from './media-service.js';
-import { DownloadError } from './safe-fetch.js';
+import { DownloadError } from '../net/safe-fetch.js';
 import { UrlSigner } from './url-signer.js';
 
 const png = (w: number, h: number) =>

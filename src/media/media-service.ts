@@ -3,10 +3,11 @@ import { HayonError, PlatformError } from '../core/errors.js';
 import type { AttachedMedia, MediaInput, MediaIntake } from '../core/media-intake.js';
 import type { MediaItem } from '../core/post.js';
 import { uploadIdPattern } from '../core/post-request.js';
-import type { ImageLimits, LoadedMedia, MediaLoader, ResolvedMedia } from '../platforms/platform.js';
+import type { ImageLimits, LoadedMedia, MediaLoader } from '../platforms/platform.js';
+import type { ResolvedMedia } from '../core/content.js';
 import { extensionFor, isMediaType, type MediaStore, type MediaType, type UploadTarget } from './media-store.js';
 import { convertToJpeg, fitImage, ImageProcessingError, normalizeImage } from './process.js';
-import { DownloadError, type DownloadOptions, type Downloaded, downloadUrl } from './safe-fetch.js';
+import { DownloadError, type DownloadOptions, type Downloaded, downloadUrl } from '../net/safe-fetch.js';
 import { sniffMediaType } from './sniff.js';
 
 export interface MediaServiceOptions {

@@ -1,7 +1,7 @@
 import { type FailureKind, PlatformError } from '../core/errors.js';
 import { platformNames } from '../core/platform-names.js';
 import type { PlatformId } from '../core/post.js';
-import { deadline } from './deadline.js';
+import { deadline } from '../core/deadline.js';
 import type { PlatformDeps } from './platform.js';
 
 /** One call as errors name it: `POST /api/v1/statuses`. */

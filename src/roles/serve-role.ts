@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../app/app-context.js';
 import { createHttpApp } from '../http/app.js';
 import { subsystem } from '../logger.js';
 import { startMetricsListener } from './metrics-listener.js';

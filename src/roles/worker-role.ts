@@ -1,4 +1,4 @@
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../app/app-context.js';
 import { subsystem } from '../logger.js';
 import { startMetricsListener } from './metrics-listener.js';
 

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccountHealthService } from '../accounts/account-health.js';
+import type { AccountHealthService } from '../services/accounts/account-health.js';
 import type { MetricsSink } from '../observability/metrics.js';
-import type { CredentialBox } from '../accounts/credential-box.js';
+import type { CredentialBox } from '../crypto/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
 import { resolveContent } from '../core/content.js';
 import { PlatformError } from '../core/errors.js';
-import type { Notifier } from '../core/notifier.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
 import { decideRetry, type RetryPolicy } from '../core/retry-policy.js';
 import type { Logger } from '../logger.js';
@@ -17,9 +17,8 @@ import type {
   Platform,
   PublishInput,
   PublishResult,
-  ResolvedContent,
-  ResolvedMedia,
 } from '../platforms/platform.js';
+import type { ResolvedContent, ResolvedMedia } from '../core/content.js';
 import { sendPatiently } from '../queue/send-patiently.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { AttemptOutcome, Claim, DeliveryProgress, Store } from '../store/store.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MongoStore } from '../store/mongo/mongo-store.js';
 import type { Account, Delivery, Post } from '../core/post.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { makeAccount, makeDelivery, makePost, T0 } from '../store/store-fixtures.js';
+import { makeAccount, makeDelivery, makePost, T0 } from '../../test/store/store-fixtures.js';
 import { Pacer } from './pacer.js';
 
 const HOUR = 3_600_000;

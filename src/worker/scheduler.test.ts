@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import type { RecordingTransport } from '../queue/recording-transport.js';
+import type { RecordingTransport } from '../../test/queue/recording-transport.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { seedPost, T0 } from '../store/store-fixtures.js';
+import { seedPost, T0 } from '../../test/store/store-fixtures.js';
 import { Scheduler } from './scheduler.js';
-import { memoryStoreAndTransport } from './test-fixtures.js';
+import { memoryStoreAndTransport } from '../../test/worker/test-fixtures.js';
 
 describe('Scheduler: the lead', () => {
   let store: SqliteStore;

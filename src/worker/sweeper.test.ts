@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import type { RecordingTransport } from '../queue/recording-transport.js';
-import { MINUTE, seedPost, T0 } from '../store/store-fixtures.js';
+import type { RecordingTransport } from '../../test/queue/recording-transport.js';
+import { MINUTE, seedPost, T0 } from '../../test/store/store-fixtures.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { Sweeper } from './sweeper.js';
-import { memoryStoreAndTransport } from './test-fixtures.js';
+import { memoryStoreAndTransport } from '../../test/worker/test-fixtures.js';
 
 describe('Sweeper', () => {
   let store: SqliteStore;

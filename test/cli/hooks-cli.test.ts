@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultWorkspaceId } from '../../src/accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../src/services/accounts/accounts-service.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';

@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { RabbitTransport } from '../../src/queue/rabbitmq/rabbit-transport.js';
-import { acquireTestBroker, releaseTestBroker } from '../../src/queue/rabbitmq/rabbit-test-broker.js';
+import { acquireTestBroker, releaseTestBroker } from '../queue/rabbit-test-broker.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { seedDelivery } from '../../src/store/store-fixtures.js';
+import { seedDelivery } from '../store/store-fixtures.js';
 import { deliveryMessage } from '../../src/worker/messages.js';
 
 // The CLI's replay uses the production queue names, so it needs a vhost of its own on the broker.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { facebookScopes, instagramScopes, threadsScopes } from '../../src/accounts/connect/meta.js';
-import { tumblrScopes } from '../../src/accounts/connect/tumblr.js';
-import { AppContext } from '../../src/app-context.js';
+import { facebookScopes, instagramScopes, threadsScopes } from '../../src/connect/meta.js';
+import { tumblrScopes } from '../../src/connect/tumblr.js';
+import { AppContext } from '../../src/app/app-context.js';
 import { envToConfig } from '../../src/config/config.js';
 import type { HayonEnv } from '../../src/config/env.js';
 import { envToSecrets, type Secrets } from '../../src/config/secrets.js';

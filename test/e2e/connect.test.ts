@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/accounts/api-tokens.js';
+import { createApiToken } from '../../src/services/accounts/api-tokens.js';
 import { FakeMastodonServer } from '../fakes/fake-mastodon-server.js';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';

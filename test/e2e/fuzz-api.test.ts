@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/accounts/api-tokens.js';
+import { createApiToken } from '../../src/services/accounts/api-tokens.js';
 import { platformIds } from '../../src/core/post.js';
 import { operations } from '../../src/http/openapi/operations.js';
 import type { DiskMediaStore } from '../../src/media/disk/disk-media-store.js';

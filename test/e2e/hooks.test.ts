@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signGhost, signGithub, signHayon, verifyHayon } from '../../src/hooks/signature.js';
+import { signGhost, signGithub, signHayon, verifyHayon } from '../../src/core/hooks/signature.js';
 import { CallbackReceiver } from '../fakes/callback-receiver.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { photoJpeg } from '../fakes/images.js';

@@ -222,7 +222,7 @@ describe('posts flow (embedded, FakePlatform)', () => {
     const list = await (await h.api('GET', '/v1/posts?limit=10')).json();
     expect(list.posts.map((p: { id: string }) => p.id)).toEqual([b.id, a.id]);
     await h.ctx.accounts.ensureWorkspace('other', 'Other');
-    const { createApiToken } = await import('../../src/accounts/api-tokens.js');
+    const { createApiToken } = await import('../../src/services/accounts/api-tokens.js');
     const { token } = await createApiToken(h.ctx.store, 'other', 'o', Date.now);
     const res = await h.request(`/v1/posts/${a.id}`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(404);

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../src/bots/slack/verify.js';
-import { signHayon } from '../../src/hooks/signature.js';
+import { signHayon } from '../../src/core/hooks/signature.js';
 import { createPlatforms } from '../../src/platforms/registry.js';
 import { CallbackReceiver } from '../fakes/callback-receiver.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/accounts/api-tokens.js';
-import { CredentialBox } from '../../src/accounts/credential-box.js';
+import { createApiToken } from '../../src/services/accounts/api-tokens.js';
+import { CredentialBox } from '../../src/crypto/credential-box.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { FakePlatform } from '../fakes/fake-platform.js';

@@ -5,12 +5,9 @@ import type {
   Platform,
   PublishInput,
   PublishResult,
-  ResolvedContent,
-  TextRules,
-  ValidationIssue,
   ImageLimits,
-  ResolvedMedia,
 } from '../../src/platforms/platform.js';
+import type { ResolvedContent, TextRules, ValidationIssue, ResolvedMedia } from '../../src/core/content.js';
 
 export interface FakePlatformOptions {
   /** Longest text accepted, in code points. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultWorkspaceId } from '../../src/accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../src/services/accounts/accounts-service.js';
 import { newCorrelationId, newId } from '../../src/core/ids.js';
 import type { Account, Delivery, Post } from '../../src/core/post.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AppContext } from '../../../src/app-context.js';
+import { AppContext } from '../../../src/app/app-context.js';
 import { envToConfig } from '../../../src/config/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { RabbitTransport } from '../../../src/queue/rabbitmq/rabbit-transport.js';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
-import type { AppContext } from '../../../src/app-context.js';
+import type { AppContext } from '../../../src/app/app-context.js';
 import type { HayonEnv } from '../../../src/config/env.js';
 import { RabbitTransport } from '../../../src/queue/rabbitmq/rabbit-transport.js';
 import { deleteTopology, names } from '../../../src/queue/rabbitmq/topology.js';

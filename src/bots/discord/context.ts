@@ -1,10 +1,10 @@
-import type { ConnectService } from '../../accounts/connect/connect-service.js';
+import type { ConnectService } from '../../services/connect/connect-service.js';
 import type { Clock } from '../../core/clock.js';
-import type { PostsService } from '../../core/posts-service.js';
+import type { PostsService } from '../../services/posts-service.js';
 import type { Logger } from '../../logger.js';
 import type { MediaService } from '../../media/media-service.js';
 import type { Store } from '../../store/store.js';
-import type { DiscordApi, DiscordBody } from './discord-api.js';
+import type { DiscordApi, DiscordBody } from '../../notify/discord/discord-api.js';
 
 export interface DiscordDeps {
   posts: PostsService;

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { DiscordConfig } from '../../config/config.js';
 import { HayonError } from '../../core/errors.js';
 import { errorBody } from '../../http/errors.js';
-import type { DiscordApi } from './discord-api.js';
+import type { DiscordApi } from '../../notify/discord/discord-api.js';
 import { type DiscordDeps, type Handled, handleInteraction, type Interaction } from './interactions.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';
 

@@ -1,9 +1,9 @@
 import type { webApi } from '@slack/bolt';
-import type { ConnectService } from '../../accounts/connect/connect-service.js';
+import type { ConnectService } from '../../services/connect/connect-service.js';
 import type { Clock } from '../../core/clock.js';
 import { HayonError } from '../../core/errors.js';
 import type { ChatPermissions } from '../../core/post.js';
-import type { PostsService } from '../../core/posts-service.js';
+import type { PostsService } from '../../services/posts-service.js';
 import type { Logger } from '../../logger.js';
 import type { MediaService } from '../../media/media-service.js';
 import type { Store } from '../../store/store.js';

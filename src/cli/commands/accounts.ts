@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import { isPlatformId } from '../../core/post.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';

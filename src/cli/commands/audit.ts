@@ -1,4 +1,4 @@
-import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import { type AuditEntry, formatActor } from '../../core/audit.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 

@@ -1,4 +1,4 @@
-import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import type { Hook } from '../../core/hook.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';

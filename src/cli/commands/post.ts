@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import { toPostView, type PostView } from '../../core/post-view.js';
 import { type Command, type CliIo, parseFlags, required, UsageError } from '../io.js';
 import { cliAuthor } from '../actor.js';

@@ -1,4 +1,4 @@
-import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import { toPostView } from '../../core/post-view.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';

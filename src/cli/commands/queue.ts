@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 import type { TransportMessage } from '../../queue/transport.js';
 import { cliActor } from '../actor.js';
 import type { DeliveryBreakdownRow } from '../../core/history.js';

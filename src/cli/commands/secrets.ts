@@ -1,4 +1,4 @@
-import { rotateSecrets } from '../../accounts/rotate-secrets.js';
+import { rotateSecrets } from '../../services/accounts/rotate-secrets.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 

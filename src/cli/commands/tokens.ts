@@ -1,5 +1,5 @@
-import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
-import { createApiToken, defaultScopes, parseScopes } from '../../accounts/api-tokens.js';
+import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
+import { createApiToken, defaultScopes, parseScopes } from '../../services/accounts/api-tokens.js';
 import type { ApiToken } from '../../core/post.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';

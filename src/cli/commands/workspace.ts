@@ -1,4 +1,4 @@
-import { defaultWorkspaceId } from '../../accounts/accounts-service.js';
+import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import type { ChatPermissions, WorkspaceSettings } from '../../core/post.js';
 import { isValidTimeZone } from '../../core/schedule.js';
 import { type Command, parseFlags, UsageError } from '../io.js';

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { authenticateToken } from '../../accounts/api-tokens.js';
+import { authenticateToken } from '../../services/accounts/api-tokens.js';
 import type { Clock } from '../../core/clock.js';
 import { HayonError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 import { buildOpenApiDocument } from './document.js';
 import { renderReferencePage } from './reference-page.js';
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 import { zodToHayonError } from '../../core/errors.js';
 import type { HttpEnv } from '../env.js';
 import { readJsonBody } from '../middleware/json-body.js';

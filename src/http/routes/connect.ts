@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppContext } from '../../app-context.js';
-import type { ConnectAnswer } from '../../accounts/connect/connect-service.js';
-import { escapeHtml, page } from '../../accounts/connect/pages.js';
+import type { AppContext } from '../../app/app-context.js';
+import type { ConnectAnswer } from '../../services/connect/connect-service.js';
+import { escapeHtml, page } from '../../connect/pages.js';
 import { HayonError } from '../../core/errors.js';
 
 /**

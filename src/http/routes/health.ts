@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 
 /** `/healthz`: the process answers. `/readyz`: it can also use its store (503 when not). */
 export function healthRoutes(ctx: AppContext): Hono {

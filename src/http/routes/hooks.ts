@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 import { toPostView } from '../../core/post-view.js';
 import { readBodyCapped } from '../middleware/raw-body.js';
 import type { hookIgnoredSchema } from '../openapi/schemas.js';

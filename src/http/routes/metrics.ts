@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 import { HayonError } from '../../core/errors.js';
 import { subsystem } from '../../logger.js';
 import { handleError, noRoute } from '../errors.js';

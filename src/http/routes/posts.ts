@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 import { HayonError } from '../../core/errors.js';
 import { toPostView } from '../../core/post-view.js';
 import type { PostWithDeliveries } from '../../core/post.js';

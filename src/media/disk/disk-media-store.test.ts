@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HayonError } from '../../core/errors.js';
 import { errorBody } from '../../http/errors.js';
 import { mediaRoutes } from '../../http/routes/media.js';
-import { defineMediaStoreContract, tinyJpeg, tinyPng } from '../media-store.contract.js';
+import { defineMediaStoreContract, tinyJpeg, tinyPng } from '../../../test/media/media-store.contract.js';
 import { UrlSigner } from '../url-signer.js';
 import { DiskMediaStore } from './disk-media-store.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineMediaStoreContract, tinyPng } from '../media-store.contract.js';
+import { defineMediaStoreContract, tinyPng } from '../../../test/media/media-store.contract.js';
 import { S3MediaStore } from './s3-media-store.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { AppBskyEmbedImages } from '@atproto/api';
-import type { MediaLoader, ResolvedContent } from '../platform.js';
+import type { MediaLoader } from '../platform.js';
+import type { ResolvedContent } from '../../core/content.js';
 import { routes } from './errors.js';
 import { imageSize } from './image-size.js';
 import type { AccountSession } from './session.js';

@@ -1,5 +1,5 @@
 import { AtpAgent } from '@atproto/api';
-import { deadline } from '../deadline.js';
+import { deadline } from '../../core/deadline.js';
 import type { PlatformDeps, PublishInput } from '../platform.js';
 import type { BlueskyCredentials, BlueskySession } from './credentials.js';
 import { isSessionError, type Route, rethrow, routes } from './errors.js';

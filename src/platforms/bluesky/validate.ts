@@ -1,4 +1,4 @@
-import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 
 /** Bluesky's limits for a post (lexicon `app.bsky.feed.post`, `app.bsky.embed.images`). */
 export const blueskyLimits = {

@@ -1,4 +1,4 @@
-import type { ResolvedContent } from '../platform.js';
+import type { ResolvedContent } from '../../core/content.js';
 import { isVideo } from './validate.js';
 
 /** What one delivery becomes on Facebook. */

@@ -1,4 +1,4 @@
-import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 
 /**
  * Facebook's limits for a Page post. 63,206 characters is the long-standing limit of a post's

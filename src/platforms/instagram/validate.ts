@@ -1,4 +1,4 @@
-import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 
 /** Instagram's documented limits (IG User Media reference, content publishing guide). */
 export const instagramLimits = {

@@ -1,5 +1,6 @@
 import { call } from '../http.js';
-import type { PlatformDeps, TextRules } from '../platform.js';
+import type { PlatformDeps } from '../platform.js';
+import type { TextRules } from '../../core/content.js';
 
 /** The limits an instance states (`GET /api/v2/instance` → `configuration`). */
 export interface InstanceLimits {

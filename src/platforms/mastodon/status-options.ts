@@ -1,4 +1,4 @@
-import type { ResolvedContent } from '../platform.js';
+import type { ResolvedContent } from '../../core/content.js';
 import type { MastodonCredentials } from './credentials.js';
 
 /** The per-status options Mastodon has beyond text and media. */

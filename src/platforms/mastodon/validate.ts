@@ -1,4 +1,4 @@
-import type { ResolvedContent, ValidationIssue } from '../platform.js';
+import type { ResolvedContent, ValidationIssue } from '../../core/content.js';
 import { countCharacters, type InstanceLimits } from './instance.js';
 
 /** Checks one status against its instance's limits: text length, attachment count, alt text. */

@@ -2,7 +2,8 @@ import { PlatformError } from '../../core/errors.js';
 import { platformNames } from '../../core/platform-names.js';
 import type { PlatformId } from '../../core/post.js';
 import { defaultSleep } from '../http.js';
-import type { PlatformDeps, PublishInput, PublishResult, ResolvedContent } from '../platform.js';
+import type { PlatformDeps, PublishInput, PublishResult } from '../platform.js';
+import type { ResolvedContent } from '../../core/content.js';
 import { type GraphClient, GraphApiError, type GraphParams } from './graph.js';
 import { fitsAfterMs, type QuotaRow, quotaFor } from './quota.js';
 

@@ -1,4 +1,4 @@
-import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 
 /** Threads' documented limits (developers.facebook.com/docs/threads/posts). */
 export const threadsLimits = {

@@ -1,4 +1,4 @@
-import type { ResolvedContent, TextRules, ValidationIssue } from '../platform.js';
+import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 import { findLinks, isVideo, paragraphsOf } from './npf.js';
 
 /**

@@ -3,10 +3,10 @@ import { createServer } from 'node:net';
 import amqp from 'amqplib';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineTransportContract, message } from '../transport.contract.js';
+import { defineTransportContract, message } from '../../../test/queue/transport.contract.js';
 import type { TransportMessage } from '../transport.js';
 import { RabbitTransport } from './rabbit-transport.js';
-import { acquireTestBroker, rabbitmqctl, releaseTestBroker } from './rabbit-test-broker.js';
+import { acquireTestBroker, rabbitmqctl, releaseTestBroker } from '../../../test/queue/rabbit-test-broker.js';
 import { retryTiers } from './topology.js';
 
 // This file's own vhost (see acquireTestBroker); each test adds a queue prefix of its own.

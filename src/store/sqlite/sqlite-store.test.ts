@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defineStoreContract } from '../store.contract.js';
-import { seedPost, T0 } from '../store-fixtures.js';
+import { defineStoreContract } from '../../../test/store/store.contract.js';
+import { seedPost, T0 } from '../../../test/store/store-fixtures.js';
 import { migrations } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../../../src/core/post.js';
-import type {
-  LoadedMedia,
-  MediaLoader,
-  PublishInput,
-  ReplyTarget,
-  ResolvedContent,
-} from '../../../src/platforms/platform.js';
+import type { LoadedMedia, MediaLoader, PublishInput, ReplyTarget } from '../../../src/platforms/platform.js';
+import type { ResolvedContent } from '../../../src/core/content.js';
 
 /** Plain XRPC calls to the test PDS, to set up accounts and read back what the adapter wrote. */
 export class PdsClient {

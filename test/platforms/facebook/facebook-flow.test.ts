@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../src/core/errors.js';
 import type { Account } from '../../../src/core/post.js';
 import { createFacebookPlatform } from '../../../src/platforms/facebook/facebook-platform.js';
-import type { Platform, PublishInput, ResolvedContent } from '../../../src/platforms/platform.js';
+import type { Platform, PublishInput } from '../../../src/platforms/platform.js';
+import type { ResolvedContent } from '../../../src/core/content.js';
 import { FakeFacebookServer, type GraphErrorAnswer, graphErrors } from '../../fakes/fake-facebook-server.js';
 
 const account = { id: 'acc_f', platform: 'facebook', handle: 'Hayon Bakery' } as Account;

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../src/core/errors.js';
 import type { Account } from '../../../src/core/post.js';
 import { createInstagramPlatform } from '../../../src/platforms/instagram/instagram-platform.js';
-import type { Platform, PublishInput, ResolvedContent } from '../../../src/platforms/platform.js';
+import type { Platform, PublishInput } from '../../../src/platforms/platform.js';
+import type { ResolvedContent } from '../../../src/core/content.js';
 import { FakeMetaGraphServer, metaErrors } from '../../fakes/fake-meta-graph-server.js';
 
 const account = { id: 'acc_ig', platform: 'instagram', handle: 'alice' } as Account;

@@ -6,7 +6,8 @@ import {
   idempotencyKey,
   type MastodonAdapterOptions,
 } from '../../../src/platforms/mastodon/mastodon-platform.js';
-import type { AccountContext, Platform, PublishInput, ResolvedContent } from '../../../src/platforms/platform.js';
+import type { AccountContext, Platform, PublishInput } from '../../../src/platforms/platform.js';
+import type { ResolvedContent } from '../../../src/core/content.js';
 import { FakeMastodonServer, type FakeMastodonOptions } from '../../fakes/fake-mastodon-server.js';
 
 const account = { id: 'acc_m', platform: 'mastodon', handle: '@alice@fake' } as Account;

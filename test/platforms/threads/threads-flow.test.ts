@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../../src/core/errors.js';
 import type { Account } from '../../../src/core/post.js';
-import type { Platform, PublishInput, ResolvedContent } from '../../../src/platforms/platform.js';
+import type { Platform, PublishInput } from '../../../src/platforms/platform.js';
+import type { ResolvedContent } from '../../../src/core/content.js';
 import { createThreadsPlatform } from '../../../src/platforms/threads/threads-platform.js';
 import { FakeMetaGraphServer, metaErrors } from '../../fakes/fake-meta-graph-server.js';
 

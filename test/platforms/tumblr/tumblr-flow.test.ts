@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlatformError } from '../../../src/core/errors.js';
 import type { Account } from '../../../src/core/post.js';
-import type { Platform, PublishInput, ResolvedContent } from '../../../src/platforms/platform.js';
+import type { Platform, PublishInput } from '../../../src/platforms/platform.js';
+import type { ResolvedContent } from '../../../src/core/content.js';
 import { createTumblrPlatform } from '../../../src/platforms/tumblr/tumblr-platform.js';
 import { FakeTumblrServer, tumblrAnswers } from '../../fakes/fake-tumblr-server.js';
 

@@ -1,0 +1,50 @@
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { Actor, AuditAction, AuditDetails, AuditEntry } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
+import { newId } from '../core/ids.js';
+
+/** What is recorded; the id and the time are the log's. */
+export interface AuditRecord {
+  workspaceId: string;
+  actor: Actor;
+  action: AuditAction;
+  target?: string | undefined;
+  details?: AuditDetails | undefined;
+}
+
+/**
+ * Writes the audit log. Recording is a side note to the action it describes: a failed write is
+ * logged as a warning and never fails the action (the post is made, the token is revoked).
+ * Callers pass ids and counts only, never a secret or a post's text.
+ */
+export class AuditLog {
+  constructor(private readonly deps: { store: Pick<Store, 'addAudit'>; clock: Clock; log: Logger }) {}
+
+  async record(entry: AuditRecord): Promise<void> {
+    const at = this.deps.clock();
+    const full: AuditEntry = {
+      id: newId('aud', at),
+      workspaceId: entry.workspaceId,
+      at,
+      actor: withoutUndefined(entry.actor),
+      action: entry.action,
+      ...(entry.target !== undefined ? { target: entry.target } : {}),
+      ...(entry.details !== undefined ? { details: entry.details } : {}),
+    };
+    try {
+      await this.deps.store.addAudit(full);
+    } catch (err) {
+      this.deps.log.warn({ err, action: entry.action, target: entry.target }, 'audit entry not recorded');
+    }
+  }
+}
+
+/** The stores keep absent fields absent; an actor built with `id: undefined` must not become `id: null`. */
+function withoutUndefined(actor: Actor): Actor {
+  return {
+    kind: actor.kind,
+    ...(actor.id !== undefined ? { id: actor.id } : {}),
+    ...(actor.name !== undefined ? { name: actor.name } : {}),
+  };
+}
