@@ -3,7 +3,7 @@ import { checkCallbackUrl } from '../net/callback-url.js';
 import type { Clock } from '../core/clock.js';
 import type { ConnectState } from '../core/connect.js';
 import { HayonError } from '../core/errors.js';
-import type { Store } from '../store/store.js';
+import type { ConnectStore } from '../store/ports/connect-store.js';
 import type { CredentialBox } from '../crypto/credential-box.js';
 import { escapeHtml, hiddenState } from './pages.js';
 import type { ConnectContext, ConnectFinish, ConnectProvider, ConnectStart } from './provider.js';
@@ -12,7 +12,8 @@ import type { ConnectContext, ConnectFinish, ConnectProvider, ConnectStart } fro
 export const mastodonScopes = 'read:accounts write:statuses write:media';
 
 export interface MastodonConnectDeps {
-  store: Store;
+  /** The OAuth clients hayon registered with each instance. */
+  store: ConnectStore;
   box: CredentialBox;
   clock: Clock;
   fetch: typeof fetch;

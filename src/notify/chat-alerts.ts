@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { type AccountAlert, type AccountAlerts, alertText } from '../services/accounts/account-health.js';
-import type { Store } from '../store/store.js';
+import type { WorkspaceStore } from '../store/ports/workspace-store.js';
 import type { DiscordApi } from './discord/discord-api.js';
 
 /**
@@ -11,7 +11,7 @@ import type { DiscordApi } from './discord/discord-api.js';
 export class ChatAlerts implements AccountAlerts {
   constructor(
     private readonly deps: {
-      store: Store;
+      store: WorkspaceStore;
       slack?: webApi.WebClient | undefined;
       discord?: DiscordApi | undefined;
     },

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from '../store/store.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
 
 /** What the worker and posts.create report; the HTTP app serves it as Prometheus text. */
 export interface MetricsSink {
@@ -32,7 +32,7 @@ export class Metrics implements MetricsSink {
   readonly #lateness: Histogram;
 
   constructor(deps: {
-    store: Store;
+    store: DeliveryStore;
     queues?: (() => Promise<Record<string, number>>) | undefined;
     now?: () => number;
   }) {
@@ -75,7 +75,7 @@ export class Metrics implements MetricsSink {
       },
     });
     // One breakdown read per scrape serves both gauges below.
-    let read: { at: number; rows: ReturnType<Store['deliveryBreakdown']> } | undefined;
+    let read: { at: number; rows: ReturnType<DeliveryStore['deliveryBreakdown']> } | undefined;
     const breakdown = () => {
       const at = Date.now();
       if (!read || at - read.at > 1000) read = { at, rows: deps.store.deliveryBreakdown() };

@@ -1,7 +1,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import type { CredentialBox } from '../crypto/credential-box.js';
 import type { Callback, Hook } from '../core/hook.js';
-import type { Store } from '../store/store.js';
+import type { HookStore } from '../store/ports/hook-store.js';
 
 /** A new hook secret: `hks_` and 32 random bytes. The whole string is the HMAC key. */
 export function newHookSecret(): string {
@@ -20,7 +20,7 @@ export class SigningSecrets {
   constructor(
     private readonly box: CredentialBox,
     private readonly secretKey: Buffer,
-    private readonly store: Pick<Store, 'getHook'>,
+    private readonly store: Pick<HookStore, 'getHook'>,
     private readonly previousKeys: readonly Buffer[] = [],
   ) {}
 

@@ -21,7 +21,10 @@ import type {
 import type { ResolvedContent, ResolvedMedia } from '../core/content.js';
 import { sendPatiently } from '../queue/send-patiently.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
-import type { AttemptOutcome, Claim, DeliveryProgress, Store } from '../store/store.js';
+import type { AccountStore } from '../store/ports/account-store.js';
+import type { AttemptOutcome, Claim, DeliveryProgress, DeliveryStore } from '../store/ports/delivery-store.js';
+import type { HistoryStore } from '../store/ports/history-store.js';
+import type { PostStore } from '../store/ports/post-store.js';
 import type { Pacer } from './pacer.js';
 import { attemptRecord, toDeliveryError } from './outcomes.js';
 import { deliveryMessage } from './messages.js';
@@ -29,7 +32,8 @@ import { deliveryMessage } from './messages.js';
 const maxEarlyMs = 2_000;
 
 export interface DeliveryWorkerDeps {
-  store: Store;
+  /** The claim, lease and outcome of each attempt, its post and account, and its history record. */
+  store: DeliveryStore & PostStore & AccountStore & HistoryStore;
   transport: Transport;
   platforms: Partial<Record<PlatformId, Platform>>;
   box: CredentialBox;
@@ -281,7 +285,7 @@ export class DeliveryWorker {
     await this.deps.store.addAttemptRecord(record).catch((err) => log.warn({ err }, 'attempt not kept in the history'));
   }
 
-  async #record(attempt: Attempt, outcome: Parameters<Store['finishAttempt']>[2], log: Logger): Promise<void> {
+  async #record(attempt: Attempt, outcome: Parameters<DeliveryStore['finishAttempt']>[2], log: Logger): Promise<void> {
     const { store, clock, notifier } = this.deps;
     const recorded = await store.finishAttempt(attempt.delivery.id, this.options.owner, outcome, clock());
     if (!recorded) {

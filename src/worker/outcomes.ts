@@ -2,7 +2,7 @@ import { HayonError, PlatformError } from '../core/errors.js';
 import type { AttemptRecord } from '../core/history.js';
 import { newId } from '../core/ids.js';
 import type { Delivery, DeliveryError } from '../core/post.js';
-import type { AttemptOutcome } from '../store/store.js';
+import type { AttemptOutcome } from '../store/ports/delivery-store.js';
 
 /** One attempt as the post's history keeps it (`hayon posts show --log`). */
 export function attemptRecord(

@@ -13,7 +13,7 @@ import { platformNames } from '../core/platform-names.js';
 import type { Account, Delivery, PlatformId, Post } from '../core/post.js';
 import { formatInZone } from '../core/time-zone.js';
 import { paceCost } from '../platforms/pacing-limits.js';
-import type { Store } from '../store/store.js';
+import type { PacingStore } from '../store/ports/pacing-store.js';
 
 /** Why a delivery may not go now: held until `until`, or (no `until`) never within the limit. */
 export interface PaceRefusal {
@@ -33,7 +33,7 @@ export class Pacer {
   readonly #last = new Map<string, PaceLedger>();
 
   constructor(
-    private readonly store: Pick<Store, 'getPacing' | 'putPacing'>,
+    private readonly store: PacingStore,
     private readonly limits: Partial<Record<PlatformId, readonly PaceLimit[]>>,
   ) {}
 

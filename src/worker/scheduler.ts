@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { PostStore } from '../store/ports/post-store.js';
 import { sendPatiently } from '../queue/send-patiently.js';
 import type { Transport, TransportMessage } from '../queue/transport.js';
 import { messagesFor } from './messages.js';
@@ -36,7 +37,8 @@ export const defaultSchedulerOptions = {
 } as const satisfies Required<SchedulerOptions>;
 
 export interface SchedulerDeps {
-  store: Store;
+  /** Due deliveries moved to `queued`, and the correlation ids their messages carry. */
+  store: DeliveryStore & PostStore;
   transport: Transport;
   clock: Clock;
   log: Logger;

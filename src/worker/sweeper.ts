@@ -2,7 +2,8 @@ import type { Clock } from '../core/clock.js';
 import type { Delivery } from '../core/post.js';
 import type { Logger } from '../logger.js';
 import type { Transport } from '../queue/transport.js';
-import type { Store } from '../store/store.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { PostStore } from '../store/ports/post-store.js';
 import { messagesFor } from './messages.js';
 import { timeBound } from './time-bound.js';
 
@@ -41,7 +42,7 @@ export class Sweeper {
   #strandedSearchedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly deps: { store: Store; transport: Transport; clock: Clock; log: Logger },
+    private readonly deps: { store: DeliveryStore & PostStore; transport: Transport; clock: Clock; log: Logger },
     options: Partial<SweeperOptions> = {},
   ) {
     this.#options = { ...defaultSweeperOptions, ...options };

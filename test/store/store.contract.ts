@@ -1,15 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accountCases } from './contract/accounts.js';
-import { claimCases, reviveCases } from './contract/claims.js';
-import { callbackCases, hookCases } from './contract/hooks.js';
-import { connectCases } from './contract/connect.js';
-import { tokensAuditCases } from './contract/tokens-audit.js';
-import { waitingCases } from './contract/waiting.js';
-import { historyPacingCases } from './contract/history-pacing.js';
-import { postCases } from './contract/posts.js';
-import { schedulingCases } from './contract/scheduling.js';
-import { workspaceCases } from './contract/workspaces.js';
+import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { accountStoreContract } from './contract/account-store.contract.js';
+import { auditStoreContract } from './contract/audit-store.contract.js';
+import { callbackStoreContract } from './contract/callback-store.contract.js';
+import { connectStoreContract } from './contract/connect-store.contract.js';
+import { deliveryStoreContract } from './contract/delivery-store.contract.js';
+import { historyStoreContract } from './contract/history-store.contract.js';
+import { hookStoreContract } from './contract/hook-store.contract.js';
+import { pacingStoreContract } from './contract/pacing-store.contract.js';
+import { postStoreContract } from './contract/post-store.contract.js';
+import { storeLifecycleContract } from './contract/store-lifecycle.contract.js';
+import { tokenStoreContract } from './contract/token-store.contract.js';
+import { workspaceStoreContract } from './contract/workspace-store.contract.js';
 
 export interface StoreContractOptions {
   /** Skips the whole suite; the reason is shown in the suite's name. */
@@ -19,9 +21,10 @@ export interface StoreContractOptions {
 export type StoreFactory = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
 
 /**
- * The Store port's contract: every adapter's test calls this with a factory that returns a fresh,
- * empty store (not yet initialised: the suite calls `init()`) and a cleanup that closes it and
- * removes its data. The cases follow the doc comments in store.ts.
+ * The Store's contract, one part per port (`./contract/<port>.contract.ts`, each following the doc
+ * comments of its interface in src/store/ports/): every adapter's test calls this with a factory
+ * that returns a fresh, empty store (not yet initialised: the suite calls `init()`) and a cleanup
+ * that closes it and removes its data. Each case gets a store of its own.
  *
  * @example
  * defineStoreContract('sqlite', async () => {
@@ -49,29 +52,17 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
       current = undefined;
     });
 
-    describe('lifecycle', () => {
-      it('init() twice is fine and keeps data', async () => {
-        const ws = await store().ensureWorkspace({ id: 'ws_1', name: 'one', createdAt: 1 });
-        await store().init();
-        expect(await store().getWorkspace('ws_1')).toEqual(ws);
-      });
-
-      it('ping() resolves on a working store', async () => {
-        await expect(store().ping()).resolves.toBeUndefined();
-      });
-    });
-
-    describe('workspaces and tokens', () => workspaceCases(store));
-    describe('accounts', () => accountCases(store));
-    describe('posts', () => postCases(store));
-    describe('scheduling', () => schedulingCases(store));
-    describe('claims and attempts', () => claimCases(store));
-    describe('reviving parked deliveries', () => reviveCases(store));
-    describe('hooks', () => hookCases(store));
-    describe('callbacks', () => callbackCases(store));
-    describe('connect flows', () => connectCases(store));
-    describe('tokens, workspaces and the audit log', () => tokensAuditCases(store));
-    describe('accounts that stop working', () => waitingCases(store));
-    describe('history, breakdown and pacing', () => historyPacingCases(store));
+    describe('StoreLifecycle', () => storeLifecycleContract(store));
+    describe('WorkspaceStore', () => workspaceStoreContract(store));
+    describe('TokenStore', () => tokenStoreContract(store));
+    describe('AccountStore', () => accountStoreContract(store));
+    describe('PostStore', () => postStoreContract(store));
+    describe('DeliveryStore', () => deliveryStoreContract(store));
+    describe('HistoryStore', () => historyStoreContract(store));
+    describe('PacingStore', () => pacingStoreContract(store));
+    describe('HookStore', () => hookStoreContract(store));
+    describe('CallbackStore', () => callbackStoreContract(store));
+    describe('ConnectStore', () => connectStoreContract(store));
+    describe('AuditStore', () => auditStoreContract(store));
   });
 }

@@ -4,7 +4,9 @@ import type { Callback } from '../../core/hook.js';
 import type { DeliveryEvent, Notifier } from '../notifier.js';
 import type { Account, Delivery, Post } from '../../core/post.js';
 import { toDeliveryView, toPostView } from '../../core/post-view.js';
-import type { Store } from '../../store/store.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { CallbackStore } from '../../store/ports/callback-store.js';
+import type { PostStore } from '../../store/ports/post-store.js';
 
 /** States a delivery leaves only by an operator's hand (a revived parked delivery). */
 const finalStates: readonly Delivery['state'][] = ['published', 'failed', 'cancelled'];
@@ -32,7 +34,8 @@ function eventId(event: DeliveryEvent): string {
 export class CallbackNotifier implements Notifier {
   constructor(
     private readonly deps: {
-      store: Store;
+      /** The outbox, and the post and accounts an event's payload describes. */
+      store: CallbackStore & PostStore & AccountStore;
       clock: Clock;
       /** Told when a callback was stored, so the sender can go at once. */
       onAdded?: () => void;

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Callback, CallbackOutcome } from '../../core/hook.js';
 import { signHayon } from '../../core/hooks/signature.js';
 import type { Logger } from '../../logger.js';
-import type { Store } from '../../store/store.js';
+import type { CallbackStore } from '../../store/ports/callback-store.js';
 import { type CallbackAnswer, type PostCallbackOptions, postCallback } from './post-callback.js';
 import type { SigningSecrets } from '../../services/signing-secrets.js';
 
@@ -31,7 +31,7 @@ export const defaultCallbackSenderOptions = {
 } satisfies Required<CallbackSenderOptions>;
 
 export interface CallbackSenderDeps {
-  store: Store;
+  store: CallbackStore;
   clock: Clock;
   log: Logger;
   secrets: SigningSecrets;

@@ -5,13 +5,14 @@ import { HayonError, PlatformError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Account, PlatformId } from '../../core/post.js';
 import type { Platform } from '../../platforms/platform.js';
-import type { Store } from '../../store/store.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { WorkspaceStore } from '../../store/ports/workspace-store.js';
 import type { CredentialBox } from '../../crypto/credential-box.js';
 
 export const defaultWorkspaceId = 'default';
 
 export interface AccountsServiceDeps {
-  store: Store;
+  store: AccountStore & WorkspaceStore;
   box: CredentialBox;
   platforms: Partial<Record<PlatformId, Platform>>;
   clock: Clock;

@@ -1,6 +1,9 @@
 import type { SigningSecrets } from '../signing-secrets.js';
 import type { Clock } from '../../core/clock.js';
-import type { Store } from '../../store/store.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { ConnectStore } from '../../store/ports/connect-store.js';
+import type { HookStore } from '../../store/ports/hook-store.js';
+import type { WorkspaceStore } from '../../store/ports/workspace-store.js';
 import type { CredentialBox } from '../../crypto/credential-box.js';
 
 /** What `rotateSecrets` did; `unreadable` names what no key opens (ids only, never content). */
@@ -14,7 +17,8 @@ export interface RotationReport {
 }
 
 export interface RotateSecretsDeps {
-  store: Store;
+  /** Every workspace's accounts and hooks, and the OAuth clients: what holds a sealed secret. */
+  store: WorkspaceStore & AccountStore & HookStore & ConnectStore;
   box: CredentialBox;
   signing: SigningSecrets;
   clock: Clock;

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Actor, ConnectState } from '../../core/connect.js';
 import { HayonError } from '../../core/errors.js';
 import type { PlatformId } from '../../core/post.js';
-import type { Store } from '../../store/store.js';
+import type { ConnectStore } from '../../store/ports/connect-store.js';
 
 /** How long a connect link (and the flow it starts) lasts. */
 export const connectLinkTtlMs = 15 * 60_000;
@@ -20,7 +20,7 @@ export class ConnectStates {
   readonly #key: Buffer;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ConnectStore,
     secretKey: Buffer,
     private readonly clock: Clock,
   ) {

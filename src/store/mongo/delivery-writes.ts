@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection, QueryFilter, UpdateQuery } from 'mongoose';
 import { cancellableStates } from '../../core/delivery-state.js';
 import type { Delivery } from '../../core/post.js';
-import type { AttemptOutcome, Claim, DeliveryProgress } from '../store.js';
+import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
 import { byDue, toDelivery } from './mapping.js';
 import type { DeliveryDoc, Models } from './schemas.js';
 import { WriteLocks } from './write-locks.js';

@@ -10,7 +10,9 @@ import {
   type Workspace,
   type WorkspaceSettings,
 } from '../../core/post.js';
-import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
+import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
+import type { CreatePostResult } from '../ports/post-store.js';
+import type { Store } from '../store.js';
 import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
 import { findByValues } from './by-values.js';

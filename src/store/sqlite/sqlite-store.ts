@@ -12,7 +12,9 @@ import type {
   Workspace,
   WorkspaceSettings,
 } from '../../core/post.js';
-import type { AttemptOutcome, Claim, CreatePostResult, DeliveryProgress, Store } from '../store.js';
+import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
+import type { CreatePostResult } from '../ports/post-store.js';
+import type { Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { ConnectState, OAuthApp } from '../../../src/core/connect.js';
-import type { Store } from '../../../src/store/store.js';
+import type { ConnectStore } from '../../../src/store/ports/connect-store.js';
 import { T0 } from '../store-fixtures.js';
 
 function makeState(overrides: Partial<ConnectState> = {}): ConnectState {
@@ -16,7 +16,8 @@ function makeState(overrides: Partial<ConnectState> = {}): ConnectState {
   };
 }
 
-export function connectCases(store: () => Store): void {
+/** ConnectStore: OAuth flows (merged, expired, taken once) and the OAuth clients registered per key. */
+export function connectStoreContract(store: () => ConnectStore): void {
   it('stores a flow, merges data into it, and hands it out once', async () => {
     await store().putConnectState(makeState());
     expect(await store().updateConnectState('cs_1', { codeVerifier: 'v' })).toBe(true);

@@ -5,6 +5,7 @@ import { makeError, MINUTE, seedDelivery, seedPost, T0 } from '../store-fixtures
 const LEASE = T0 + MINUTE;
 const result = { remoteId: 'at://did:plc:abc/app.bsky.feed.post/1', url: 'https://bsky.app/profile/me/post/1' };
 
+/** DeliveryStore, part two: claims, leases, progress and outcomes of an attempt. */
 export function claimCases(store: () => Store): void {
   it('claims a due queued delivery: publishing, attempts + 1, our lease, from queued', async () => {
     const d = await seedDelivery(store(), { state: 'queued', dueAt: T0 - MINUTE });
@@ -190,6 +191,7 @@ export function claimCases(store: () => Store): void {
   });
 }
 
+/** DeliveryStore: a parked delivery given a new life. */
 export function reviveCases(store: () => Store): void {
   it('revives a failed delivery: queued, due now, attempts back to 0, claimable again', async () => {
     const d = await seedDelivery(store(), { state: 'failed', attempts: 6, dueAt: T0 - MINUTE, lastError: makeError() });

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
-import type { Store } from '../../../src/store/store.js';
-import { makeApiToken, makeWorkspace, T0 } from '../store-fixtures.js';
+import type { WorkspaceStore } from '../../../src/store/ports/workspace-store.js';
+import { makeWorkspace, T0 } from '../store-fixtures.js';
 
-export function workspaceCases(store: () => Store): void {
+/** WorkspaceStore: workspaces created once, their settings merged, all of them listed. */
+export function workspaceStoreContract(store: () => WorkspaceStore): void {
   it('ensureWorkspace creates a workspace and getWorkspace reads it', async () => {
     const ws = makeWorkspace({ name: 'Acme' });
     expect(await store().ensureWorkspace(ws)).toEqual(ws);
@@ -32,28 +33,9 @@ export function workspaceCases(store: () => Store): void {
     expect(await store().getWorkspace('ws_missing')).toBeNull();
   });
 
-  it('finds a token by the hash of its secret, and only by that', async () => {
-    const ws = await store().ensureWorkspace(makeWorkspace());
-    const token = makeApiToken(ws.id, 'secret-1');
-    await store().createApiToken(token);
-    expect(await store().findApiTokenByHash(token.hash)).toEqual(token);
-    expect(await store().findApiTokenByHash(makeApiToken(ws.id, 'secret-2').hash)).toBeNull();
-  });
-
-  it('refuses a second token with the same hash', async () => {
-    const ws = await store().ensureWorkspace(makeWorkspace());
-    await store().createApiToken(makeApiToken(ws.id, 'same'));
-    await expect(store().createApiToken(makeApiToken(ws.id, 'same'))).rejects.toThrow();
-  });
-
-  it('touchApiToken records when the token was last used', async () => {
-    const ws = await store().ensureWorkspace(makeWorkspace());
-    const token = makeApiToken(ws.id);
-    await store().createApiToken(token);
-    expect((await store().findApiTokenByHash(token.hash))?.lastUsedAt).toBeUndefined();
-    await store().touchApiToken(token.id, T0 + 5);
-    expect(await store().findApiTokenByHash(token.hash)).toEqual({ ...token, lastUsedAt: T0 + 5 });
-    await store().touchApiToken(token.id, T0 + 9);
-    expect((await store().findApiTokenByHash(token.hash))?.lastUsedAt).toBe(T0 + 9);
+  it('lists every workspace, oldest first', async () => {
+    const b = await store().ensureWorkspace(makeWorkspace({ id: 'ws_b', createdAt: T0 + 1 }));
+    const a = await store().ensureWorkspace(makeWorkspace({ id: 'ws_a', createdAt: T0 + 2 }));
+    expect(await store().listWorkspaces()).toEqual([b, a]);
   });
 }

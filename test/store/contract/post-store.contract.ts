@@ -15,7 +15,8 @@ function draft(workspaceId: string, post: Partial<Post> = {}): { post: Post; del
   return { post: p, deliveries };
 }
 
-export function postCases(store: () => Store): void {
+/** PostStore: a post and its deliveries written all or nothing, idempotency keys, listing, cancel and post now. */
+export function postStoreContract(store: () => Store): void {
   it('createPost stores the post and its deliveries; getPost returns both', async () => {
     const { post, deliveries } = draft('ws_a', {
       idempotencyKey: 'k1',

@@ -1,12 +1,25 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../../src/core/post.js';
 import type { Store } from '../../../src/store/store.js';
-import { MINUTE, seedDelivery, seedPost, T0 } from '../store-fixtures.js';
+import { MINUTE, makeError, seedDelivery, seedPost, T0 } from '../store-fixtures.js';
+import { claimCases, reviveCases } from './delivery-store.claims.js';
 
 const ids = (ds: Delivery[]) => ds.map((d) => d.id);
 const scheduled = (minutes: number): Partial<Delivery> => ({ state: 'scheduled', dueAt: T0 + minutes * MINUTE });
 
-export function schedulingCases(store: () => Store): void {
+/**
+ * DeliveryStore: due deliveries taken by the scheduler, claims and attempts (in
+ * delivery-store.claims.ts), parked ones revived, the ones waiting for a reconnect, and the counts.
+ */
+export function deliveryStoreContract(store: () => Store): void {
+  describe('scheduling', () => schedulingCases(store));
+  describe('claims and attempts', () => claimCases(store));
+  describe('reviving parked deliveries', () => reviveCases(store));
+  describe('waiting for a reconnect', () => waitingCases(store));
+  describe('counts', () => countCases(store));
+}
+
+function schedulingCases(store: () => Store): void {
   it('getDelivery returns a delivery, or null for an unknown id', async () => {
     const d = await seedDelivery(store());
     expect(await store().getDelivery(d.id)).toEqual(d);
@@ -111,7 +124,39 @@ export function schedulingCases(store: () => Store): void {
       [ds[0]!.id, ds[2]!.id, ds[6]!.id].sort(),
     );
   });
+}
 
+/** Deliveries that wait for their account to be reconnected. */
+function waitingCases(store: () => Store): void {
+  it('a retry that refunds its attempt leaves the attempt count as it was before the claim', async () => {
+    const d = await seedDelivery(store(), { state: 'queued', dueAt: T0 - MINUTE, attempts: 2 });
+    await store().claim(d.id, 'w1', T0, T0 + MINUTE);
+    const error = makeError({ kind: 'auth', message: 'needs reconnecting' });
+    await store().finishAttempt(
+      d.id,
+      'w1',
+      { kind: 'retry', state: 'scheduled', dueAt: T0 + 60 * MINUTE, error, refundAttempt: true },
+      T0,
+    );
+    expect(await store().getDelivery(d.id)).toMatchObject({ state: 'scheduled', attempts: 2, dueAt: T0 + 60 * MINUTE });
+  });
+
+  it('wakeWaitingDeliveries makes an account’s deliveries waiting on auth due now, and no others', async () => {
+    const waiting = await seedDelivery(store(), {
+      state: 'scheduled',
+      dueAt: T0 + 60 * MINUTE,
+      lastError: makeError({ kind: 'auth' }),
+    });
+    const scheduled = await seedDelivery(store(), { state: 'scheduled', dueAt: T0 + 60 * MINUTE });
+    expect(await store().wakeWaitingDeliveries(waiting.accountId, T0)).toBe(1);
+    expect((await store().getDelivery(waiting.id))?.dueAt).toBe(T0);
+    expect(await store().wakeWaitingDeliveries(scheduled.accountId, T0)).toBe(0);
+    expect((await store().getDelivery(scheduled.id))?.dueAt).toBe(T0 + 60 * MINUTE);
+  });
+}
+
+/** What health, `/metrics` and `hayon queue status` count. */
+function countCases(store: () => Store): void {
   it('countDeliveries counts per state', async () => {
     const empty = await store().countDeliveries();
     expect(Object.values(empty).every((n) => n === 0)).toBe(true);
@@ -124,5 +169,27 @@ export function schedulingCases(store: () => Store): void {
     expect(counts.failed).toBe(1);
     expect(counts.published ?? 0).toBe(0);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
+  it('breaks deliveries down per platform and state, counting given-up ones as parked', async () => {
+    await seedPost(store(), {
+      deliveries: [
+        { state: 'scheduled', dueAt: T0 + 5 * MINUTE },
+        { state: 'scheduled', dueAt: T0 + 2 * MINUTE },
+        { state: 'queued', dueAt: T0 - MINUTE },
+        { platform: 'mastodon', state: 'failed', lastError: makeError({ kind: 'transient' }) },
+        { platform: 'mastodon', state: 'failed', lastError: makeError({ kind: 'invalid' }) },
+      ],
+    });
+    const rows = await store().deliveryBreakdown();
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { platform: 'bluesky', state: 'scheduled', count: 2, oldestDueAt: T0 + 2 * MINUTE },
+        { platform: 'bluesky', state: 'queued', count: 1, oldestDueAt: T0 - MINUTE },
+        { platform: 'mastodon', state: 'parked', count: 1, oldestDueAt: null },
+        { platform: 'mastodon', state: 'failed', count: 1, oldestDueAt: null },
+      ]),
+    );
+    expect(rows).toHaveLength(4);
   });
 }

@@ -1,0 +1,35 @@
+import type { Delivery, Post, PostWithDeliveries } from '../../core/post.js';
+
+/** The result of `createPost`: either the new post, or the one an idempotency key points to. */
+export type CreatePostResult =
+  | { created: true; value: PostWithDeliveries }
+  | { created: false; value: PostWithDeliveries };
+
+/**
+ * Posts, each with its deliveries (one per target account): creating them, reading them, and the
+ * changes a user asks for on a whole post (cancel, post now). `createPost` is the one method of
+ * the whole store that must write several records all or nothing (MongoDB adapters do it with an
+ * insert order and a cleanup, see their docs).
+ */
+export interface PostStore {
+  /**
+   * Stores a post and its deliveries, all or nothing. When the post has an idempotency key that
+   * the workspace already used, nothing is written and the existing post is returned.
+   */
+  createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult>;
+  getPost(id: string): Promise<PostWithDeliveries | null>;
+  /** The post without its deliveries, in one read (what a worker needs to publish one of them). */
+  getPostAlone(id: string): Promise<Post | null>;
+  /**
+   * The correlation id of each of these posts that exists, by post id, in one read: what the
+   * scheduler and the sweeper need to queue a batch of deliveries.
+   */
+  correlationIds(postIds: readonly string[]): Promise<Map<string, string>>;
+  findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null>;
+  /** Lists a workspace's posts, newest first. */
+  listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]>;
+  /** Moves the post's `scheduled | queued | unknown` deliveries to `cancelled`; returns how many. */
+  cancelPost(postId: string, at: number): Promise<number>;
+  /** "Post now": the post's `scheduled` deliveries become due at `now`; returns how many. */
+  bringForward(postId: string, now: number): Promise<number>;
+}
