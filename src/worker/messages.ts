@@ -10,7 +10,7 @@ export function deliveryMessage(
 
 /**
  * Messages for deliveries whose posts we have not loaded: the correlation ids of all their posts
- * are read at once (`Store.correlationIds`). Deliveries of a post that vanished are skipped. A
+ * are read at once (`PostStore.correlationIds`). Deliveries of a post that vanished are skipped. A
  * delivery due after `now` (taken ahead by the scheduler) carries its due time as `notBefore`.
  */
 export async function messagesFor(
