@@ -11,6 +11,12 @@ export interface ResolvedContent {
   media: ResolvedMedia[];
   /** Options only some platforms have (Mastodon's visibility, content warning, language). */
   options?: PlatformOptions | undefined;
+  /**
+   * Whether a post with a link and no media gets a link card (Bluesky's external embed, Threads'
+   * link attachment, Facebook's link, Tumblr's link block). Default true; false when the request
+   * said `linkPreview: false`.
+   */
+  linkPreview?: boolean | undefined;
 }
 
 /** One attachment as an adapter sees it. */
@@ -26,6 +32,13 @@ export interface ResolvedMedia {
   alt?: string | undefined;
   /** When known. When absent, a `.mp4`/`.mov` URL is a video and anything else an image. */
   mimeType?: string | undefined;
+  /** A video's bytes, when known (for limits at the door). */
+  size?: number | undefined;
+  /** A video's frame size, when its MP4 header gave it (for aspect ratios). */
+  width?: number | undefined;
+  height?: number | undefined;
+  /** A video's length in milliseconds, when its MP4 header gave it. */
+  durationMs?: number | undefined;
 }
 
 /** A problem found before a post is accepted. */
@@ -60,6 +73,7 @@ export function resolveContent(post: Pick<Post, 'content' | 'overrides'>, platfo
     text: override.text ?? post.content.text,
     media: (override.media ?? post.content.media).map(resolveMedia),
     ...(override.options ? { options: override.options } : {}),
+    ...(post.content.linkPreview === false ? { linkPreview: false } : {}),
   };
 }
 
@@ -77,6 +91,16 @@ function resolveMedia(m: MediaItem): ResolvedMedia {
     url: m.key ? `media:${m.key}` : (m.url ?? ''),
     ...(m.key ? { key: m.key } : {}),
     ...(m.mimeType ? { mimeType: m.mimeType } : {}),
+    ...(m.mimeType?.startsWith('video/') ? videoFacts(m) : {}),
     ...(m.alt ? { alt: m.alt } : {}),
+  };
+}
+
+/** What is known of a video: its size, frame size and length, for limits and aspect ratios. */
+function videoFacts(m: MediaItem): Partial<ResolvedMedia> {
+  return {
+    ...(m.size ? { size: m.size } : {}),
+    ...(m.width && m.height ? { width: m.width, height: m.height } : {}),
+    ...(m.durationMs ? { durationMs: m.durationMs } : {}),
   };
 }

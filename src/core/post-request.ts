@@ -84,6 +84,12 @@ export const postRequestSchema = z
       .optional()
       .describe('`auto`: a text too long for a platform becomes a thread there; `off` (default): it is refused.'),
     threadCounter: z.boolean().optional().describe('Whether thread parts end with " (1/3)"; default true.'),
+    linkPreview: z
+      .boolean()
+      .optional()
+      .describe(
+        'Whether a post with a link and no media shows a card of the first link (its page’s title, description and image) where the platform has cards; default true.',
+      ),
     callbackUrl: z
       .string()
       .url()

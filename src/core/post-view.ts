@@ -58,6 +58,8 @@ export const postViewSchema = z
     status: postStatusSchema,
     text: z.string(),
     media: z.array(mediaViewSchema),
+    /** Present (false) when the request turned link cards off. */
+    linkPreview: z.boolean().optional(),
     scheduledAt: z.string().meta({ format: 'date-time' }),
     /** The same instant written in the author's zone. */
     scheduledAtLocal: z.string(),
@@ -86,6 +88,7 @@ export function toPostView(value: PostWithDeliveries, now: number, accounts: rea
       ...(m.alt ? { alt: m.alt } : {}),
       ...(m.url ? { sourceUrl: m.url } : {}),
     })),
+    ...(post.content.linkPreview === false ? { linkPreview: false } : {}),
     scheduledAt: iso(post.scheduledAt),
     scheduledAtLocal: formatInZone(post.scheduledAt, post.timezone),
     timezone: post.timezone,

@@ -22,6 +22,8 @@ export interface MediaItem {
   size?: number | undefined;
   width?: number | undefined;
   height?: number | undefined;
+  /** A video's length in milliseconds, read from its MP4 header (when it could be). */
+  durationMs?: number | undefined;
   /** The URL it was fetched from, when it came by URL. */
   url?: string | undefined;
   alt?: string | undefined;
@@ -37,6 +39,8 @@ export interface Content {
   thread?: ThreadMode | undefined;
   /** Whether thread parts end with " (1/3)"; default true. */
   threadCounter?: boolean | undefined;
+  /** Whether a link without media becomes a link card; default true (absent). */
+  linkPreview?: boolean | undefined;
 }
 
 /** Options only some platforms have (Mastodon); others ignore them. */

@@ -8,6 +8,7 @@ import type { ResolvedMedia } from '../core/content.js';
 import { extensionFor, isMediaType, type MediaStore, type MediaType, type UploadTarget } from './media-store.js';
 import { convertToJpeg, fitImage, ImageProcessingError, normalizeImage } from './process.js';
 import { DownloadError, type DownloadOptions, type Downloaded, downloadUrl } from '../net/safe-fetch.js';
+import { mp4Info } from './mp4-info.js';
 import { sniffMediaType } from './sniff.js';
 
 export interface MediaServiceOptions {
@@ -104,6 +105,7 @@ export class MediaService implements MediaIntake {
           mimeType: stored.mimeType,
           size: stored.bytes.length,
           ...(stored.width ? { width: stored.width, height: stored.height } : {}),
+          ...('durationMs' in stored && stored.durationMs ? { durationMs: stored.durationMs } : {}),
           ...(input.ref.url ? { url: input.ref.url } : {}),
           ...(input.ref.alt ? { alt: input.ref.alt } : {}),
         });
@@ -171,7 +173,11 @@ export class MediaService implements MediaIntake {
       const message = `${field}: the upload was declared as .${declared} but the file is a ${typeNames[mimeType]}.`;
       throw new HayonError('unsupported_media_type', message, { field, userMessage: message });
     }
-    if (mimeType === 'video/mp4') return { bytes, mimeType, width: 0, height: 0 };
+    if (mimeType === 'video/mp4') {
+      // Size and length from the header, for platforms' limits at the door and aspect ratios.
+      const info = mp4Info(bytes);
+      return { bytes, mimeType, width: info?.width ?? 0, height: info?.height ?? 0, durationMs: info?.durationMs };
+    }
     try {
       const image = await imageSlots.run(() => normalizeImage(bytes, mimeType));
       if (!isMediaType(image.mimeType)) throw new Error(`normalizeImage returned ${image.mimeType}`);

@@ -6,7 +6,7 @@ import { type Command, type CliIo, parseFlags, required, UsageError } from '../i
 import { cliAuthor } from '../actor.js';
 
 const postUsage =
-  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE [--alt TEXT]]... [--thread [--no-counter]] [--json]';
+  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE [--alt TEXT]]... [--thread [--no-counter]] [--no-link-preview] [--json]';
 
 export function printPost(io: CliIo, view: PostView, json: boolean): void {
   if (json) {
@@ -34,6 +34,7 @@ export const postCommand: Command = async ({ args, open, io }) => {
       alt: { type: 'string', multiple: true },
       thread: { type: 'boolean' },
       'no-counter': { type: 'boolean' },
+      'no-link-preview': { type: 'boolean' },
       workspace: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -67,6 +68,7 @@ export const postCommand: Command = async ({ args, open, io }) => {
       ...(values.tz ? { timezone: values.tz } : {}),
       ...(values.thread ? { thread: 'auto' } : {}),
       ...(values['no-counter'] ? { threadCounter: false } : {}),
+      ...(values['no-link-preview'] ? { linkPreview: false } : {}),
     },
     {
       workspaceId,

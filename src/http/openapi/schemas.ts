@@ -26,8 +26,9 @@ export const postRequestComponent = postRequestSchema.meta({
     'A post to make. targets: platform names (bluesky: the workspace’s one account there), platform:handle pairs or ' +
     'account ids. when: plain words ("tomorrow 9am") or ISO 8601, default now, read in timezone (IANA, default UTC). ' +
     'overrides: text or media that replace the global ones on one platform. thread: auto makes a thread of a text ' +
-    'too long for a platform; off (default) refuses it. callbackUrl: where hayon POSTs each delivery’s outcome (see ' +
-    'the callbackEvent webhook).',
+    'too long for a platform; off (default) refuses it. linkPreview: false publishes a link without a card (default: ' +
+    'a post with a link and no media shows a card of its first link where the platform has cards). callbackUrl: ' +
+    'where hayon POSTs each delivery’s outcome (see the callbackEvent webhook).',
 });
 
 export const uploadRequestComponent = uploadRequestSchema.meta({

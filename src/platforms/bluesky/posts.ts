@@ -2,7 +2,7 @@ import { type AppBskyFeedPost, XRPCError } from '@atproto/api';
 import { PlatformError } from '../../core/errors.js';
 import type { PublishInput, PublishResult } from '../platform.js';
 import { isSessionError, routes } from './errors.js';
-import { buildFacets } from './facets.js';
+import { buildFacets } from './rich-text.js';
 import { uploadImages } from './images.js';
 import type { AccountSession } from './session.js';
 import { tidForDelivery } from './tid.js';
