@@ -15,7 +15,7 @@ import { CallbackSender, type CallbackSenderOptions } from '../notify/callbacks/
 import { checkCallbackUrl } from '../net/callback-url.js';
 import { SigningSecrets } from '../services/signing-secrets.js';
 import { HooksService } from '../services/hooks-service.js';
-import { RateLimiter } from '../http/rate-limiter.js';
+import { RateLimiter } from '../core/rate-limiter.js';
 import { Metrics } from '../observability/metrics.js';
 import { AccountHealthService } from '../services/accounts/account-health.js';
 import { ChatAlerts } from '../notify/chat-alerts.js';

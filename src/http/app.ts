@@ -5,6 +5,7 @@ import { HayonError } from '../core/errors.js';
 import { subsystem } from '../logger.js';
 import type { HttpEnv } from './env.js';
 import { handleError, noRoute } from './errors.js';
+import { maxJsonBodyBytes } from './limits.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { tokenRateLimit } from './middleware/token-rate-limit.js';
 import { openapiRoutes } from './openapi/openapi-routes.js';
@@ -16,9 +17,6 @@ import { metricsRoutes } from './routes/metrics.js';
 import { mediaRoutes } from './routes/media.js';
 import { postsRoutes } from './routes/posts.js';
 import { uploadsRoutes } from './routes/uploads.js';
-
-/** Largest JSON body accepted; media travels by URL or upload, never inline. */
-export const maxJsonBodyBytes = 256 * 1024;
 
 /**
  * The HTTP app. It never listens by itself: tests call `app.request()`, `hayon serve` opens the

@@ -6,7 +6,7 @@ import { postCommand } from './commands/post.js';
 import { type DiscordDeps, type Handled, type Interaction, reply } from './context.js';
 
 export type { DiscordDeps, Handled, Interaction } from './context.js';
-export { postMessage } from './message.js';
+export { postMessage } from '../../notify/discord/message.js';
 
 /**
  * Every interaction, whichever way it came (HTTP endpoint or gateway), goes through here: each

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { actionIds } from './blocks.js';
+import { actionIds } from '../../notify/slack/blocks.js';
 import { cancelButton, postNowButton } from './commands/buttons.js';
 import { hayonCommand } from './commands/hayon.js';
 import { postCommand } from './commands/post.js';

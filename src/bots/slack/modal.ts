@@ -1,6 +1,6 @@
 import type { Account, PlatformId } from '../../core/post.js';
 import { platformNames } from '../../core/platform-names.js';
-import { actionIds, type Block, escapeMrkdwn } from './blocks.js';
+import { actionIds, type Block, escapeMrkdwn } from '../../notify/slack/blocks.js';
 
 export const postModalCallbackId = 'hayon_post_modal';
 

@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { HayonError } from '../../core/errors.js';
 import type { PostWithDeliveries } from '../../core/post.js';
 import type { PostRequestInput } from '../../core/post-request.js';
-import { postMessage } from './blocks.js';
+import { postMessage } from '../../notify/slack/blocks.js';
 import { mayPost, type SlackDeps } from './context.js';
 
 export type Client = webApi.WebClient;

@@ -1,3 +1,4 @@
+import { discordCommands } from '../../bots/discord/command-definitions.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
 const usage = 'hayon discord register [--guild GUILD_ID]';

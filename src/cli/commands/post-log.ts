@@ -1,4 +1,4 @@
-import { targetName } from '../../bots/post-summary.js';
+import { targetName } from '../../notify/post-summary.js';
 import type { Callback } from '../../core/hook.js';
 import type { AttemptRecord } from '../../core/history.js';
 import type { Account, PostWithDeliveries } from '../../core/post.js';

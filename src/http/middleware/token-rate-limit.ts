@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { HttpEnv } from '../env.js';
-import type { RateLimiter } from '../rate-limiter.js';
+import type { RateLimiter } from '../../core/rate-limiter.js';
 
 /** After `bearerAuth`: at most `perMinute` requests per API token, else 429 with `Retry-After`. */
 export function tokenRateLimit(options: { limiter: RateLimiter; perMinute: number }): MiddlewareHandler<HttpEnv> {

@@ -1,5 +1,5 @@
 import { postViewSchema } from '../../core/post-view.js';
-import { maxJsonBodyBytes } from '../app.js';
+import { maxJsonBodyBytes } from '../limits.js';
 import { uploadAnswerSchema } from '../routes/uploads.js';
 import { bearer, error, missingScope, postIdParameter, tokenErrors } from './responses.js';
 import { postListSchema, postRequestComponent, uploadRequestComponent } from './schemas.js';

@@ -1,6 +1,5 @@
 import { REST, Routes } from 'discord.js';
 import type { Logger } from '../../logger.js';
-import { discordCommands } from '../../bots/discord/command-definitions.js';
 
 /** A message body as Discord takes it (content, components, flags). */
 export type DiscordBody = Record<string, unknown>;
@@ -59,11 +58,14 @@ export class DiscordApi {
     return this.rest.patch(Routes.channelMessage(channelId, messageId), { body });
   }
 
-  /** `hayon discord register`: the commands for every guild (global) or one guild (at once, for testing). */
-  register(guildId?: string): Promise<unknown> {
+  /**
+   * `hayon discord register`: the bot's slash commands (`bots/discord/command-definitions.ts`) for
+   * every guild (global) or one guild (at once, for testing).
+   */
+  register(commands: readonly unknown[], guildId?: string): Promise<unknown> {
     const route = guildId
       ? Routes.applicationGuildCommands(this.applicationId, guildId)
       : Routes.applicationCommands(this.applicationId);
-    return this.rest.put(route, { body: discordCommands });
+    return this.rest.put(route, { body: commands });
   }
 }

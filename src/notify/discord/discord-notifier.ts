@@ -2,9 +2,9 @@ import type { DeliveryEvent, Notifier } from '../notifier.js';
 import { formatInZone } from '../../core/schedule.js';
 import type { Store } from '../../store/store.js';
 import { PerKeyQueue } from '../../core/per-key-queue.js';
-import { targetName, whatToDo } from '../../bots/post-summary.js';
+import { targetName, whatToDo } from '../post-summary.js';
 import type { DiscordApi } from './discord-api.js';
-import { postMessage } from '../../bots/discord/message.js';
+import { postMessage } from './message.js';
 
 /**
  * Posts each delivery event into the thread on hayon's reply (the link; why and when it is

@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { DeliveryEvent, Notifier } from '../notifier.js';
 import type { Store } from '../../store/store.js';
 import { PerKeyQueue } from '../../core/per-key-queue.js';
-import { eventText, postMessage } from '../../bots/slack/blocks.js';
+import { eventText, postMessage } from './blocks.js';
 
 export interface SlackNotifierDeps {
   client: webApi.WebClient;

@@ -1,6 +1,6 @@
 import type { DiscordDeps, Handled, Interaction } from '../context.js';
 import { mayPost, reply } from '../context.js';
-import { postMessage } from '../message.js';
+import { postMessage } from '../../../notify/discord/message.js';
 
 export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled> {
   const [, action, postId = ''] = (i.data?.custom_id ?? '').split(':');

@@ -1,6 +1,6 @@
 import { isValidTimeZone } from '../../../core/schedule.js';
 import { platformNames } from '../../../core/platform-names.js';
-import { stillScheduled } from '../../post-summary.js';
+import { stillScheduled } from '../../../notify/post-summary.js';
 import {
   canManage,
   type DiscordDeps,

@@ -15,7 +15,7 @@ import {
   str,
   userTimezone,
 } from '../context.js';
-import { postMessage } from '../message.js';
+import { postMessage } from '../../../notify/discord/message.js';
 
 export async function postCommand(deps: DiscordDeps, i: Interaction): Promise<Handled> {
   const refusal = await mayPost(deps, i);

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { platformNames } from '../../../core/platform-names.js';
-import { stillScheduled, summaryLine } from '../../post-summary.js';
-import { actionIds, escapeMrkdwn, whenLine } from '../blocks.js';
+import { stillScheduled, summaryLine } from '../../../notify/post-summary.js';
+import { actionIds, escapeMrkdwn, whenLine } from '../../../notify/slack/blocks.js';
 import type { SlackDeps } from '../context.js';
 
 /** `/hayon status | accounts | help`, answered privately. */

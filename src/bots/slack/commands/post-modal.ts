@@ -9,7 +9,7 @@ import { HayonError } from '../../../core/errors.js';
 import type { PlatformId } from '../../../core/post.js';
 import type { MediaRef } from '../../../core/post-request.js';
 import { parseWhen } from '../../../core/schedule.js';
-import { escapeMrkdwn } from '../blocks.js';
+import { escapeMrkdwn } from '../../../notify/slack/blocks.js';
 import { fallbackZone, mayPost, type SlackDeps, userMessage, userTimezone } from '../context.js';
 import { type ModalMetadata, postModal, readModal } from '../modal.js';
 import { type Client, ephemeral, guarded, publish, type SlackAuthor } from '../respond.js';

@@ -1,4 +1,4 @@
-import { HayonError } from '../core/errors.js';
+import { HayonError } from './errors.js';
 
 interface Bucket {
   tokens: number;

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HayonError } from '../../core/errors.js';
-import { errorBody } from '../../http/errors.js';
-import { mediaRoutes } from '../../http/routes/media.js';
-import { defineMediaStoreContract, tinyJpeg, tinyPng } from '../../../test/media/media-store.contract.js';
-import { UrlSigner } from '../url-signer.js';
-import { DiskMediaStore } from './disk-media-store.js';
+import { HayonError } from '../../src/core/errors.js';
+import { errorBody } from '../../src/http/errors.js';
+import { mediaRoutes } from '../../src/http/routes/media.js';
+import { defineMediaStoreContract, tinyJpeg, tinyPng } from './media-store.contract.js';
+import { UrlSigner } from '../../src/media/url-signer.js';
+import { DiskMediaStore } from '../../src/media/disk/disk-media-store.js';
 
 const publicUrl = 'http://hayon.test';
 

@@ -1,7 +1,7 @@
 import type { Account, PostWithDeliveries } from '../../core/post.js';
 import type { TargetMeasure } from '../../services/posts-service.js';
 import { stillScheduled, summaryLine, targetName } from '../post-summary.js';
-import type { DiscordBody } from '../../notify/discord/discord-api.js';
+import type { DiscordBody } from './discord-api.js';
 
 /** The reply as the post progresses; buttons while something is still scheduled. */
 export function postMessage(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HayonError } from '../core/errors.js';
+import { HayonError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 
 function refused(fn: () => void): HayonError {
