@@ -14,7 +14,7 @@ import { zodToHayonError } from '../core/errors.js';
 import { parseWhen } from '../core/schedule.js';
 import { resolveTargets } from '../core/targets.js';
 import { isValidTimeZone } from '../core/time-zone.js';
-import type { RateLimiter } from '../http/rate-limiter.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import { HookPayloadError, type HookEvent, type HookSource, hookSources } from '../core/hooks/sources.js';
 import { compileTemplate, type Template, TemplateError } from '../core/hooks/template.js';

@@ -18,7 +18,7 @@ export const discordCommand: Command = async ({ args, open, io }) => {
   if (!ctx.discordApi) {
     throw new UsageError('Discord is not configured: set HAYON_DISCORD_TOKEN and HAYON_DISCORD_APP_ID first.');
   }
-  await ctx.discordApi.register(values.guild);
+  await ctx.discordApi.register(discordCommands, values.guild);
   io.out(
     values.guild
       ? `Registered /post and /hayon in server ${values.guild}.`
