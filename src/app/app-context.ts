@@ -27,6 +27,12 @@ import { FacebookConnect, InstagramConnect, ThreadsConnect } from '../connect/me
 import { TumblrConnect } from '../connect/tumblr.js';
 import { LogNotifier } from '../notify/log-notifier.js';
 import { AuditLog } from '../services/audit-log.js';
+import { WorkspacesService } from '../services/workspaces-service.js';
+import { TokensService } from '../services/accounts/tokens-service.js';
+import { SecretsService } from '../services/accounts/secrets-service.js';
+import { QueueService } from '../services/queue-service.js';
+import { PostQueries } from '../services/post-queries.js';
+import { Readiness } from '../services/readiness.js';
 import { RoutingNotifier } from '../notify/routing-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { PlatformId } from '../core/post.js';
@@ -83,6 +89,17 @@ export class AppContext {
   readonly signing: SigningSecrets;
   /** Who did what, per workspace (`hayon audit`). */
   readonly audit: AuditLog;
+  readonly workspaces: WorkspacesService;
+  /** API tokens: `hayon tokens`, and the bearer check of every API request. */
+  readonly tokens: TokensService;
+  /** `hayon secrets rotate`. */
+  readonly secretRotation: SecretsService;
+  /** `hayon queue status | replay-parked`. */
+  readonly queue: QueueService;
+  /** Posts as the API, the CLI and the chats show them. */
+  readonly postQueries: PostQueries;
+  /** `GET /readyz`. */
+  readonly readiness: Readiness;
   private readonly callbackNotifier: CallbackNotifier;
   /** Request rates per API token and per hook (this process's count). */
   readonly limiter: RateLimiter;
@@ -189,6 +206,12 @@ export class AppContext {
       audit,
       onReconnected: (account) => this.health.working(account),
     });
+    this.workspaces = new WorkspacesService({ store, clock });
+    this.tokens = new TokensService({ store, workspaces: this.workspaces, clock, audit });
+    this.secretRotation = new SecretsService({ store, box, signing: this.signing, clock, audit });
+    this.queue = new QueueService({ store, clock, audit });
+    this.postQueries = new PostQueries({ posts: this.posts, store, clock });
+    this.readiness = new Readiness({ store });
     const http = {
       fetch: overrides.fetch ?? globalThis.fetch,
       publicUrl: config.publicUrl,
@@ -224,7 +247,9 @@ export class AppContext {
         ? new SlackBot(
             {
               posts: this.posts,
-              store,
+              accounts: this.accounts,
+              workspaces: this.workspaces,
+              postQueries: this.postQueries,
               media: this.media,
               clock,
               log: subsystem(log, 'slack'),
@@ -250,7 +275,9 @@ export class AppContext {
         ? new DiscordBot(
             {
               posts: this.posts,
-              store,
+              accounts: this.accounts,
+              workspaces: this.workspaces,
+              postQueries: this.postQueries,
               media: this.media,
               api: this.discordApi,
               clock,

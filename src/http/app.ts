@@ -60,7 +60,7 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
       }),
     ),
   );
-  app.use('/v1/*', api(bearerAuth({ store: ctx.store, clock: ctx.clock })));
+  app.use('/v1/*', api(bearerAuth({ tokens: ctx.tokens })));
   app.use('/v1/*', api(tokenRateLimit({ limiter: ctx.limiter, perMinute: ctx.config.rateLimits.perTokenPerMinute })));
   app.route('/v1/posts', postsRoutes(ctx));
   app.route('/v1/uploads', uploadsRoutes(ctx));

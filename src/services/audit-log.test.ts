@@ -39,7 +39,7 @@ describe('AuditLog', () => {
   it('stores an entry with an id and the time, leaving undefined fields out', async () => {
     const stored: unknown[] = [];
     const audit = new AuditLog({
-      store: { addAudit: async (e) => void stored.push(e) },
+      store: { addAudit: async (e) => void stored.push(e), listAudit: async () => [] },
       clock: () => 1_000,
       log: createLogger('silent'),
     });
@@ -65,6 +65,7 @@ describe('AuditLog', () => {
     });
     const audit = new AuditLog({
       store: {
+        listAudit: async () => [],
         addAudit: async () => {
           throw new Error('disk full');
         },

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { AuditStore } from '../store/ports/audit-store.js';
 import type { Actor, AuditAction, AuditDetails, AuditEntry } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
@@ -19,7 +19,7 @@ export interface AuditRecord {
  * Callers pass ids and counts only, never a secret or a post's text.
  */
 export class AuditLog {
-  constructor(private readonly deps: { store: Pick<Store, 'addAudit'>; clock: Clock; log: Logger }) {}
+  constructor(private readonly deps: { store: AuditStore; clock: Clock; log: Logger }) {}
 
   async record(entry: AuditRecord): Promise<void> {
     const at = this.deps.clock();
@@ -37,6 +37,11 @@ export class AuditLog {
     } catch (err) {
       this.deps.log.warn({ err, action: entry.action, target: entry.target }, 'audit entry not recorded');
     }
+  }
+
+  /** A workspace's entries, newest first; `before` (epoch ms) pages back to older ones (`hayon audit`). */
+  list(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {
+    return this.deps.store.listAudit(workspaceId, options);
   }
 }
 

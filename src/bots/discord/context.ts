@@ -3,12 +3,17 @@ import type { Clock } from '../../core/clock.js';
 import type { PostsService } from '../../services/posts-service.js';
 import type { Logger } from '../../logger.js';
 import type { MediaService } from '../../media/media-service.js';
-import type { Store } from '../../store/store.js';
+import type { AccountsService } from '../../services/accounts/accounts-service.js';
+import type { PostQueries } from '../../services/post-queries.js';
+import type { WorkspacesService } from '../../services/workspaces-service.js';
 import type { DiscordApi, DiscordBody } from '../../notify/discord/discord-api.js';
 
 export interface DiscordDeps {
   posts: PostsService;
-  store: Store;
+  accounts: Pick<AccountsService, 'list'>;
+  workspaces: Pick<WorkspacesService, 'get' | 'updateSettings' | 'setMemberTimezone'>;
+  /** A post read again after the worker may have moved on. */
+  postQueries: Pick<PostQueries, 'latest'>;
   media: MediaService;
   api: DiscordApi;
   clock: Clock;
@@ -74,7 +79,7 @@ export const str = (o: CommandOption | undefined) => (typeof o?.value === 'strin
 export async function mayPost(deps: DiscordDeps, i: Interaction): Promise<string | null> {
   const member = i.member;
   if (!member) return 'hayon takes posts in servers only, not in direct messages.';
-  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  const workspace = await deps.workspaces.get(deps.workspaceId);
   const role = workspace?.settings?.discordPosterRole;
   if (role)
     return member.roles.includes(role) ? null : `Only members with the <@&${role}> role may post with hayon here.`;
@@ -89,6 +94,6 @@ export function canManage(member: NonNullable<Interaction['member']>): boolean {
 }
 
 export async function userTimezone(deps: DiscordDeps, userId: string): Promise<string> {
-  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  const workspace = await deps.workspaces.get(deps.workspaceId);
   return workspace?.settings?.timezones?.[userId] ?? workspace?.settings?.timezone ?? deps.defaultTimezone;
 }

@@ -6,12 +6,17 @@ import type { ChatPermissions } from '../../core/post.js';
 import type { PostsService } from '../../services/posts-service.js';
 import type { Logger } from '../../logger.js';
 import type { MediaService } from '../../media/media-service.js';
-import type { Store } from '../../store/store.js';
+import type { AccountsService } from '../../services/accounts/accounts-service.js';
+import type { PostQueries } from '../../services/post-queries.js';
+import type { WorkspacesService } from '../../services/workspaces-service.js';
 
 /** What the Slack handlers use; plain services, no transport. */
 export interface SlackDeps {
   posts: PostsService;
-  store: Store;
+  accounts: Pick<AccountsService, 'list'>;
+  workspaces: Pick<WorkspacesService, 'get'>;
+  /** A post read again after the worker may have moved on. */
+  postQueries: Pick<PostQueries, 'latest'>;
   media: MediaService;
   clock: Clock;
   log: Logger;
@@ -28,7 +33,7 @@ export interface SlackDeps {
 
 /** The zone when Slack does not say the author's: the workspace's (`hayon workspace set --timezone`), else the default. */
 export async function fallbackZone(deps: SlackDeps): Promise<string> {
-  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  const workspace = await deps.workspaces.get(deps.workspaceId);
   return workspace?.settings?.timezone ?? deps.defaultTimezone;
 }
 
@@ -51,7 +56,7 @@ export async function mayPost(
   client: webApi.WebClient,
   who: { userId: string; channelId: string },
 ): Promise<{ ok: true } | { ok: false; message: string }> {
-  const workspace = await deps.store.getWorkspace(deps.workspaceId);
+  const workspace = await deps.workspaces.get(deps.workspaceId);
   const rules: ChatPermissions = workspace?.settings?.slack ?? {};
   if (rules.channels?.length && !rules.channels.includes(who.channelId)) {
     const allowed = rules.channels.map((c) => `<#${c}>`).join(', ');

@@ -74,7 +74,7 @@ export async function publish(
     });
     const measures = await deps.posts.measure(outcome.value, outcome.accounts);
     // The worker may already have moved on; show what the store holds now.
-    const current = (await deps.store.getPost(outcome.value.post.id)) ?? outcome.value;
+    const current = await deps.postQueries.latest(outcome.value);
     await client.chat.update({
       channel: who.channelId,
       ts,
@@ -90,7 +90,7 @@ export async function publish(
 export async function refreshMessage(deps: SlackDeps, client: Client, value: PostWithDeliveries): Promise<void> {
   const origin = value.post.origin;
   if (origin.kind !== 'slack' || !origin.messageTs) return;
-  const accounts = await deps.store.listAccounts(deps.workspaceId);
+  const accounts = await deps.accounts.list(deps.workspaceId);
   await client.chat.update({
     channel: origin.channelId,
     ts: origin.messageTs,

@@ -31,7 +31,7 @@ export const auditCommand: Command = async ({ args, open, io }) => {
     throw new UsageError(`--before must be an ISO time\nusage: ${usage}`);
   const workspaceId = values.workspace ?? defaultWorkspaceId;
   const ctx = await open();
-  const entries = await ctx.store.listAudit(workspaceId, { limit, ...(before !== undefined ? { before } : {}) });
+  const entries = await ctx.audit.list(workspaceId, { limit, ...(before !== undefined ? { before } : {}) });
   if (values.json) {
     io.out(JSON.stringify(entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() }))));
     return 0;

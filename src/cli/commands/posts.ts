@@ -1,5 +1,4 @@
 import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
-import { toPostView } from '../../core/post-view.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 import { printPost } from './post.js';
@@ -22,9 +21,7 @@ export const postsCommand: Command = async ({ args, open, io }) => {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new UsageError(`--limit must be 1 to 1000\nusage: ${usage}`);
     const ctx = await open();
-    const accounts = await ctx.store.listAccounts(workspaceId);
-    for (const p of await ctx.posts.list(workspaceId, { limit }))
-      printPost(io, toPostView(p, ctx.clock(), accounts), json);
+    for (const view of await ctx.postQueries.list(workspaceId, { limit })) printPost(io, view, json);
     return 0;
   }
   if (sub !== 'show' && sub !== 'cancel') throw new UsageError(`unknown posts command "${sub ?? ''}"\nusage: ${usage}`);
@@ -33,17 +30,11 @@ export const postsCommand: Command = async ({ args, open, io }) => {
   if (values.log && sub !== 'show') throw new UsageError(`--log goes with posts show\nusage: ${usage}`);
   const ctx = await open();
   if (values.log) {
-    const value = await ctx.posts.get(workspaceId, id);
-    const [attempts, callbacks, accounts] = await Promise.all([
-      ctx.store.listAttemptRecords(id),
-      ctx.store.listCallbacks(id),
-      ctx.store.listAccounts(workspaceId),
-    ]);
-    printPostLog(io, { value, attempts, callbacks, accounts }, json);
+    printPostLog(io, await ctx.postQueries.history(workspaceId, id), json);
     return 0;
   }
   const value =
     sub === 'show' ? await ctx.posts.get(workspaceId, id) : await ctx.posts.cancel(workspaceId, id, cliActor());
-  printPost(io, toPostView(value, ctx.clock(), await ctx.store.listAccounts(workspaceId)), json);
+  printPost(io, await ctx.postQueries.view(value, workspaceId), json);
   return 0;
 };

@@ -1,7 +1,5 @@
-import type { AppContext } from '../../app/app-context.js';
-import type { TransportMessage } from '../../queue/transport.js';
+import type { PlatformStatus } from '../../services/queue-service.js';
 import { cliActor } from '../actor.js';
-import type { DeliveryBreakdownRow } from '../../core/history.js';
 import { type CliIo, type Command, parseFlags, UsageError } from '../io.js';
 
 const usage = 'hayon queue status [--json] | hayon queue replay-parked [--limit N]';
@@ -17,12 +15,7 @@ export const queueCommand: Command = async ({ args, open, io }) => {
   const { values } = parseFlags(rest, { json: { type: 'boolean' }, limit: { type: 'string' } }, usage);
   if (sub === 'status') {
     const ctx = await open();
-    const [deliveries, nextDue, rows] = await Promise.all([
-      ctx.store.countDeliveries(),
-      ctx.store.nextDueAt(),
-      ctx.store.deliveryBreakdown(),
-    ]);
-    const platforms = perPlatform(rows);
+    const { deliveries, nextDueAt: nextDue, platforms } = await ctx.queue.status();
     const queues = ctx.transport.admin ? await ctx.transport.admin.counts() : undefined;
     if (values.json) {
       const nextDueAt = nextDue && new Date(nextDue).toISOString();
@@ -50,58 +43,12 @@ export const queueCommand: Command = async ({ args, open, io }) => {
         'the in-process transport has no parking lot: parked deliveries are `failed` in `hayon posts show`',
       );
     }
-    const result = await admin.replayParked(limit, (m) => revive(ctx, m));
+    const result = await admin.replayParked(limit, (m) => ctx.queue.revive(m.deliveryId, cliActor()));
     io.out(`replayed ${result.replayed}, dropped ${result.dropped} (their deliveries were no longer failed)`);
     return 0;
   }
   throw new UsageError(`unknown queue command "${sub ?? ''}"\nusage: ${usage}`);
 };
-
-interface PlatformStatus {
-  platform: string;
-  scheduled: number;
-  /** The earliest time a scheduled delivery is due. */
-  nextDueAt: string | null;
-  queued: number;
-  /** Publishing, or `unknown` (a worker died mid-attempt; reconciled before it is tried again). */
-  inFlight: number;
-  parked: number;
-  /** The earliest due time among those queued or in flight: how long the oldest has waited. */
-  oldestDueAt: string | null;
-  failed: number;
-  published: number;
-}
-
-const empty: PlatformStatus = {
-  platform: '',
-  scheduled: 0,
-  nextDueAt: null,
-  queued: 0,
-  inFlight: 0,
-  parked: 0,
-  oldestDueAt: null,
-  failed: 0,
-  published: 0,
-};
-
-function perPlatform(rows: readonly DeliveryBreakdownRow[]): PlatformStatus[] {
-  const out = new Map<string, PlatformStatus>();
-  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
-  const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
-  for (const r of rows) {
-    const p = out.get(r.platform) ?? { ...empty, platform: r.platform };
-    out.set(r.platform, p);
-    if (r.state === 'scheduled') [p.scheduled, p.nextDueAt] = [r.count, iso(r.oldestDueAt)];
-    else if (r.state === 'queued' || r.state === 'publishing' || r.state === 'unknown') {
-      if (r.state === 'queued') p.queued += r.count;
-      else p.inFlight += r.count;
-      p.oldestDueAt = earliest(p.oldestDueAt, iso(r.oldestDueAt));
-    } else if (r.state === 'parked') p.parked += r.count;
-    else if (r.state === 'failed') p.failed += r.count;
-    else if (r.state === 'published') p.published += r.count;
-  }
-  return [...out.values()];
-}
 
 function printPlatforms(io: CliIo, platforms: readonly PlatformStatus[]): void {
   if (platforms.length === 0) return;
@@ -119,20 +66,4 @@ function printPlatforms(io: CliIo, platforms: readonly PlatformStatus[]): void {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   for (const r of [head, ...rows]) io.out(`  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
-}
-
-/** A parked delivery back to `queued` with a new set of attempts, in the audit log as replayed. */
-async function revive(ctx: AppContext, m: TransportMessage): Promise<boolean> {
-  if (!(await ctx.store.reviveDelivery(m.deliveryId, ctx.clock()))) return false;
-  const d = await ctx.store.getDelivery(m.deliveryId);
-  if (d) {
-    await ctx.audit.record({
-      workspaceId: d.workspaceId,
-      actor: cliActor(),
-      action: 'delivery.replayed',
-      target: d.id,
-      details: { postId: d.postId, platform: d.platform },
-    });
-  }
-  return true;
 }

@@ -1,4 +1,3 @@
-import { rotateSecrets } from '../../services/accounts/rotate-secrets.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
@@ -15,17 +14,8 @@ export const secretsCommand: Command = async ({ args, open, io }) => {
   parseFlags(rest, {}, usage);
   if (sub !== 'rotate') throw new UsageError(`unknown secrets command "${sub ?? ''}"\nusage: ${usage}`);
   const ctx = await open();
-  const report = await rotateSecrets({ store: ctx.store, box: ctx.box, signing: ctx.signing, clock: ctx.clock });
+  const report = await ctx.secretRotation.rotate(cliActor());
   const { accounts, hooks, unreadable } = report;
-  const actor = cliActor();
-  for (const workspaceId of report.workspaces) {
-    const details = {
-      accounts: accounts.resealed,
-      hooks: hooks.resealed,
-      unreadable: unreadable.filter((u) => u.workspaceId === workspaceId).length,
-    };
-    await ctx.audit.record({ workspaceId, actor, action: 'secrets.rotated', details });
-  }
   const previous = (n: number) => (n ? ` (${n} had been sealed with a previous key)` : '');
   io.out(`accounts: ${accounts.resealed} re-encrypted with the current HAYON_SECRET_KEY${previous(accounts.stale)}`);
   io.out(`hooks:    ${hooks.resealed} re-encrypted with the current HAYON_SECRET_KEY${previous(hooks.stale)}`);

@@ -1,5 +1,5 @@
 import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
-import { createApiToken, defaultScopes, parseScopes } from '../../services/accounts/api-tokens.js';
+import { defaultScopes, parseScopes } from '../../services/accounts/api-tokens.js';
 import type { ApiToken } from '../../core/post.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';
@@ -45,10 +45,7 @@ export const tokensCommand: Command = async ({ args, open, io }) => {
         throw new UsageError(`--scopes: ${(e as Error).message}\nusage: ${usage}`);
       }
       const ctx = await open();
-      await ctx.accounts.ensureWorkspace(workspaceId, workspaceId === defaultWorkspaceId ? 'Default' : workspaceId);
-      const { token, record } = await createApiToken(ctx.store, workspaceId, name, ctx.clock, scopes);
-      const details = { name, scopes: record.scopes.join(',') };
-      await ctx.audit.record({ workspaceId, actor: cliActor(), action: 'token.created', target: record.id, details });
+      const { token, record } = await ctx.tokens.create(workspaceId, name, cliActor(), scopes);
       io.out(token);
       io.err(
         `API token "${name}" (${record.id}, ${record.scopes.join(', ')}) for workspace ${workspaceId}. ` +
@@ -58,7 +55,7 @@ export const tokensCommand: Command = async ({ args, open, io }) => {
     }
     case 'list': {
       const ctx = await open();
-      const tokens = (await ctx.store.listApiTokens(workspaceId)).map(shown);
+      const tokens = (await ctx.tokens.list(workspaceId)).map(shown);
       if (values.json) {
         io.out(JSON.stringify(tokens, null, 2));
         return 0;
@@ -73,13 +70,9 @@ export const tokensCommand: Command = async ({ args, open, io }) => {
     case 'revoke': {
       const id = required(positionals[0], '<id>', usage);
       const ctx = await open();
-      const token = (await ctx.store.listApiTokens(workspaceId)).find((t) => t.id === id);
+      const token = await ctx.tokens.revoke(workspaceId, id, cliActor());
       if (!token) {
         throw new UsageError(`no API token ${id} in workspace ${workspaceId} (hayon tokens list shows them)`);
-      }
-      if (token.revokedAt === undefined) {
-        await ctx.store.revokeApiToken(id, ctx.clock());
-        await ctx.audit.record({ workspaceId, actor: cliActor(), action: 'token.revoked', target: id });
       }
       io.out(`${id} revoked`);
       io.err(`Requests with "${token.name}" are refused (401) from now on.`);

@@ -128,11 +128,11 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
     io.err('Callbacks of posts made through the API are signed with this secret (X-Hayon-Signature).');
     return 0;
   }
-  await ctx.accounts.ensureWorkspace(workspaceId, workspaceId === defaultWorkspaceId ? 'Default' : workspaceId);
-  const existing = await ctx.store.getWorkspace(workspaceId);
+  await ctx.workspaces.ensure(workspaceId);
+  const existing = await ctx.workspaces.get(workspaceId);
   const workspace =
     sub === 'set'
-      ? await ctx.store.updateWorkspaceSettings(workspaceId, changesFrom(values, existing?.settings ?? {}))
+      ? await ctx.workspaces.updateSettings(workspaceId, changesFrom(values, existing?.settings ?? {}))
       : existing;
   const s = workspace?.settings ?? {};
   const shown = {

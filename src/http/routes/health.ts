@@ -6,12 +6,8 @@ export function healthRoutes(ctx: AppContext): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
-    try {
-      await ctx.store.ping();
-      return c.json({ ok: true });
-    } catch {
-      return c.json({ ok: false, error: { code: 'store_unavailable', message: 'The store cannot be reached.' } }, 503);
-    }
+    if (await ctx.readiness.ready()) return c.json({ ok: true });
+    return c.json({ ok: false, error: { code: 'store_unavailable', message: 'The store cannot be reached.' } }, 503);
   });
   return app;
 }

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
-import { toPostView } from '../../core/post-view.js';
 import { readBodyCapped } from '../middleware/raw-body.js';
 import type { hookIgnoredSchema } from '../openapi/schemas.js';
 
@@ -26,8 +25,7 @@ export function hooksRoutes(ctx: AppContext): Hono {
       const ignored: z.infer<typeof hookIgnoredSchema> = { ignored: true, reason: answer.reason };
       return c.json(ignored, 202);
     }
-    const accounts = await ctx.store.listAccounts(answer.value.post.workspaceId);
-    return c.json(toPostView(answer.value, ctx.clock(), accounts), answer.status);
+    return c.json(await ctx.postQueries.view(answer.value), answer.status);
   });
   return app;
 }

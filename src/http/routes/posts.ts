@@ -10,8 +10,7 @@ import { requireScope, tokenActor } from '../middleware/require-scope.js';
 /** `/v1/posts`: create, read, list and cancel posts of the token's workspace (scopes posts:write, posts:read). */
 export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  const view = async (workspaceId: string, value: PostWithDeliveries) =>
-    toPostView(value, ctx.clock(), await ctx.store.listAccounts(workspaceId));
+  const view = (workspaceId: string, value: PostWithDeliveries) => ctx.postQueries.view(value, workspaceId);
 
   app.post('/', requireScope('posts:write'), async (c) => {
     const token = c.get('token');
@@ -45,14 +44,13 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
         userMessage: '"before" must be an ISO time.',
       });
     }
-    const posts = await ctx.posts.list(workspaceId, { limit, ...(before !== undefined ? { before } : {}) });
-    const accounts = await ctx.store.listAccounts(workspaceId);
-    return c.json({ posts: posts.map((p) => toPostView(p, ctx.clock(), accounts)) });
+    const posts = await ctx.postQueries.list(workspaceId, { limit, ...(before !== undefined ? { before } : {}) });
+    return c.json({ posts });
   });
 
   app.get('/:id', requireScope('posts:read'), async (c) => {
     const { workspaceId } = c.get('token');
-    return c.json(await view(workspaceId, await ctx.posts.get(workspaceId, c.req.param('id'))));
+    return c.json(await ctx.postQueries.get(workspaceId, c.req.param('id')));
   });
 
   app.post('/:id/cancel', requireScope('posts:write'), async (c) => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { newId } from '../../core/ids.js';
 import { type ApiScope, type ApiToken, apiScopes, isApiScope } from '../../core/post.js';
-import type { Store } from '../../store/store.js';
+import type { TokenStore } from '../../store/ports/token-store.js';
 
 const prefix = 'hyn_';
 
@@ -30,7 +30,7 @@ export function parseScopes(value: string): ApiScope[] {
 
 /** Creates an API token for a workspace; the secret is returned once and only its hash is kept. */
 export async function createApiToken(
-  store: Store,
+  store: Pick<TokenStore, 'createApiToken'>,
   workspaceId: string,
   name: string,
   clock: Clock,
@@ -53,7 +53,10 @@ export async function createApiToken(
  * The token record for a presented secret, or null (unknown, malformed or revoked). Lookup by
  * hash: nothing to compare in time.
  */
-export async function authenticateToken(store: Store, token: string): Promise<ApiToken | null> {
+export async function authenticateToken(
+  store: Pick<TokenStore, 'findApiTokenByHash'>,
+  token: string,
+): Promise<ApiToken | null> {
   if (!token.startsWith(prefix) || token.length > 200) return null;
   const found = await store.findApiTokenByHash(hashToken(token));
   return found && found.revokedAt === undefined ? found : null;

@@ -17,7 +17,7 @@ export async function autocomplete(deps: DiscordDeps, i: Interaction): Promise<{
     }
   }
   if (focused?.name === 'targets') {
-    const accounts = await deps.store.listAccounts(deps.workspaceId);
+    const accounts = await deps.accounts.list(deps.workspaceId);
     const done = typed.includes(',') ? `${typed.slice(0, typed.lastIndexOf(',') + 1)}` : '';
     const partial = typed.slice(done.length).trim().toLowerCase();
     return accounts

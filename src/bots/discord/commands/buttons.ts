@@ -15,7 +15,7 @@ export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled
         ? await deps.posts.postNow(deps.workspaceId, postId, actor)
         : null;
   if (!value) return { response: reply('hayon does not know this button.') };
-  const accounts = await deps.store.listAccounts(deps.workspaceId);
+  const accounts = await deps.accounts.list(deps.workspaceId);
   const origin = value.post.origin;
   const onOwnMessage = origin.kind === 'discord' && origin.messageId === i.message?.id;
   if (onOwnMessage) return { response: { type: 7, data: postMessage(value, accounts) } };

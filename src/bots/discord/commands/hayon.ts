@@ -46,7 +46,7 @@ export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<H
       };
     }
     case 'accounts': {
-      const accounts = await deps.store.listAccounts(deps.workspaceId);
+      const accounts = await deps.accounts.list(deps.workspaceId);
       if (!accounts.length) {
         return {
           response: reply(
@@ -67,16 +67,14 @@ export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<H
       if (!isValidTimeZone(zone)) {
         return { response: reply(`"${zone}" is not an IANA time zone (like Europe/Berlin or America/New_York).`) };
       }
-      const workspace = await deps.store.getWorkspace(deps.workspaceId);
-      const timezones = { ...workspace?.settings?.timezones, [userId]: zone };
-      await deps.store.updateWorkspaceSettings(deps.workspaceId, { timezones });
+      await deps.workspaces.setMemberTimezone(deps.workspaceId, userId, zone);
       return { response: reply(`Your times are now read in ${zone}.`) };
     }
     case 'role': {
       if (!i.member || !canManage(i.member))
         return { response: reply('Only members who can manage this server may choose who posts.') };
       const role = str(o.get('role')) ?? '';
-      await deps.store.updateWorkspaceSettings(deps.workspaceId, { discordPosterRole: role });
+      await deps.workspaces.updateSettings(deps.workspaceId, { discordPosterRole: role });
       return { response: reply(`Members with <@&${role}> may now post with hayon.`) };
     }
     case 'connect': {

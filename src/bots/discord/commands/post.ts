@@ -26,12 +26,12 @@ export async function postCommand(deps: DiscordDeps, i: Interaction): Promise<Ha
   const when = str(o.get('when'))?.trim();
   // Cheap checks answer at once, privately; the rest happens after the deferral.
   parseWhen(when, { timezone, now: deps.clock() });
-  const accounts = await deps.store.listAccounts(deps.workspaceId);
+  const accounts = await deps.accounts.list(deps.workspaceId);
   const targets = (str(o.get('targets')) ?? '')
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  const chosen = targets.length ? targets : await defaultTargets(deps.store, deps.workspaceId);
+  const chosen = targets.length ? targets : await defaultTargets(deps, deps.workspaceId);
   resolveTargets(chosen, accounts);
   const attachments = [1, 2, 3, 4].flatMap((n) => {
     const id = str(o.get(`image${n}`));
@@ -106,7 +106,7 @@ async function publish(
     // A Discord thread started on a message has that message's id.
     await api.startThread(message.channel_id, message.id, threadName(value));
     const measures = await deps.posts.measure(value, accounts);
-    const current = (await deps.store.getPost(value.post.id)) ?? value;
+    const current = await deps.postQueries.latest(value);
     await api.editOriginal(i.token, postMessage(current, accounts, measures));
   } finally {
     deps.posts.dispatch(value);

@@ -64,7 +64,7 @@ async function statusMessage(deps: SlackDeps, channelId: string): Promise<[strin
     (p) => p.post.origin.kind === 'slack' && p.post.origin.channelId === channelId && stillScheduled(p),
   );
   if (posts.length === 0) return ['Nothing is scheduled from this channel.', []];
-  const accounts = await deps.store.listAccounts(deps.workspaceId);
+  const accounts = await deps.accounts.list(deps.workspaceId);
   const blocks = posts
     .sort((a, b) => a.post.scheduledAt - b.post.scheduledAt)
     .slice(0, 20)
@@ -86,7 +86,7 @@ async function statusMessage(deps: SlackDeps, channelId: string): Promise<[strin
 }
 
 async function accountsMessage(deps: SlackDeps): Promise<string> {
-  const accounts = await deps.store.listAccounts(deps.workspaceId);
+  const accounts = await deps.accounts.list(deps.workspaceId);
   if (accounts.length === 0) {
     return `No accounts are connected yet: \`hayon accounts add bluesky … --workspace ${deps.workspaceId}\`.`;
   }

@@ -34,14 +34,14 @@ export async function whenTyped(
     echo = `:warning: ${escapeMrkdwn(userMessage(e))}`;
   }
   const metadata = JSON.parse(view.private_metadata) as ModalMetadata;
-  const accounts = await deps.store.listAccounts(deps.workspaceId);
+  const accounts = await deps.accounts.list(deps.workspaceId);
   await client.views.update({
     view_id: view.id,
     hash: view.hash,
     view: postModal({
       metadata,
       accounts,
-      defaultTargets: await defaultTargets(deps.store, deps.workspaceId),
+      defaultTargets: await defaultTargets(deps, deps.workspaceId),
       whenEcho: echo,
     }) as never,
   });
@@ -124,14 +124,14 @@ export async function openModal(
   try {
     const allowed = await mayPost(deps, client, who);
     if (!allowed.ok) return void (await ephemeral(client, who, allowed.message));
-    const accounts = await deps.store.listAccounts(deps.workspaceId);
+    const accounts = await deps.accounts.list(deps.workspaceId);
     const files = from.files ?? [];
     await client.views.open({
       trigger_id: triggerId,
       view: postModal({
         metadata: { channelId: who.channelId, fileIds: files.map((f) => f.id) },
         accounts,
-        defaultTargets: await defaultTargets(deps.store, deps.workspaceId).catch(() => []),
+        defaultTargets: await defaultTargets(deps, deps.workspaceId).catch(() => []),
         text: from.text,
         fileNames: files.map((f) => f.name ?? f.id),
       }) as never,

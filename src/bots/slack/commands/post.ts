@@ -20,13 +20,13 @@ export async function postCommand(
   if (!command.text.trim()) return openModal(deps, client, who, command.trigger_id, {});
   await guarded(deps, client, who, async () => {
     const timezone = await userTimezone(client, who.userId, await fallbackZone(deps));
-    const accounts = await deps.store.listAccounts(deps.workspaceId);
+    const accounts = await deps.accounts.list(deps.workspaceId);
     const parsed = parsePostText(command.text, {
       timezone,
       now: deps.clock(),
       accountIds: accounts.map((a) => a.id),
     });
-    const targets = parsed.targets ?? (await defaultTargets(deps.store, deps.workspaceId));
+    const targets = parsed.targets ?? (await defaultTargets(deps, deps.workspaceId));
     await publish(deps, client, who, {
       text: parsed.text,
       targets,
