@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests that start servers use their own ports and temp dirs; two files at a time fits 2 cores.
     maxWorkers: 2,
+    // A test certificate authority for fakes served over HTTPS (FakeTumblrServer): made once per
+    // run, and trusted by every worker through NODE_EXTRA_CA_CERTS (see the file for why here).
+    globalSetup: ['test/setup/test-ca.ts'],
   },
 });

@@ -1,6 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FakeNpfBlock, normalizeSlug, parseNpfPost, readBody } from './fake-tumblr-npf.js';
+import { FakeTumblrOAuth } from './fake-tumblr-oauth.js';
 import { LocalServer } from './local-server.js';
+import { testTls } from './test-tls.js';
 
 export interface FakeTumblrBlog {
   name: string;
@@ -25,7 +27,7 @@ export interface FakeTumblrPost {
   blog: string;
   slug: string;
   state: string;
-  content: { type: string; text?: string; alt_text?: string; formatting?: unknown[]; media?: unknown }[];
+  content: FakeNpfBlock[];
   /** Uploaded parts by identifier: their type and size. */
   uploads: Record<string, { type: string; size: number }>;
   /** `json` or `multipart`. */
@@ -41,6 +43,8 @@ interface ScriptedAnswer {
   headers?: Record<string, string>;
   /** Create the post, then drop the connection instead of answering. */
   lostAfterCreate?: boolean;
+  /** Drop the connection without doing anything. */
+  drop?: boolean;
 }
 
 /** Error answers as Tumblr sends them (tumblr/docs api.md: meta, errors with subcodes). */
@@ -72,31 +76,25 @@ export const tumblrAnswers = {
   },
   serverError: { status: 500, body: { meta: { status: 500, msg: 'Server Error' }, response: [] } },
   lostAnswer: { status: 201, lostAfterCreate: true },
+  dropped: { status: 0, drop: true },
 } as const satisfies Record<string, ScriptedAnswer>;
 
 /**
- * FakeTumblrServer: a local HTTP server that follows Tumblr's documented API for what hayon calls:
- * `GET /v2/user/info`, `POST /v2/blog/{blog}/posts` (NPF as JSON, or multipart with a `json` part
- * and one part per media identifier), `GET /v2/blog/{blog}/posts`, `POST /v2/oauth2/token`
- * (authorization code and refresh grants), and www.tumblr.com's `GET /oauth2/authorize` (the
- * "user" approves at once, or refuses with `denyNext`). Requests must be OAuth 1.0a HMAC-SHA1 signed (the signature is recomputed and
- * compared; nonces may not repeat) or carry an OAuth 2 bearer token. NPF limits are enforced
- * (4,096 code points per text block, 30 image blocks, the daily post limit as 403.8023).
- * Failures are scripted per route with `failNext`.
+ * FakeTumblrServer: a local HTTPS server (tumblr.js speaks only HTTPS; the certificate comes from
+ * the run's test CA, test/setup/test-ca.ts) that follows Tumblr's documented API for what hayon
+ * calls: `GET /v2/user/info`, `GET /v2/user/limits`, `POST /v2/blog/{blog}/posts` (NPF as JSON,
+ * or multipart with a `json` part and one part per media identifier; checked as in
+ * fake-tumblr-npf.ts), `GET /v2/blog/{blog}/posts`, `POST /v2/oauth2/token` and www.tumblr.com's
+ * `GET /oauth2/authorize` (fake-tumblr-oauth.ts: OAuth 1.0a signatures recomputed, OAuth 2 bearer
+ * tokens). The daily post limit answers 403.8023. Failures are scripted per route with `failNext`.
  */
 export class FakeTumblrServer {
   readonly posts: FakeTumblrPost[] = [];
   /** Every request, as `METHOD /path`. */
   readonly requests: string[] = [];
   readonly options: Required<FakeTumblrOptions>;
-  /** The next authorization is refused by the "user" (error=access_denied). */
-  denyNext = false;
-  readonly #codes = new Map<string, { redirectUri: string; scope: string; used: boolean }>();
-  readonly #nonces = new Set<string>();
+  readonly #oauth: FakeTumblrOAuth;
   readonly #local = new LocalServer<ScriptedAnswer>();
-  #accessToken: string;
-  #refreshToken: string;
-  #refreshes = 0;
   #nextId = 7_301_000_000_000_000_001n;
   url = '';
 
@@ -121,27 +119,35 @@ export class FakeTumblrServer {
       },
       dailyPostLimit: options.dailyPostLimit ?? 250,
     };
-    this.#accessToken = this.options.oauth2.accessToken;
-    this.#refreshToken = this.options.oauth2.refreshToken;
+    this.#oauth = new FakeTumblrOAuth(this.options);
+  }
+
+  /** The next authorization is refused by the "user" (error=access_denied). */
+  get denyNext(): boolean {
+    return this.#oauth.denyNext;
+  }
+
+  set denyNext(deny: boolean) {
+    this.#oauth.denyNext = deny;
   }
 
   /** The OAuth 2 access token currently accepted (changes on each refresh). */
   get accessToken(): string {
-    return this.#accessToken;
+    return this.#oauth.accessToken;
   }
 
   get refreshes(): number {
-    return this.#refreshes;
+    return this.#oauth.refreshes;
   }
 
   /** The user revoked hayon's access: the refresh token is refused from now on. */
   revokeGrant(): void {
-    this.#refreshToken = `revoked-${Date.now()}`;
+    this.#oauth.refreshToken = `revoked-${Date.now()}`;
   }
 
   /** The current access token stops working (Tumblr's tokens live 42 minutes). */
   expireAccessToken(): void {
-    this.#accessToken = `${this.#accessToken}-expired-${Date.now()}`;
+    this.#oauth.accessToken = `${this.#oauth.accessToken}-expired-${Date.now()}`;
   }
 
   async start(): Promise<this> {
@@ -150,6 +156,7 @@ export class FakeTumblrServer {
       (res, e) => {
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e) }));
       },
+      testTls(),
     );
     this.url = origin;
     return this;
@@ -176,14 +183,18 @@ export class FakeTumblrServer {
     const fail = (status: number, msg: string, errors?: { title: string; code: number }[]): void =>
       send(status, { meta: { status, msg }, response: [], ...(errors ? { errors } : {}) });
 
-    if (route === 'GET /oauth2/authorize') return this.#authorize(url, res, send);
+    if (route === 'GET /oauth2/authorize') return this.#oauth.authorize(url, res, send);
     const scripted = this.#local.scripted(route);
-    if (route === 'POST /v2/oauth2/token' && !scripted) return this.#token(body, send);
+    if (route === 'POST /v2/oauth2/token' && !scripted) return this.#oauth.token(body, send);
+    if (scripted?.drop) {
+      req.socket.destroy();
+      return;
+    }
     if (scripted && !scripted.lostAfterCreate) {
       return send(scripted.status, scripted.body ?? { meta: { status: scripted.status } }, scripted.headers);
     }
     if (!req.headers['user-agent']) return fail(400, 'Bad Request', [{ title: 'User-Agent is required', code: 0 }]);
-    const auth = this.#authenticate(req, url, body);
+    const auth = this.#oauth.authenticate(req, url, body, this.url);
     if (!auth) return send(tumblrAnswers.unauthorized.status, tumblrAnswers.unauthorized.body);
 
     if (route === 'GET /v2/user/info') {
@@ -196,6 +207,28 @@ export class FakeTumblrServer {
             default_post_format: 'html',
             likes: 0,
             blogs: this.options.blogs.map((b) => ({ ...b, title: b.name, primary: !!b.primary, type: 'public' })),
+          },
+        },
+      });
+    }
+    if (route === 'GET /v2/user/limits') {
+      const resetAt = Math.floor(Date.now() / 1000) + 3600;
+      return send(200, {
+        meta: { status: 200, msg: 'OK' },
+        response: {
+          user: {
+            follows: {
+              description: 'the number of blogs you can follow per day',
+              limit: 200,
+              remaining: 200,
+              reset_at: resetAt,
+            },
+            posts: {
+              description: 'the number of posts you can publish per day',
+              limit: this.options.dailyPostLimit,
+              remaining: Math.max(0, this.options.dailyPostLimit - this.#postsToday()),
+              reset_at: resetAt,
+            },
           },
         },
       });
@@ -220,10 +253,9 @@ export class FakeTumblrServer {
     }
     if (route === 'POST /v2/blog/:blog/posts') {
       if (!blog) return fail(404, 'Not Found');
-      const parsed = await parsePost(req, url, body);
+      const parsed = await parseNpfPost(req, url, body);
       if ('error' in parsed) return fail(400, 'Bad Request', [{ title: parsed.error, code: parsed.code }]);
-      const today = this.posts.filter((p) => Date.now() - p.timestamp * 1000 < 86_400_000).length;
-      if (today >= this.options.dailyPostLimit)
+      if (this.#postsToday() >= this.options.dailyPostLimit)
         return send(tumblrAnswers.dailyLimit.status, tumblrAnswers.dailyLimit.body);
       const id = String(this.#nextId++);
       this.posts.unshift({
@@ -246,173 +278,9 @@ export class FakeTumblrServer {
     fail(404, 'Not Found');
   }
 
-  /** OAuth 1.0a (HMAC-SHA1, signature recomputed) or an OAuth 2 bearer token; null when neither is valid. */
-  #authenticate(req: IncomingMessage, url: URL, body: Buffer): 'oauth1' | 'oauth2' | null {
-    const header = req.headers.authorization ?? '';
-    if (header.startsWith('Bearer ')) return header.slice(7) === this.#accessToken ? 'oauth2' : null;
-    if (!header.startsWith('OAuth ')) return null;
-    const params = new Map<string, string>();
-    for (const m of header.slice(6).matchAll(/([\w-]+)="([^"]*)"/g)) params.set(m[1]!, decodeURIComponent(m[2]!));
-    const keys = this.options.oauth1;
-    const signature = params.get('oauth_signature');
-    const nonce = params.get('oauth_nonce') ?? '';
-    if (
-      !signature ||
-      params.get('oauth_signature_method') !== 'HMAC-SHA1' ||
-      params.get('oauth_consumer_key') !== keys.consumerKey ||
-      params.get('oauth_token') !== keys.token ||
-      !nonce ||
-      this.#nonces.has(nonce)
-    ) {
-      return null;
-    }
-    const signed: [string, string][] = [...params].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
-    signed.push(...url.searchParams.entries());
-    if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      signed.push(...new URLSearchParams(body.toString('utf8')).entries());
-    }
-    const enc = (s: string) =>
-      encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-    // RFC 5849 §3.4.1.3.2: sort by encoded name, then by encoded value.
-    const normalized = signed
-      .map(([k, v]) => [enc(k), enc(v)] as const)
-      .sort(([ak, av], [bk, bv]) => (ak === bk ? (av < bv ? -1 : av > bv ? 1 : 0) : ak < bk ? -1 : 1))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('&');
-    const base = `${req.method}&${enc(`http://${req.headers.host}${url.pathname}`)}&${enc(normalized)}`;
-    const expected = createHmac('sha1', `${enc(keys.consumerSecret)}&${enc(keys.tokenSecret)}`)
-      .update(base)
-      .digest();
-    const given = Buffer.from(signature, 'base64');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-    this.#nonces.add(nonce);
-    return 'oauth1';
+  #postsToday(): number {
+    return this.posts.filter((p) => Date.now() - p.timestamp * 1000 < 86_400_000).length;
   }
-
-  /** The authorize page: approves at once (a single-use code) or refuses, and sends the browser back. */
-  #authorize(url: URL, res: ServerResponse, send: (status: number, payload: unknown) => void): void {
-    const q = url.searchParams;
-    const redirectUri = q.get('redirect_uri') ?? '';
-    if (q.get('client_id') !== this.options.oauth2.clientId || q.get('response_type') !== 'code' || !redirectUri) {
-      send(400, { error: 'invalid_request', error_description: 'Unknown client or bad request.' });
-      return;
-    }
-    const back = new URL(redirectUri);
-    back.searchParams.set('state', q.get('state') ?? '');
-    if (this.denyNext) {
-      this.denyNext = false;
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'The user denied the request.');
-    } else {
-      const code = `tumblr-code-${this.#codes.size + 1}`;
-      this.#codes.set(code, { redirectUri, scope: q.get('scope') ?? 'basic', used: false });
-      back.searchParams.set('code', code);
-    }
-    res.writeHead(302, { location: back.toString() }).end();
-  }
-
-  /**
-   * The token endpoint. Authorization code grant: the client's key and secret, a code used once,
-   * the redirect URI it was issued for; a refresh token only with `offline_access`. Refresh
-   * grant: a new access and refresh token; the old refresh token stops working.
-   */
-  #token(body: Buffer, send: (status: number, payload: unknown) => void): void {
-    const form = new URLSearchParams(body.toString('utf8'));
-    const { clientId, clientSecret } = this.options.oauth2;
-    if (form.get('grant_type') === 'authorization_code') {
-      const grant = this.#codes.get(form.get('code') ?? '');
-      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
-        send(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-        return;
-      }
-      if (!grant || grant.used || grant.redirectUri !== form.get('redirect_uri')) {
-        send(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
-        return;
-      }
-      grant.used = true;
-      send(200, {
-        access_token: this.#accessToken,
-        expires_in: 2520,
-        id_token: false,
-        ...(grant.scope.split(' ').includes('offline_access') ? { refresh_token: this.#refreshToken } : {}),
-        scope: grant.scope,
-        token_type: 'bearer',
-      });
-      return;
-    }
-    if (
-      form.get('grant_type') !== 'refresh_token' ||
-      form.get('client_id') !== clientId ||
-      form.get('client_secret') !== clientSecret ||
-      form.get('refresh_token') !== this.#refreshToken
-    ) {
-      send(401, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
-      return;
-    }
-    this.#refreshes++;
-    this.#accessToken = `${this.options.oauth2.accessToken}-r${this.#refreshes}`;
-    this.#refreshToken = `${this.options.oauth2.refreshToken}-r${this.#refreshes}`;
-    send(200, {
-      access_token: this.#accessToken,
-      expires_in: 2520,
-      id_token: false,
-      refresh_token: this.#refreshToken,
-      scope: 'basic write offline_access',
-      token_type: 'bearer',
-    });
-  }
-}
-
-type ParsedPost =
-  | {
-      content: FakeTumblrPost['content'];
-      slug?: string;
-      state?: string;
-      uploads: FakeTumblrPost['uploads'];
-      encoding: string;
-    }
-  | { error: string; code: number };
-
-/** Reads an NPF create request (JSON or multipart) and checks it against NPF's limits. */
-async function parsePost(req: IncomingMessage, url: URL, body: Buffer): Promise<ParsedPost> {
-  const type = req.headers['content-type'] ?? '';
-  let json: Record<string, unknown>;
-  const uploads: FakeTumblrPost['uploads'] = {};
-  if (type.startsWith('multipart/form-data')) {
-    const form = await new Request(url, { method: 'POST', headers: { 'content-type': type }, body }).formData();
-    const part = form.get('json');
-    if (part === null) return { error: "the 'json' part is missing", code: 8001 };
-    json = JSON.parse(typeof part === 'string' ? part : await part.text());
-    for (const [name, value] of form.entries()) {
-      if (name !== 'json' && value instanceof Blob) uploads[name] = { type: value.type, size: value.size };
-    }
-  } else if (type.startsWith('application/json')) {
-    json = JSON.parse(body.toString('utf8') || '{}');
-  } else {
-    return { error: 'unsupported content type', code: 8001 };
-  }
-  const content = json.content;
-  if (!Array.isArray(content)) return { error: "'content' must be an array'", code: 8001 };
-  const blocks = content as FakeTumblrPost['content'];
-  for (const b of blocks) {
-    if (b.type === 'text' && [...(b.text ?? '')].length > 4096) {
-      return { error: 'text blocks may be at most 4096 characters', code: 8001 };
-    }
-    if (b.type === 'image' || b.type === 'video') {
-      const media = (Array.isArray(b.media) ? b.media[0] : b.media) as { identifier?: string; type?: string };
-      const upload = media?.identifier ? uploads[media.identifier] : undefined;
-      if (!upload) return { error: `no upload for media identifier ${media?.identifier}`, code: 8001 };
-      if (!upload.type.startsWith(`${b.type}/`)) return { error: 'invalid media format', code: 8005 };
-    }
-  }
-  if (blocks.filter((b) => b.type === 'image').length > 30) return { error: 'too many image blocks', code: 8001 };
-  return {
-    content: blocks,
-    uploads,
-    encoding: type.startsWith('multipart') ? 'multipart' : 'json',
-    ...(typeof json.slug === 'string' ? { slug: json.slug } : {}),
-    ...(typeof json.state === 'string' ? { state: json.state } : {}),
-  };
 }
 
 /** A post as `/posts` lists it; `id` as a JSON number loses precision, as Tumblr's 64-bit ids do in JS. */
@@ -429,19 +297,4 @@ function listed(p: FakeTumblrPost): Record<string, unknown> {
     tags: [],
     is_blocks_post_format: true,
   };
-}
-
-/** Tumblr lowercases a slug and turns anything else than letters and digits into hyphens. */
-function normalizeSlug(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 200);
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

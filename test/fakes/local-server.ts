@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -7,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  * route, taken in order.
  */
 export class LocalServer<Answer> {
-  /** `http://127.0.0.1:<port>` once started. */
+  /** `http://127.0.0.1:<port>` (or `https://`) once started. */
   origin = '';
   #server: Server | undefined;
   readonly #script = new Map<string, Answer[]>();
@@ -15,12 +16,15 @@ export class LocalServer<Answer> {
   async start(
     handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
     onError: (res: ServerResponse, e: unknown) => void,
+    /** Serve HTTPS with this key and certificate (`testTls()`), for clients that only speak HTTPS. */
+    tls?: { key: Buffer; cert: Buffer },
   ): Promise<string> {
-    this.#server = createServer((req, res) => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
       handle(req, res).catch((e) => onError(res, e));
-    });
+    };
+    this.#server = tls ? createHttpsServer(tls, listener) : createServer(listener);
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    this.origin = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.origin = `${tls ? 'https' : 'http'}://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
     return this.origin;
   }
 

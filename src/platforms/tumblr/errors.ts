@@ -134,3 +134,48 @@ function errorText(body: TumblrErrorBody): string {
   const text = sentences.length > 0 ? sentences.join('; ') : (body.meta?.msg ?? '');
   return redact(text);
 }
+
+/** One entry of `GET /v2/user/limits` (`response.user.<name>`). */
+interface UserLimit {
+  description?: string;
+  limit?: number;
+  remaining?: number;
+  /** Epoch seconds. */
+  reset_at?: number;
+}
+
+/**
+ * A 403 on post creation whose subcode was not seen (tumblr.js reports only the status and
+ * `meta.msg`, "Forbidden"), explained with the user's limits (`GET /v2/user/limits`, the
+ * documented way to read them): a spent limit means the daily limit (rate_limited until its
+ * `reset_at`, else Tumblr's next day), as 403.8023/8004/8011 would have said; with nothing spent, a
+ * post carrying a video most likely met 403.8010 (a video still transcoding). Null when neither
+ * applies: the 403 stays an auth error (the account may not post to the blog).
+ */
+export function explainForbidden(
+  site: CallSite,
+  limits: { user?: Record<string, UserLimit | undefined> } | null,
+  carriesVideo: boolean,
+  now: number = Date.now(),
+): PlatformError | null {
+  const at = `${site.method} ${site.route}`;
+  const spent = Object.entries(limits?.user ?? {}).filter(([, l]) => l?.remaining === 0);
+  if (spent.length > 0) {
+    const resets = spent.map(([, l]) => (l?.reset_at ?? 0) * 1000).filter((t) => t > now);
+    const wait = resets.length > 0 ? Math.max(...resets) - now : nextTumblrDay(now) - now;
+    const what = redact(spent.map(([name, l]) => l?.description ?? name).join('; '));
+    return platformError(
+      site,
+      'rate_limited',
+      `Tumblr's daily limit reached (${at}): ${what}. Retry in ${Math.ceil(wait / 1000)} s.`,
+      { status: 403, retryAfterMs: wait },
+    );
+  }
+  if (carriesVideo) {
+    return platformError(site, 'rate_limited', `Tumblr is most likely still transcoding a video (${at}).`, {
+      status: 403,
+      retryAfterMs: waits.transcodingMs,
+    });
+  }
+  return null;
+}

@@ -14,7 +14,30 @@ export interface NpfMediaBlock {
   alt_text?: string;
 }
 
-export type NpfBlock = NpfTextBlock | NpfMediaBlock;
+/**
+ * A link card (npf-spec.md, "Content Block Type: Link"): only `url` is required; with nothing
+ * else, Tumblr fetches the page's Open Graph data itself when the post is created.
+ */
+export interface NpfLinkBlock {
+  type: 'link';
+  url: string;
+  title?: string;
+  description?: string;
+  site_name?: string;
+  /** An image media object (`url`, `type`, size) shown with the card. */
+  poster?: { url: string; type?: string; width?: number; height?: number }[];
+}
+
+export type NpfBlock = NpfTextBlock | NpfMediaBlock | NpfLinkBlock;
+
+/** What is known of a linked page (its Open Graph or Twitter tags). */
+export interface LinkCard {
+  url: string;
+  title?: string | undefined;
+  description?: string | undefined;
+  siteName?: string | undefined;
+  image?: { url: string; mimeType?: string | undefined; width?: number | undefined; height?: number | undefined };
+}
 
 /** One attachment as it is uploaded. */
 export interface UploadPart {
@@ -60,10 +83,12 @@ export function textBlock(paragraph: string): NpfTextBlock {
 
 /**
  * The post's NPF content: its paragraphs, then its attachments (images with their alt text, a
- * video), the way the other platforms show text above media.
+ * video), the way the other platforms show text above media; a post without media may end with a
+ * link card instead.
  */
-export function buildContent(text: string, uploads: UploadPart[]): NpfBlock[] {
+export function buildContent(text: string, uploads: UploadPart[], card?: LinkCard): NpfBlock[] {
   const blocks: NpfBlock[] = paragraphsOf(text).map(textBlock);
+  if (uploads.length === 0 && card) blocks.push(linkBlock(card));
   for (const u of uploads) {
     const media = { type: u.mimeType, identifier: u.identifier };
     const alt = u.alt ? { alt_text: u.alt } : {};
@@ -72,6 +97,39 @@ export function buildContent(text: string, uploads: UploadPart[]): NpfBlock[] {
     );
   }
   return blocks;
+}
+
+/** A link block; fields Tumblr caps at 140 characters when it reads Open Graph itself are cut alike. */
+export function linkBlock(card: LinkCard): NpfLinkBlock {
+  const cut = (s: string | undefined) => {
+    const t = s?.trim();
+    if (!t) return undefined;
+    const cps = [...t];
+    return cps.length > 140 ? `${cps.slice(0, 139).join('')}…` : t;
+  };
+  const title = cut(card.title);
+  const description = cut(card.description);
+  const siteName = cut(card.siteName);
+  const img = card.image;
+  return {
+    type: 'link',
+    url: card.url,
+    ...(title ? { title } : {}),
+    ...(description ? { description } : {}),
+    ...(siteName ? { site_name: siteName } : {}),
+    ...(img
+      ? {
+          poster: [
+            {
+              url: img.url,
+              ...(img.mimeType ? { type: img.mimeType } : {}),
+              ...(img.width ? { width: img.width } : {}),
+              ...(img.height ? { height: img.height } : {}),
+            },
+          ],
+        }
+      : {}),
+  };
 }
 
 /**

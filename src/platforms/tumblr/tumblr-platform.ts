@@ -1,13 +1,21 @@
 import { PlatformError } from '../../core/errors.js';
 import type { Platform, PlatformDeps, PublishInput, PublishResult } from '../platform.js';
-import { site, TumblrClient, type TumblrEndpoint } from './client.js';
+import type { TumblrApi, Upload } from './api.js';
+import { BearerTumblrApi, type TumblrEndpoint } from './bearer-api.js';
 import { blogNameOf, parseCredentials, type TumblrCredentials } from './credentials.js';
-import { buildContent, carriesMarker, markerFor, slugFor, type UploadPart } from './npf.js';
-import { tumblrRules, validateContent } from './validate.js';
+import { buildContent, carriesMarker, findLinks, type LinkCard, markerFor, slugFor } from './npf.js';
+import { TumblrJsApi } from './tumblr-js-api.js';
+import { checkUpload, tumblrRules, validateContent } from './validate.js';
 
 export interface TumblrOptions extends TumblrEndpoint {
   /** How many of the blog's latest posts reconcile looks through (Tumblr lists 20 per page). */
   reconcileDepth: number;
+  /**
+   * Reads a linked page's Open Graph data for the link block. Without it (or when it finds
+   * nothing) the block carries only the URL and Tumblr reads the page itself, as NPF documents.
+   * It must never throw for a page that cannot be read: a post goes out without the card's details.
+   */
+  linkPreview?: ((url: string, signal: AbortSignal) => Promise<LinkCard | null>) | undefined;
 }
 
 const defaults = {
@@ -18,57 +26,47 @@ const defaults = {
 
 const pageSize = 20;
 
-interface UserInfo {
-  user: { name: string; blogs: { name: string; uuid?: string; url?: string; primary?: boolean }[] };
-}
-
-interface ListedPost {
-  id_string?: string;
-  id?: number | string;
-  blog_name?: string;
-  slug?: string;
-  post_url?: string;
-}
-
 /**
- * The Tumblr adapter: NPF posts over Tumblr's REST API with plain fetch. tumblr.js (5.0.1) is not
- * used: it sends with node:http/https itself (no injected fetch, no AbortSignal, so no per-call
- * deadline), picks https for any base URL (`url.protocol === 'http'` never matches `'http:'`), so it
- * cannot reach a local fake, knows only OAuth 1, and uploads media only from `fs.ReadStream`s.
- * The API base URL is a factory option (`apiUrl`), not a credential: it is a property of the
- * deployment, and an account's owner should not be able to point its token elsewhere.
+ * The Tumblr adapter: NPF posts over Tumblr's REST API, through tumblr.js for OAuth 1.0a accounts
+ * and a thin bearer-token client for OAuth 2 ones (api.ts: one interface, so the logic below is
+ * written once). The API base URL is a factory option (`apiUrl`), not a credential: it is a
+ * property of the deployment, and an account's owner should not be able to point its token
+ * elsewhere.
  *
  * Tumblr has no idempotency key: every post carries a marker derived from `input.key` in its
  * custom slug (see `markerFor`), `saveCheckpoint({ started: true })` precedes the create call, and
  * an attempt that finds that checkpoint first looks for its post among the blog's latest posts.
+ *
+ * A post with a link and no media ends with an NPF link block for its first link (off with
+ * `linkPreview: false`); a video is uploaded as a native video block (validate.ts has the limits).
  *
  * Credentials: see credentials.ts.
  */
 export function createTumblrPlatform(deps: PlatformDeps, options: Partial<TumblrOptions> = {}): Platform {
   const opts = { ...defaults, ...options, apiUrl: (options.apiUrl ?? defaults.apiUrl).replace(/\/+$/, '') };
 
-  const clientFor = (input: Pick<PublishInput, 'credentials' | 'saveCredentials'>) =>
-    new TumblrClient(deps, opts, parseCredentials(input.credentials), (c) =>
-      input.saveCredentials({ ...input.credentials, ...stored(c) }),
-    );
-
-  const blogPath = (creds: TumblrCredentials) => `/v2/blog/${encodeURIComponent(creds.blog)}`;
+  const apiFor = (
+    credentials: Record<string, unknown>,
+    save?: (creds: TumblrCredentials) => Promise<void>,
+  ): TumblrApi => {
+    const creds = parseCredentials(credentials);
+    return creds.auth === 'oauth1'
+      ? new TumblrJsApi(deps, opts.apiUrl, creds)
+      : new BearerTumblrApi(deps, opts, creds, save);
+  };
+  const apiForInput = (input: Pick<PublishInput, 'credentials' | 'saveCredentials'>) =>
+    apiFor(input.credentials, (c) => input.saveCredentials({ ...input.credentials, ...stored(c) }));
 
   const resultFor = (creds: TumblrCredentials, id: string, blogName = blogNameOf(creds)): PublishResult => ({
     remoteId: id,
     url: blogName ? `https://www.tumblr.com/${blogName}/${id}` : `https://${creds.blog}/post/${id}`,
   });
 
-  async function findPost(client: TumblrClient, key: string, signal: AbortSignal): Promise<PublishResult | null> {
-    const creds = client.credentials;
+  async function findPost(api: TumblrApi, key: string, signal: AbortSignal): Promise<PublishResult | null> {
+    const creds = api.credentials;
     const marker = markerFor(key);
-    const at = site('GET', '/v2/blog/{blog}/posts');
     for (let offset = 0; offset < opts.reconcileDepth; offset += pageSize) {
-      const page = await client.request<{ posts?: ListedPost[] }>(
-        at,
-        `${blogPath(creds)}/posts?limit=${pageSize}&offset=${offset}`,
-        signal,
-      );
+      const page = await api.posts(creds.blog, { limit: pageSize, offset }, signal);
       const posts = page.posts ?? [];
       const found = posts.find((p) => carriesMarker(p, marker));
       if (found) return resultFor(creds, String(found.id_string ?? found.id), found.blog_name ?? blogNameOf(creds));
@@ -77,31 +75,30 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
     return null;
   }
 
-  /** Loads the attachments; each becomes one multipart part named by its block's identifier. */
-  async function load(input: PublishInput): Promise<(UploadPart & { bytes: Uint8Array })[]> {
-    const parts: (UploadPart & { bytes: Uint8Array })[] = [];
+  /** Loads the attachments, checked against Tumblr's limits; each becomes one upload named by its block's identifier. */
+  async function load(input: PublishInput): Promise<(Upload & { alt?: string | undefined })[]> {
+    const uploads: (Upload & { alt?: string | undefined })[] = [];
     for (const [i, item] of input.content.media.entries()) {
       const media = await input.loadMedia(item, input.signal);
-      parts.push({
+      const refused = checkUpload(i, media.mimeType, media.bytes.length);
+      if (refused) throw new PlatformError('invalid', refused, { platform: 'tumblr' });
+      uploads.push({
         identifier: `media-${i}`,
         mimeType: media.mimeType,
         alt: item.alt ?? media.alt,
         bytes: media.bytes,
       });
     }
-    return parts;
+    return uploads;
   }
 
-  /** JSON for a text post; multipart (the JSON part first, then one part per media block) with media. */
-  function bodyFor(post: unknown, parts: (UploadPart & { bytes: Uint8Array })[]): { json?: unknown; form?: FormData } {
-    if (parts.length === 0) return { json: post };
-    const form = new FormData();
-    form.append('json', new Blob([JSON.stringify(post)], { type: 'application/json' }));
-    for (const p of parts) {
-      const ext = p.mimeType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
-      form.append(p.identifier, new Blob([p.bytes], { type: p.mimeType }), `${p.identifier}.${ext}`);
-    }
-    return { form };
+  /** The first link's card, for a post without media, unless the request turned cards off. */
+  async function cardFor(input: PublishInput): Promise<LinkCard | undefined> {
+    if (input.content.media.length > 0 || input.content.linkPreview === false) return undefined;
+    const url = findLinks(input.content.text)[0]?.url;
+    if (!url) return undefined;
+    const read = await opts.linkPreview?.(url, input.signal).catch(() => null);
+    return read ? { ...read, url } : { url };
   }
 
   return {
@@ -112,9 +109,9 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
     validate: async (content) => validateContent(content),
 
     async verify(credentials, signal) {
-      const client = new TumblrClient(deps, opts, parseCredentials(credentials), undefined);
-      const info = await client.request<UserInfo>(site('GET', '/v2/user/info'), '/v2/user/info', signal);
-      const creds = client.credentials;
+      const api = apiFor(credentials);
+      const info = await api.userInfo(signal);
+      const creds = api.credentials;
       const wanted = creds.blog.toLowerCase();
       const blog = info.user.blogs.find((b) => {
         const host = b.url ? safeHost(b.url) : undefined;
@@ -134,7 +131,7 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
         remoteId: blog.uuid ?? blog.name,
         credentials: {
           ...credentials,
-          ...stored(client.credentials),
+          ...stored(api.credentials),
           blogName: blog.name,
           ...(blog.uuid ? { blogUuid: blog.uuid } : {}),
         },
@@ -142,30 +139,23 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
     },
 
     async publish(input) {
-      const client = clientFor(input);
+      const api = apiForInput(input);
       // An earlier attempt reached the create call and its outcome is unknown: look first.
       if (input.checkpoint?.started === true) {
-        const earlier = await findPost(client, input.key, input.signal);
+        const earlier = await findPost(api, input.key, input.signal);
         if (earlier) return earlier;
       }
-      const parts = await load(input);
-      const creds = client.credentials;
-      const body = bodyFor(
-        {
-          content: buildContent(input.content.text, parts),
-          // hayon schedules itself: Tumblr's queue and `publish_on` are not used.
-          state: 'published',
-          slug: slugFor(input.content.text, input.key),
-        },
-        parts,
-      );
+      const uploads = await load(input);
+      const card = await cardFor(input);
+      const post = {
+        content: buildContent(input.content.text, uploads, card),
+        // hayon schedules itself: Tumblr's queue and `publish_on` are not used.
+        state: 'published' as const,
+        slug: slugFor(input.content.text, input.key),
+      };
       await input.saveCheckpoint({ ...input.checkpoint, started: true });
-      const created = await client.request<{ id?: string | number; id_string?: string }>(
-        site('POST', '/v2/blog/{blog}/posts'),
-        `${blogPath(creds)}/posts`,
-        input.signal,
-        body,
-      );
+      const creds = api.credentials;
+      const created = await api.createPost(creds.blog, post, uploads, input.signal);
       const id = created.id_string ?? created.id;
       if (id === undefined) {
         throw new PlatformError('transient', 'Tumblr answered the post creation without a post id.', {
@@ -173,18 +163,20 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
           route: '/v2/blog/{blog}/posts',
         });
       }
-      return resultFor(creds, String(id));
+      return resultFor(api.credentials, String(id));
     },
 
-    reconcile: async (input) => findPost(clientFor(input), input.key, input.signal),
+    reconcile: async (input) => findPost(apiForInput(input), input.key, input.signal),
 
     // OAuth 2 tokens live 42 minutes: renewed ahead with the refresh token, so that a grant
     // Tumblr no longer accepts is found by the periodic refresh rather than by a post.
     async refreshAhead(credentials, aheadMs, signal) {
-      const client = new TumblrClient(deps, opts, parseCredentials(credentials), undefined);
-      if (!client.refreshableBefore(Date.now() + aheadMs)) return null;
-      await client.refresh(signal);
-      return { ...credentials, ...stored(client.credentials) };
+      const creds = parseCredentials(credentials);
+      if (creds.auth !== 'oauth2') return null;
+      const api = new BearerTumblrApi(deps, opts, creds, undefined);
+      if (!api.refreshableBefore(Date.now() + aheadMs)) return null;
+      await api.refresh(signal);
+      return { ...credentials, ...stored(api.credentials) };
     },
   };
 }

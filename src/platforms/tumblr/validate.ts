@@ -21,7 +21,36 @@ export const tumblrLimits = {
   videos: 1,
   altCodePoints: 4096,
   inlineLinks: 100,
+  /**
+   * An uploaded video: MP4 (what Tumblr's help asks for) or QuickTime, at most 100 MB. Neither
+   * npf-spec.md nor api.md states a size; 100 MB is Tumblr's long-standing help-page limit, and
+   * the daily caps (20 videos, 60 minutes) are answered by Tumblr as 403.8011.
+   */
+  videoTypes: ['video/mp4', 'video/quicktime'],
+  videoBytes: 100 * 1024 * 1024,
 } as const;
+
+const mb = (n: number) => `${Math.ceil(n / (1024 * 1024))} MB`;
+
+/**
+ * Why Tumblr cannot take attachment `i` of this type and size (bytes, when known), or null. Images
+ * of any type are made to fit by the media layer (`imageLimits`); anything neither image nor
+ * video, or a video of another type or too big, is refused rather than sent as something else.
+ */
+export function checkUpload(i: number, mimeType: string | undefined, bytes: number | undefined): string | null {
+  if (!mimeType || mimeType.startsWith('image/')) return null;
+  const at = `media[${i}]`;
+  if (!mimeType.startsWith('video/')) {
+    return `${at} is ${mimeType}: Tumblr takes only images and videos. Remove it from the Tumblr post or attach an image or video.`;
+  }
+  if (!(tumblrLimits.videoTypes as readonly string[]).includes(mimeType)) {
+    return `${at} is ${mimeType}: Tumblr takes videos as MP4 or QuickTime (.mov). Convert it to MP4.`;
+  }
+  if (bytes !== undefined && bytes > tumblrLimits.videoBytes) {
+    return `${at} is a ${mb(bytes)} video: Tumblr takes videos up to ${mb(tumblrLimits.videoBytes)}. Shorten or compress it.`;
+  }
+  return null;
+}
 
 /** Code points, the unit of Tumblr's text limits (a ZWJ emoji counts several). */
 export function countCodePoints(text: string): number {
@@ -101,6 +130,9 @@ export function validateContent(content: ResolvedContent): ValidationIssue[] {
     });
   }
   media.forEach((item, i) => {
+    const type = item.mimeType ?? (isVideo(item) ? 'video/mp4' : undefined);
+    const refused = checkUpload(i, type, item.size);
+    if (refused) issues.push({ field: `media[${i}]`, code: 'invalid_request', message: refused });
     const alt = item.alt ? countCodePoints(item.alt) : 0;
     if (alt > L.altCodePoints) {
       issues.push({

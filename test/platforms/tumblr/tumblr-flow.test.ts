@@ -86,7 +86,7 @@ describe('Tumblr adapter against FakeTumblrServer', () => {
   });
 
   describe('publish', () => {
-    it('posts text as NPF paragraphs with inline links, signed with OAuth 1.0a', async () => {
+    it('posts text as NPF paragraphs with inline links and a link card, through tumblr.js (OAuth 1.0a)', async () => {
       const result = await tumblr.publish(input({ text: 'Hello Tumblr\n\nRead https://example.com/post.' }));
       expect(server.posts).toHaveLength(1);
       const [post] = server.posts;
@@ -98,6 +98,8 @@ describe('Tumblr adapter against FakeTumblrServer', () => {
           text: 'Read https://example.com/post.',
           formatting: [{ start: 5, end: 29, type: 'link', url: 'https://example.com/post' }],
         },
+        // No link-preview reader configured: the URL alone, and Tumblr reads the page's Open Graph data.
+        { type: 'link', url: 'https://example.com/post' },
       ]);
       expect(post?.slug).toMatch(/^hello-tumblr-read-hy[0-9a-f]{12}$/);
       expect(result).toEqual({ remoteId: post?.id, url: `https://www.tumblr.com/fakeblog/${post?.id}` });
@@ -220,13 +222,19 @@ describe('Tumblr adapter against FakeTumblrServer', () => {
       expect(await failure(tumblr.publish(input({ text: 'x' })))).toMatchObject({ kind: 'transient', httpStatus: 500 });
     });
 
-    it("400 is invalid with Tumblr's message", async () => {
+    it("400 is invalid with Tumblr's sentence (OAuth 2)", async () => {
       // Validation would refuse this paragraph; publish is not guarded, so Tumblr's answer shows.
-      const e = await failure(tumblr.publish(input({ text: 'y'.repeat(4097) })));
+      const e = await failure(tumblr.publish(input({ text: 'y'.repeat(4097) }, {}, oauth2())));
       expect(e).toMatchObject({ kind: 'invalid', httpStatus: 400 });
       expect(e?.message).toBe(
         'Tumblr rejected POST /v2/blog/{blog}/posts (400): text blocks may be at most 4096 characters',
       );
+    });
+
+    it('400 through tumblr.js is invalid with the status line it reports (it drops errors[])', async () => {
+      const e = await failure(tumblr.publish(input({ text: 'y'.repeat(4097) })));
+      expect(e).toMatchObject({ kind: 'invalid', httpStatus: 400 });
+      expect(e?.message).toBe('Tumblr rejected POST /v2/blog/{blog}/posts (400): Bad Request');
     });
 
     it('an unknown blog is invalid (404)', async () => {

@@ -1,9 +1,9 @@
 import { PlatformError } from '../../core/errors.js';
 import { type CallSite, call, type HttpAnswer } from '../http.js';
 import type { PlatformDeps } from '../platform.js';
-import type { TumblrCredentials } from './credentials.js';
+import { type NewPost, type TumblrApi, type Upload, type UserInfo, routes, type ListedPost } from './api.js';
+import type { TumblrCredentials, TumblrOAuth2Credentials } from './credentials.js';
 import { toPlatformError } from './errors.js';
-import { oauth1Header } from './oauth1.js';
 
 /** Where and as whom the adapter talks to Tumblr. */
 export interface TumblrEndpoint {
@@ -18,18 +18,21 @@ const refreshMarginMs = 60_000;
 
 export const site = (method: CallSite['method'], route: string): CallSite => ({ platform: 'tumblr', method, route });
 
+type OAuth2 = { auth: 'oauth2' } & TumblrOAuth2Credentials;
+
 /**
- * Authenticated calls for one account: OAuth 1.0a signed (HMAC-SHA1) or OAuth 2 bearer. An OAuth
- * 2 token that is expired (or answers 401) is refreshed once when the credentials allow it, and
- * the new tokens are handed to `save`. Non-2xx answers throw the mapped PlatformError.
+ * The thin client for OAuth 2 accounts (tumblr.js knows only OAuth 1.0a): bearer-token calls with
+ * fetch, bounded by `deps.timeoutMs` and the caller's signal (http.ts `call`). An expired token (or
+ * one answered with 401) is refreshed once when the credentials allow it, and the new tokens are
+ * handed to `save`. Non-2xx answers throw the mapped PlatformError.
  */
-export class TumblrClient {
-  #creds: TumblrCredentials;
+export class BearerTumblrApi implements TumblrApi {
+  #creds: OAuth2;
 
   constructor(
     private readonly deps: PlatformDeps,
     private readonly endpoint: TumblrEndpoint,
-    creds: TumblrCredentials,
+    creds: OAuth2,
     private readonly save: ((creds: TumblrCredentials) => Promise<void>) | undefined,
     private readonly clock: () => number = Date.now,
   ) {
@@ -40,17 +43,44 @@ export class TumblrClient {
     return this.#creds;
   }
 
+  userInfo(signal: AbortSignal): Promise<UserInfo> {
+    return this.#request(site('GET', routes.userInfo), routes.userInfo, signal);
+  }
+
+  posts(blog: string, page: { limit: number; offset: number }, signal: AbortSignal): Promise<{ posts?: ListedPost[] }> {
+    const query = new URLSearchParams({ limit: String(page.limit), offset: String(page.offset) });
+    return this.#request(site('GET', routes.posts), `/v2/blog/${encodeURIComponent(blog)}/posts?${query}`, signal);
+  }
+
+  /** JSON for a text post; multipart (the JSON part first, then one part per identifier) with uploads. */
+  createPost(blog: string, post: NewPost, uploads: Upload[], signal: AbortSignal) {
+    let body: { json?: unknown; form?: FormData } = { json: post };
+    if (uploads.length > 0) {
+      const form = new FormData();
+      form.append('json', new Blob([JSON.stringify(post)], { type: 'application/json' }));
+      for (const u of uploads) {
+        const ext = u.mimeType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
+        form.append(u.identifier, new Blob([u.bytes], { type: u.mimeType }), `${u.identifier}.${ext}`);
+      }
+      body = { form };
+    }
+    return this.#request<{ id?: string | number; id_string?: string }>(
+      site('POST', routes.posts),
+      `/v2/blog/${encodeURIComponent(blog)}/posts`,
+      signal,
+      body,
+    );
+  }
+
   /** `path` may carry a query; `json` is sent as JSON, `form` as multipart. Returns the `response` field. */
-  async request<T>(
+  async #request<T>(
     at: CallSite,
     path: string,
     signal: AbortSignal,
     body: { json?: unknown; form?: FormData } = {},
   ): Promise<T> {
     const c = this.#creds;
-    if (c.auth === 'oauth2' && c.expiresAt !== undefined && c.expiresAt - refreshMarginMs <= this.clock()) {
-      await this.refresh(signal);
-    }
+    if (c.expiresAt !== undefined && c.expiresAt - refreshMarginMs <= this.clock()) await this.refresh(signal);
     let answer = await this.#send(at, path, signal, body);
     if (answer.status === 401 && this.#canRefresh()) {
       await this.refresh(signal);
@@ -66,11 +96,11 @@ export class TumblrClient {
     signal: AbortSignal,
     body: { json?: unknown; form?: FormData },
   ): Promise<HttpAnswer> {
-    const url = `${this.endpoint.apiUrl}${path}`;
-    const c = this.#creds;
-    const headers: Record<string, string> = { 'user-agent': this.endpoint.userAgent, accept: 'application/json' };
-    // Only form-encoded bodies are signed (RFC 5849 §3.4.1.3); JSON and multipart are not.
-    headers.authorization = c.auth === 'oauth1' ? oauth1Header(c, at.method, url) : `Bearer ${c.accessToken}`;
+    const headers: Record<string, string> = {
+      'user-agent': this.endpoint.userAgent,
+      accept: 'application/json',
+      authorization: `Bearer ${this.#creds.accessToken}`,
+    };
     let payload: RequestInit['body'] | undefined;
     if (body.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -78,32 +108,29 @@ export class TumblrClient {
     } else if (body.form) {
       payload = body.form; // fetch sets the multipart content type with its boundary
     }
-    return call(this.deps, at, url, { headers, body: payload, signal });
+    return call(this.deps, at, `${this.endpoint.apiUrl}${path}`, { headers, body: payload, signal });
   }
 
   #canRefresh(): boolean {
     const c = this.#creds;
-    return c.auth === 'oauth2' && !!c.refreshToken && !!c.clientId && !!c.clientSecret;
+    return !!c.refreshToken && !!c.clientId && !!c.clientSecret;
   }
 
-  /** Whether the token expires before `at` and can be refreshed (OAuth 2 with a refresh token). */
+  /** Whether the token expires before `at` and can be refreshed (with a refresh token). */
   refreshableBefore(at: number): boolean {
     const c = this.#creds;
-    return this.#canRefresh() && c.auth === 'oauth2' && c.expiresAt !== undefined && c.expiresAt <= at;
+    return this.#canRefresh() && c.expiresAt !== undefined && c.expiresAt <= at;
   }
 
   /** `POST /v2/oauth2/token` with the refresh token grant; Tumblr answers a new access and refresh token. */
   async refresh(signal: AbortSignal): Promise<void> {
     const c = this.#creds;
-    const at = site('POST', '/v2/oauth2/token');
-    if (c.auth !== 'oauth2' || !this.#canRefresh()) {
+    const at = site('POST', routes.token);
+    if (!this.#canRefresh()) {
       throw new PlatformError(
         'auth',
         'The Tumblr access token expired and cannot be refreshed; reconnect the account.',
-        {
-          platform: 'tumblr',
-          route: at.route,
-        },
+        { platform: 'tumblr', route: at.route },
       );
     }
     const form = new URLSearchParams({
