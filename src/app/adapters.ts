@@ -1,19 +1,101 @@
 import type { Config } from '../config/config.js';
 import type { Secrets } from '../config/secrets.js';
-import type { Clock } from '../core/clock.js';
-import { type Logger, subsystem } from '../logger.js';
+import type { webApi } from '@slack/bolt';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { PlatformId } from '../core/post.js';
+import { CredentialBox } from '../crypto/credential-box.js';
+import { createLogger, type Logger, subsystem } from '../logger.js';
 import { DiskMediaStore } from '../media/disk/disk-media-store.js';
 import type { MediaStore } from '../media/media-store.js';
 import { S3MediaStore } from '../media/s3/s3-media-store.js';
 import { UrlSigner } from '../media/url-signer.js';
+import { DiscordApi } from '../notify/discord/discord-api.js';
+import { createSlackClient } from '../notify/slack/slack-client.js';
+import type { Platform } from '../platforms/platform.js';
+import { createPlatforms } from '../platforms/registry.js';
 import { LocalTransport } from '../queue/local/local-transport.js';
 import { RabbitTransport } from '../queue/rabbitmq/rabbit-transport.js';
 import type { Transport } from '../queue/transport.js';
 import { MongoStore } from '../store/mongo/mongo-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { SigningSecrets } from '../services/signing-secrets.js';
+import type { AppOverrides } from './overrides.js';
 
-/** The adapters `AppContext.fromConfig` picks from the configuration: store, transport, media store. */
+/**
+ * The first step of the wiring: what talks to the outside (store, transport, media store,
+ * platforms, Slack's and Discord's REST clients), the clock and the log, and the keys made from
+ * `HAYON_SECRET_KEY` (the credential box, the signing secrets). Every role opens these.
+ */
+export interface Adapters {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  store: Store;
+  transport: Transport;
+  platforms: Partial<Record<PlatformId, Platform>>;
+  mediaStore: MediaStore;
+  /** `fetch` for the connect flows' calls (tests replace it). */
+  fetch: typeof fetch;
+  box: CredentialBox;
+  signing: SigningSecrets;
+  /** Slack's Web API client, when Slack is configured (`HAYON_SLACK_BOT_TOKEN`). */
+  slackClient: webApi.WebClient | undefined;
+  /** Discord's REST client, when Discord is configured (`HAYON_DISCORD_TOKEN`, `HAYON_DISCORD_APP_ID`). */
+  discordApi: DiscordApi | undefined;
+}
+
+/** Opens the adapters (the store and the media store are initialised here) in this order. */
+export async function openAdapters(config: Config, secrets: Secrets, overrides: AppOverrides): Promise<Adapters> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const store = overrides.store ?? createStore(config);
+  await store.init();
+  const transport = overrides.transport ?? createTransport(config, log);
+  const fetch = overrides.fetch ?? globalThis.fetch;
+  const platforms = overrides.platforms ?? createPlatforms({ fetch, timeoutMs: config.platformTimeoutMs });
+  const clock = overrides.clock ?? systemClock;
+  const mediaStore = overrides.mediaStore ?? createMediaStore(config, secrets, clock);
+  await mediaStore.init();
+  const box = new CredentialBox(secrets.secretKey, secrets.previousSecretKeys);
+  const signing = new SigningSecrets(box, secrets.secretKey, store, secrets.previousSecretKeys);
+  return {
+    config,
+    log,
+    clock,
+    store,
+    transport,
+    platforms,
+    mediaStore,
+    fetch,
+    box,
+    signing,
+    ...chatClients(config, secrets, log),
+  };
+}
+
+/** The REST clients of the chat apps that are configured: replies in threads, alerts, `hayon discord register`. */
+export function chatClients(
+  config: Config,
+  secrets: Secrets,
+  log: Logger,
+): Pick<Adapters, 'slackClient' | 'discordApi'> {
+  return {
+    slackClient:
+      config.slack && secrets.slack
+        ? createSlackClient(secrets.slack.botToken, config.slack.apiUrl, subsystem(log, 'slack'))
+        : undefined,
+    discordApi:
+      config.discord && secrets.discordToken
+        ? new DiscordApi(
+            config.discord.applicationId,
+            secrets.discordToken,
+            config.discord.apiUrl,
+            subsystem(log, 'discord'),
+          )
+        : undefined,
+  };
+}
+
 export function createStore(config: Config): Store {
   switch (config.store.kind) {
     case 'sqlite':

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { AppContext } from '../app/app-context.js';
+import type { AppContext, CliContext, WorkerContext } from '../app/app-context.js';
 
 /** Where a command writes, and the environment it reads: injectable for tests. */
 export interface CliIo {
@@ -17,8 +17,12 @@ export class UsageError extends Error {
 export interface CommandContext {
   args: string[];
   io: CliIo;
-  /** Builds the app context from the environment (once) for commands that need the store. */
-  open(): Promise<AppContext>;
+  /** Builds the adapters and services from the environment (once) for commands that need the store. */
+  open(): Promise<CliContext>;
+  /** Builds everything `hayon serve` runs (once). */
+  openServe(): Promise<AppContext>;
+  /** Builds what `hayon worker` runs (once): no scheduler, no chat receivers, no connect flows. */
+  openWorker(): Promise<WorkerContext>;
 }
 
 export type Command = (c: CommandContext) => Promise<number>;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { AppContext } from '../app/app-context.js';
-import { ConfigError, envToConfig } from '../config/config.js';
+import { AppContext, type CliContext } from '../app/app-context.js';
+import { type Config, ConfigError, envToConfig } from '../config/config.js';
 import { readEnv } from '../config/env.js';
-import { envToSecrets } from '../config/secrets.js';
+import { envToSecrets, type Secrets } from '../config/secrets.js';
 import { HayonError } from '../core/errors.js';
 import { accountsCommand } from './commands/accounts.js';
 import { postCommand } from './commands/post.js';
@@ -74,23 +74,24 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(`hayon: unknown command "${name}"\n\n${help}`);
     return 2;
   }
-  let ctx: AppContext | undefined;
-  const open = async () => {
-    if (!ctx) {
-      const env = readEnv(io.env);
-      const config = envToConfig(env, io.cwd);
-      if (config.store.kind === 'sqlite') fs.mkdirSync(config.dataDir, { recursive: true });
-      // CLI commands other than serve/worker log only warnings, keeping their output readable.
-      const quiet = name !== 'serve' && name !== 'worker' && !env.logLevel;
-      ctx = await AppContext.fromConfig(
-        { ...config, logLevel: quiet ? 'warn' : config.logLevel },
-        envToSecrets(env, config),
-      );
-    }
-    return ctx;
+  let ctx: CliContext | undefined;
+  /** Builds a context from the environment, once (a command opens one kind); `serve` and `worker` dispose theirs when they stop. */
+  const once = async <C extends CliContext>(build: (config: Config, secrets: Secrets) => Promise<C>): Promise<C> => {
+    if (ctx) return ctx as C;
+    const env = readEnv(io.env);
+    const config = envToConfig(env, io.cwd);
+    if (config.store.kind === 'sqlite') fs.mkdirSync(config.dataDir, { recursive: true });
+    // CLI commands other than serve/worker log only warnings, keeping their output readable.
+    const quiet = name !== 'serve' && name !== 'worker' && !env.logLevel;
+    const built = await build({ ...config, logLevel: quiet ? 'warn' : config.logLevel }, envToSecrets(env, config));
+    ctx = built;
+    return built;
   };
+  const open = () => once((config, secrets) => AppContext.forCli(config, secrets));
+  const openServe = () => once((config, secrets) => AppContext.fromConfig(config, secrets));
+  const openWorker = () => once((config, secrets) => AppContext.forWorker(config, secrets));
   try {
-    return await command({ args, io, open });
+    return await command({ args, io, open, openServe, openWorker });
   } catch (e) {
     return reportError(e, io);
   } finally {

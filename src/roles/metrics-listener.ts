@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import type { AppContext } from '../app/app-context.js';
+import type { WorkerContext } from '../app/app-context.js';
 import { metricsListenerApp } from '../http/routes/metrics.js';
 import { subsystem } from '../logger.js';
 
@@ -10,7 +10,7 @@ import { subsystem } from '../logger.js';
  * that process. Resolves with a stop function, or with undefined when none is configured.
  */
 export async function startMetricsListener(
-  ctx: AppContext,
+  ctx: Pick<WorkerContext, 'config' | 'log' | 'metrics' | 'metricsToken'>,
   options: { shared: boolean },
 ): Promise<{ port: number; stop(): Promise<void> } | undefined> {
   const listen = ctx.config.metricsListener;

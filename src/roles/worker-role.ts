@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/app-context.js';
+import type { WorkerContext } from '../app/app-context.js';
 import { subsystem } from '../logger.js';
 import { startMetricsListener } from './metrics-listener.js';
 
@@ -10,7 +10,7 @@ import { startMetricsListener } from './metrics-listener.js';
 export class WorkerRole {
   #metrics: { port: number; stop(): Promise<void> } | undefined;
 
-  constructor(readonly ctx: AppContext) {}
+  constructor(readonly ctx: WorkerContext) {}
 
   /** The metrics listener's port, when `HAYON_METRICS_PORT` is set. */
   get metricsPort(): number | undefined {

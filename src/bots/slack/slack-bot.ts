@@ -2,7 +2,7 @@ import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Hono } from 'hono';
 import type { SlackConfig } from '../../config/config.js';
 import type { Secrets } from '../../config/secrets.js';
-import { boltLogger } from './bolt-logger.js';
+import { slackClientOptions } from '../../notify/slack/slack-client.js';
 import type { SlackDeps } from './context.js';
 import { registerSlackHandlers } from './handlers.js';
 import { HonoSlackReceiver } from './hono-receiver.js';
@@ -22,15 +22,8 @@ export class SlackBot {
   #ready: Promise<void> | undefined;
 
   constructor(deps: Omit<SlackDeps, 'botToken' | 'apiHost'>, config: SlackConfig, secrets: SlackSecrets) {
-    const logger = boltLogger(deps.log);
-    // A few quick retries and a timeout: the default policy retries for 30 minutes, which would
-    // hold a worker's slot that long while Slack is down. A 429 still waits its Retry-After.
-    const clientOptions = {
-      slackApiUrl: config.apiUrl,
-      logger,
-      timeout: 10_000,
-      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
-    };
+    const clientOptions = slackClientOptions(config.apiUrl, deps.log);
+    const { logger } = clientOptions;
     this.#socket = config.mode === 'socket';
     this.#http =
       config.mode === 'http'

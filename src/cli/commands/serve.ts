@@ -19,13 +19,13 @@ async function runUntilSignal(stop: () => Promise<void>): Promise<void> {
 
 const serveUsage = 'hayon serve [--no-worker] [--port N]';
 
-export const serveCommand: Command = async ({ args, open, io }) => {
+export const serveCommand: Command = async ({ args, openServe, io }) => {
   const { values } = parseFlags(args, { 'no-worker': { type: 'boolean' }, port: { type: 'string' } }, serveUsage);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new UsageError(`--port must be a port number\nusage: ${serveUsage}`);
   }
-  const ctx = await open();
+  const ctx = await openServe();
   const role = new ServeRole(ctx, { worker: !values['no-worker'], ...(port !== undefined ? { port } : {}) });
   const bound = await role.start();
   io.err(`hayon listening on http://localhost:${bound} (data: ${ctx.config.dataDir}); Ctrl-C stops`);
@@ -33,9 +33,9 @@ export const serveCommand: Command = async ({ args, open, io }) => {
   return 0;
 };
 
-export const workerCommand: Command = async ({ args, open }) => {
+export const workerCommand: Command = async ({ args, openWorker }) => {
   parseFlags(args, {}, 'hayon worker');
-  const role = new WorkerRole(await open());
+  const role = new WorkerRole(await openWorker());
   await role.start();
   await runUntilSignal(() => role.stop());
   return 0;

@@ -30,7 +30,10 @@ export function metricsRoutes(ctx: AppContext): Hono {
  * `shared: false` (a `hayon worker`) leaves out the store and broker gauges that `hayon serve`
  * reports.
  */
-export function metricsListenerApp(ctx: AppContext, options: { shared: boolean }): Hono {
+export function metricsListenerApp(
+  ctx: Pick<AppContext, 'log' | 'metrics' | 'metricsToken'>,
+  options: { shared: boolean },
+): Hono {
   const app = new Hono();
   app.onError(handleError(subsystem(ctx.log, 'metrics')));
   app.notFound(noRoute);

@@ -5,6 +5,7 @@ import { platformNames } from '../../core/platform-names.js';
 import { type Account, isPlatformId, type PlatformId } from '../../core/post.js';
 import type { AccountsService } from '../accounts/accounts-service.js';
 import type { CredentialBox } from '../../crypto/credential-box.js';
+import { ConnectLinks, noConnectFlow } from './connect-links.js';
 import type { ConnectStates } from './connect-states.js';
 import { escapeHtml, hiddenState, page } from '../../connect/pages.js';
 import type { ConnectOption, ConnectProvider } from '../../connect/provider.js';
@@ -30,7 +31,15 @@ export type ConnectAnswer = { kind: 'redirect'; url: string } | { kind: 'page'; 
  * platform (as `hayon accounts add` does) and stores the account.
  */
 export class ConnectService {
-  constructor(private readonly deps: ConnectServiceDeps) {}
+  readonly #links: ConnectLinks;
+
+  constructor(private readonly deps: ConnectServiceDeps) {
+    this.#links = new ConnectLinks({
+      states: deps.states,
+      publicUrl: deps.publicUrl,
+      platforms: Object.keys(deps.providers) as PlatformId[],
+    });
+  }
 
   platforms(): PlatformId[] {
     return Object.keys(this.deps.providers) as PlatformId[];
@@ -47,10 +56,7 @@ export class ConnectService {
     data: Record<string, unknown> = {},
     ttlMs?: number,
   ): Promise<{ url: string; expiresAt: number }> {
-    this.#provider(platform);
-    const { token, state } = await this.deps.states.mint(workspaceId, platform as PlatformId, actor, data, ttlMs);
-    const query = new URLSearchParams({ workspace: workspaceId, state: token });
-    return { url: `${this.deps.publicUrl}/connect/${platform}/start?${query}`, expiresAt: state.expiresAt };
+    return this.#links.link(workspaceId, platform, actor, data, ttlMs);
   }
 
   async start(platform: string, query: URLSearchParams): Promise<ConnectAnswer> {
@@ -150,12 +156,7 @@ ${boxes}
 
   #provider(platform: string): ConnectProvider {
     const provider = isPlatformId(platform) ? this.deps.providers[platform] : undefined;
-    if (!provider) {
-      throw new HayonError('not_found', 'no connect flow', {
-        field: 'platform',
-        userMessage: `hayon has no connect flow for "${platform}" (it has: ${this.platforms().join(', ')}).`,
-      });
-    }
+    if (!provider) throw noConnectFlow(platform, this.platforms());
     return provider;
   }
 }
