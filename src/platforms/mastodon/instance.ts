@@ -1,6 +1,5 @@
-import { call } from '../http.js';
-import type { PlatformDeps } from '../platform.js';
 import type { TextRules } from '../../core/content.js';
+import { MastodonApi, site } from './api.js';
 
 /** The limits an instance states (`GET /api/v2/instance` → `configuration`). */
 export interface InstanceLimits {
@@ -13,6 +12,10 @@ export interface InstanceLimits {
   imageSizeLimit: number;
   /** Most pixels of an image (`image_matrix_limit`). */
   imageMatrixLimit: number;
+  /** Largest video in bytes (`video_size_limit`). */
+  videoSizeLimit: number;
+  /** The types it takes (`supported_mime_types`), when it says. */
+  supportedMimeTypes?: readonly string[] | undefined;
   /** The domain in the instance's handles (`LOCAL_DOMAIN`, may differ from the API's host). */
   domain?: string | undefined;
 }
@@ -26,6 +29,8 @@ export const defaultLimits = {
   // Mastodon 4.x defaults: 16 MB and 33,177,600 pixels (7680 × 4320).
   imageSizeLimit: 16 * 1024 * 1024,
   imageMatrixLimit: 33_177_600,
+  // 99 MB (103,809,024 bytes), what mastodon.social states.
+  videoSizeLimit: 99 * 1024 * 1024,
 } as const satisfies InstanceLimits;
 
 const urlPattern = /https?:\/\/[^\s<>"]+/g;
@@ -61,7 +66,7 @@ export class InstanceLimitsCache {
   readonly #entries = new Map<string, CacheEntry>();
 
   constructor(
-    private readonly deps: PlatformDeps,
+    private readonly timeoutMs: number,
     private readonly ttlMs = 3_600_000,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -75,44 +80,53 @@ export class InstanceLimitsCache {
     return limits ?? defaultLimits;
   }
 
+  /** `GET /api/v2/instance`, else v1 (older instances, forks); unauthenticated: it is public. */
   async #read(instanceUrl: string, signal: AbortSignal): Promise<InstanceLimits | null> {
-    for (const route of ['/api/v2/instance', '/api/v1/instance']) {
-      // Unauthenticated: instance metadata is public, and a bad token must not hide the limits.
-      const at = { platform: 'mastodon', method: 'GET', route } as const;
-      const answer = await call(this.deps, at, `${instanceUrl}${route}`, { signal }).catch(() => null);
-      if (answer?.status === 200 && answer.body && typeof answer.body === 'object') {
-        return limitsFrom(answer.body as InstanceBody);
-      }
-    }
-    return null;
+    const api = new MastodonApi(instanceUrl, undefined, this.timeoutMs, this.clock);
+    const v2 = await api.call(site('GET', '/api/v2/instance'), signal, (c) => c.v2.instance.fetch()).catch(() => null);
+    if (v2 && typeof v2 === 'object') return limitsFrom(v2 as InstanceBody);
+    const v1 = await api.call(site('GET', '/api/v1/instance'), signal, (c) => c.v1.instance.fetch()).catch(() => null);
+    return v1 && typeof v1 === 'object' ? limitsFrom(v1 as InstanceBody) : null;
   }
 }
 
+/** What hayon reads of an Instance entity, as masto gives it (keys in camelCase). */
 interface InstanceBody {
   /** v2. */
   domain?: string;
   /** v1. */
   uri?: string;
   configuration?: {
-    statuses?: { max_characters?: number; max_media_attachments?: number; characters_reserved_per_url?: number };
-    media_attachments?: { description_limit?: number; image_size_limit?: number; image_matrix_limit?: number };
+    statuses?: { maxCharacters?: number; maxMediaAttachments?: number; charactersReservedPerUrl?: number };
+    mediaAttachments?: {
+      descriptionLimit?: number;
+      imageSizeLimit?: number;
+      imageMatrixLimit?: number;
+      videoSizeLimit?: number;
+      supportedMimeTypes?: unknown;
+    };
   };
   /** v1 on older instances and forks (Pleroma, Akkoma). */
-  max_toot_chars?: number;
+  maxTootChars?: number;
 }
 
 function limitsFrom(body: InstanceBody): InstanceLimits {
   const statuses = body.configuration?.statuses ?? {};
-  const media = body.configuration?.media_attachments ?? {};
+  const media = body.configuration?.mediaAttachments ?? {};
   const positive = (n: unknown, fallback: number) => (typeof n === 'number' && n > 0 ? n : fallback);
   const domain = body.domain ?? body.uri?.replace(/^https?:\/\//, '');
+  const types = media.supportedMimeTypes;
   return {
     ...(domain ? { domain } : {}),
-    maxCharacters: positive(statuses.max_characters ?? body.max_toot_chars, defaultLimits.maxCharacters),
-    maxMediaAttachments: positive(statuses.max_media_attachments, defaultLimits.maxMediaAttachments),
-    charactersReservedPerUrl: positive(statuses.characters_reserved_per_url, defaultLimits.charactersReservedPerUrl),
-    descriptionLimit: positive(media.description_limit, defaultLimits.descriptionLimit),
-    imageSizeLimit: positive(media.image_size_limit, defaultLimits.imageSizeLimit),
-    imageMatrixLimit: positive(media.image_matrix_limit, defaultLimits.imageMatrixLimit),
+    maxCharacters: positive(statuses.maxCharacters ?? body.maxTootChars, defaultLimits.maxCharacters),
+    maxMediaAttachments: positive(statuses.maxMediaAttachments, defaultLimits.maxMediaAttachments),
+    charactersReservedPerUrl: positive(statuses.charactersReservedPerUrl, defaultLimits.charactersReservedPerUrl),
+    descriptionLimit: positive(media.descriptionLimit, defaultLimits.descriptionLimit),
+    imageSizeLimit: positive(media.imageSizeLimit, defaultLimits.imageSizeLimit),
+    imageMatrixLimit: positive(media.imageMatrixLimit, defaultLimits.imageMatrixLimit),
+    videoSizeLimit: positive(media.videoSizeLimit, defaultLimits.videoSizeLimit),
+    ...(Array.isArray(types) && types.length > 0 && types.every((t) => typeof t === 'string')
+      ? { supportedMimeTypes: types as string[] }
+      : {}),
   };
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { defaultSleep } from '../http.js';
 import type { AccountContext, Platform, PlatformDeps, PublishInput, PublishResult } from '../platform.js';
-import { MastodonClient, type MastodonStatus, site } from './client.js';
-import { parseCredentials } from './credentials.js';
-import { type InstanceLimits, InstanceLimitsCache, rulesFor } from './instance.js';
+import { MastodonApi, type MastodonStatus, site } from './api.js';
+import { type MastodonCredentials, parseCredentials } from './credentials.js';
+import { defaultLimits, type InstanceLimits, InstanceLimitsCache, rulesFor } from './instance.js';
 import { uploadMedia } from './media.js';
 import { findEarlierStatus, type MastodonCheckpoint, readCheckpoint } from './reconcile.js';
-import { statusFields, statusOptions } from './status-options.js';
+import { statusParams, statusOptions } from './status-options.js';
 import { validateContent } from './validate.js';
 
 /** Tuning of the adapter; tests shorten the waits and inject a clock. */
@@ -52,15 +52,18 @@ const defaults = {
  */
 export function createMastodonPlatform(deps: PlatformDeps, options: Partial<MastodonAdapterOptions> = {}): Platform {
   const opts = { ...defaults, ...options };
-  const instances = new InstanceLimitsCache(deps, opts.instanceTtlMs, opts.clock);
+  const instances = new InstanceLimitsCache(deps.timeoutMs, opts.instanceTtlMs, opts.clock);
   const polling = { pollMs: opts.mediaPollMs, polls: opts.mediaPolls, sleep: deps.sleep ?? defaultSleep };
   const limitsFor = (ctx: AccountContext): Promise<InstanceLimits> =>
     instances.get(parseCredentials(ctx.credentials).instanceUrl, ctx.signal);
   const resultOf = (s: MastodonStatus): PublishResult => ({ remoteId: s.id, url: s.url ?? s.uri });
-  const verifyCredentials = site('GET', '/api/v1/accounts/verify_credentials');
+  const apiFor = (creds: MastodonCredentials) =>
+    new MastodonApi(creds.instanceUrl, creds.accessToken, deps.timeoutMs, opts.clock);
+  const verifyCredentials = (api: MastodonApi, signal: AbortSignal) =>
+    api.call(site('GET', '/api/v1/accounts/verify_credentials'), signal, (c) => c.v1.accounts.verifyCredentials());
 
   /** Media of an earlier attempt if recent enough, else uploads; saves the checkpoint before posting. */
-  async function prepare(client: MastodonClient, input: PublishInput): Promise<MastodonCheckpoint> {
+  async function prepare(api: MastodonApi, creds: MastodonCredentials, input: PublishInput) {
     const earlier = readCheckpoint(input.checkpoint);
     const now = opts.clock();
     if (
@@ -70,8 +73,10 @@ export function createMastodonPlatform(deps: PlatformDeps, options: Partial<Mast
     ) {
       return earlier;
     }
-    const mediaIds = await uploadMedia(client, input, polling);
-    const checkpoint = { mediaIds, postingAt: earlier?.postingAt ?? now };
+    const limits =
+      input.content.media.length > 0 ? await instances.get(creds.instanceUrl, input.signal) : defaultLimits;
+    const mediaIds = await uploadMedia(api, input, limits, polling);
+    const checkpoint: MastodonCheckpoint = { mediaIds, postingAt: earlier?.postingAt ?? now };
     await input.saveCheckpoint({ ...checkpoint });
     return checkpoint;
   }
@@ -90,8 +95,7 @@ export function createMastodonPlatform(deps: PlatformDeps, options: Partial<Mast
 
     async verify(credentials, signal) {
       const creds = parseCredentials(credentials);
-      const client = new MastodonClient(deps, creds);
-      const me = await client.ok<{ id: string; username: string }>(verifyCredentials, verifyCredentials.route, signal);
+      const me = await verifyCredentials(apiFor(creds), signal);
       const { domain } = await instances.get(creds.instanceUrl, signal);
       return {
         handle: `@${me.username}@${domain ?? new URL(creds.instanceUrl).host}`,
@@ -102,29 +106,29 @@ export function createMastodonPlatform(deps: PlatformDeps, options: Partial<Mast
 
     async publish(input) {
       const creds = parseCredentials(input.credentials);
-      const client = new MastodonClient(deps, creds);
-      const { mediaIds } = await prepare(client, input);
-      const at = site('POST', '/api/v1/statuses');
-      const status = await client.ok<MastodonStatus>(at, at.route, input.signal, {
-        headers: { 'idempotency-key': idempotencyKey(input.key) },
-        json: {
-          status: input.content.text,
-          ...(mediaIds.length > 0 ? { media_ids: mediaIds } : {}),
-          ...(input.replyTo ? { in_reply_to_id: input.replyTo.parent.remoteId } : {}),
-          ...statusFields(statusOptions(input.content, creds)),
-        },
-      });
+      const api = apiFor(creds);
+      const { mediaIds } = await prepare(api, creds, input);
+      const status = await api.call(site('POST', '/api/v1/statuses'), input.signal, (c) =>
+        c.v1.statuses.create(
+          {
+            status: input.content.text,
+            ...(mediaIds.length > 0 ? { mediaIds } : {}),
+            ...(input.replyTo ? { inReplyToId: input.replyTo.parent.remoteId } : {}),
+            ...statusParams(statusOptions(input.content, creds)),
+          },
+          // masto's documented way to add a header to one call: its requestInit.
+          { requestInit: { headers: { 'Idempotency-Key': idempotencyKey(input.key) } } },
+        ),
+      );
       return resultOf(status);
     },
 
     /** See findEarlierStatus (reconcile.ts) for how, and what it cannot find. */
     async reconcile(input) {
       const creds = parseCredentials(input.credentials);
-      const client = new MastodonClient(deps, creds);
-      const accountId =
-        creds.accountId ??
-        (await client.ok<{ id: string }>(verifyCredentials, verifyCredentials.route, input.signal)).id;
-      const found = await findEarlierStatus(client, accountId, input, {
+      const api = apiFor(creds);
+      const accountId = creds.accountId ?? (await verifyCredentials(api, input.signal)).id;
+      const found = await findEarlierStatus(api, accountId, input, {
         pageSize: opts.reconcilePageSize,
         pages: opts.reconcilePages,
         clockSkewMs: opts.clockSkewMs,

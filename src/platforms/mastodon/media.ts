@@ -1,7 +1,8 @@
 import { PlatformError } from '../../core/errors.js';
 import type { PublishInput } from '../platform.js';
-import { type MastodonClient, site } from './client.js';
-import { toPlatformError } from './errors.js';
+import { type MastodonApi, site } from './api.js';
+import type { InstanceLimits } from './instance.js';
+import { isVideo, megabytes } from './media-types.js';
 
 export interface MediaPolling {
   /** Milliseconds between two checks of an attachment still being processed. */
@@ -12,39 +13,49 @@ export interface MediaPolling {
 }
 
 /**
- * Uploads the post's attachments (`POST /api/v2/media`, alt text as `description`) and waits
- * until each is processed. Images are usually ready at once (200); video, GIFs and audio answer
- * 202 with `url: null`, and `GET /api/v1/media/:id` answers 206 until they are done.
+ * Uploads the post's attachments through masto (`media.v2.create`: `POST /api/v2/media`, alt text
+ * as `description`) and waits until each is processed. Images are usually ready at once (200);
+ * video, GIFs and audio answer 202 with `url: null`, and `GET /api/v1/media/:id` answers 206
+ * until they are done. masto's own wait (a fixed 1 s, a 60 s cap, the worker's signal not
+ * followed while it sleeps) is skipped (`skipPolling`) for hayon's: `polling` sets the pace and
+ * the cap, and the signal ends it at once.
+ *
+ * A video over the instance's `video_size_limit` is refused before it is sent, naming `media[i]`.
  */
 export async function uploadMedia(
-  client: MastodonClient,
+  api: MastodonApi,
   input: PublishInput,
+  limits: InstanceLimits,
   polling: MediaPolling,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const item of input.content.media) {
+  const at = site('POST', '/api/v2/media');
+  for (const [i, item] of input.content.media.entries()) {
     const media = await input.loadMedia(item, input.signal);
-    const form = new FormData();
-    form.append('file', new Blob([media.bytes], { type: media.mimeType }), `media.${extension(media.mimeType)}`);
+    if (isVideo(media.mimeType) && media.bytes.byteLength > limits.videoSizeLimit) {
+      throw new PlatformError(
+        'invalid',
+        `media[${i}]: this video is ${megabytes(media.bytes.byteLength)}; the Mastodon instance takes videos up to ${megabytes(limits.videoSizeLimit)}.`,
+        { platform: 'mastodon', method: at.method, route: at.route },
+      );
+    }
+    const file = new File([media.bytes], `media.${extension(media.mimeType)}`, { type: media.mimeType });
     const alt = item.alt ?? media.alt;
-    if (alt) form.append('description', alt);
-    const at = site('POST', '/api/v2/media');
-    const answer = await client.request(at, at.route, input.signal, { body: form });
-    if (answer.status !== 200 && answer.status !== 202) throw toPlatformError(answer, at);
-    const uploaded = answer.body as { id: string; url: string | null };
-    if (answer.status === 202 || uploaded.url === null) await waitProcessed(client, uploaded.id, input.signal, polling);
+    const uploaded = await api.call(at, input.signal, (c) =>
+      c.v2.media.create({ file, ...(alt ? { description: alt } : {}), skipPolling: true }),
+    );
+    if (!uploaded.url) await waitProcessed(api, uploaded.id, input.signal, polling);
     ids.push(uploaded.id);
   }
   return ids;
 }
 
-async function waitProcessed(client: MastodonClient, id: string, signal: AbortSignal, polling: MediaPolling) {
+async function waitProcessed(api: MastodonApi, id: string, signal: AbortSignal, polling: MediaPolling) {
   const at = site('GET', '/api/v1/media/:id');
   for (let i = 0; i < polling.polls; i++) {
     await polling.sleep(polling.pollMs, signal);
-    const answer = await client.request(at, `/api/v1/media/${encodeURIComponent(id)}`, signal);
-    if (answer.status === 200 && (answer.body as { url?: string | null } | null)?.url) return;
-    if (answer.status !== 206 && answer.status !== 200) throw toPlatformError(answer, at);
+    const media = await api.call(at, signal, (c) => c.v1.media.$select(encodeURIComponent(id)).fetch());
+    if (media.url) return;
   }
   throw new PlatformError('transient', `Mastodon was still processing an attachment after ${polling.polls} checks.`, {
     platform: 'mastodon',

@@ -1,5 +1,5 @@
 import type { PublishInput } from '../platform.js';
-import { type MastodonClient, type MastodonStatus, site } from './client.js';
+import { type MastodonApi, type MastodonStatus, site } from './api.js';
 
 /** What publish saves (with `saveCheckpoint`) just before it creates the status. */
 export interface MastodonCheckpoint {
@@ -45,7 +45,7 @@ export interface ReconcileLimits {
  * - Two identical statuses with the same parent and media in the window are taken as one.
  */
 export async function findEarlierStatus(
-  client: MastodonClient,
+  api: MastodonApi,
   accountId: string,
   input: PublishInput,
   limits: ReconcileLimits,
@@ -59,17 +59,15 @@ export async function findEarlierStatus(
   const at = site('GET', '/api/v1/accounts/:id/statuses');
   let maxId: string | undefined;
   for (let page = 0; page < limits.pages; page++) {
-    const query = new URLSearchParams({ limit: String(limits.pageSize), exclude_reblogs: 'true' });
-    if (maxId) query.set('max_id', maxId);
-    const statuses = await client.ok<MastodonStatus[]>(
-      at,
-      `/api/v1/accounts/${encodeURIComponent(accountId)}/statuses?${query}`,
-      input.signal,
+    const params = { limit: limits.pageSize, excludeReblogs: true, ...(maxId ? { maxId } : {}) };
+    // One page: the paginator masto returns is awaited once (its first page), not iterated.
+    const statuses = await api.call(at, input.signal, (c) =>
+      c.v1.accounts.$select(encodeURIComponent(accountId)).statuses.list(params),
     );
     for (const s of statuses) {
-      if (Date.parse(s.created_at) < since) return null;
-      const sameMedia = (s.media_attachments ?? []).map((m) => m.id).join(',') === media;
-      if (s.in_reply_to_id === parent && sameMedia && normalize(htmlToText(s.content)) === want) return s;
+      if (Date.parse(s.createdAt) < since) return null;
+      const sameMedia = (s.mediaAttachments ?? []).map((m) => m.id).join(',') === media;
+      if ((s.inReplyToId ?? null) === parent && sameMedia && normalize(htmlToText(s.content)) === want) return s;
     }
     if (statuses.length < limits.pageSize) return null;
     maxId = statuses.at(-1)?.id;

@@ -20,11 +20,15 @@ export function statusOptions(content: ResolvedContent, creds: MastodonCredentia
   };
 }
 
-/** The options as `POST /api/v1/statuses` fields; unset ones are left to the instance. */
-export function statusFields(options: MastodonOptions): Record<string, string> {
+/** The options as masto's status parameters (sent as `visibility`, `spoiler_text`, `language`); unset ones are left to the instance. */
+export function statusParams(options: MastodonOptions): {
+  visibility?: NonNullable<MastodonOptions['visibility']>;
+  spoilerText?: string;
+  language?: string;
+} {
   return {
     ...(options.visibility ? { visibility: options.visibility } : {}),
-    ...(options.spoilerText ? { spoiler_text: options.spoilerText } : {}),
+    ...(options.spoilerText ? { spoilerText: options.spoilerText } : {}),
     ...(options.language ? { language: options.language } : {}),
   };
 }

@@ -33,3 +33,25 @@ describe('validateContent (Mastodon)', () => {
     ]);
   });
 });
+
+describe('validateContent (Mastodon attachments)', () => {
+  it('takes images of any type and MP4, WebM and MOV video, by type or by extension', () => {
+    for (const media of [
+      [{ url: 'a.heic', mimeType: 'image/heic' }],
+      [{ url: 'https://m/v.mp4' }],
+      [{ url: 'https://m/v.webm?sig=1' }],
+      [{ url: 'https://m/v', mimeType: 'video/quicktime' }],
+    ]) {
+      expect(validateContent({ text: 'x', media }, limits)).toEqual([]);
+    }
+  });
+
+  it('refuses other types naming media[i], and a video type the instance does not state', () => {
+    const issues = validateContent({ text: 'x', media: [{ url: 'a.mp3', mimeType: 'audio/mpeg' }] }, limits);
+    expect(issues.map((i) => i.field)).toEqual(['media[0]']);
+    const onlyImages = { ...limits, supportedMimeTypes: ['image/png', 'video/mp4'] };
+    expect(validateContent({ text: 'x', media: [{ url: 'https://m/v.webm' }] }, onlyImages)).toMatchObject([
+      { field: 'media[0]', message: expect.stringContaining('cannot take video/webm') },
+    ]);
+  });
+});

@@ -1,7 +1,11 @@
 import type { ResolvedContent, ValidationIssue } from '../../core/content.js';
 import { countCharacters, type InstanceLimits } from './instance.js';
+import { isVideo, mediaTypeOf, refusedType } from './media-types.js';
 
-/** Checks one status against its instance's limits: text length, attachment count, alt text. */
+/**
+ * Checks one status against its instance's limits: text length, attachments (count, type, a video
+ * only alone, as Mastodon refuses a video next to other media), alt text.
+ */
 export function validateContent(content: ResolvedContent, limits: InstanceLimits): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const { text, media } = content;
@@ -25,6 +29,16 @@ export function validateContent(content: ResolvedContent, limits: InstanceLimits
     });
   }
   media.forEach((item, i) => {
+    const type = mediaTypeOf(item);
+    const refused = refusedType(type, limits);
+    if (refused) issues.push({ field: `media[${i}]`, code: 'invalid_request', message: refused });
+    else if (isVideo(type) && media.length > 1) {
+      issues.push({
+        field: `media[${i}]`,
+        code: 'invalid_request',
+        message: `Mastodon takes a video only on its own, and this post has ${media.length} attachments: post the video separately.`,
+      });
+    }
     const alt = item.alt ? [...item.alt].length : 0;
     if (alt > limits.descriptionLimit) {
       issues.push({
