@@ -1,7 +1,7 @@
 import * as dns from 'node:dns';
 import { isIP } from 'node:net';
 import { HayonError } from '../core/errors.js';
-import { isPublicAddress } from './safe-fetch.js';
+import { isPublicAddress } from './private-address.js';
 
 export interface CallbackUrlCheckOptions {
   /** Private hosts callbacks may reach (`HAYON_FETCH_ALLOW_HOSTS`). */
