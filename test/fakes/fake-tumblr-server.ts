@@ -45,6 +45,8 @@ interface ScriptedAnswer {
   lostAfterCreate?: boolean;
   /** Drop the connection without doing anything. */
   drop?: boolean;
+  /** Never answer (until the server stops). */
+  hang?: boolean;
 }
 
 /** Error answers as Tumblr sends them (tumblr/docs api.md: meta, errors with subcodes). */
@@ -190,6 +192,7 @@ export class FakeTumblrServer {
       req.socket.destroy();
       return;
     }
+    if (scripted?.hang) return;
     if (scripted && !scripted.lostAfterCreate) {
       return send(scripted.status, scripted.body ?? { meta: { status: scripted.status } }, scripted.headers);
     }

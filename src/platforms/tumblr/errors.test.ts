@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallSite, HttpAnswer } from '../http.js';
-import { nextTumblrDay, toPlatformError } from './errors.js';
+import { explainForbidden, nextTumblrDay, toPlatformError } from './errors.js';
 
 const create: CallSite = { platform: 'tumblr', method: 'POST', route: '/v2/blog/{blog}/posts' };
 const list: CallSite = { platform: 'tumblr', method: 'GET', route: '/v2/blog/{blog}/posts' };
@@ -104,5 +104,26 @@ describe('Tumblr error mapping', () => {
     expect(new Date(nextTumblrDay(Date.UTC(2026, 10, 1, 12))).toISOString()).toBe('2026-11-02T05:00:00.000Z');
     expect(new Date(nextTumblrDay(Date.UTC(2026, 2, 8, 12))).toISOString()).toBe('2026-03-09T04:00:00.000Z');
     expect(new Date(nextTumblrDay(Date.UTC(2026, 2, 8, 3))).toISOString()).toBe('2026-03-08T05:00:00.000Z');
+  });
+
+  it('a 403 tumblr.js reported without a subcode is explained by the spent limits of /v2/user/limits', () => {
+    const spent = (reset?: number) => ({
+      user: {
+        follows: { description: 'follows per day', limit: 200, remaining: 12 },
+        posts: { description: 'posts per day', limit: 250, remaining: 0, ...(reset ? { reset_at: reset } : {}) },
+      },
+    });
+    const inAnHour = explainForbidden(create, spent(now / 1000 + 3600), false, now);
+    expect(inAnHour).toMatchObject({ kind: 'rate_limited', httpStatus: 403, retryAfterMs: 3_600_000 });
+    expect(inAnHour?.message).toBe(
+      "Tumblr's daily limit reached (POST /v2/blog/{blog}/posts): posts per day. Retry in 3600 s.",
+    );
+    // No reset time given (or one already past): Tumblr's next day.
+    expect(explainForbidden(create, spent(), false, now)?.retryAfterMs).toBe(tillReset);
+    expect(explainForbidden(create, spent(now / 1000 - 10), false, now)?.retryAfterMs).toBe(tillReset);
+    const none = { user: { posts: { limit: 250, remaining: 3 } } };
+    expect(explainForbidden(create, none, true, now)).toMatchObject({ kind: 'rate_limited', retryAfterMs: 300_000 });
+    expect(explainForbidden(create, none, false, now)).toBeNull();
+    expect(explainForbidden(create, null, false, now)).toBeNull();
   });
 });

@@ -51,4 +51,22 @@ describe('NPF content', () => {
     expect(carriesMarker({ post_url: `https://b.tumblr.com/post/1/hi-${m}` }, m)).toBe(true);
     expect(carriesMarker({ slug: `hi-${markerFor('other')}` }, m)).toBe(false);
   });
+
+  it('ends a post without media with a link block; fields cut to 140 characters as Tumblr cuts Open Graph', () => {
+    const card = {
+      url: 'https://e.org/p',
+      title: 't'.repeat(150),
+      description: 'd',
+      image: { url: 'https://e.org/i.jpg' },
+    };
+    expect(buildContent('see https://e.org/p', [], card).at(-1)).toEqual({
+      type: 'link',
+      url: 'https://e.org/p',
+      title: `${'t'.repeat(139)}…`,
+      description: 'd',
+      poster: [{ url: 'https://e.org/i.jpg' }],
+    });
+    const withMedia = buildContent('see', [{ identifier: 'media-0', mimeType: 'image/png' }], card);
+    expect(withMedia.map((b) => b.type)).toEqual(['text', 'image']);
+  });
 });

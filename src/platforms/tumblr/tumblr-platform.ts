@@ -10,12 +10,6 @@ import { checkUpload, tumblrRules, validateContent } from './validate.js';
 export interface TumblrOptions extends TumblrEndpoint {
   /** How many of the blog's latest posts reconcile looks through (Tumblr lists 20 per page). */
   reconcileDepth: number;
-  /**
-   * Reads a linked page's Open Graph data for the link block. Without it (or when it finds
-   * nothing) the block carries only the URL and Tumblr reads the page itself, as NPF documents.
-   * It must never throw for a page that cannot be read: a post goes out without the card's details.
-   */
-  linkPreview?: ((url: string, signal: AbortSignal) => Promise<LinkCard | null>) | undefined;
 }
 
 const defaults = {
@@ -92,13 +86,28 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
     return uploads;
   }
 
-  /** The first link's card, for a post without media, unless the request turned cards off. */
+  /**
+   * The first link's card, for a post without media, unless the request turned cards off. Its
+   * title, description and poster come from the page's Open Graph data read by `deps.linkPreview`
+   * (the shared SSRF-safe reader; the poster is the image's URL, which Tumblr fetches). When there
+   * is no reader, or the page cannot be read, the block carries the URL alone: NPF documents that
+   * Tumblr then reads the page's Open Graph data itself when the post is created.
+   */
   async function cardFor(input: PublishInput): Promise<LinkCard | undefined> {
     if (input.content.media.length > 0 || input.content.linkPreview === false) return undefined;
     const url = findLinks(input.content.text)[0]?.url;
     if (!url) return undefined;
-    const read = await opts.linkPreview?.(url, input.signal).catch(() => null);
-    return read ? { ...read, url } : { url };
+    const read = await deps.linkPreview?.(url, { signal: input.signal }).catch((e: unknown) => {
+      if (input.signal.aborted) throw e;
+      return null;
+    });
+    if (!read) return { url };
+    return {
+      url,
+      title: read.title,
+      description: read.description,
+      ...(read.imageUrl ? { image: { url: read.imageUrl } } : {}),
+    };
   }
 
   return {

@@ -68,4 +68,36 @@ describe('Tumblr validation', () => {
       ['text', 'invalid_request', 'Tumblr takes at most 100 links per post (101 given).'],
     ]);
   });
+
+  it('refuses at the door what Tumblr cannot take, naming media[i]: not image or video, another video type, a video over 100 MB', () => {
+    expect(
+      messages({
+        text: 'x',
+        media: [
+          { url: 'https://m/a.png' },
+          { url: 'https://m/a.pdf', mimeType: 'application/pdf' },
+          { url: 'https://m/a.webm', mimeType: 'video/webm' },
+          { url: 'https://m/big.mp4', mimeType: 'video/mp4', size: 150 * 1024 * 1024 },
+          { url: 'https://m/ok.mov', mimeType: 'video/quicktime', size: 1024 },
+        ],
+      }),
+    ).toEqual([
+      ['media', 'invalid_request', 'Tumblr takes at most 1 uploaded video per post (3 given).'],
+      [
+        'media[1]',
+        'invalid_request',
+        'media[1] is application/pdf: Tumblr takes only images and videos. Remove it from the Tumblr post or attach an image or video.',
+      ],
+      [
+        'media[2]',
+        'invalid_request',
+        'media[2] is video/webm: Tumblr takes videos as MP4 or QuickTime (.mov). Convert it to MP4.',
+      ],
+      [
+        'media[3]',
+        'invalid_request',
+        'media[3] is a 150 MB video: Tumblr takes videos up to 100 MB. Shorten or compress it.',
+      ],
+    ]);
+  });
 });
