@@ -50,7 +50,7 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
     // A link to open in a browser (hayon must be reachable there at HAYON_PUBLIC_URL).
     const platform = required(positionals[0], '<platform>', usage);
     const ctx = await open();
-    await ctx.accounts.ensureWorkspace(workspaceId, workspaceId === defaultWorkspaceId ? 'Default' : workspaceId);
+    await ctx.workspaces.ensure(workspaceId);
     const { url, expiresAt } = await ctx.connect.link(
       workspaceId,
       platform,
