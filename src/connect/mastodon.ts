@@ -1,8 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createOAuthAPIClient, createRestAPIClient, MastoHttpError } from 'masto';
 import { checkCallbackUrl } from '../net/callback-url.js';
 import type { Clock } from '../core/clock.js';
 import type { ConnectState } from '../core/connect.js';
+import { deadline } from '../core/deadline.js';
 import { HayonError } from '../core/errors.js';
+import { redact } from '../platforms/http.js';
+import { within } from '../platforms/mastodon/api.js';
 import type { ConnectStore } from '../store/ports/connect-store.js';
 import type { CredentialBox } from '../crypto/credential-box.js';
 import { escapeHtml, hiddenState } from './pages.js';
@@ -16,7 +20,6 @@ export interface MastodonConnectDeps {
   store: ConnectStore;
   box: CredentialBox;
   clock: Clock;
-  fetch: typeof fetch;
   publicUrl: string;
   /** Private hosts an instance may be on (`HAYON_FETCH_ALLOW_HOSTS`). */
   allowHosts: readonly string[];
@@ -49,7 +52,8 @@ function pkce(): { verifier: string; challenge: string } {
 /**
  * Mastodon (any instance, or a server with its API): hayon registers itself as an app on the
  * instance the first time (`POST /api/v1/apps`, kept per instance), then OAuth 2 with PKCE
- * (S256) and the posting scopes only.
+ * (S256) and the posting scopes only. Both calls go through masto (`v1.apps.create`, the OAuth
+ * client's `token.create`), each bounded by `timeoutMs`, redirects refused.
  */
 export class MastodonConnect implements ConnectProvider {
   readonly platform = 'mastodon' as const;
@@ -89,17 +93,25 @@ export class MastodonConnect implements ConnectProvider {
     if (!instance || !verifier) throw invalid('state', 'This flow never reached Mastodon: start again.');
     if (!code) throw invalid('code', 'Mastodon sent no authorization code: start again.');
     const app = await this.#app(instance, ctx.redirectUri);
-    const token = await this.#post(instance, '/oauth/token', {
-      grant_type: 'authorization_code',
+    // PKCE's `code_verifier` is not among masto's typed token parameters; masto sends every key given.
+    const grant = {
+      grantType: 'authorization_code' as const,
       code,
-      client_id: app.clientId,
-      client_secret: this.deps.box.open(`oauth:${app.key}`, app.clientSecret).secret as string,
-      redirect_uri: ctx.redirectUri,
-      code_verifier: verifier,
+      clientId: app.clientId,
+      clientSecret: this.deps.box.open(`oauth:${app.key}`, app.clientSecret).secret as string,
+      redirectUri: ctx.redirectUri,
+      codeVerifier: verifier,
       scope: mastodonScopes,
-    });
-    if (typeof token.access_token !== 'string') throw this.#refused(instance, 'gave no access token');
-    return { kind: 'connect', credentials: { instanceUrl: instance, accessToken: token.access_token } };
+    };
+    const token = await this.#call(instance, (requestInit) =>
+      createOAuthAPIClient({ url: instance, timeout: this.deps.timeoutMs, requestInit, log: 'error' }).token.create(
+        grant,
+      ),
+    );
+    if (typeof token.accessToken !== 'string' || token.accessToken === '') {
+      throw this.#refused(instance, 'gave no access token');
+    }
+    return { kind: 'connect', credentials: { instanceUrl: instance, accessToken: token.accessToken } };
   }
 
   /** The app registered on this instance for this redirect URI, registering it the first time. */
@@ -107,46 +119,45 @@ export class MastodonConnect implements ConnectProvider {
     const key = `mastodon:${instance}|${redirectUri}`;
     const known = await this.deps.store.getOAuthApp(key);
     if (known) return known;
-    const made = await this.#post(instance, '/api/v1/apps', {
-      client_name: 'hayon',
-      redirect_uris: redirectUri,
-      scopes: mastodonScopes,
-      website: this.deps.publicUrl,
-    });
-    if (typeof made.client_id !== 'string' || typeof made.client_secret !== 'string') {
+    const made = await this.#call(instance, (requestInit) =>
+      createRestAPIClient({ url: instance, timeout: this.deps.timeoutMs, requestInit, log: 'error' }).v1.apps.create({
+        clientName: 'hayon',
+        redirectUris: redirectUri,
+        scopes: mastodonScopes,
+        website: this.deps.publicUrl,
+      }),
+    );
+    if (typeof made.clientId !== 'string' || typeof made.clientSecret !== 'string') {
       throw this.#refused(instance, 'did not register hayon as an app');
     }
     return this.deps.store.putOAuthApp({
       key,
-      clientId: made.client_id,
-      clientSecret: this.deps.box.seal(`oauth:${key}`, { secret: made.client_secret }),
+      clientId: made.clientId,
+      clientSecret: this.deps.box.seal(`oauth:${key}`, { secret: made.clientSecret }),
       redirectUri,
       createdAt: this.deps.clock(),
     });
   }
 
-  async #post(instance: string, path: string, form: Record<string, string>): Promise<Record<string, unknown>> {
-    let res: Response;
+  /**
+   * One masto call to the instance, within `timeoutMs` (raced as well as passed to masto: see
+   * MastodonApi), redirects refused. An error answer is the instance's refusal, in its words
+   * (`error_description`, else `error`); anything else is an instance hayon could not reach.
+   */
+  async #call<T>(instance: string, work: (requestInit: RequestInit) => Promise<T>): Promise<T> {
+    const signal = deadline([], this.deps.timeoutMs);
     try {
-      res = await this.deps.fetch(new URL(path, instance), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams(form),
-        signal: AbortSignal.timeout(this.deps.timeoutMs),
-        redirect: 'error',
-      });
+      return await within(signal, work({ signal, redirect: 'error' }));
     } catch (e) {
+      if (e instanceof MastoHttpError) {
+        const said = e.description || e.message;
+        throw this.#refused(instance, said ? redact(said).replace(/\.+$/, '') : `answered ${e.statusCode}`);
+      }
       throw new HayonError('platform_error', 'mastodon unreachable', {
         cause: e,
         userMessage: `Could not reach ${new URL(instance).host}.`,
       });
     }
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok) {
-      const why = typeof body.error_description === 'string' ? body.error_description : `answered ${res.status}`;
-      throw this.#refused(instance, why);
-    }
-    return body;
   }
 
   #refused(instance: string, why: string): HayonError {

@@ -45,7 +45,7 @@ export class MastodonApi {
 }
 
 /** `work`'s outcome, or a rejection as soon as `signal` aborts, whichever comes first. */
-function within<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+export function within<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) {
