@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { deriveKey, hmacSha256, safeEqual } from '../core/hmac.js';
 
 /**
  * Signs the disk store's URLs (downloads and uploads) so that they can be handed to a platform
@@ -9,17 +9,15 @@ export class UrlSigner {
   readonly #key: Buffer;
 
   constructor(secretKey: Buffer) {
-    this.#key = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'hayon media urls v1', 32));
+    this.#key = deriveKey(secretKey, 'hayon media urls v1');
   }
 
   sign(parts: readonly string[]): string {
-    return createHmac('sha256', this.#key).update(parts.join('\n')).digest('base64url');
+    return hmacSha256(this.#key, parts.join('\n')).toString('base64url');
   }
 
   /** Constant-time check of a signature from a URL. */
   verify(parts: readonly string[], signature: string): boolean {
-    const expected = Buffer.from(this.sign(parts));
-    const given = Buffer.from(signature);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return safeEqual(signature, this.sign(parts));
   }
 }

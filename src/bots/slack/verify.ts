@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hmacSha256, safeEqual } from '../../core/hmac.js';
 
 export interface SlackSignatureInput {
   signingSecret: string;
@@ -27,11 +27,8 @@ export function verifySlackSignature(input: SlackSignatureInput): { ok: true } |
   if (Math.abs(input.now - Number(timestamp) * 1000) > slackSignatureWindowMs) {
     return { ok: false, reason: 'The request is too old (or the clocks differ by more than 5 minutes).' };
   }
-  const expected = Buffer.from(
-    `v0=${createHmac('sha256', input.signingSecret).update(`v0:${timestamp}:${input.body}`).digest('hex')}`,
-  );
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const expected = `v0=${hmacSha256(input.signingSecret, `v0:${timestamp}:${input.body}`).toString('hex')}`;
+  if (!safeEqual(signature, expected)) {
     return { ok: false, reason: 'The request signature does not match.' };
   }
   return { ok: true };
@@ -39,6 +36,6 @@ export function verifySlackSignature(input: SlackSignatureInput): { ok: true } |
 
 /** Signs a body as Slack does (for tests and the fake Slack). */
 export function signSlackRequest(signingSecret: string, body: string, timestampSec: number): Record<string, string> {
-  const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${body}`).digest('hex')}`;
+  const signature = `v0=${hmacSha256(signingSecret, `v0:${timestampSec}:${body}`).toString('hex')}`;
   return { 'x-slack-request-timestamp': String(timestampSec), 'x-slack-signature': signature };
 }

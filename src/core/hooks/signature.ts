@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hmacSha256, safeEqual } from '../hmac.js';
 
 /**
  * Webhook signatures as pure functions: the clock comes in as `nowMs`, every compare is
@@ -25,12 +25,6 @@ function fail(reason: 'missing' | 'malformed' | 'stale' | 'mismatch', message: s
   return { ok: false, reason, message };
 }
 
-function hmac(secret: string, ...parts: (string | Buffer)[]): Buffer {
-  const mac = createHmac('sha256', secret);
-  for (const part of parts) mac.update(part);
-  return mac.digest();
-}
-
 /** Hex digits, even in number, decoded; undefined for anything else. */
 function hexBytes(value: string): Buffer | undefined {
   return /^(?:[0-9a-fA-F]{2})+$/.test(value) ? Buffer.from(value, 'hex') : undefined;
@@ -41,7 +35,7 @@ function anyMatches(given: readonly Buffer[], secrets: readonly string[], digest
   for (const secret of secrets) {
     const expected = digest(secret);
     for (const candidate of given) {
-      if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) return true;
+      if (safeEqual(candidate, expected)) return true;
     }
   }
   return false;
@@ -84,7 +78,7 @@ export function signHayon(secret: string | readonly string[], body: string | Buf
   }
   const secrets = typeof secret === 'string' ? [secret] : secret;
   if (secrets.length === 0) throw new RangeError('signHayon needs at least one secret');
-  const signatures = secrets.map((s) => `v1=${hmac(s, `${unixSeconds}.`, body).toString('hex')}`);
+  const signatures = secrets.map((s) => `v1=${hmacSha256(s, `${unixSeconds}.`, body).toString('hex')}`);
   return `t=${unixSeconds},${signatures.join(',')}`;
 }
 
@@ -116,7 +110,7 @@ export function verifyHayon(
   const t = times[0];
   if (times.length !== 1 || t === undefined || !/^[0-9]{1,12}$/.test(t)) return malformed;
   if (given.length === 0 || given.some((g) => g === undefined)) return malformed;
-  if (!anyMatches(given as Buffer[], secrets, (secret) => hmac(secret, `${t}.`, body))) {
+  if (!anyMatches(given as Buffer[], secrets, (secret) => hmacSha256(secret, `${t}.`, body))) {
     return fail(
       'mismatch',
       `${name} does not match: sign "<t>.<raw body>" with the hook's secret (HMAC-SHA256), over the exact bytes sent.`,
@@ -131,7 +125,7 @@ export function verifyHayon(
  * it the same post). https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
 export function signGithub(secret: string, body: string | Buffer): string {
-  return `sha256=${hmac(secret, body).toString('hex')}`;
+  return `sha256=${hmacSha256(secret, body).toString('hex')}`;
 }
 
 export function verifyGithub(header: string | undefined, body: Buffer, secrets: readonly string[]): SignatureCheck {
@@ -142,7 +136,7 @@ export function verifyGithub(header: string | undefined, body: Buffer, secrets: 
   const m = /^sha256=(.*)$/.exec(header.trim());
   const given = m?.[1] === undefined ? undefined : hexBytes(m[1]);
   if (!given) return fail('malformed', `${name} is malformed: expected sha256=<64 hex digits>.`);
-  if (!anyMatches([given], secrets, (secret) => hmac(secret, body))) {
+  if (!anyMatches([given], secrets, (secret) => hmacSha256(secret, body))) {
     return fail(
       'mismatch',
       `${name} does not match the body: the webhook's secret in GitHub must be the hook's secret.`,
@@ -170,7 +164,7 @@ export function verifyGithub(header: string | undefined, body: Buffer, secrets: 
 /** What Ghost sends as `X-Ghost-Signature` for `body` at `nowMs`. */
 export function signGhost(secret: string, body: string | Buffer, nowMs: number): string {
   if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new RangeError(`nowMs must be whole milliseconds, not ${nowMs}`);
-  return `sha256=${hmac(secret, body, String(nowMs)).toString('hex')}, t=${nowMs}`;
+  return `sha256=${hmacSha256(secret, body, String(nowMs)).toString('hex')}, t=${nowMs}`;
 }
 
 export function verifyGhost(
@@ -196,7 +190,7 @@ export function verifyGhost(
   const t = times[0];
   if (sigs.length !== 1 || given === undefined || times.length !== 1 || t === undefined) return malformed;
   if (!/^[0-9]{1,15}$/.test(t)) return malformed;
-  if (!anyMatches([given], secrets, (secret) => hmac(secret, body, t))) {
+  if (!anyMatches([given], secrets, (secret) => hmacSha256(secret, body, t))) {
     return fail(
       'mismatch',
       `${name} does not match the body: the webhook's secret in Ghost must be the hook's secret.`,

@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { AppContext } from '../../app/app-context.js';
 import { HayonError } from '../../core/errors.js';
+import { safeEqual } from '../../core/hmac.js';
 import { subsystem } from '../../logger.js';
 import { handleError, noRoute } from '../errors.js';
 
@@ -45,9 +45,8 @@ export function metricsListenerApp(
 }
 
 function checkToken(expected: string, authorization: string | undefined): void {
-  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '');
-  const want = Buffer.from(expected);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) {
+  const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  if (!safeEqual(given, expected)) {
     throw new HayonError('unauthorized', 'bad metrics token', {
       field: 'Authorization',
       userMessage: 'Send "Authorization: Bearer <HAYON_METRICS_TOKEN>".',

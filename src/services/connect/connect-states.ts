@@ -1,7 +1,8 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Actor, ConnectState } from '../../core/connect.js';
 import { HayonError } from '../../core/errors.js';
+import { deriveKey, hmacSha256, safeEqual } from '../../core/hmac.js';
 import type { PlatformId } from '../../core/post.js';
 import type { ConnectStore } from '../../store/ports/connect-store.js';
 
@@ -24,7 +25,7 @@ export class ConnectStates {
     secretKey: Buffer,
     private readonly clock: Clock,
   ) {
-    this.#key = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'hayon connect state v1', 32));
+    this.#key = deriveKey(secretKey, 'hayon connect state v1');
   }
 
   async mint(
@@ -65,15 +66,13 @@ export class ConnectStates {
   }
 
   #sign(id: string): string {
-    return createHmac('sha256', this.#key).update(id).digest('base64url');
+    return hmacSha256(this.#key, id).toString('base64url');
   }
 
   #check(token: string | undefined): string {
     const [id, mac] = (token ?? '').split('.');
     if (!id || !mac) throw refuse('This link has no valid state: ask hayon for a new connect link.');
-    const expected = Buffer.from(this.#sign(id));
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!safeEqual(mac, this.#sign(id))) {
       throw refuse('This link was not made by hayon: ask hayon for a new connect link.');
     }
     return id;
