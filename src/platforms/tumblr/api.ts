@@ -1,3 +1,4 @@
+import type { CallSite } from '../http.js';
 import type { TumblrCredentials } from './credentials.js';
 import type { NpfBlock } from './npf.js';
 
@@ -57,3 +58,6 @@ export const routes = {
   posts: '/v2/blog/{blog}/posts',
   token: '/v2/oauth2/token',
 } as const;
+
+/** One call as errors name it: `POST /v2/blog/{blog}/posts`. */
+export const site = (method: CallSite['method'], route: string): CallSite => ({ platform: 'tumblr', method, route });

@@ -1,7 +1,7 @@
 import { PlatformError } from '../../core/errors.js';
 import { type CallSite, call, type HttpAnswer } from '../http.js';
 import type { PlatformDeps } from '../platform.js';
-import { type NewPost, type TumblrApi, type Upload, type UserInfo, routes, type ListedPost } from './api.js';
+import { type ListedPost, type NewPost, routes, site, type TumblrApi, type Upload, type UserInfo } from './api.js';
 import type { TumblrCredentials, TumblrOAuth2Credentials } from './credentials.js';
 import { toPlatformError } from './errors.js';
 
@@ -15,8 +15,6 @@ export interface TumblrEndpoint {
 
 /** Refresh an OAuth 2 token this long before it expires. */
 const refreshMarginMs = 60_000;
-
-export const site = (method: CallSite['method'], route: string): CallSite => ({ platform: 'tumblr', method, route });
 
 type OAuth2 = { auth: 'oauth2' } & TumblrOAuth2Credentials;
 

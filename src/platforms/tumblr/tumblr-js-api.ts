@@ -8,8 +8,7 @@ import { deadline } from '../../core/deadline.js';
 import { PlatformError } from '../../core/errors.js';
 import { type CallSite, platformError } from '../http.js';
 import type { PlatformDeps } from '../platform.js';
-import { type ListedPost, type NewPost, routes, type TumblrApi, type Upload, type UserInfo } from './api.js';
-import { site } from './bearer-api.js';
+import { type ListedPost, type NewPost, routes, site, type TumblrApi, type Upload, type UserInfo } from './api.js';
 import type { TumblrCredentials, TumblrOAuth1Credentials } from './credentials.js';
 import { explainForbidden, toPlatformError } from './errors.js';
 
