@@ -21,7 +21,7 @@ const oauth2Schema = z.object({
   blogUuid: z.string().min(1).optional(),
 });
 
-/** OAuth 1.0a: the app's consumer key and secret and the user's token and token secret (HMAC-SHA1 signed). */
+/** OAuth 1.0a: the app's consumer key and secret and the user's token and token secret (tumblr.js signs each request with them). */
 const oauth1Schema = z.object({
   blog: blogSchema,
   consumerKey: z.string().min(1),

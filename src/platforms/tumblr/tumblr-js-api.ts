@@ -17,7 +17,7 @@ type Callback = (err: Error | null, resp: Record<string, unknown> | null, respon
 
 /**
  * OAuth 1.0a accounts through tumblr.js 5.0.1, Tumblr's official client: it signs each request
- * (HMAC-SHA1, with the `oauth` package), builds URLs from `baseUrl` and always speaks HTTPS
+ * (OAuth 1.0a signatures by the `oauth` package), builds URLs from `baseUrl` and always speaks HTTPS
  * (`url.protocol === 'http'` never matches `'http:'`), so tests serve FakeTumblrServer over HTTPS
  * with a test CA (test/setup/test-ca.ts). What it does not do, and how this copes:
  * - No AbortSignal and no timeout: each call is raced against `deadline(signal, deps.timeoutMs)`;
