@@ -13,10 +13,10 @@ export const site = (method: CallSite['method'], route: string): CallSite => ({ 
  * account's token (or none: instance metadata is public, and a bad token must not hide it).
  *
  * Every call has two bounds: masto's own `timeout`, and a deadline (`deadline()`) that follows the
- * caller's signal (the worker's) and runs out after `timeoutMs`. masto combines its signals with
- * `AbortSignal.any`, which Node 20 holds only weakly: after a garbage collection a hanging fetch
- * may never see the abort. So the call's promise is also raced against the deadline here, and a
- * call always ends by then (the abandoned request is left to the socket's own end).
+ * caller's signal (the worker's) and runs out after `timeoutMs`; masto combines both into the
+ * fetch's signal. As masto combines them with `AbortSignal.any`, which Node 20 holds only weakly
+ * (see deadline.ts), the call's promise is also raced against the deadline here: whatever becomes
+ * of that combined signal, a call ends by then (an abandoned request is left to its socket).
  */
 export class MastodonApi {
   constructor(
