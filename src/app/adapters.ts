@@ -6,6 +6,7 @@ import type { PlatformId } from '../core/post.js';
 import { CredentialBox } from '../crypto/credential-box.js';
 import { createLogger, type Logger, subsystem } from '../logger.js';
 import { DiskMediaStore } from '../media/disk/disk-media-store.js';
+import { fetchLinkPreview } from '../media/link-preview.js';
 import type { MediaStore } from '../media/media-store.js';
 import { S3MediaStore } from '../media/s3/s3-media-store.js';
 import { UrlSigner } from '../media/url-signer.js';
@@ -52,7 +53,20 @@ export async function openAdapters(config: Config, secrets: Secrets, overrides: 
   await store.init();
   const transport = overrides.transport ?? createTransport(config, log);
   const fetch = overrides.fetch ?? globalThis.fetch;
-  const platforms = overrides.platforms ?? createPlatforms({ fetch, timeoutMs: config.platformTimeoutMs });
+  const platforms =
+    overrides.platforms ??
+    createPlatforms({
+      fetch,
+      timeoutMs: config.platformTimeoutMs,
+      // Link cards read pages as attachments are read: SSRF-safe, private hosts only when allowed.
+      linkPreview: (url, options) =>
+        fetchLinkPreview(url, {
+          ...options,
+          allowHosts: config.fetchAllowHosts,
+          ...(overrides.download ? { download: overrides.download } : {}),
+        }),
+      blueskyVideoUrl: config.bluesky.videoUrl,
+    });
   const clock = overrides.clock ?? systemClock;
   const mediaStore = overrides.mediaStore ?? createMediaStore(config, secrets, clock);
   await mediaStore.init();

@@ -107,6 +107,16 @@ describe('envToConfig: values given', () => {
   });
 });
 
+describe('envToConfig: Bluesky video service', () => {
+  it('is off by default (videos go to the PDS as blobs), and a given URL loses its trailing slash', () => {
+    expect(envToConfig({}, cwd).bluesky.videoUrl).toBeUndefined();
+    expect(envToConfig({ blueskyVideoUrl: 'https://video.bsky.app/' }, cwd).bluesky.videoUrl).toBe(
+      'https://video.bsky.app',
+    );
+    expect(configError({ blueskyVideoUrl: 'video.bsky.app' }).message).toContain('HAYON_BLUESKY_VIDEO_URL');
+  });
+});
+
 describe('envToConfig: a bad value throws a ConfigError naming its variable', () => {
   const cases: [string, HayonEnv, string][] = [
     ['HAYON_PORT', { port: 'abc' }, 'abc'],

@@ -82,7 +82,17 @@ export interface Config {
    * its DID document: `HAYON_BLUESKY_RESOLVER_URL` (default `https://public.api.bsky.app`),
    * `HAYON_BLUESKY_PLC_URL` (default `https://plc.directory`).
    */
-  bluesky: { resolverUrl: string; plcUrl: string };
+  bluesky: {
+    resolverUrl: string;
+    plcUrl: string;
+    /**
+     * Bluesky's video service, where videos are uploaded and processed before they are posted, as
+     * Bluesky's own app does it: `HAYON_BLUESKY_VIDEO_URL` (`https://video.bsky.app` for accounts
+     * on Bluesky's servers). Default none: a video goes to the account's PDS as a plain blob,
+     * which every PDS takes (Bluesky then processes it after the post appears).
+     */
+    videoUrl: string | undefined;
+  };
   /**
    * Accounts that stop working: deliveries to one wait this long past their time for it to be
    * reconnected (`HAYON_RECONNECT_GRACE_HOURS`, default 24), `hayon serve` checks every
@@ -376,6 +386,9 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
         /\/+$/,
         '',
       ),
+      videoUrl: env.blueskyVideoUrl
+        ? url('HAYON_BLUESKY_VIDEO_URL', env.blueskyVideoUrl, ['http:', 'https:']).replace(/\/+$/, '')
+        : undefined,
     },
   };
 }

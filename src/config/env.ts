@@ -26,6 +26,7 @@ export interface HayonEnv {
   hookRateLimit?: string | undefined;
   blueskyResolverUrl?: string | undefined;
   blueskyPlcUrl?: string | undefined;
+  blueskyVideoUrl?: string | undefined;
   reconnectGraceHours?: string | undefined;
   accountCheckHours?: string | undefined;
   tokenRefreshMinutes?: string | undefined;
@@ -89,6 +90,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     hookRateLimit: env.HAYON_HOOK_RATE_LIMIT,
     blueskyResolverUrl: env.HAYON_BLUESKY_RESOLVER_URL,
     blueskyPlcUrl: env.HAYON_BLUESKY_PLC_URL,
+    blueskyVideoUrl: env.HAYON_BLUESKY_VIDEO_URL,
     reconnectGraceHours: env.HAYON_RECONNECT_GRACE_HOURS,
     accountCheckHours: env.HAYON_ACCOUNT_CHECK_HOURS,
     tokenRefreshMinutes: env.HAYON_TOKEN_REFRESH_MINUTES,

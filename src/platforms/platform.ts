@@ -122,10 +122,41 @@ export interface Platform {
   reconcile(input: PublishInput): Promise<PublishResult | null>;
 }
 
+/** A link card as {@link PlatformDeps.linkPreview} answers it (made by `media/link-preview.ts`). */
+export interface LinkCard {
+  /** The link as the post has it. */
+  url: string;
+  title: string;
+  description: string;
+  /** The page's image URL (absolute), when it names one. */
+  imageUrl?: string | undefined;
+  /** The page's image, fitted within the limits asked for; absent when not asked for or unreadable. */
+  image?: { bytes: Uint8Array; mimeType: string } | undefined;
+}
+
+/**
+ * Reads the card of a page: its title, description and image (fetched and fitted only when
+ * `image` limits are given). Null when the page cannot be read; never throws for the page.
+ */
+export type LinkPreviewFetcher = (
+  url: string,
+  options: { image?: { maxBytes: number; maxDimension?: number } | undefined; signal: AbortSignal },
+) => Promise<LinkCard | null>;
+
 export interface PlatformDeps {
   fetch: typeof fetch;
   /** Milliseconds for one upstream HTTP call. */
   timeoutMs: number;
+  /**
+   * Fetches the page of a post's first link for a link card (SSRF-safe, capped). Absent: no link
+   * cards are made (as when a request says `linkPreview: false`).
+   */
+  linkPreview?: LinkPreviewFetcher | undefined;
+  /**
+   * Bluesky's video service (`HAYON_BLUESKY_VIDEO_URL`, e.g. `https://video.bsky.app`): videos go
+   * through its processing job. Absent: a video is uploaded to the PDS as a plain blob.
+   */
+  blueskyVideoUrl?: string | undefined;
   /** Waits between polls (media processing, containers); tests pass a fast one. Default: real timers. */
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
 }

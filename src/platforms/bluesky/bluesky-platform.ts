@@ -8,7 +8,10 @@ import { blueskyRules, validateContent } from './validate.js';
 /**
  * The Bluesky adapter. Credentials: `{ service, identifier, appPassword, session? }`; the session
  * is kept and refreshed (saved through `saveCredentials`), so it logs in only when needed.
- * Posts get a record key derived from the delivery id, so a retry can never post twice.
+ * Posts get a record key derived from the delivery id, so a retry can never post twice. Text gets
+ * RichText facets; below it go images, or one video (through `deps.blueskyVideoUrl`'s video
+ * service, else as a blob), or for a post with a link and no media a card of the first link
+ * (`deps.linkPreview`).
  *
  * @example
  * const bluesky = createBlueskyPlatform({ fetch, timeoutMs: 15_000 });
@@ -50,7 +53,7 @@ export function createBlueskyPlatform(deps: PlatformDeps): Platform {
     },
 
     // async, so that malformed credentials reject the promise rather than throw synchronously
-    publish: async (input) => publishPost(open(input), input),
+    publish: async (input) => publishPost(open(input), input, deps),
     reconcile: async (input) => findPost(open(input), input.key),
   };
 }

@@ -16,6 +16,10 @@ export const routes = {
   uploadBlob: { method: 'POST', route: 'com.atproto.repo.uploadBlob' },
   createRecord: { method: 'POST', route: 'com.atproto.repo.createRecord' },
   getRecord: { method: 'GET', route: 'com.atproto.repo.getRecord' },
+  describeServer: { method: 'GET', route: 'com.atproto.server.describeServer' },
+  getServiceAuth: { method: 'GET', route: 'com.atproto.server.getServiceAuth' },
+  uploadVideo: { method: 'POST', route: 'app.bsky.video.uploadVideo' },
+  getJobStatus: { method: 'GET', route: 'app.bsky.video.getJobStatus' },
 } as const satisfies Record<string, Route>;
 
 /** Error names that mean the account must be logged in again (or reconnected). */

@@ -1,8 +1,11 @@
 import { type AppBskyFeedPost, XRPCError } from '@atproto/api';
 import { PlatformError } from '../../core/errors.js';
-import type { PublishInput, PublishResult } from '../platform.js';
+import type { PlatformDeps, PublishInput, PublishResult } from '../platform.js';
 import { isSessionError, routes } from './errors.js';
-import { buildFacets } from './rich-text.js';
+import { linkCard } from './external.js';
+import { buildFacets, type Facet, firstLink } from './rich-text.js';
+import { isVideo } from './validate.js';
+import { uploadVideo } from './video.js';
 import { uploadImages } from './images.js';
 import type { AccountSession } from './session.js';
 import { tidForDelivery } from './tid.js';
@@ -15,11 +18,15 @@ const collection = 'app.bsky.feed.post';
  * for that; a timeout after the PDS committed), the record at that key is read back: if it is
  * there, it is the earlier attempt and its result is returned instead of posting twice.
  */
-export async function publishPost(session: AccountSession, input: PublishInput): Promise<PublishResult> {
+export async function publishPost(
+  session: AccountSession,
+  input: PublishInput,
+  deps: PlatformDeps,
+): Promise<PublishResult> {
   const rkey = tidForDelivery(input.key);
-  const { text, media } = input.content;
+  const { text } = input.content;
   const facets = await buildFacets(text, (handle) => resolveHandle(session, handle));
-  const embed = await uploadImages(session, media, input.loadMedia, input.signal);
+  const embed = await buildEmbed(session, input, facets, deps);
   const record: AppBskyFeedPost.Record = {
     $type: collection,
     text,
@@ -42,6 +49,25 @@ export async function publishPost(session: AccountSession, input: PublishInput):
     if (!earlier) throw e;
     return earlier;
   }
+}
+
+/**
+ * What the post shows below its text: its images, or its video, or, for a post with a link and
+ * no media, a card of its first link (unless the request turned cards off).
+ */
+async function buildEmbed(
+  session: AccountSession,
+  input: PublishInput,
+  facets: Facet[],
+  deps: PlatformDeps,
+): Promise<AppBskyFeedPost.Record['embed']> {
+  const { media, linkPreview } = input.content;
+  const video = media.find(isVideo);
+  if (video) return uploadVideo(session, video, input.loadMedia, input.signal, deps);
+  if (media.length > 0) return uploadImages(session, media, input.loadMedia, input.signal);
+  const uri = firstLink(facets);
+  if (!uri || linkPreview === false || !deps.linkPreview) return undefined;
+  return linkCard(session, uri, deps.linkPreview, input.signal);
 }
 
 /** A reply points at its thread's root and parent by URI and CID. */

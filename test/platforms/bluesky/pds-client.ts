@@ -79,7 +79,11 @@ export class StoredAccount {
       deliveryId,
       key: part.key ?? deliveryId,
       replyTo: part.replyTo,
-      content: { text: content.text ?? '', media: content.media ?? [] },
+      content: {
+        text: content.text ?? '',
+        media: content.media ?? [],
+        ...(content.linkPreview === false ? { linkPreview: false } : {}),
+      },
       account: testAccount,
       credentials: this.credentials,
       saveCredentials: async (credentials) => {
