@@ -15,7 +15,10 @@ import { parseWhen } from '../core/schedule.js';
 import { resolveTargets } from '../core/targets.js';
 import { isValidTimeZone } from '../core/time-zone.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
-import type { Store } from '../store/store.js';
+import type { AccountStore } from '../store/ports/account-store.js';
+import type { HookStore } from '../store/ports/hook-store.js';
+import type { PostStore } from '../store/ports/post-store.js';
+import type { WorkspaceStore } from '../store/ports/workspace-store.js';
 import { HookPayloadError, type HookEvent, type HookSource, hookSources } from '../core/hooks/sources.js';
 import { compileTemplate, type Template, TemplateError } from '../core/hooks/template.js';
 
@@ -39,7 +42,8 @@ export const createHookSchema = z
 export type CreateHookInput = z.input<typeof createHookSchema>;
 
 export interface HooksServiceDeps {
-  store: Store;
+  /** The hooks; the workspace and accounts a hook posts with; a post an event's key already made. */
+  store: HookStore & WorkspaceStore & AccountStore & PostStore;
   posts: PostsService;
   secrets: SigningSecrets;
   limiter: RateLimiter;

@@ -1,6 +1,7 @@
 import type { DeliveryEvent, Notifier } from '../notifier.js';
 import { formatInZone } from '../../core/schedule.js';
-import type { Store } from '../../store/store.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { PostStore } from '../../store/ports/post-store.js';
 import { PerKeyQueue } from '../../core/per-key-queue.js';
 import { targetName, whatToDo } from '../post-summary.js';
 import type { DiscordApi } from './discord-api.js';
@@ -13,7 +14,7 @@ import { postMessage } from './message.js';
 export class DiscordNotifier implements Notifier {
   readonly #edits = new PerKeyQueue();
 
-  constructor(private readonly deps: { api: DiscordApi; store: Store }) {}
+  constructor(private readonly deps: { api: DiscordApi; store: AccountStore & PostStore }) {}
 
   async notify(event: DeliveryEvent): Promise<void> {
     const { post, delivery } = event;

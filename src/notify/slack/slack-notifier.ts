@@ -1,12 +1,14 @@
 import type { webApi } from '@slack/bolt';
 import type { DeliveryEvent, Notifier } from '../notifier.js';
-import type { Store } from '../../store/store.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { PostStore } from '../../store/ports/post-store.js';
 import { PerKeyQueue } from '../../core/per-key-queue.js';
 import { eventText, postMessage } from './blocks.js';
 
 export interface SlackNotifierDeps {
   client: webApi.WebClient;
-  store: Store;
+  /** The workspace's accounts (to name a target) and the post's deliveries now (for the summary). */
+  store: AccountStore & PostStore;
 }
 
 /**
