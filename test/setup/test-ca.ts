@@ -6,7 +6,8 @@
  * Wired as vitest's `globalSetup` (vitest.config.ts). Node reads `NODE_EXTRA_CA_CERTS` only when a
  * process starts, so setting it inside a test file is too late; globalSetup runs in vitest's main
  * process before any worker is forked, and vitest 4 forks each worker with `process.env` as it is
- * then, so the workers start trusting the CA. The library is not patched and no TLS check is
+ * then, so the workers start trusting the CA (this needs the `forks` pool, vitest's default: with
+ * `--pool=threads` the workers are threads of the main process, which started without it). The library is not patched and no TLS check is
  * turned off: the fake's certificate is verified like a real one. Anything a test spawns inherits
  * the same environment.
  *

@@ -8,12 +8,20 @@ import type { PublishResult } from '../../../src/platforms/platform.js';
 import { createTumblrPlatform } from '../../../src/platforms/tumblr/tumblr-platform.js';
 import { FakeTumblrServer, tumblrAnswers } from '../../fakes/fake-tumblr-server.js';
 import { solidPng } from '../../fakes/images.js';
+import { FakeMediaServer } from '../../fakes/media-server.js';
+import { fetchLinkPreview } from '../../../src/media/link-preview.js';
 import { type ContractFault, type ContractWorld, definePlatformContract } from '../platform.contract.js';
 
 const createRoute = 'POST /v2/blog/:blog/posts';
 
 async function tumblrWorld(auth: 'oauth1' | 'oauth2'): Promise<ContractWorld> {
   const server = await new FakeTumblrServer().start();
+  // A page with Open Graph tags, read by the shared link-preview reader (allowed to reach 127.0.0.1).
+  const site = new FakeMediaServer();
+  await site.start();
+  const og =
+    '<html><head><meta property="og:title" content="Release 1.0"><meta property="og:description" content="Notes"></head></html>';
+  const linkPage = site.file('/releases/1.0', new TextEncoder().encode(og), 'text/html');
   const png = new Uint8Array(await solidPng(8, 8));
   const credentials =
     auth === 'oauth1'
@@ -32,7 +40,14 @@ async function tumblrWorld(auth: 'oauth1' | 'oauth2'): Promise<ContractWorld> {
     lose_answer: () => tumblrAnswers.lostAnswer,
   };
   return {
-    platform: createTumblrPlatform({ fetch, timeoutMs: 10_000 }, { apiUrl: server.url }),
+    platform: createTumblrPlatform(
+      {
+        fetch,
+        timeoutMs: 10_000,
+        linkPreview: (url, o) => fetchLinkPreview(url, { ...o, allowHosts: [site.host] }),
+      },
+      { apiUrl: server.url },
+    ),
     account: { id: `acc_tumblr_${auth}`, platform: 'tumblr', handle: 'fakeblog' } as Account,
     credentials,
     image: { url: 'https://media.example/red.png', mimeType: 'image/png' },
@@ -56,10 +71,11 @@ async function tumblrWorld(auth: 'oauth1' | 'oauth2'): Promise<ContractWorld> {
       return true;
     },
     threads: false,
-    // Without a link-preview reader the adapter sends the URL alone and Tumblr reads the page.
-    linkPage: 'https://www.example.org/releases/1.0',
+    linkPage,
     invalidText: 'y'.repeat(4097),
-    stop: () => server.stop(),
+    stop: async () => {
+      await Promise.all([server.stop(), site.stop()]);
+    },
   };
 }
 
