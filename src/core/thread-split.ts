@@ -5,6 +5,8 @@
  * between graphemes as a last resort. The optional counter (" (1/3)") is counted too.
  */
 
+import { graphemeEnds } from './text-length.js';
+
 export interface SplitRules {
   /** The most one post may hold, in the platform's unit. */
   maxLength: number;
@@ -25,8 +27,6 @@ export type SplitResult =
   | { ok: true; parts: string[] }
   | { ok: false; reason: 'unbreakable'; token: string }
   | { ok: false; reason: 'too_many_parts'; parts: number };
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** URLs, mentions (`@a`, `@a@b.c`, `@a.bsky.social`) and hashtags: the tokens never cut. */
 const protectedToken = /https?:\/\/\S+|(?<![\w@])@[\w.-]+(?:@[\w.-]+)?|(?<![\w&])#[\p{L}\p{N}_]+/gu;
@@ -105,7 +105,7 @@ function cutPoint(text: string, room: number, rules: SplitRules): number | strin
 
 /** The largest grapheme boundary `i` such that `text.slice(0, i)` (trimmed) fits in `room`. */
 function longestFit(text: string, room: number, rules: SplitRules): number {
-  const bounds = [...segmenter.segment(text)].map((s) => s.index + s.segment.length);
+  const bounds = graphemeEnds(text);
   const fits = (i: number) => rules.count(text.slice(0, bounds[i]).trimEnd()) <= room;
   let lo = -1;
   let hi = bounds.length - 1;

@@ -3,27 +3,9 @@
  * excerpts), and a cut at a word that counts what a reader sees (graphemes), not UTF-16 units.
  */
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+import { firstGraphemes } from '../text-length.js';
+
 const space = /^\s+$/u;
-
-/** The text as graphemes: an emoji with its modifiers, or a letter with its accents, is one. */
-export function splitGraphemes(text: string): string[] {
-  return Array.from(graphemes.segment(text), (s) => s.segment);
-}
-
-/**
- * The first `count` graphemes (or all, when there are fewer). Walking a whole text with
- * Intl.Segmenter takes time quadratic in its length (seconds for a 100,000-character excerpt in a
- * webhook payload), so the walk stops as soon as it has enough.
- */
-function firstGraphemes(text: string, count: number): string[] {
-  const parts: string[] = [];
-  for (const { segment } of graphemes.segment(text)) {
-    if (parts.length === count) break;
-    parts.push(segment);
-  }
-  return parts;
-}
 
 /**
  * At most `max` graphemes. A longer text is cut at the last space before the limit and ends

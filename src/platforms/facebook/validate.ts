@@ -1,4 +1,5 @@
 import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
+import { countCodePoints } from '../../core/text-length.js';
 
 /**
  * Facebook's limits for a Page post. 63,206 characters is the long-standing limit of a post's
@@ -8,13 +9,11 @@ import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/con
  */
 export const facebookLimits = { text: 63_206, videos: 1 } as const;
 
-const countCharacters = (text: string) => [...text].length;
-
 /** Text counted in characters (code points); Facebook has no reply chains for Page posts here. */
 export const facebookRules: TextRules = {
   maxLength: facebookLimits.text,
   unit: 'characters',
-  count: countCharacters,
+  count: countCodePoints,
   threads: false,
 };
 
@@ -31,7 +30,7 @@ export function validateContent(content: ResolvedContent): ValidationIssue[] {
   if (text.trim() === '' && media.length === 0) {
     issues.push({ field: 'text', code: 'invalid_request', message: 'A Facebook post needs text, photos or a video.' });
   }
-  const length = countCharacters(text);
+  const length = countCodePoints(text);
   if (length > facebookLimits.text) {
     issues.push({
       field: 'text',

@@ -1,4 +1,5 @@
 import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
+import { countCodePoints } from '../../core/text-length.js';
 
 /** Instagram's documented limits (IG User Media reference, content publishing guide). */
 export const instagramLimits = {
@@ -13,7 +14,7 @@ export const instagramLimits = {
 export const instagramRules: TextRules = {
   maxLength: instagramLimits.caption,
   unit: 'characters',
-  count: (text) => [...text].length,
+  count: countCodePoints,
   threads: false,
 };
 

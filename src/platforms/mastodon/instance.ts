@@ -1,4 +1,5 @@
 import type { TextRules } from '../../core/content.js';
+import { countCodePoints } from '../../core/text-length.js';
 import { MastodonApi, site } from './api.js';
 
 /** The limits an instance states (`GET /api/v2/instance` → `configuration`). */
@@ -40,7 +41,7 @@ const remoteMention = /(^|[^\w/])(@\w+)@[\w.-]+\w/g;
 /** Counts a status as Mastodon does: code points, each URL as the instance's reserved length. */
 export function countCharacters(text: string, limits: Pick<InstanceLimits, 'charactersReservedPerUrl'>): number {
   const placeholder = 'x'.repeat(limits.charactersReservedPerUrl);
-  return [...text.replace(urlPattern, placeholder).replace(remoteMention, '$1$2')].length;
+  return countCodePoints(text.replace(urlPattern, placeholder).replace(remoteMention, '$1$2'));
 }
 
 export function rulesFor(limits: InstanceLimits): TextRules {

@@ -1,4 +1,5 @@
 import type { ResolvedContent, ValidationIssue } from '../../core/content.js';
+import { countCodePoints } from '../../core/text-length.js';
 import { countCharacters, type InstanceLimits } from './instance.js';
 import { isVideo, mediaTypeOf, refusedType } from './media-types.js';
 
@@ -39,7 +40,7 @@ export function validateContent(content: ResolvedContent, limits: InstanceLimits
         message: `Mastodon takes a video only on its own, and this post has ${media.length} attachments: post the video separately.`,
       });
     }
-    const alt = item.alt ? [...item.alt].length : 0;
+    const alt = item.alt ? countCodePoints(item.alt) : 0;
     if (alt > limits.descriptionLimit) {
       issues.push({
         field: `media[${i}].alt`,

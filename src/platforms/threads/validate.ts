@@ -1,4 +1,5 @@
 import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
+import { countCodePoints, splitGraphemes, utf8Length } from '../../core/text-length.js';
 
 /** Threads' documented limits (developers.facebook.com/docs/threads/posts). */
 export const threadsLimits = {
@@ -10,9 +11,6 @@ export const threadsLimits = {
   links: 5,
 } as const;
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const encoder = new TextEncoder();
-
 /**
  * Counts text as Threads does: characters (code points), except that an emoji counts as its
  * number of UTF-8 bytes, as the Threads posts documentation says ("Emojis are counted as the
@@ -20,8 +18,8 @@ const encoder = new TextEncoder();
  */
 export function countThreadsText(text: string): number {
   let n = 0;
-  for (const { segment } of segmenter.segment(text)) {
-    n += /\p{Extended_Pictographic}/u.test(segment) ? encoder.encode(segment).length : [...segment].length;
+  for (const grapheme of splitGraphemes(text)) {
+    n += /\p{Extended_Pictographic}/u.test(grapheme) ? utf8Length(grapheme) : countCodePoints(grapheme);
   }
   return n;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { countCodePoints } from '../../core/text-length.js';
 
 /** An NPF text block (tumblr/docs npf-spec.md, "Content Block Type: Text"). */
 export interface NpfTextBlock {
@@ -75,8 +76,8 @@ export function isVideo(item: { url: string; mimeType?: string | undefined }): b
  */
 export function textBlock(paragraph: string): NpfTextBlock {
   const formatting = findLinks(paragraph).map(({ index, url }) => {
-    const start = [...paragraph.slice(0, index)].length;
-    return { start, end: start + [...url].length, type: 'link' as const, url };
+    const start = countCodePoints(paragraph.slice(0, index));
+    return { start, end: start + countCodePoints(url), type: 'link' as const, url };
   });
   return { type: 'text', text: paragraph, ...(formatting.length > 0 ? { formatting } : {}) };
 }

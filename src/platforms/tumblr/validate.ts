@@ -1,4 +1,5 @@
 import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
+import { countCodePoints } from '../../core/text-length.js';
 import { findLinks, isVideo, paragraphsOf } from './npf.js';
 
 /**
@@ -50,13 +51,6 @@ export function checkUpload(i: number, mimeType: string | undefined, bytes: numb
     return `${at} is a ${mb(bytes)} video: Tumblr takes videos up to ${mb(tumblrLimits.videoBytes)}. Shorten or compress it.`;
   }
   return null;
-}
-
-/** Code points, the unit of Tumblr's text limits (a ZWJ emoji counts several). */
-export function countCodePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
 
 /**
