@@ -82,6 +82,13 @@ describe('MastodonConnect through masto, against FakeMastodonServer', () => {
     });
     const refused = await refusal(start());
     expect(refused.userMessage).toContain("Validation failed: Redirect URI can't be blank");
+    server.failNext('POST /api/v1/apps', { status: 404, body: '<html><h1>Not Found</h1></html>' });
+    const notMastodon = await refusal(start());
+    expect(notMastodon).toMatchObject({
+      code: 'invalid_request',
+      field: 'instance',
+      userMessage: `${new URL(server.url).host} did not answer as a Mastodon server does (is it one?).`,
+    });
     await server.stop();
     const gone = await refusal(start());
     expect(gone).toMatchObject({ code: 'platform_error', userMessage: `Could not reach ${new URL(server.url).host}.` });

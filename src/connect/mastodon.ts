@@ -142,7 +142,8 @@ export class MastodonConnect implements ConnectProvider {
   /**
    * One masto call to the instance, within `timeoutMs` (raced as well as passed to masto: see
    * MastodonApi), redirects refused. An error answer is the instance's refusal, in its words
-   * (`error_description`, else `error`); anything else is an instance hayon could not reach.
+   * (`error_description`, else `error`); an answer that is not Mastodon's JSON (a web page) means
+   * the address is not a Mastodon server; a timeout or a failed connection, one hayon could not reach.
    */
   async #call<T>(instance: string, work: (requestInit: RequestInit) => Promise<T>): Promise<T> {
     const signal = deadline([], this.deps.timeoutMs);
@@ -153,6 +154,8 @@ export class MastodonConnect implements ConnectProvider {
         const said = e.description || e.message;
         throw this.#refused(instance, said ? redact(said).replace(/\.+$/, '') : `answered ${e.statusCode}`);
       }
+      const reached = !signal.aborted && !(e instanceof TypeError && e.message === 'fetch failed');
+      if (reached) throw this.#refused(instance, 'did not answer as a Mastodon server does (is it one?)');
       throw new HayonError('platform_error', 'mastodon unreachable', {
         cause: e,
         userMessage: `Could not reach ${new URL(instance).host}.`,
