@@ -8,7 +8,7 @@ import type { ResolvedMedia } from '../core/content.js';
 import { extensionFor, isMediaType, type MediaStore, type MediaType, type UploadTarget } from './media-store.js';
 import { convertToJpeg, fitImage, ImageProcessingError, normalizeImage } from './process.js';
 import { DownloadError, type DownloadOptions, type Downloaded, downloadUrl } from '../net/safe-fetch.js';
-import { mp4Info } from './mp4-info.js';
+import { mp4Info } from '../core/mp4-info.js';
 import { sniffMediaType } from './sniff.js';
 
 export interface MediaServiceOptions {

@@ -2,7 +2,7 @@ import { type AppBskyEmbedVideo, type BlobRef, XRPCError } from '@atproto/api';
 import { deadline } from '../../core/deadline.js';
 import type { ResolvedMedia } from '../../core/content.js';
 import { PlatformError } from '../../core/errors.js';
-import { mp4Info } from '../../media/mp4-info.js';
+import { mp4Info } from '../../core/mp4-info.js';
 import { defaultSleep } from '../http.js';
 import type { LoadedMedia, MediaLoader, PlatformDeps } from '../platform.js';
 import { type Route, rethrow, routes } from './errors.js';
