@@ -161,6 +161,7 @@ export class PostsService {
         media: media.global,
         ...(request.thread ? { thread: request.thread } : {}),
         ...(request.threadCounter !== undefined ? { threadCounter: request.threadCounter } : {}),
+        ...(request.linkPreview === false ? { linkPreview: false } : {}),
       },
       overrides: media.overrides,
       scheduledAt: schedule.at,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { makePng } from '../platforms/bluesky/png.js';
+import { makeMp4 } from '../fakes/mp4.js';
 import { imageDistance, photoJpeg } from '../fakes/images.js';
 import { faultyFetch } from '../fakes/faulty-fetch.js';
 import { startHayon, type TestHayon } from '../harness.js';
@@ -27,11 +28,21 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
     client = new PdsClient(pds.url);
     const png = makePng(64, 48);
     bigPhoto = await photoJpeg(4000, 3000, { exif: true });
-    images = createServer((req, res) =>
-      req.url === '/big.jpg'
-        ? res.writeHead(200, { 'content-type': 'image/jpeg' }).end(bigPhoto)
-        : res.writeHead(200, { 'content-type': 'image/png' }).end(png),
-    );
+    const files: Record<string, [string, Uint8Array]> = {
+      '/big.jpg': ['image/jpeg', bigPhoto],
+      '/clip.mp4': ['video/mp4', makeMp4({ width: 640, height: 360, seconds: 12, bytes: 120_000 })],
+      '/long.mp4': ['video/mp4', makeMp4({ width: 640, height: 360, seconds: 240, bytes: 20_000 })],
+      '/notes': [
+        'text/html',
+        Buffer.from(
+          '<head><meta property="og:title" content="Release notes"><meta property="og:image" content="/cat.png"></head>',
+        ),
+      ],
+    };
+    images = createServer((req, res) => {
+      const [type, body] = files[req.url ?? ''] ?? ['image/png', png];
+      res.writeHead(200, { 'content-type': type }).end(body);
+    });
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`;
     // The image server is on loopback, which attachment URLs may not reach unless allowed.
@@ -112,6 +123,76 @@ describe.skipIf(unavailable)('end to end: HTTP API to a real Bluesky PDS', () =>
     const blob = await client.getBlob(user.did, image?.image.ref.$link ?? '');
     expect(blob.length).toBe(image?.image.size);
     expect(await imageDistance(blob, bigPhoto)).toBeLessThan(8);
+  });
+
+  it('publishes an MP4 as a video (aspect ratio from its header), never as an image', async () => {
+    const res = await h.api('POST', '/v1/posts', {
+      text: 'A clip',
+      targets: [target()],
+      media: [{ url: new URL('/clip.mp4', imageUrl).href, alt: 'Twelve seconds' }],
+    });
+    expect(res.status).toBe(202);
+    const created = await res.json();
+    await h.drain();
+    const post = await getPost(created.id);
+    expect(post.status).toBe('COMPLETED');
+    const rkey = post.deliveries[0].remoteId.split('/').at(-1);
+    const { embed } = (await client.getRecord(user.did, rkey)).value as { embed: Record<string, unknown> };
+    expect(embed).toMatchObject({
+      $type: 'app.bsky.embed.video',
+      alt: 'Twelve seconds',
+      aspectRatio: { width: 640, height: 360 },
+      video: { mimeType: 'video/mp4', size: 120_000 },
+    });
+  });
+
+  it('refuses at the door what Bluesky cannot take: images with a video, a video over 3 minutes', async () => {
+    const postsBefore = (await (await h.api('GET', '/v1/posts')).json()).posts.length;
+    const video = { url: new URL('/clip.mp4', imageUrl).href };
+    const mixed = await h.api('POST', '/v1/posts', {
+      text: 'x',
+      targets: [target()],
+      media: [{ url: imageUrl }, video],
+    });
+    expect(mixed.status).toBe(400);
+    expect((await mixed.json()).error).toMatchObject({
+      field: 'media',
+      message: 'A Bluesky post takes images or one video, not both (1 image and 1 video given).',
+    });
+    const long = await h.api('POST', '/v1/posts', {
+      text: 'x',
+      targets: [target()],
+      media: [{ url: new URL('/long.mp4', imageUrl).href }],
+    });
+    expect(long.status).toBe(400);
+    expect((await long.json()).error).toMatchObject({
+      field: 'media[0]',
+      message: 'media[0] is too long for a Bluesky video: 4:00 of 3:00.',
+    });
+    expect((await (await h.api('GET', '/v1/posts')).json()).posts).toHaveLength(postsBefore);
+    expect(await client.listPosts(user.did)).toHaveLength(0);
+  });
+
+  it('a link without media gets a card; linkPreview: false is stored and gives none', async () => {
+    const page = new URL('/notes', imageUrl).href;
+    const withCard = await (await h.api('POST', '/v1/posts', { text: `Notes: ${page}`, targets: [target()] })).json();
+    const without = await (
+      await h.api('POST', '/v1/posts', { text: `Notes: ${page}`, targets: [target()], linkPreview: false })
+    ).json();
+    expect(without.linkPreview).toBe(false);
+    expect(withCard).not.toHaveProperty('linkPreview');
+    await h.drain();
+    const embedOf = async (id: string) => {
+      const post = await getPost(id);
+      expect(post.status).toBe('COMPLETED');
+      const rkey = post.deliveries[0].remoteId.split('/').at(-1);
+      return ((await client.getRecord(user.did, rkey)).value as { embed?: Record<string, unknown> }).embed;
+    };
+    expect(await embedOf(withCard.id)).toMatchObject({
+      $type: 'app.bsky.embed.external',
+      external: { uri: page, title: 'Release notes', description: '', thumb: { mimeType: 'image/png' } },
+    });
+    expect(await embedOf(without.id)).toBeUndefined();
   });
 
   it('holds a post scheduled 2 s ahead until it is due, then publishes it', async () => {

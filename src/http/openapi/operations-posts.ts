@@ -51,7 +51,8 @@ export function postOperations(): OperationSpec[] {
         '400': error(
           `${notJson}, or a request the rules refuse; error.field names the input (targets[1], when, text): an ` +
             'unknown or ambiguous target, an unreadable or past time, a text too long for a platform without ' +
-            'thread: auto, no text and no media.',
+            'thread: auto, no text and no media, an attachment a target cannot take (error.field media[i]: a video ' +
+            'where only images go, more than its count, a video over its size).',
         ),
         '401': tokenErrors['401'],
         '403': missingScope('posts:write'),
