@@ -14,7 +14,7 @@ import { ConnectLinks } from '../services/connect/connect-links.js';
 import { ConnectStates } from '../services/connect/connect-states.js';
 import { HooksService } from '../services/hooks-service.js';
 import { PostQueries } from '../services/post-queries.js';
-import { PostsService } from '../services/posts-service.js';
+import { PostsService, type PostsServiceDeps } from '../services/posts-service.js';
 import { QueueService } from '../services/queue-service.js';
 import { Readiness } from '../services/readiness.js';
 import { WorkspacesService } from '../services/workspaces-service.js';
@@ -153,19 +153,25 @@ function createPostsService(
     platforms: a.platforms,
     clock: a.clock,
     audit: deps.audit,
-    ...(scheduler
-      ? {
-          onScheduled: (at: number) => scheduler.wake(at),
-          onDueNow: ({ post, deliveries }) =>
-            scheduler.dispatch(deliveries.map((d) => deliveryMessage(d, post.correlationId))),
-        }
-      : {}),
+    ...(scheduler ? toldOfDueWork(scheduler) : {}),
     openCredentials: (account) => a.box.open(account.id, account.credentials),
     media: deps.media,
     checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: a.config.fetchAllowHosts }),
     onCancelled: (post) => deps.notify.callbackNotifier.afterCancel(post),
     onCreated: observePostAccepted(deps.metrics, subsystem(a.log, 'posts')),
   });
+}
+
+/**
+ * How the posts service tells the scheduler of a post just stored: deliveries due now are sent
+ * at once (no search of the store), later ones set its timer.
+ */
+export function toldOfDueWork(scheduler: Scheduler): Pick<PostsServiceDeps, 'onScheduled' | 'onDueNow'> {
+  return {
+    onScheduled: (at) => scheduler.wake(at),
+    onDueNow: ({ post, deliveries }) =>
+      scheduler.dispatch(deliveries.map((d) => deliveryMessage(d, post.correlationId))),
+  };
 }
 
 function createHooksService(a: Adapters, deps: Pick<Services, 'posts' | 'audit' | 'limiter'>): HooksService {
