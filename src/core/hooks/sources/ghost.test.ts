@@ -7,7 +7,9 @@ import { type HookEvent, HookPayloadError } from './source.js';
 
 type Payload = { post: { current: Record<string, unknown>; previous: Record<string, unknown> } };
 const published = (): Payload =>
-  JSON.parse(readFileSync(new URL('../../../../test/fixtures/hooks/ghost-post-published.json', import.meta.url), 'utf8'));
+  JSON.parse(
+    readFileSync(new URL('../../../../test/fixtures/hooks/ghost-post-published.json', import.meta.url), 'utf8'),
+  );
 const withCurrent = (changes: Record<string, unknown>): Payload => {
   const payload = published();
   payload.post.current = { ...payload.post.current, ...changes };
