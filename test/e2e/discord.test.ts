@@ -260,6 +260,7 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
         text('With a picture'),
         { name: 'image1', type: 11, value: '1500000000000000001' },
         { name: 'alt1', type: 3, value: 'A red box' },
+        { name: 'link_preview', type: 5, value: false },
       ],
       { attachments: { '1500000000000000001': file } },
     );
@@ -269,6 +270,8 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
     expect(stored.media).toEqual([
       { type: 'image/png', size: expect.any(Number), width: 32, height: 24, alt: 'A red box' },
     ]);
+    // The link_preview option turned off is stored with the post.
+    expect(stored.linkPreview).toBe(false);
     expect([...bluesky.media.values()][0]?.[0]?.mimeType).toBe('image/png');
   });
 

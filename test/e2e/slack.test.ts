@@ -252,7 +252,16 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     const view = opened?.view as { callback_id: string; private_metadata: string; blocks: { block_id: string }[] };
     expect(view.callback_id).toBe('hayon_post_modal');
     expect(view.blocks.map((b) => b.block_id)).toEqual(
-      expect.arrayContaining(['text', 'targets', 'when', 'files', 'alt', 'override_bluesky', 'override_tumblr']),
+      expect.arrayContaining([
+        'text',
+        'targets',
+        'when',
+        'files',
+        'alt',
+        'link_preview',
+        'override_bluesky',
+        'override_tumblr',
+      ]),
     );
     const accounts = await h.ctx.store.listAccounts(h.workspaceId);
     const blueskyId = accounts.find((a) => a.platform === 'bluesky')?.id ?? '';
@@ -273,6 +282,8 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
               when: { hayon_when: { type: 'plain_text_input', value: when } },
               files: { files: { type: 'file_input', files } },
               alt: { alt: { type: 'plain_text_input', value: 'A red box' } },
+              // The link card box unticked.
+              link_preview: { link_preview: { type: 'checkboxes', selected_options: [] } },
               override_bluesky: { text: { type: 'plain_text_input', value: null } },
             },
           },
@@ -305,6 +316,7 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     await waitFor(async () => bluesky.posts.size === 1, 15_000);
     const [post] = await posts();
     expect(post.text).toBe('From the modal');
+    expect(post.linkPreview).toBe(false);
     expect(post.media).toEqual([
       { type: 'image/png', size: expect.any(Number), width: 40, height: 30, alt: 'A red box' },
     ]);

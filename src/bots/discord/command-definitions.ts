@@ -1,8 +1,9 @@
 /**
  * hayon's application commands, as `hayon discord register` sends them (Discord's JSON shape:
- * option type 3 string, 8 role, 11 attachment; 1 subcommand).
+ * option type 3 string, 5 boolean, 8 role, 11 attachment; 1 subcommand).
  */
 const string = 3;
+const boolean = 5;
 const role = 8;
 const attachment = 11;
 const subcommand = 1;
@@ -34,6 +35,12 @@ export const discordCommands = [
         autocomplete: true,
       },
       ...images,
+      {
+        type: boolean,
+        name: 'link_preview',
+        description: 'Show a card of the first link when there are no images (default: yes)',
+        required: false,
+      },
     ],
   },
   {

@@ -24,6 +24,7 @@ export interface PostModalOptions {
 }
 
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
+const linkPreviewOption = { text: plain('Show a card of the first link (when there are no files)'), value: 'on' };
 
 /**
  * The `/post` modal: text, targets (the workspace's accounts), when (echoed as a resolved time
@@ -111,6 +112,18 @@ export function postModal(options: PostModalOptions): Record<string, unknown> {
       hint: plain('One line per image, in order: what someone who cannot see it should know.'),
       element: { type: 'plain_text_input', action_id: 'alt', multiline: true },
     },
+    {
+      type: 'input',
+      block_id: 'link_preview',
+      optional: true,
+      label: plain('Link card'),
+      element: {
+        type: 'checkboxes',
+        action_id: 'link_preview',
+        options: [linkPreviewOption],
+        initial_options: [linkPreviewOption],
+      },
+    },
   );
   const platforms = [...new Set(accounts.map((a) => a.platform))];
   for (const platform of platforms) {
@@ -141,6 +154,8 @@ export interface ModalValues {
   fileIds: string[];
   alts: string[];
   overrides: Partial<Record<PlatformId, string>>;
+  /** Whether the link card box stayed ticked (true when the modal had no such box). */
+  linkPreview: boolean;
 }
 
 type StateValues = Record<string, Record<string, Record<string, unknown>>>;
@@ -153,6 +168,7 @@ export function readModal(values: StateValues): ModalValues {
   };
   const selected = (field('targets', 'targets')?.selected_options ?? []) as { value: string }[];
   const files = (field('files', 'files')?.files ?? []) as { id: string }[];
+  const cardBox = field('link_preview', 'link_preview')?.selected_options as unknown[] | undefined;
   const overrides: Partial<Record<PlatformId, string>> = {};
   for (const block of Object.keys(values)) {
     const m = /^override_(\w+)$/.exec(block);
@@ -168,5 +184,6 @@ export function readModal(values: StateValues): ModalValues {
       .split('\n')
       .map((a) => a.trim()),
     overrides,
+    linkPreview: cardBox === undefined || cardBox.length > 0,
   };
 }

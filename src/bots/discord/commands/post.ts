@@ -43,6 +43,7 @@ export async function postCommand(deps: DiscordDeps, i: Interaction): Promise<Ha
     targets: chosen,
     ...(when ? { when } : {}),
     timezone,
+    ...(o.get('link_preview')?.value === false ? { linkPreview: false } : {}),
   };
   return {
     response: { type: 5 },

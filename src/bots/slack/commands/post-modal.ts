@@ -90,6 +90,7 @@ export async function modalSubmitted(
       timezone,
       media,
       ...(Object.keys(overrides).length ? { overrides } : {}),
+      ...(values.linkPreview ? {} : { linkPreview: false }),
     });
   });
 }
