@@ -91,7 +91,7 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
     };
   };
   const post = (
-    options: { name: string; type: number; value: string }[],
+    options: { name: string; type: number; value: string | boolean }[],
     resolved?: Record<string, unknown>,
     member?: Parameters<typeof interaction>[2],
   ) => interaction(2, { id: '1', name: 'post', type: 1, options, ...(resolved ? { resolved } : {}) }, member);
