@@ -13,9 +13,9 @@ import { blueskyLimits } from './validate.js';
 export const videoJobPolling = {
   /** Between two `getJobStatus` calls (the Bluesky app polls about once a second). */
   intervalMs: 1_500,
-  /** Then the attempt fails as transient and is tried again later (the job is found again by its video). */
+  /** Then the attempt fails as transient and is tried again later (the service answers a video it has seen with its blob). */
   maxWaitMs: 5 * 60_000,
-} as const satisfies Required<Record<string, number>>;
+} as const;
 
 /**
  * Uploads a post's video and returns its `app.bsky.embed.video` embed (alt text, aspect ratio).
