@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { attachParams, planPost, singleLink } from './payload.js';
+import { attachParams, planPost } from './payload.js';
 
 describe('Facebook payloads', () => {
-  it('a text post is a feed message; exactly one URL also becomes its link card', () => {
+  it('a text post is a feed message; its first URL also becomes its link card', () => {
     expect(planPost({ text: 'Fresh bread', media: [] })).toEqual({ kind: 'feed', params: { message: 'Fresh bread' } });
     expect(planPost({ text: 'Menu: https://bakery.example/menu.', media: [] })).toEqual({
       kind: 'feed',
@@ -10,10 +10,17 @@ describe('Facebook payloads', () => {
     });
   });
 
-  it('two different URLs give no link card; the same URL twice is still one', () => {
-    expect(singleLink('https://a.example and https://b.example')).toBeUndefined();
-    expect(singleLink('https://a.example (https://a.example)')).toBe('https://a.example');
-    expect(singleLink('no links here')).toBeUndefined();
+  it('with two URLs the first is the card; linkPreview: false sends none', () => {
+    const text = 'https://a.example/x, then https://b.example';
+    expect(planPost({ text, media: [] })).toEqual({
+      kind: 'feed',
+      params: { message: text, link: 'https://a.example/x' },
+    });
+    expect(planPost({ text, media: [], linkPreview: false })).toEqual({ kind: 'feed', params: { message: text } });
+    expect(planPost({ text: 'no links here', media: [] })).toEqual({
+      kind: 'feed',
+      params: { message: 'no links here' },
+    });
   });
 
   it('photos are uploaded unpublished, with their alt text, then attached in order', () => {

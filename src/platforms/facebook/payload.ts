@@ -1,4 +1,5 @@
 import type { ResolvedContent } from '../../core/content.js';
+import { linkCardUrl } from '../meta/link.js';
 import { isVideo } from './validate.js';
 
 /** What one delivery becomes on Facebook. */
@@ -7,22 +8,13 @@ export type FacebookPlan =
   | { kind: 'photos'; photos: Record<string, string>[]; message: string }
   | { kind: 'video'; params: Record<string, string> };
 
-const urlPattern = /https?:\/\/[^\s<>"]+/gi;
-
-/**
- * The link a text post previews: the URL when the text holds exactly one, else none. The URL
- * stays in the message too (people expect their text as written); `link` makes Facebook show
- * the preview card the composer would show. With two or more URLs no single card would be
- * right, and photo or video posts cannot carry a link card at all.
- */
-export function singleLink(text: string): string | undefined {
-  const found = [...new Set((text.match(urlPattern) ?? []).map((u) => u.replace(/[.,;:!?)\]]+$/, '')))];
-  return found.length === 1 ? found[0] : undefined;
-}
-
 /**
  * The Graph API parameters for a delivery: a feed post (`message`, `link`), unpublished photos to
  * attach to a feed post, or a video by `file_url` with the text as its `description`.
+ *
+ * A text post's first link is also sent as `link`, so Facebook shows the card its composer would
+ * show (Facebook reads the page itself); the URL stays in the message too, as written. Not when
+ * the request said `linkPreview: false`; photo and video posts carry no link card.
  */
 export function planPost(content: ResolvedContent): FacebookPlan {
   const { text, media } = content;
@@ -41,7 +33,7 @@ export function planPost(content: ResolvedContent): FacebookPlan {
       })),
     };
   }
-  const link = singleLink(text);
+  const link = linkCardUrl(content);
   return { kind: 'feed', params: { message: text, ...(link ? { link } : {}) } };
 }
 

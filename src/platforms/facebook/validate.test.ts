@@ -46,4 +46,24 @@ describe('Facebook validation', () => {
     expect(isVideo({ url: 'https://m.example/clip.MOV?sig=abc' })).toBe(true);
     expect(isVideo({ url: 'https://m.example/photo.jpg' })).toBe(false);
   });
+
+  it('a Page video: any video type, at most 1 GB and 20 minutes; audio is refused naming media[0]', () => {
+    const one = (more: object) => validateContent({ text: 'tour', media: [{ url: 'media:v', ...more }] });
+    expect(one({ mimeType: 'video/webm', size: 500 * 1024 * 1024, durationMs: 19 * 60_000 })).toEqual([]);
+    expect(one({ mimeType: 'video/mp4', size: 1.5 * 1024 ** 3 })).toEqual([
+      {
+        field: 'media[0]',
+        code: 'invalid_request',
+        message: 'media[0] is a 1.5 GB video: Facebook takes videos up to 1 GB. Shorten or compress it.',
+      },
+    ]);
+    expect(one({ mimeType: 'video/mp4', durationMs: 21 * 60_000 })[0]?.message).toBe(
+      'media[0] is a 21 min video: Facebook takes videos up to 20 min here. Shorten it.',
+    );
+    expect(one({ mimeType: 'audio/mpeg' })[0]).toMatchObject({
+      field: 'media[0]',
+      message:
+        'media[0] is audio/mpeg: Facebook takes only images and videos. Remove it from the Facebook post or attach an image or video.',
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 import { countCodePoints } from '../../core/text-length.js';
+import { checkMetaMedia, type VideoRules } from '../meta/media-checks.js';
 
 /**
  * Facebook's limits for a Page post. 63,206 characters is the long-standing limit of a post's
@@ -8,6 +9,18 @@ import { countCodePoints } from '../../core/text-length.js';
  * text is not length-checked; the videos edge has no alt text parameter.
  */
 export const facebookLimits = { text: 63_206, videos: 1 } as const;
+
+/**
+ * A Page video sent by `file_url` (Page videos reference): Facebook reads most video containers
+ * (MP4, MOV, WebM, AVI, MKV, …), so any `video/*` passes; a non-resumable upload is at most 1 GB
+ * and 20 minutes.
+ */
+export const facebookVideo: VideoRules = {
+  types: 'any',
+  typesLabel: 'video files',
+  maxBytes: 1024 ** 3,
+  maxDurationMs: 20 * 60_000,
+};
 
 /** Text counted in characters (code points); Facebook has no reply chains for Page posts here. */
 export const facebookRules: TextRules = {
@@ -53,5 +66,6 @@ export function validateContent(content: ResolvedContent): ValidationIssue[] {
       message: `A Facebook post takes one video (${videos} given).`,
     });
   }
+  issues.push(...checkMetaMedia('Facebook', media, () => facebookVideo));
   return issues;
 }

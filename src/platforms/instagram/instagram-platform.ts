@@ -30,6 +30,7 @@ export function createInstagramPlatform(deps: PlatformDeps, options: Partial<Con
         publishPath: 'media_publish',
         quotaPath: 'content_publishing_limit',
         statusField: 'status_code',
+        errorField: 'status',
         textField: 'caption',
         itemParams: (item, inCarousel) => ({
           ...(isVideo(item)

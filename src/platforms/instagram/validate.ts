@@ -1,5 +1,6 @@
 import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 import { countCodePoints } from '../../core/text-length.js';
+import { checkMetaMedia, mp4OrMov, type VideoRules } from '../meta/media-checks.js';
 
 /** Instagram's documented limits (IG User Media reference, content publishing guide). */
 export const instagramLimits = {
@@ -10,6 +11,28 @@ export const instagramLimits = {
   /** Items in a carousel. */
   carousel: 10,
 } as const;
+
+/**
+ * Instagram's video specifications (IG User Media reference): a video alone is published as a
+ * reel, MOV or MP4 of 3 seconds to 15 minutes and at most 300 MB; a video in a carousel is at
+ * most 60 seconds and 100 MB.
+ */
+export const instagramVideo = {
+  reel: {
+    types: mp4OrMov,
+    typesLabel: 'MP4 or QuickTime (.mov)',
+    maxBytes: 300 * 1024 * 1024,
+    maxDurationMs: 15 * 60_000,
+    minDurationMs: 3_000,
+  },
+  carouselItem: {
+    types: mp4OrMov,
+    typesLabel: 'MP4 or QuickTime (.mov)',
+    maxBytes: 100 * 1024 * 1024,
+    maxDurationMs: 60_000,
+    minDurationMs: 3_000,
+  },
+} as const satisfies Record<string, VideoRules>;
 
 export const instagramRules: TextRules = {
   maxLength: instagramLimits.caption,
@@ -48,5 +71,7 @@ export function validateInstagramContent(content: ResolvedContent): ValidationIs
       message: `Instagram takes at most ${instagramLimits.carousel} items per carousel (${media.length} given).`,
     });
   }
+  const video = media.length > 1 ? instagramVideo.carouselItem : instagramVideo.reel;
+  issues.push(...checkMetaMedia('Instagram', media, () => video));
   return issues;
 }

@@ -5,6 +5,7 @@ import { defaultSleep } from '../http.js';
 import type { PlatformDeps, PublishInput, PublishResult } from '../platform.js';
 import type { ResolvedContent } from '../../core/content.js';
 import { type GraphClient, GraphApiError, type GraphParams } from './graph.js';
+import { linkCardUrl } from './link.js';
 import { fitsAfterMs, type QuotaRow, quotaFor } from './quota.js';
 
 /**
@@ -21,12 +22,20 @@ export interface ContainerDialect {
   quotaPath: string;
   /** `status` on Threads, `status_code` on Instagram. */
   statusField: string;
+  /**
+   * Why a container is in ERROR: `error_message` on Threads; on Instagram `status`, which holds
+   * the error subcode then (an IG Container has no `error_message` field, and asking for a field
+   * a node lacks is refused).
+   */
+  errorField: string;
   /** `text` on Threads, `caption` on Instagram. */
   textField: string;
   /** Parameters of one container for this item (media_type, image_url, alt_text, …). */
   itemParams(item: ResolvedContent['media'][number], inCarousel: boolean): GraphParams;
   /** Parameters for a container without media (Threads text posts); undefined where media is required. */
   textOnlyParams?: GraphParams;
+  /** Threads' `link_attachment`: the link card of a text post (see `meta/link.ts`). */
+  linkParam?: string;
   /** Threads: `reply_to_id`, replies listed at `/{user}/replies` and counted in their own quota. */
   replies?: { param: string; listPath: string };
 }
@@ -104,9 +113,9 @@ export function createContainerFlow(
     new PlatformError(kind, message, { platform: dialect.platform });
 
   async function status(id: string, account: GraphAccount, signal: AbortSignal) {
-    const fields = `${dialect.statusField},error_message`;
+    const fields = `${dialect.statusField},${dialect.errorField}`;
     const found = await graph.get<Record<string, string | undefined>>(`/${id}`, { fields }, account.token, signal);
-    return { status: (found[dialect.statusField] ?? 'IN_PROGRESS') as Status, error: found.error_message };
+    return { status: (found[dialect.statusField] ?? 'IN_PROGRESS') as Status, error: found[dialect.errorField] };
   }
 
   /** Waits while IN_PROGRESS, at most `maxWaitMs`; ERROR is invalid with Meta's reason. */
@@ -166,7 +175,9 @@ export function createContainerFlow(
     } else if (media[0]) {
       params = { ...dialect.itemParams(media[0], false), ...textParam, ...reply };
     } else if (dialect.textOnlyParams) {
-      params = { ...dialect.textOnlyParams, ...textParam, ...reply };
+      const card = dialect.linkParam ? linkCardUrl(input.content) : undefined;
+      const link = card && dialect.linkParam ? { [dialect.linkParam]: card } : {};
+      params = { ...dialect.textOnlyParams, ...textParam, ...link, ...reply };
     } else {
       throw fail('invalid', `${name} needs an image or a video.`);
     }

@@ -6,9 +6,11 @@ import { threadsRules, validateThreadsContent } from './validate.js';
 
 /**
  * The Threads adapter (Graph API at graph.threads.net over `deps.fetch`): text, image, video and
- * carousel posts through media containers, replies (`reply_to_id`) for threads, the publishing
- * quota read before each publish (a full quota is rate_limited until a slot frees, not a
- * failure), and reconcile through the checkpointed container. See `meta/containers.ts`.
+ * carousel posts through media containers, a text post's first link as its card
+ * (`link_attachment`, unless the request said `linkPreview: false`), replies (`reply_to_id`)
+ * for threads, the publishing quota read before each publish (a full quota is rate_limited until
+ * a slot frees, not a failure), and reconcile through the checkpointed container. See
+ * `meta/containers.ts`.
  */
 export function createThreadsPlatform(deps: PlatformDeps, options: Partial<ContainerOptions> = {}): Platform {
   const open = (raw: Record<string, unknown>) => {
@@ -28,8 +30,10 @@ export function createThreadsPlatform(deps: PlatformDeps, options: Partial<Conta
         publishPath: 'threads_publish',
         quotaPath: 'threads_publishing_limit',
         statusField: 'status',
+        errorField: 'error_message',
         textField: 'text',
         textOnlyParams: { media_type: 'TEXT' },
+        linkParam: 'link_attachment',
         itemParams: (item, inCarousel) => ({
           ...(isVideo(item)
             ? { media_type: 'VIDEO', video_url: item.url }

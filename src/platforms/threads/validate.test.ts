@@ -44,4 +44,38 @@ describe('validateThreadsContent', () => {
   it('rules: 500 characters, threads', () => {
     expect(threadsRules).toMatchObject({ maxLength: 500, unit: 'characters', threads: true });
   });
+
+  it('refuses at the door a video Threads cannot take, naming media[i]: not MP4/MOV, over 1 GB or 5 minutes', () => {
+    const media = [
+      { url: 'media:a', mimeType: 'video/mp4', size: 50_000_000, durationMs: 299_000 },
+      { url: 'media:b', mimeType: 'video/webm' },
+      { url: 'media:c', mimeType: 'video/quicktime', size: 2 * 1024 ** 3 },
+      { url: 'media:d', mimeType: 'video/mp4', durationMs: 362_000 },
+      { url: 'media:e', mimeType: 'audio/mpeg' },
+      { url: 'media:f', mimeType: 'image/gif' },
+    ];
+    expect(validateThreadsContent({ text: 'clips', media })).toEqual([
+      {
+        field: 'media[1]',
+        code: 'invalid_request',
+        message: 'media[1] is video/webm: Threads takes videos as MP4 or QuickTime (.mov). Convert it to MP4.',
+      },
+      {
+        field: 'media[2]',
+        code: 'invalid_request',
+        message: 'media[2] is a 2 GB video: Threads takes videos up to 1 GB. Shorten or compress it.',
+      },
+      {
+        field: 'media[3]',
+        code: 'invalid_request',
+        message: 'media[3] is a 6 min 2 s video: Threads takes videos up to 5 min here. Shorten it.',
+      },
+      {
+        field: 'media[4]',
+        code: 'invalid_request',
+        message:
+          'media[4] is audio/mpeg: Threads takes only images and videos. Remove it from the Threads post or attach an image or video.',
+      },
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { ResolvedContent, TextRules, ValidationIssue } from '../../core/content.js';
 import { countCodePoints, splitGraphemes, utf8Length } from '../../core/text-length.js';
+import { checkMetaMedia, mp4OrMov, type VideoRules } from '../meta/media-checks.js';
 
 /** Threads' documented limits (developers.facebook.com/docs/threads/posts). */
 export const threadsLimits = {
@@ -10,6 +11,17 @@ export const threadsLimits = {
   /** Distinct links in a post's text (THREADS_API__LINK_LIMIT_EXCEEDED since December 2025). */
   links: 5,
 } as const;
+
+/**
+ * A Threads video, alone or in a carousel (Threads media specifications): MOV or MP4, at most
+ * 1 GB and 5 minutes.
+ */
+export const threadsVideo: VideoRules = {
+  types: mp4OrMov,
+  typesLabel: 'MP4 or QuickTime (.mov)',
+  maxBytes: 1024 ** 3,
+  maxDurationMs: 300_000,
+};
 
 /**
  * Counts text as Threads does: characters (code points), except that an emoji counts as its
@@ -61,5 +73,6 @@ export function validateThreadsContent(content: ResolvedContent): ValidationIssu
       message: `Threads takes at most ${threadsLimits.carousel} images or videos per post (${media.length} given).`,
     });
   }
+  issues.push(...checkMetaMedia('Threads', media, () => threadsVideo));
   return issues;
 }

@@ -130,7 +130,10 @@ describe('Instagram adapter against FakeMetaGraphServer', () => {
     const err = await failure(instagram.publish(input({ text: 'x', media: [{ url: 'https://m.example/v.mp4' }] })));
     expect(err).toBeInstanceOf(PlatformError);
     expect(err.kind).toBe('invalid');
-    expect(err.message).toContain('FAILED_DOWNLOADING_VIDEO');
+    // An IG Container says why in `status` (it has no `error_message`).
+    expect(err.message).toBe(
+      'Instagram could not process the media: Error: Media upload has failed with error code 2207026.',
+    );
     checkpoint = undefined;
     graph.nextFinal = 'EXPIRED';
     await instagram.publish(input({ text: 'late', media: [photo] }, { key: 'k2' }));
@@ -173,5 +176,40 @@ describe('Instagram adapter against FakeMetaGraphServer', () => {
     expect(err.kind).toBe('auth');
     const malformed = await failure(instagram.verify({ accessToken: 'x' }, AbortSignal.timeout(5_000)));
     expect(malformed.message).toBe('Instagram credentials are incomplete or malformed (igUserId).');
+  });
+
+  it('asks a container only for fields an IG Container has; the fake refuses others as Meta does', async () => {
+    await instagram.publish(input({ text: 'fields', media: [photo] }));
+    const id = checkpoint?.containerId as string;
+    const ask = (fields: string) =>
+      fetch(`${graph.url}/${id}?fields=${fields}&access_token=${graph.token}`).then(async (r) => [
+        r.status,
+        await r.json(),
+      ]);
+    expect(await ask('status_code,status')).toEqual([200, { id, status_code: 'PUBLISHED', status: 'PUBLISHED' }]);
+    expect(await ask('status_code,error_message')).toEqual([
+      400,
+      {
+        error: expect.objectContaining({
+          code: 100,
+          message: 'Tried accessing nonexisting field (error_message) on node type (IGContainer)',
+        }),
+      },
+    ]);
+  });
+
+  it('a reel is REELS with its video_url and no alt text; a VIDEO outside a carousel is refused by the fake', async () => {
+    await instagram.publish(
+      input({ text: 'reel', media: [{ url: 'https://m.example/r', mimeType: 'video/mp4', alt: 'ignored' }] }),
+    );
+    const params = graph.containers.get(checkpoint?.containerId as string)?.params;
+    expect(params).toMatchObject({ media_type: 'REELS', video_url: 'https://m.example/r', caption: 'reel' });
+    expect(params?.alt_text).toBeUndefined();
+    const res = await fetch(`${graph.url}/${graph.userId}/media`, {
+      method: 'POST',
+      body: new URLSearchParams({ media_type: 'VIDEO', video_url: 'https://m.example/r', access_token: graph.token }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('use REELS');
   });
 });

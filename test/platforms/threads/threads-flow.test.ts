@@ -33,7 +33,7 @@ describe('Threads adapter against FakeMetaGraphServer', () => {
   const input = (content: Partial<ResolvedContent>, more: Partial<PublishInput> = {}): PublishInput => ({
     deliveryId: 'dlv_th1',
     key: 'dlv_th1',
-    content: { text: content.text ?? '', media: content.media ?? [] },
+    content: { ...content, text: content.text ?? '', media: content.media ?? [] },
     account,
     credentials: creds(),
     saveCredentials: async () => {},
@@ -307,5 +307,41 @@ describe('Threads adapter against FakeMetaGraphServer', () => {
     const malformed = await failure(threads.verify({ userId: '42', accessToken: '' }, AbortSignal.timeout(5_000)));
     expect(malformed.kind).toBe('auth');
     expect(malformed.message).toBe('Threads credentials are incomplete or malformed (accessToken).');
+  });
+
+  it("a text post's first link goes as its link_attachment card, read back as link_attachment_url", async () => {
+    const text = 'Release notes: https://example.com/releases/2.0. Mirror: https://mirror.example/2.0';
+    const result = await threads.publish(input({ text }));
+    expect(graph.published[0]).toMatchObject({ text, linkAttachment: 'https://example.com/releases/2.0' });
+    const read = await fetch(`${graph.url}/${result.remoteId}?fields=link_attachment_url&access_token=${graph.token}`);
+    expect(await read.json()).toMatchObject({ link_attachment_url: 'https://example.com/releases/2.0' });
+  });
+
+  it('no link card when the request said linkPreview: false, nor on a post with media', async () => {
+    await threads.publish(input({ text: 'plain https://example.com/a', linkPreview: false }));
+    checkpoint = undefined;
+    await threads.publish(
+      input({ text: 'pic https://example.com/b', media: [{ url: 'https://m.example/a.png' }] }, { key: 'k2' }),
+    );
+    expect(graph.published.map((p) => p.linkAttachment)).toEqual([null, null]);
+    const params = [...graph.containers.values()].map((c) => c.params.link_attachment);
+    expect(params).toEqual([undefined, undefined]);
+  });
+
+  it('the fake refuses link_attachment on a media post, as Threads documents it for TEXT posts only', async () => {
+    const res = await fetch(`${graph.url}/${graph.userId}/threads`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        media_type: 'IMAGE',
+        image_url: 'https://m.example/a.png',
+        link_attachment: 'https://example.com',
+        access_token: graph.token,
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+      code: 100,
+      message: expect.stringContaining('TEXT posts'),
+    });
   });
 });
