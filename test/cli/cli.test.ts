@@ -265,6 +265,15 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
     expect(view.deliveries[0]).toMatchObject({ platform: 'bluesky', account: user.handle, state: 'scheduled' });
   });
 
+  it('--no-link-preview stores linkPreview: false on the post', async () => {
+    const args = ['post', 'notes at https://example.org/notes', '--to', 'bluesky', '--at', 'in 3 hours', '--json'];
+    const off = JSON.parse((await run(...args, '--no-link-preview')).out.join('\n')) as PostView;
+    expect(off.linkPreview).toBe(false);
+    const on = JSON.parse((await run(...args)).out.join('\n')) as PostView;
+    expect(on).not.toHaveProperty('linkPreview');
+    for (const id of [off.id, on.id]) expect((await run('posts', 'cancel', id)).code).toBe(0);
+  });
+
   it('splits a long text into a thread with --thread, and refuses it without', async () => {
     const text = 'A sentence that goes on for a while, to fill a post. '.repeat(12).trim();
     const refused = await run('post', text, '--to', 'bluesky', '--at', 'in 3 hours');
