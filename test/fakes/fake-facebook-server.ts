@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type GraphErrorAnswer, graphErrors, type PageNode, unknownPageField } from './fake-facebook-errors.js';
 import { LocalServer } from './local-server.js';
+
+export { type GraphErrorAnswer, graphErrors } from './fake-facebook-errors.js';
 
 export interface FakeFacebookOptions {
   pageId?: string;
@@ -34,91 +37,13 @@ export interface FakeVideo {
   created_time: string;
 }
 
-/** A Graph API error envelope, as Meta sends it. */
-export interface GraphErrorAnswer {
-  status: number;
-  error: { message: string; type: string; code: number; error_subcode?: number; is_transient?: boolean };
-  headers?: Record<string, string>;
-}
-
 interface ScriptedAnswer {
   answer?: GraphErrorAnswer;
   /** Do the work (create the post, photo or video), then drop the connection instead of answering. */
   lostAfterCreate?: boolean;
+  /** Drop the connection without doing anything (a network failure). */
+  dropConnection?: boolean;
 }
-
-/** Meta's error answers for the cases hayon must tell apart. */
-export const graphErrors = {
-  expiredToken: {
-    status: 400,
-    error: {
-      message: 'Error validating access token: Session has expired on Friday, 27-Nov-26 10:00:00 PST.',
-      type: 'OAuthException',
-      code: 190,
-      error_subcode: 463,
-    },
-  },
-  passwordChanged: {
-    status: 400,
-    error: {
-      message:
-        'Error validating access token: The session has been invalidated because the user changed their password.',
-      type: 'OAuthException',
-      code: 190,
-      error_subcode: 460,
-    },
-  },
-  invalidToken: {
-    status: 400,
-    error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 },
-  },
-  appRateLimit: {
-    status: 400,
-    error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, is_transient: true },
-  },
-  userRateLimit: {
-    status: 400,
-    error: { message: '(#17) User request limit reached', type: 'OAuthException', code: 17, is_transient: true },
-  },
-  pageRateLimit: {
-    status: 400,
-    error: { message: '(#32) Page request limit reached', type: 'OAuthException', code: 32, is_transient: true },
-  },
-  customRateLimit: {
-    status: 400,
-    error: { message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613 },
-  },
-  blocked: {
-    status: 400,
-    error: {
-      message: '(#368) The action attempted has been deemed abusive or is otherwise disallowed',
-      type: 'OAuthException',
-      code: 368,
-      error_subcode: 1390008,
-    },
-  },
-  permission: {
-    status: 403,
-    error: {
-      message: '(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts permission',
-      type: 'OAuthException',
-      code: 200,
-    },
-  },
-  invalidParameter: {
-    status: 400,
-    error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 },
-  },
-  serverError: {
-    status: 500,
-    error: {
-      message: 'An unexpected error has occurred. Please retry your request later.',
-      type: 'OAuthException',
-      code: 2,
-      is_transient: true,
-    },
-  },
-} as const satisfies Record<string, GraphErrorAnswer>;
 
 /**
  * FakeFacebookServer: a local HTTP server that follows the Graph API for a Facebook Page as
@@ -127,7 +52,8 @@ export const graphErrors = {
  * first, `since`), `/{page}/photos` (`url`, `published=false`, `alt_text_custom`),
  * `/{page}/videos` (`file_url`, `description`; list), and single posts, photos and videos. Errors
  * come in Meta's envelope (`{"error": {message, type, code, error_subcode, fbtrace_id}}`); any
- * request can be scripted to fail or to lose its answer after the work is done. Every post
+ * request can be scripted to fail, to drop its connection, or to lose its answer after the work
+ * is done; a read asking for a field its node lacks is refused as the Graph API does. Every post
  * created is recorded, so tests can assert exactly-once.
  */
 export class FakeFacebookServer {
@@ -175,9 +101,13 @@ export class FakeFacebookServer {
    * behaviour. Routes name ids `:id`: `POST /:id/feed`, `POST /:id/photos`, `POST /:id/videos`,
    * `GET /:id/published_posts`, `GET /:id`.
    */
-  failNext(route: string, answer: GraphErrorAnswer | { lostAfterCreate: true }, skip = 0): this {
+  failNext(
+    route: string,
+    answer: GraphErrorAnswer | { lostAfterCreate: true } | { dropConnection: true },
+    skip = 0,
+  ): this {
     const passes: ScriptedAnswer[] = Array.from({ length: skip }, () => ({}));
-    this.#local.script(route, ...passes, 'lostAfterCreate' in answer ? { lostAfterCreate: true } : { answer });
+    this.#local.script(route, ...passes, 'status' in answer ? { answer } : answer);
     return this;
   }
 
@@ -198,6 +128,10 @@ export class FakeFacebookServer {
       send(res, a.status, { error: { ...a.error, fbtrace_id: 'AfakeTrace123' } }, a.headers);
 
     const scripted = this.#local.scripted(route);
+    if (scripted?.dropConnection) {
+      req.socket.destroy();
+      return;
+    }
     if (scripted?.answer) return fail(scripted.answer);
     if (this.tokenError) return fail(this.tokenError);
     if (params.get('access_token') !== this.token) return fail(graphErrors.invalidToken);
@@ -211,8 +145,15 @@ export class FakeFacebookServer {
     };
     const [, first, edge] = path.split('/');
     const onPage = first === this.pageId;
+    /** A read answered with the fields its node has; an unknown field is refused, as Meta does. */
+    const read = (node: PageNode, body: unknown) => {
+      const refused = unknownPageField(params.get('fields'), node);
+      return refused ? fail(refused) : send(res, 200, body);
+    };
 
     if (req.method === 'GET' && onPage && edge === undefined) {
+      const refused = unknownPageField(params.get('fields'), 'Page');
+      if (refused) return fail(refused);
       return done(200, { id: this.pageId, name: this.options.pageName ?? 'Hayon Bakery' });
     }
     if (req.method === 'POST' && onPage && edge === 'feed') return this.#createPost(params, done, fail);
@@ -256,7 +197,7 @@ export class FakeFacebookServer {
           created_time: p.created_time,
           permalink_url: p.permalink_url,
         }));
-      return send(res, 200, { data, paging: {} });
+      return read('PagePost', { data, paging: {} });
     }
     if (req.method === 'GET' && onPage && edge === 'videos') {
       const data = [...this.videos.values()]
@@ -268,16 +209,16 @@ export class FakeFacebookServer {
           created_time: v.created_time,
           permalink_url: `/${this.pageId}/videos/${v.id}/`,
         }));
-      return send(res, 200, { data, paging: {} });
+      return read('Video', { data, paging: {} });
     }
     if (req.method === 'GET' && first && edge === undefined) {
       const post = this.posts.find((p) => p.id === first);
-      if (post) return send(res, 200, { id: post.id, permalink_url: post.permalink_url });
+      if (post) return read('PagePost', { id: post.id, permalink_url: post.permalink_url });
       const photo = this.photos.get(first);
-      if (photo)
-        return send(res, 200, { id: photo.id, ...(photo.page_story_id ? { page_story_id: photo.page_story_id } : {}) });
+      const story = photo?.page_story_id ? { page_story_id: photo.page_story_id } : {};
+      if (photo) return read('Photo', { id: photo.id, ...story });
       const video = this.videos.get(first);
-      if (video) return send(res, 200, { id: video.id, permalink_url: `/${this.pageId}/videos/${video.id}/` });
+      if (video) return read('Video', { id: video.id, permalink_url: `/${this.pageId}/videos/${video.id}/` });
     }
     return fail({
       status: 400,
@@ -319,6 +260,11 @@ export class FakeFacebookServer {
     }
     const message = params.get('message') ?? '';
     const link = params.get('link');
+    if (link !== null && !/^https?:\/\/\S+$/.test(link)) {
+      const why = '(#100) The parameter link must be a valid URL';
+      fail({ status: 400, error: { message: why, type: 'OAuthException', code: 100 } });
+      return;
+    }
     if (!message && !link && photoIds.length === 0) {
       fail(missing('message'));
       return;

@@ -28,7 +28,7 @@ describe('Facebook adapter against FakeFacebookServer', () => {
   const input = (content: Partial<ResolvedContent>, key = 'dlv_f1'): PublishInput => ({
     deliveryId: key,
     key,
-    content: { text: content.text ?? '', media: content.media ?? [] },
+    content: { ...content, text: content.text ?? '', media: content.media ?? [] },
     account,
     credentials: credentials(),
     saveCredentials: async () => {},
@@ -72,12 +72,37 @@ describe('Facebook adapter against FakeFacebookServer', () => {
     expect(result.remoteId).toMatch(new RegExp(`^${server.pageId}_\\d+$`));
   });
 
-  it('a text with one URL also sends it as the link, keeping the text as written', async () => {
-    await facebook.publish(input({ text: 'New menu: https://bakery.example/menu' }));
+  it('a text with a URL also sends its first URL as the link card, keeping the text as written', async () => {
+    await facebook.publish(input({ text: 'New menu: https://bakery.example/menu, old: https://bakery.example/old' }));
     expect(server.posts[0]).toMatchObject({
-      message: 'New menu: https://bakery.example/menu',
+      message: 'New menu: https://bakery.example/menu, old: https://bakery.example/old',
       link: 'https://bakery.example/menu',
     });
+  });
+
+  it('no link card when the request said linkPreview: false, nor with photos', async () => {
+    await facebook.publish(input({ text: 'Menu: https://bakery.example/menu', linkPreview: false }));
+    checkpoint = undefined;
+    await facebook.publish(input({ text: 'Loaf https://bakery.example', media: [photoA] }, 'dlv_f2'));
+    expect(server.posts.map((p) => p.link)).toEqual([null, null]);
+  });
+
+  it('the fake refuses what the Graph API refuses: a link that is not a URL, a field a post lacks', async () => {
+    const call = (path: string, init?: RequestInit) =>
+      fetch(`${server.apiUrl}${path}`, init).then(async (r) => [
+        r.status,
+        ((await r.json()) as { error?: { message: string } }).error?.message,
+      ]);
+    const form = new URLSearchParams({ message: 'x', link: 'bakery', access_token: server.token });
+    expect(await call(`/${server.pageId}/feed`, { method: 'POST', body: form })).toEqual([
+      400,
+      '(#100) The parameter link must be a valid URL',
+    ]);
+    const fields = `fields=id,message,permalink&access_token=${server.token}`;
+    expect(await call(`/${server.pageId}/published_posts?${fields}`)).toEqual([
+      400,
+      '(#100) Tried accessing nonexisting field (permalink) on node type (PagePost)',
+    ]);
   });
 
   it('several photos: uploaded unpublished with alt text, then attached to one post in order', async () => {
