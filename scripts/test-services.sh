@@ -35,6 +35,6 @@ start_pds() {
 }
 
 start_pds
-bash scripts/services/ferretdb.sh
+bash scripts/services/documentdb.sh
 bash scripts/services/rabbitmq.sh
 bash scripts/services/tools.sh

@@ -24,9 +24,8 @@ stateSchema.index({ expiresAt: 1 });
 const appSchema = new Schema<OAuthAppDoc>({ _id: { type: String, required: true }, app: mixed }, options);
 
 /**
- * Connect flows and OAuth clients on the Mongo store's connection. Single use is a delete by
- * `_id` whose count says who removed it: one step even on FerretDB 1.x, so of two callbacks
- * with the same state one gets it.
+ * Connect flows and OAuth clients on the Mongo store's connection. Single use is one
+ * `findOneAndDelete` by `_id`: of two callbacks with the same state, one gets it.
  */
 export class MongoConnect {
   readonly states: Model<ConnectStateDoc>;
@@ -59,12 +58,8 @@ export class MongoConnect {
   }
 
   async takeConnectState(id: string): Promise<ConnectState | null> {
-    // Read, then delete: the caller whose delete removed the document is the one that gets it.
-    // (FerretDB 1.x runs findOneAndDelete as a query and a delete, so both callers could "find".)
-    const doc = await this.states.findById(id).lean<ConnectStateDoc>();
-    if (!doc) return null;
-    const { deletedCount } = await this.states.deleteOne({ _id: id });
-    return deletedCount === 1 ? doc.state : null;
+    const doc = await this.states.findOneAndDelete({ _id: id }).lean<ConnectStateDoc>();
+    return doc ? doc.state : null;
   }
 
   async getOAuthApp(key: string): Promise<OAuthApp | null> {

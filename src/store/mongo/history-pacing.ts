@@ -4,7 +4,6 @@ import type { PaceLedger } from '../../core/pacing.js';
 import type { DeliveryState, PlatformId } from '../../core/post.js';
 import { isDuplicateKey } from './errors.js';
 import type { Models } from './schemas.js';
-import type { WriteLocks } from './write-locks.js';
 
 interface AttemptDoc {
   _id: string;
@@ -16,7 +15,7 @@ interface AttemptDoc {
 interface PacingDoc {
   _id: string;
   version: number;
-  /** JSON: FerretDB 1.x stores no nested arrays. */
+  /** The ledger's `spent` as JSON (the stored format since the first version of this store). */
   spent: string;
 }
 
@@ -29,16 +28,13 @@ const attemptSchema = new Schema<AttemptDoc>({ _id: str, postId: str, startedAt:
 attemptSchema.index({ postId: 1, startedAt: 1 });
 const pacingSchema = new Schema<PacingDoc>({ _id: str, version: num, spent: str }, options);
 
-/** How long a pacing ledger's FerretDB write lock outlives a holder that died. */
-const PACING_LOCK_TTL_MS = 1_500;
-
 const passing = new Set(['transient', 'rate_limited', 'internal']);
 const openStates = new Set<string>(['scheduled', 'queued', 'publishing', 'unknown']);
 
 /**
  * Attempt history, the per-platform breakdown and pacing ledgers on the Mongo store's connection.
- * A ledger's compare-and-set is an insert refused by `_id` for the first version, then an update
- * on `{ _id, version }`, under a write lock against FerretDB 1.x (see write-locks.ts).
+ * A ledger's compare-and-set is an insert refused by `_id` for the first version, then one atomic
+ * update on `{ _id, version }`.
  */
 export class MongoHistoryPacing {
   readonly attempts: Model<AttemptDoc>;
@@ -47,7 +43,6 @@ export class MongoHistoryPacing {
   constructor(
     connection: Connection,
     private readonly models: Pick<Models, 'deliveries'>,
-    private readonly writeLocks: () => Promise<WriteLocks | null>,
   ) {
     this.attempts = connection.model<AttemptDoc>('Attempt', attemptSchema, 'attempts');
     this.pacing = connection.model<PacingDoc>('Pacing', pacingSchema, 'pacing');
@@ -71,15 +66,14 @@ export class MongoHistoryPacing {
   }
 
   async deliveryBreakdown(): Promise<DeliveryBreakdownRow[]> {
-    // FerretDB 1.x has no $min accumulator: counts by group, then the oldest of each open group
-    // by an indexed sort (a handful of queries: one per platform and open state).
+    // Counts by group, then the oldest of each open group by an indexed sort (a handful of
+    // queries: one per platform and open state).
     const rows = await this.models.deliveries.aggregate<{
-      _id: { platform: PlatformId; state: DeliveryState | 'draft'; kind?: string | null };
+      _id: { platform: PlatformId; state: DeliveryState; kind?: string | null };
       n: number;
     }>([{ $group: { _id: { platform: '$platform', state: '$state', kind: '$lastError.kind' }, n: { $sum: 1 } } }]);
     const out = new Map<string, DeliveryBreakdownRow>();
     for (const { _id, n } of rows) {
-      if (_id.state === 'draft') continue;
       const state = _id.state === 'failed' && passing.has(_id.kind ?? '') ? 'parked' : _id.state;
       const key = `${_id.platform}\u0000${state}`;
       const row = out.get(key);
@@ -116,13 +110,7 @@ export class MongoHistoryPacing {
         throw e;
       }
     }
-    const update = async () => {
-      const result = await this.pacing.updateOne({ _id, version: version - 1 }, { $set: { version, spent } });
-      return result.modifiedCount === 1;
-    };
-    // One account's ledger is written by every attempt to it, and workers get killed: a lock
-    // left by a dead holder must not stall the account for the usual 10 s.
-    const locks = (await this.writeLocks())?.withTtl(PACING_LOCK_TTL_MS);
-    return locks ? locks.with(`pacing:${_id}`, update) : update();
+    const result = await this.pacing.updateOne({ _id, version: version - 1 }, { $set: { version, spent } });
+    return result.modifiedCount === 1;
   }
 }

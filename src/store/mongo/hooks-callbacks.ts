@@ -1,7 +1,6 @@
 import { type Connection, type Model, type QueryFilter, Schema } from 'mongoose';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { isDuplicateKey } from './errors.js';
-import type { WriteLocks } from './write-locks.js';
 
 interface HookDoc {
   _id: string;
@@ -80,17 +79,13 @@ function toCallback(doc: CallbackDoc): Callback {
 
 /**
  * Hooks and the callback outbox on the Mongo store's connection. A callback changes state by one
- * conditional update on its `_id`, under a write lock against FerretDB 1.x (see write-locks.ts),
- * so two senders never take the same one.
+ * conditional update on its `_id` (atomic), so two senders never take the same one.
  */
 export class MongoHooksCallbacks {
   readonly hooks: Model<HookDoc>;
   readonly callbacks: Model<CallbackDoc>;
 
-  constructor(
-    connection: Connection,
-    private readonly writeLocks: () => Promise<WriteLocks | null>,
-  ) {
+  constructor(connection: Connection) {
     this.hooks = connection.model<HookDoc>('Hook', hookSchema, 'hooks');
     this.callbacks = connection.model<CallbackDoc>('Callback', callbackSchema, 'callbacks');
   }
@@ -158,20 +153,18 @@ export class MongoHooksCallbacks {
       ...(await this.callbacks.find(due).sort({ dueAt: 1, _id: 1 }).limit(limit).select({ _id: 1 }).lean()),
       ...(await this.callbacks.find(lapsed).limit(limit).select({ _id: 1 }).lean()),
     ].slice(0, limit);
-    const locks = await this.writeLocks();
     const update = {
       $set: { state: 'sending', leaseUntil: new Date(leaseUntil), updatedAt: at },
       $inc: { attempts: 1 },
     };
-    const take = (id: string) => async () =>
-      this.callbacks
-        .findOneAndUpdate({ _id: id, $or: [due, lapsed] }, update, { returnDocument: 'after' })
-        .lean<CallbackDoc>();
-    const taken: Callback[] = [];
-    for (const { _id } of candidates) {
-      const doc = await (locks ? locks.with(`callback:${_id}`, take(_id)) : take(_id)());
-      if (doc) taken.push(toCallback(doc));
-    }
+    const docs = await Promise.all(
+      candidates.map(({ _id }) =>
+        this.callbacks
+          .findOneAndUpdate({ _id, $or: [due, lapsed] }, update, { returnDocument: 'after' })
+          .lean<CallbackDoc>(),
+      ),
+    );
+    const taken = docs.filter((d): d is CallbackDoc => d !== null).map(toCallback);
     return taken.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
   }
 

@@ -125,7 +125,7 @@ export function toPost(doc: PostDoc): Post {
   };
 }
 
-export function fromPost(p: Post, createToken: string): PostDoc {
+export function fromPost(p: Post): PostDoc {
   return {
     _id: p.id,
     workspaceId: p.workspaceId,
@@ -141,11 +141,10 @@ export function fromPost(p: Post, createToken: string): PostDoc {
     ...opt('callbackUrl', p.callbackUrl),
     correlationId: p.correlationId,
     createdAt: new Date(p.createdAt),
-    createToken,
   };
 }
 
-/** A delivery as the domain sees it; a draft shows the state it will be released into. */
+/** A delivery as the domain sees it. */
 export function toDelivery(doc: DeliveryDoc): Delivery {
   return {
     id: doc._id,
@@ -153,7 +152,7 @@ export function toDelivery(doc: DeliveryDoc): Delivery {
     workspaceId: doc.workspaceId,
     accountId: doc.accountId,
     platform: doc.platform,
-    state: doc.state === 'draft' ? doc.draft!.state : doc.state,
+    state: doc.state,
     dueAt: ms(doc.dueAt),
     attempts: doc.attempts,
     ...opt('leaseOwner', doc.leaseOwner),
@@ -169,15 +168,15 @@ export function toDelivery(doc: DeliveryDoc): Delivery {
   };
 }
 
-/** The document createPost inserts: a draft of `d` (see create-post.ts). */
-export function fromDelivery(d: Delivery, seq: number, draft: { token: string; at: Date }): DeliveryDoc {
+/** The document createPost inserts for `d`, the `seq`-th delivery of its post. */
+export function fromDelivery(d: Delivery, seq: number): DeliveryDoc {
   return {
     _id: d.id,
     postId: d.postId,
     workspaceId: d.workspaceId,
     accountId: d.accountId,
     platform: d.platform,
-    state: 'draft',
+    state: d.state,
     dueAt: new Date(d.dueAt),
     attempts: d.attempts,
     ...opt('leaseOwner', d.leaseOwner),
@@ -191,7 +190,6 @@ export function fromDelivery(d: Delivery, seq: number, draft: { token: string; a
     createdAt: new Date(d.createdAt),
     updatedAt: new Date(d.updatedAt),
     seq,
-    draft: { token: draft.token, state: d.state, at: draft.at },
   };
 }
 

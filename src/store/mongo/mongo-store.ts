@@ -10,12 +10,12 @@ import {
   type Workspace,
   type WorkspaceSettings,
 } from '../../core/post.js';
+import { cancellableStates } from '../../core/delivery-state.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
 import type { CreatePostResult } from '../ports/post-store.js';
 import type { Store } from '../store.js';
-import { belongsToCommitted, type DraftContext, repairDrafts, writePost } from './create-post.js';
+import { writePost } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
-import { findByValues } from './by-values.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
 import { MongoTokensAudit } from './tokens-audit.js';
@@ -43,23 +43,15 @@ export interface MongoStoreOptions {
   /** `mongodb://…`; the database is the one in the URL unless `dbName` is given. */
   url: string;
   dbName?: string;
-  /**
-   * Guard each conditional update with a write lock (see write-locks.ts). Default: on when the
-   * server says it is FerretDB (1.x updates are not atomic), off for MongoDB.
-   */
-  writeLocks?: boolean;
   /** How long the server may take to answer before a call fails. Default 10000. */
   serverSelectionTimeoutMs?: number;
 }
 
-const ABANDON_DRAFTS_AFTER_MS = 10 * 60_000;
-
 /**
- * The Store on MongoDB 7+ through mongoose, on its own connection; no transactions, no change
- * streams. Every state change of a delivery is one conditional `findOneAndUpdate` (see
- * delivery-writes.ts); createPost writes its post and deliveries all or nothing with an insert
- * order and drafts (see create-post.ts). Tested against FerretDB 1.24, which needs write locks
- * for the same guarantees (see write-locks.ts and README.md).
+ * The Store on MongoDB 7+ (a replica set: createPost uses a transaction) through mongoose, on its
+ * own connection; no change streams. Every state change of a delivery is one conditional
+ * `findOneAndUpdate` (see delivery-writes.ts); createPost writes its post and deliveries in one
+ * transaction (see create-post.ts). Tested against DocumentDB (see README.md).
  */
 export class MongoStore implements Store {
   private readonly connection: Connection;
@@ -81,11 +73,11 @@ export class MongoStore implements Store {
     // A failed first connection is reported by the first call (asPromise), not as an unhandled rejection.
     this.connection.on('error', () => undefined);
     this.models = createModels(this.connection);
-    this.writes = new DeliveryWrites(this.connection, this.models, options.writeLocks);
-    this.hooks = new MongoHooksCallbacks(this.connection, () => this.writes.lockIfNeeded());
+    this.writes = new DeliveryWrites(this.models);
+    this.hooks = new MongoHooksCallbacks(this.connection);
     this.connect = new MongoConnect(this.connection);
     this.tokensAudit = new MongoTokensAudit(this.connection, this.models);
-    this.history = new MongoHistoryPacing(this.connection, this.models, () => this.writes.lockIfNeeded());
+    this.history = new MongoHistoryPacing(this.connection, this.models);
   }
 
   async init(): Promise<void> {
@@ -95,7 +87,6 @@ export class MongoStore implements Store {
     await this.connect.init();
     await this.tokensAudit.init();
     await this.history.init();
-    await repairDrafts(this.drafts());
   }
 
   async close(): Promise<void> {
@@ -105,14 +96,6 @@ export class MongoStore implements Store {
   async ping(): Promise<void> {
     await this.connection.asPromise();
     await this.connection.db!.command({ ping: 1 });
-  }
-
-  private drafts(): DraftContext {
-    return {
-      models: this.models,
-      cas: (id, filter, update) => this.writes.cas(id, filter, update),
-      abandonAfterMs: ABANDON_DRAFTS_AFTER_MS,
-    };
   }
 
   async ensureWorkspace(workspace: Workspace): Promise<Workspace> {
@@ -165,14 +148,9 @@ export class MongoStore implements Store {
   }
 
   async updateAccountCredentials(id: string, credentials: string, at: number, ifCurrent?: string): Promise<void> {
+    // One conditional update: with `ifCurrent`, only a caller that saw the current value writes.
     const filter = ifCurrent === undefined ? { _id: id } : { _id: id, credentials: ifCurrent };
-    const write = async () => {
-      await this.models.accounts.updateOne(filter, { $set: { credentials, updatedAt: new Date(at) } });
-    };
-    // FerretDB 1.x does not apply the `ifCurrent` condition atomically: every credentials write
-    // takes the account's write lock there (none is taken on MongoDB).
-    const locks = await this.writes.lockIfNeeded();
-    await (locks ? locks.with(`account:${id}`, write) : write());
+    await this.models.accounts.updateOne(filter, { $set: { credentials, updatedAt: new Date(at) } });
   }
 
   async setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void> {
@@ -187,14 +165,12 @@ export class MongoStore implements Store {
     reason: string,
     at: number,
   ): Promise<boolean> {
-    // A conditional update; against FerretDB under the account's write lock, so one caller wins.
-    const write = async () =>
-      (await this.models.accounts.findOneAndUpdate(
-        { _id: id, health: 'active' },
-        { $set: { health, healthReason: reason, updatedAt: new Date(at) } },
-      )) !== null;
-    const locks = await this.writes.lockIfNeeded();
-    return locks ? locks.with(`account:${id}`, write) : write();
+    // One conditional update: of callers racing on an active account, one wins.
+    const before = await this.models.accounts.findOneAndUpdate(
+      { _id: id, health: 'active' },
+      { $set: { health, healthReason: reason, updatedAt: new Date(at) } },
+    );
+    return before !== null;
   }
 
   async wakeWaitingDeliveries(accountId: string, now: number): Promise<number> {
@@ -209,7 +185,7 @@ export class MongoStore implements Store {
       const existing = await this.findPostByIdempotencyKey(post.workspaceId, post.idempotencyKey);
       if (existing) return { created: false, value: existing };
     }
-    const holder = await writePost(this.drafts(), post, deliveries);
+    const holder = await writePost(this.connection, this.models, post, deliveries);
     if (holder !== null) return { created: false, value: (await this.getPost(holder))! };
     // What was written is what a read would return (the contract checks it): no read back.
     return { created: true, value: { post, deliveries } };
@@ -221,8 +197,12 @@ export class MongoStore implements Store {
   }
 
   async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
-    const perId = await this.writes.isFerretDb();
-    const docs = await findByValues(this.models.posts, '_id', postIds, perId, { _id: 1, correlationId: 1 });
+    const ids = [...new Set(postIds)];
+    if (ids.length === 0) return new Map();
+    const docs = await this.models.posts
+      .find({ _id: { $in: ids } })
+      .select({ _id: 1, correlationId: 1 })
+      .lean();
     return new Map(docs.map((d) => [d._id, d.correlationId]));
   }
 
@@ -246,41 +226,34 @@ export class MongoStore implements Store {
     return this.withDeliveries(docs);
   }
 
-  /** Attaches deliveries to posts (one query, or one per post on FerretDB), in the order they were given to createPost. */
+  /** Attaches deliveries to posts (one `$in` query), in the order they were given to createPost. */
   private async withDeliveries(posts: PostDoc[]): Promise<PostWithDeliveries[]> {
     if (posts.length === 0) return [];
-    const ids = posts.map((p) => p._id);
-    const docs = await findByValues(this.models.deliveries, 'postId', ids, await this.writes.isFerretDb());
-    docs.sort((a, b) => a.seq - b.seq);
+    const docs = await this.models.deliveries
+      .find({ postId: { $in: posts.map((p) => p._id) } })
+      .sort({ postId: 1, seq: 1 })
+      .lean<DeliveryDoc[]>();
     return posts.map((p) => ({
       post: toPost(p),
-      deliveries: docs.filter((d) => d.postId === p._id && belongsToCommitted(d, p.createToken)).map(toDelivery),
+      deliveries: docs.filter((d) => d.postId === p._id).map(toDelivery),
     }));
   }
 
   async cancelPost(postId: string, at: number): Promise<number> {
-    const post = await this.models.posts.findById(postId).lean();
-    if (!post) return 0;
-    const docs = await this.models.deliveries.find({ postId }).lean();
-    return this.writes.cancel(
-      docs.filter((d) => belongsToCommitted(d, post.createToken)),
-      post.createToken,
-      at,
-    );
+    // A post's deliveries exist exactly when the post does (createPost's transaction).
+    const docs = await this.models.deliveries.find({ postId, state: { $in: [...cancellableStates] } }).lean();
+    return this.writes.cancel(docs, at);
   }
 
   async bringForward(postId: string, now: number): Promise<number> {
-    const post = await this.models.posts.findById(postId).lean();
-    if (!post) return 0;
-    const docs = await this.models.deliveries.find({ postId, state: 'scheduled' }).lean();
-    return this.writes.bringForward(
-      docs.filter((d) => belongsToCommitted(d, post.createToken) && d.dueAt.getTime() > now),
-      now,
-    );
+    const docs = await this.models.deliveries
+      .find({ postId, state: 'scheduled', dueAt: { $gt: new Date(now) } })
+      .lean();
+    return this.writes.bringForward(docs, now);
   }
 
   async getDelivery(id: string): Promise<Delivery | null> {
-    const doc = await this.models.deliveries.findOne({ _id: id, state: { $ne: 'draft' } }).lean();
+    const doc = await this.models.deliveries.findById(id).lean();
     return doc ? toDelivery(doc) : null;
   }
 
@@ -322,14 +295,11 @@ export class MongoStore implements Store {
   }
 
   async takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]> {
-    // The sweeper is also where createPost calls that a crashed process left half-done are finished.
-    await repairDrafts(this.drafts());
     return this.writes.takeStranded(state, olderThan, now, limit);
   }
 
   async countDeliveries(): Promise<Record<string, number>> {
     const rows = await this.models.deliveries.aggregate<{ _id: string; n: number }>([
-      { $match: { state: { $ne: 'draft' } } },
       { $group: { _id: '$state', n: { $sum: 1 } } },
     ]);
     const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));

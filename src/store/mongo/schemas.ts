@@ -63,26 +63,15 @@ export interface PostDoc {
   idempotencyKey?: string;
   /**
    * `k:<idempotency key>`, or `p:<post id>` for a post without one: the unique index on
-   * (workspaceId, keySlot) makes keys unique per workspace. A partial index on idempotencyKey
-   * would be the usual way, but FerretDB 1.x refuses `partialFilterExpression`, and MongoDB
-   * counts a missing key as null (so keyless posts would collide) without it.
+   * (workspaceId, keySlot) makes keys unique per workspace: every post has a slot, so no
+   * `partialFilterExpression` is needed (without one, MongoDB counts a missing key as null and
+   * keyless posts would collide).
    */
   keySlot: string;
   requestHash?: string;
   callbackUrl?: string;
   correlationId: string;
   createdAt: Date;
-  /** The createPost call that wrote this post; its deliveries' drafts carry the same token. */
-  createToken: string;
-}
-
-/** What a delivery looks like while its createPost has not finished (see create-post.ts). */
-export interface DeliveryDraft {
-  token: string;
-  /** The state it gets when the draft is released. */
-  state: DeliveryState;
-  /** Wall-clock time of the insert, to tell an abandoned draft from one being written. */
-  at: Date;
 }
 
 export interface DeliveryDoc {
@@ -91,8 +80,7 @@ export interface DeliveryDoc {
   workspaceId: string;
   accountId: string;
   platform: PlatformId;
-  /** `draft` until createPost releases it; no scheduler or worker query ever matches a draft. */
-  state: DeliveryState | 'draft';
+  state: DeliveryState;
   dueAt: Date;
   attempts: number;
   leaseOwner?: string;
@@ -107,14 +95,6 @@ export interface DeliveryDoc {
   updatedAt: Date;
   /** Position in the createPost batch: deliveries are listed in the order they were given. */
   seq: number;
-  draft?: DeliveryDraft;
-}
-
-/** A write lock on one delivery, used only against FerretDB 1.x (see write-locks.ts). */
-export interface LockDoc {
-  _id: string;
-  owner: string;
-  expiresAt: Date;
 }
 
 // minimize: false keeps empty objects such as `author: {}`; indexes are built by init() only.
@@ -178,7 +158,6 @@ const postSchema = new Schema<PostDoc>(
     callbackUrl: String,
     correlationId: str,
     createdAt: date,
-    createToken: str,
   },
   options,
 );
@@ -206,11 +185,10 @@ const deliverySchema = new Schema<DeliveryDoc>(
     createdAt: date,
     updatedAt: date,
     seq: { type: Number, required: true },
-    draft: Schema.Types.Mixed,
   },
   options,
 );
-// takeDue and nextDueAt (scheduled by dueAt), takeStranded (queued/unknown by dueAt), drafts.
+// takeDue and nextDueAt (scheduled by dueAt), takeStranded (queued/unknown by dueAt).
 deliverySchema.index({ state: 1, dueAt: 1 });
 // expireLeases: publishing by lease expiry.
 deliverySchema.index({ state: 1, leaseExpiresAt: 1 });
@@ -219,15 +197,12 @@ deliverySchema.index({ postId: 1, seq: 1 });
 // wakeWaitingDeliveries: an account's scheduled deliveries.
 deliverySchema.index({ accountId: 1, state: 1 });
 
-const lockSchema = new Schema<LockDoc>({ _id: str, owner: str, expiresAt: date }, options);
-
 export interface Models {
   workspaces: Model<WorkspaceDoc>;
   apiTokens: Model<ApiTokenDoc>;
   accounts: Model<AccountDoc>;
   posts: Model<PostDoc>;
   deliveries: Model<DeliveryDoc>;
-  locks: Model<LockDoc>;
 }
 
 /** Compiles the models on `connection` (never on mongoose's global default connection). */
@@ -238,6 +213,5 @@ export function createModels(connection: Connection): Models {
     accounts: connection.model<AccountDoc>('Account', accountSchema, 'accounts'),
     posts: connection.model<PostDoc>('Post', postSchema, 'posts'),
     deliveries: connection.model<DeliveryDoc>('Delivery', deliverySchema, 'deliveries'),
-    locks: connection.model<LockDoc>('Lock', lockSchema, 'locks'),
   };
 }

@@ -65,8 +65,7 @@ export class MongoTokensAudit {
   }
 
   async revokeApiToken(id: string, at: number): Promise<boolean> {
-    // Only a token not revoked yet gets the time: a second revoke keeps the first. (On FerretDB
-    // two revokes at once may both write; either time is a true one.)
+    // Only a token not revoked yet gets the time: a second revoke keeps the first.
     const result = await this.models.apiTokens.updateOne(
       { _id: id, revokedAt: { $exists: false } },
       { $set: { revokedAt: new Date(at) } },
