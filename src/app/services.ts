@@ -14,7 +14,7 @@ import { ConnectLinks } from '../services/connect/connect-links.js';
 import { ConnectStates } from '../services/connect/connect-states.js';
 import { HooksService } from '../services/hooks-service.js';
 import { PostQueries } from '../services/post-queries.js';
-import { PostsService, type PostsServiceDeps } from '../services/posts-service.js';
+import { PostsService, type PostsServiceDeps } from '../services/posts/posts-service.js';
 import { QueueService } from '../services/queue-service.js';
 import { Readiness } from '../services/readiness.js';
 import { WorkspacesService } from '../services/workspaces-service.js';

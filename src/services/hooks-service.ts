@@ -9,7 +9,7 @@ import { HayonError } from '../core/errors.js';
 import { type Hook, hookSourceIds } from '../core/hook.js';
 import type { MediaRef } from '../core/post-request.js';
 import type { PostWithDeliveries } from '../core/post.js';
-import type { PostsService } from './posts-service.js';
+import type { PostsService } from './posts/posts-service.js';
 import { zodToHayonError } from '../core/errors.js';
 import { parseWhen } from '../core/schedule.js';
 import { resolveTargets } from '../core/targets.js';

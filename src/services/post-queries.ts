@@ -7,7 +7,7 @@ import type { AccountStore } from '../store/ports/account-store.js';
 import type { CallbackStore } from '../store/ports/callback-store.js';
 import type { HistoryStore } from '../store/ports/history-store.js';
 import type { PostStore } from '../store/ports/post-store.js';
-import type { PostsService } from './posts-service.js';
+import type { PostsService } from './posts/posts-service.js';
 
 export interface PostQueriesDeps {
   /** Reading a post of a workspace (a 404 for another's) and a workspace's list. */

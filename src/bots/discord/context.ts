@@ -1,6 +1,6 @@
 import type { ConnectService } from '../../services/connect/connect-service.js';
 import type { Clock } from '../../core/clock.js';
-import type { PostsService } from '../../services/posts-service.js';
+import type { PostsService } from '../../services/posts/posts-service.js';
 import type { Logger } from '../../logger.js';
 import type { MediaService } from '../../media/media-service.js';
 import type { AccountsService } from '../../services/accounts/accounts-service.js';

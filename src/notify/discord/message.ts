@@ -1,5 +1,5 @@
 import type { Account, PostWithDeliveries } from '../../core/post.js';
-import type { TargetMeasure } from '../../services/posts-service.js';
+import type { TargetMeasure } from '../../services/posts/posts-service.js';
 import { stillScheduled, summaryLine, targetName } from '../post-summary.js';
 import type { DiscordBody } from './discord-api.js';
 

@@ -1,5 +1,5 @@
 import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/post.js';
-import type { TargetMeasure } from '../../services/posts-service.js';
+import type { TargetMeasure } from '../../services/posts/posts-service.js';
 import { formatInZone } from '../../core/schedule.js';
 import { stillScheduled, summaryLine, targetName, whatToDo } from '../post-summary.js';
 

@@ -1,0 +1,69 @@
+import type { AuditLog } from '../audit-log.js';
+import type { Clock } from '../../core/clock.js';
+import type { MediaIntake } from '../../core/media-intake.js';
+import type { Account, Author, Origin, PlatformId, Post, PostWithDeliveries } from '../../core/post.js';
+import type { ResolvedSchedule } from '../../core/schedule.js';
+import type { Platform } from '../../platforms/platform.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { PostStore } from '../../store/ports/post-store.js';
+import type { WorkspaceStore } from '../../store/ports/workspace-store.js';
+
+export interface CreatePostContext {
+  workspaceId: string;
+  origin: Origin;
+  author?: Author;
+  idempotencyKey?: string | undefined;
+  /** Used when the request names no time zone. */
+  defaultTimezone?: string;
+  /**
+   * Do not hand a post due now to the scheduler yet: the caller first makes the place its
+   * results go (a Discord thread), then calls `dispatch`. The scheduler's scan sends it anyway
+   * if the caller never does.
+   */
+  holdDispatch?: boolean;
+}
+
+export interface CreatePostOutcome {
+  created: boolean;
+  value: PostWithDeliveries;
+  schedule: ResolvedSchedule;
+  /** The accounts the post's deliveries go to (for showing handles). */
+  accounts: Account[];
+}
+
+/** One target of a post as a chat reply shows it: `Bluesky @me.bsky.social 41/300`. */
+export interface TargetMeasure {
+  deliveryId: string;
+  platform: PlatformId;
+  handle: string;
+  count?: number;
+  max?: number;
+  unit?: 'graphemes' | 'characters';
+  /** When the text is a thread there. */
+  parts?: number;
+}
+
+export interface PostsServiceDeps {
+  /** Posts, the workspace's accounts they target, and its settings (whether images need alt text). */
+  store: PostStore & AccountStore & WorkspaceStore;
+  platforms: Partial<Record<PlatformId, Platform>>;
+  clock: Clock;
+  /** The account's decrypted credentials, for platforms whose rules depend on the account. */
+  openCredentials(account: Account): Record<string, unknown>;
+  /** How long checking content with the platforms may take in all; default 10 s. */
+  validateTimeoutMs?: number;
+  /** Told when deliveries become due at `at`, so an in-process scheduler can set its timer. */
+  onScheduled?: (at: number) => void;
+  /** Told of a post just stored whose deliveries are due now, so they can be sent at once. */
+  onDueNow?: (created: PostWithDeliveries) => void;
+  /** Brings attachments into the media store before the post is accepted. */
+  media: MediaIntake;
+  /** Refuses a callback URL hayon may not call (a private network): a HayonError about `callbackUrl`. */
+  checkCallbackUrl?: (url: string) => Promise<void>;
+  /** Told of each post stored (the log, metrics). */
+  onCreated?: (created: PostWithDeliveries) => void;
+  /** Told after a cancel (a callback receiver hears that the post is finished). */
+  onCancelled?: (post: Post) => Promise<void>;
+  /** Records who made, cancelled and hurried each post (never fails the action). */
+  audit?: Pick<AuditLog, 'record'>;
+}

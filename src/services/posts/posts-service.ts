@@ -1,0 +1,53 @@
+import type { Actor } from '../../core/audit.js';
+import type { Account, PostWithDeliveries } from '../../core/post.js';
+import { cancelPost } from './cancel-post.js';
+import { createPost } from './create-post.js';
+import type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
+import { dispatchPost } from './dispatch.js';
+import { findPost } from './find-post.js';
+import { measureTargets } from './measure-targets.js';
+import { publishNow } from './publish-now.js';
+
+export type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
+
+/**
+ * The posts' use cases, one file each in this folder; this class is the one door the rest of
+ * the code (ingress, hooks, tests) calls them through.
+ */
+export class PostsService {
+  constructor(private readonly deps: PostsServiceDeps) {}
+
+  /** Validates the whole request, then stores the post and its deliveries (create-post.ts). */
+  create(input: unknown, ctx: CreatePostContext): Promise<CreatePostOutcome> {
+    return createPost(this.deps, input, ctx);
+  }
+
+  /** The workspace's post `id`; a 404 when it has none. */
+  get(workspaceId: string, id: string): Promise<PostWithDeliveries> {
+    return findPost(this.deps.store, workspaceId, id);
+  }
+
+  list(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]> {
+    return this.deps.store.listPosts(workspaceId, options);
+  }
+
+  /** Cancels what has not gone out yet (cancel-post.ts). */
+  cancel(workspaceId: string, id: string, actor?: Actor): Promise<PostWithDeliveries> {
+    return cancelPost(this.deps, workspaceId, id, actor);
+  }
+
+  /** Tells the scheduler about a stored post: sent at once when due, else a timer is set. */
+  dispatch(value: PostWithDeliveries): void {
+    dispatchPost(this.deps, value);
+  }
+
+  /** "Post now" (publish-now.ts). */
+  postNow(workspaceId: string, id: string, actor?: Actor): Promise<PostWithDeliveries> {
+    return publishNow(this.deps, workspaceId, id, actor);
+  }
+
+  /** Each delivery's text measured against its platform's limit (measure-targets.ts). */
+  measure(value: PostWithDeliveries, accounts: readonly Account[]): Promise<TargetMeasure[]> {
+    return measureTargets(this.deps, value, accounts);
+  }
+}
