@@ -46,6 +46,9 @@ const defaults = {
  * retry does not upload again and `reconcile` can search the account's statuses past that window.
  * Credentials: see credentials.ts.
  *
+ * Every call goes through masto (api.ts) to the instance at its URL, with the global fetch:
+ * `deps.fetch` is not used; `deps.timeoutMs` bounds each call, with the caller's signal.
+ *
  * @example
  * const mastodon = createMastodonPlatform({ fetch, timeoutMs: 15_000 });
  * const rules = await mastodon.rules({ account, credentials, signal });
