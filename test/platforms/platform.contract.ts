@@ -56,10 +56,17 @@ export interface ContractWorld {
   /** Whether the platform chains replies into a thread. */
   threads: boolean;
   /**
+   * Set where every post needs an image or a video (Instagram): the cases about text, faults and
+   * lost answers then publish their text with `image` attached, since a text alone is refused.
+   */
+  mediaRequired?: boolean | undefined;
+  /**
    * A URL whose page has Open Graph tags and that the adapter may fetch, for platforms that send a
    * link card themselves; undefined where the platform builds its own card (Mastodon) or has none.
    */
   linkPage?: string | undefined;
+  /** Why there is no `linkPage`, for the skip: "builds its own link cards" when not given. */
+  noLinkCard?: string | undefined;
   /** Text the platform refuses before any call (too long, say). */
   invalidText: string;
   stop(): Promise<void>;
@@ -81,10 +88,11 @@ export function definePlatformContract(name: string, setup: () => Promise<Contra
     const input = (content: Partial<ResolvedContent>, more: Partial<PublishInput> = {}): PublishInput => {
       const key = `dlv_contract_${name}_${process.pid}_${n}`;
       let checkpoint: Record<string, unknown> | undefined;
+      const media = content.media ?? (world.mediaRequired ? [world.image] : []);
       return {
         deliveryId: key,
         key,
-        content: { text: content.text ?? '', media: content.media ?? [], ...content },
+        content: { text: content.text ?? '', ...content, media },
         account: world.account,
         credentials: world.credentials,
         saveCredentials: async (c) => {
@@ -143,7 +151,7 @@ export function definePlatformContract(name: string, setup: () => Promise<Contra
     });
 
     it('makes a link card from the first link of a post without media', async (ctx) => {
-      if (!world.linkPage) ctx.skip(`${name} builds its own link cards`);
+      if (!world.linkPage) ctx.skip(`${name} ${world.noLinkCard ?? 'builds its own link cards'}`);
       const link = world.linkPage as string;
       const result = await world.platform.publish(input({ text: `read this ${link}` }));
       expect((await world.readBack(result))?.cardUrl).toBe(link);
@@ -197,7 +205,8 @@ export function definePlatformContract(name: string, setup: () => Promise<Contra
       const ctx = { account: world.account, credentials: world.credentials, signal: AbortSignal.timeout(10_000) };
       await world.platform.rules(ctx); // rules an adapter looks up once and caches (Mastodon's instance)
       const seen = world.requestCount();
-      const issues = await world.platform.validate({ text: world.invalidText, media: [] }, ctx);
+      const media = world.mediaRequired ? [world.image] : [];
+      const issues = await world.platform.validate({ text: world.invalidText, media }, ctx);
       expect(issues.length).toBeGreaterThan(0);
       expect(issues[0]?.field).toMatch(/^text|^media/);
       expect(world.requestCount()).toBe(seen);
