@@ -39,14 +39,19 @@ export interface FakeMedia {
  * FakeMetaGraphServer: a local HTTP server that follows the Threads (graph.threads.net) and
  * Instagram (graph.facebook.com) container APIs, including their documented error answers.
  *
- * Routes: `GET /me`, `GET /{ig-user-id}` (profile); `POST /{user}/threads|media` (container:
- * TEXT, IMAGE, VIDEO, REELS, CAROUSEL of ready children, `reply_to_id`); `GET /{container}`
- * (`status` and `status_code`, scripted: IN_PROGRESS n times, then FINISHED / ERROR / EXPIRED,
- * PUBLISHED once published); `POST /{user}/threads_publish|media_publish` (once per container,
- * within the quota); `GET /{user}/threads_publishing_limit|content_publishing_limit`;
+ * Routes: `GET /me`, `GET /{ig-user-id}` (profile); `POST /{user}/threads` (Threads container:
+ * TEXT with its `link_attachment` card, IMAGE, VIDEO, CAROUSEL of ready children, `reply_to_id`)
+ * and `POST /{user}/media` (Instagram: an image, REELS, VIDEO only as a carousel item, CAROUSEL);
+ * `GET /{container}` (Threads `status`/`error_message`, Instagram `status_code`/`status`,
+ * scripted: IN_PROGRESS n times, then FINISHED / ERROR / EXPIRED, PUBLISHED once published);
+ * `POST /{user}/threads_publish|media_publish` (once per container of that API, within the
+ * quota); `GET /{user}/threads_publishing_limit|content_publishing_limit`;
  * `GET /{user}/threads|media|replies` (newest first, `since`, `limit`); `GET /{media}`
- * (permalink). A wrong token is error 190; scripted answers (429, codes 4/17, 500, a lost
- * answer) come from {@link failNext}. What was published is in `published`, newest first.
+ * (permalink, `link_attachment_url`). What the references refuse is refused with code 100
+ * (fake-meta-shapes.ts): a field the node lacks, a missing `media_type` or URL, text over its
+ * limit, `link_attachment` off a TEXT post, `alt_text` on an Instagram reel. A wrong token is
+ * error 190; scripted answers (429, codes 4/17, 500, a drop, a lost answer) come from
+ * {@link failNext}. What was published is in `published`, newest first.
  *
  * Logging in, as documented: Facebook Login (`GET /{version}/dialog/oauth` of www.facebook.com,
  * `GET /oauth/access_token` with a code, then `grant_type=fb_exchange_token`, `GET /me/accounts`
