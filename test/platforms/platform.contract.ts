@@ -21,6 +21,7 @@ import type { MediaLoader, Platform, PublishInput, PublishResult } from '../../s
 /** A fault the next create call meets (the call that makes the post: a status, a record, a container publish). */
 export type ContractFault =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
+  /** An expired or revoked token, as the platform answers it: 401 on Mastodon, 400 with code 190 on Meta's APIs. */
   | { kind: 'auth' }
   | { kind: 'server_error' }
   | { kind: 'drop' }
