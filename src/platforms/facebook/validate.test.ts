@@ -66,4 +66,19 @@ describe('Facebook validation', () => {
         'media[0] is audio/mpeg: Facebook takes only images and videos. Remove it from the Facebook post or attach an image or video.',
     });
   });
+
+  it('a Page video between 9:16 and 16:9 when its frame size is known', () => {
+    const shaped = (width: number, height: number) =>
+      validateContent({ text: 'tour', media: [{ url: 'media:v', mimeType: 'video/mp4', width, height }] });
+    expect(shaped(1080, 1920)).toEqual([]);
+    expect(shaped(1920, 1080)).toEqual([]);
+    expect(shaped(1080, 2400)).toEqual([
+      {
+        field: 'media[0]',
+        code: 'invalid_request',
+        message:
+          'media[0] is a 1080×2400 video: Facebook takes videos with a shape between 9:16 (portrait) and 16:9 (landscape). Crop it.',
+      },
+    ]);
+  });
 });

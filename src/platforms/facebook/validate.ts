@@ -11,15 +11,16 @@ import { checkMetaMedia, type VideoRules } from '../meta/media-checks.js';
 export const facebookLimits = { text: 63_206, videos: 1 } as const;
 
 /**
- * A Page video sent by `file_url` (Page videos reference): Facebook reads most video containers
- * (MP4, MOV, WebM, AVI, MKV, …), so any `video/*` passes; a non-resumable upload is at most 1 GB
- * and 20 minutes.
+ * A Page video sent by `file_url` (Graph API "Uploading Videos"): Facebook reads most video
+ * containers (3gp, avi, mkv, mov, mp4, webm, wmv, …), so any `video/*` passes; a non-resumable
+ * upload is at most 1 GB and 20 minutes, its aspect ratio between 9:16 and 16:9.
  */
 export const facebookVideo: VideoRules = {
   types: 'any',
   typesLabel: 'video files',
   maxBytes: 1024 ** 3,
   maxDurationMs: 20 * 60_000,
+  aspect: { min: 9 / 16, max: 16 / 9, label: '9:16 (portrait) and 16:9 (landscape)' },
 };
 
 /** Text counted in characters (code points); Facebook has no reply chains for Page posts here. */

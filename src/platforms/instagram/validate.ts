@@ -14,8 +14,8 @@ export const instagramLimits = {
 
 /**
  * Instagram's video specifications (IG User Media reference): a video alone is published as a
- * reel, MOV or MP4 of 3 seconds to 15 minutes and at most 300 MB; a video in a carousel is at
- * most 60 seconds and 100 MB.
+ * reel, MOV or MP4 of 3 seconds to 15 minutes, at most 300 MB, between 0.01:1 and 10:1; a video
+ * in a carousel is at most 60 seconds and 100 MB.
  */
 export const instagramVideo = {
   reel: {
@@ -24,6 +24,7 @@ export const instagramVideo = {
     maxBytes: 300 * 1024 * 1024,
     maxDurationMs: 15 * 60_000,
     minDurationMs: 3_000,
+    aspect: { min: 0.01, max: 10, label: '1:100 and 10:1' },
   },
   carouselItem: {
     types: mp4OrMov,

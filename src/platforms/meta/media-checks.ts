@@ -9,6 +9,8 @@ export interface VideoRules {
   maxBytes: number;
   maxDurationMs: number;
   minDurationMs?: number | undefined;
+  /** Width ÷ height it takes, when the frame size is known, with how the bounds are named ("9:16"). */
+  aspect?: { min: number; max: number; label: string } | undefined;
 }
 
 /** MP4 and QuickTime: what Threads and Instagram document for video containers. */
@@ -70,6 +72,12 @@ export function checkMetaMedia(
     if (item.durationMs !== undefined && rules.minDurationMs !== undefined && item.durationMs < rules.minDurationMs) {
       refuse(
         `${at} is a ${duration(item.durationMs)} video: ${platform} takes videos of at least ${duration(rules.minDurationMs)}. Use a longer clip.`,
+      );
+    }
+    const ratio = item.width && item.height ? item.width / item.height : undefined;
+    if (ratio !== undefined && rules.aspect && (ratio < rules.aspect.min || ratio > rules.aspect.max)) {
+      refuse(
+        `${at} is a ${item.width}×${item.height} video: ${platform} takes videos with a shape between ${rules.aspect.label}. Crop it.`,
       );
     }
   });

@@ -78,4 +78,13 @@ describe('validateThreadsContent', () => {
       },
     ]);
   });
+
+  it('a Threads video between 1:100 and 10:1 when its frame size is known', () => {
+    const shaped = (width: number, height: number) =>
+      validateThreadsContent({ text: 'x', media: [{ url: 'media:v', mimeType: 'video/mp4', width, height }] });
+    expect(shaped(1920, 192)).toEqual([]);
+    expect(shaped(1920, 100)[0]?.message).toBe(
+      'media[0] is a 1920×100 video: Threads takes videos with a shape between 1:100 and 10:1. Crop it.',
+    );
+  });
 });

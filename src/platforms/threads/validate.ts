@@ -14,13 +14,14 @@ export const threadsLimits = {
 
 /**
  * A Threads video, alone or in a carousel (Threads media specifications): MOV or MP4, at most
- * 1 GB and 5 minutes.
+ * 1 GB and 5 minutes, its aspect ratio between 0.01:1 and 10:1.
  */
 export const threadsVideo: VideoRules = {
   types: mp4OrMov,
   typesLabel: 'MP4 or QuickTime (.mov)',
   maxBytes: 1024 ** 3,
   maxDurationMs: 300_000,
+  aspect: { min: 0.01, max: 10, label: '1:100 and 10:1' },
 };
 
 /**
