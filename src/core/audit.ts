@@ -8,6 +8,8 @@ export const auditActions = [
   'post.created',
   'post.cancelled',
   'post.published_now',
+  'post.retried',
+  'post.edited',
   'delivery.replayed',
   'account.connected',
   'account.reconnected',

@@ -5,11 +5,11 @@ import { type Delivery, type DeliveryState, deliveryStates, type PostStatus } fr
 // The state machine of shared/DESIGN.md, with the additions documented in delivery-state.ts.
 const allowed: Record<DeliveryState, DeliveryState[]> = {
   scheduled: ['queued', 'cancelled'],
-  queued: ['publishing', 'cancelled', 'queued'],
+  queued: ['publishing', 'cancelled', 'queued', 'scheduled'],
   publishing: ['published', 'queued', 'scheduled', 'failed', 'unknown'],
   unknown: ['publishing', 'cancelled'],
   published: [],
-  failed: ['queued'],
+  failed: ['queued', 'scheduled'],
   cancelled: [],
 };
 
@@ -26,12 +26,12 @@ describe('canTransition', () => {
     expect(canTransition(from, to)).toBe(false);
   });
 
-  it('never leaves published or cancelled; failed only back to queued (a replay by hand)', () => {
+  it('never leaves published or cancelled; failed only back to queued or scheduled (a replay, a retry by hand)', () => {
     for (const terminal of ['published', 'failed', 'cancelled'] as const) expect(isTerminal(terminal)).toBe(true);
     for (const terminal of ['published', 'cancelled'] as const) {
       for (const to of deliveryStates) expect(canTransition(terminal, to)).toBe(false);
     }
-    expect(deliveryStates.filter((to) => canTransition('failed', to))).toEqual(['queued']);
+    expect(deliveryStates.filter((to) => canTransition('failed', to))).toEqual(['scheduled', 'queued']);
     expect(canTransition('publishing', 'cancelled')).toBe(false);
     expect(canTransition('scheduled', 'publishing')).toBe(false);
     expect(canTransition('unknown', 'queued')).toBe(false);

@@ -10,17 +10,19 @@ import type { Delivery, DeliveryState, PostStatus } from './post.js';
  *   publishing → unknown    (lease ran out mid-call) → publishing (after reconciling)
  *   scheduled | queued | unknown → cancelled
  *   failed → queued          (replayed by hand after its cause was fixed: `hayon queue replay-parked`)
+ *   failed → scheduled       (retried by hand, due now: `POST /v1/posts/:id/retry`, `hayon posts retry`)
+ *   queued → scheduled       (an edit of a post that has not started: its new time, its new content)
  *
  * Unknown can be cancelled: if the platform did get the post, reconciling will not happen, and
  * the post stays there, which is what cancelling an uncertain attempt has to mean.
  */
 const transitions = {
   scheduled: ['queued', 'cancelled'],
-  queued: ['publishing', 'cancelled', 'queued'],
+  queued: ['publishing', 'cancelled', 'queued', 'scheduled'],
   publishing: ['published', 'queued', 'scheduled', 'failed', 'unknown'],
   unknown: ['publishing', 'cancelled'],
   published: [],
-  failed: ['queued'],
+  failed: ['queued', 'scheduled'],
   cancelled: [],
 } as const satisfies Record<DeliveryState, readonly DeliveryState[]>;
 
@@ -36,6 +38,9 @@ export function isTerminal(state: DeliveryState): boolean {
 
 /** States a cancel moves to `cancelled`; a delivery being published cannot be stopped. */
 export const cancellableStates: readonly DeliveryState[] = ['scheduled', 'queued', 'unknown'];
+
+/** States an edit may change: nothing of the delivery has started publishing. */
+export const editableStates: readonly DeliveryState[] = ['scheduled', 'queued'];
 
 /**
  * A post's status, derived from its deliveries (never stored, so it cannot drift).

@@ -149,6 +149,30 @@ export function postOperations(): OperationSpec[] {
     },
     {
       method: 'post',
+      path: '/v1/posts/{id}/retry',
+      operationId: 'retryPost',
+      tags: ['Posts'],
+      summary: 'Retry a post’s failed deliveries',
+      description:
+        'Every failed delivery of the post is sent again, due now, through the scheduler and the worker like any due ' +
+        'delivery (the chat "Retry" button, `hayon posts retry`). Each keeps its id, and so the idempotency key and ' +
+        'record key the platforms see, its thread parts already published and its checkpoint: a retry resumes and ' +
+        'never publishes twice. Deliveries that did not fail are left as they are.',
+      security: bearer,
+      parameters: [postIdParameter],
+      responses: {
+        '200': { description: 'The post, its failed deliveries due again.', schema: postViewSchema },
+        '403': missingScope('posts:write'),
+        '404': noSuchPost,
+        '409': error(
+          'Nothing failed: the message names each delivery’s state (published, scheduled, publishing…) and what to do ' +
+            'instead (error.code conflict, error.field id).',
+        ),
+        ...tokenErrors,
+      },
+    },
+    {
+      method: 'post',
       path: '/v1/uploads',
       operationId: 'createUpload',
       tags: ['Media'],

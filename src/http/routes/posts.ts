@@ -7,7 +7,7 @@ import type { HttpEnv } from '../env.js';
 import { readJsonBody } from '../middleware/json-body.js';
 import { requireScope, tokenActor } from '../middleware/require-scope.js';
 
-/** `/v1/posts`: create, read, list and cancel posts of the token's workspace (scopes posts:write, posts:read). */
+/** `/v1/posts`: create, read, list, cancel, hurry, retry and edit posts of the token's workspace (scopes posts:write, posts:read). */
 export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const view = (workspaceId: string, value: PostWithDeliveries) => ctx.postQueries.view(value, workspaceId);
@@ -64,6 +64,13 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
     const token = c.get('token');
     const hurried = await ctx.posts.postNow(token.workspaceId, c.req.param('id'), tokenActor(token));
     return c.json(await view(token.workspaceId, hurried));
+  });
+
+  // The failed deliveries are sent again, with the same keys (the chat "Retry" button).
+  app.post('/:id/retry', requireScope('posts:write'), async (c) => {
+    const token = c.get('token');
+    const retried = await ctx.posts.retry(token.workspaceId, c.req.param('id'), tokenActor(token));
+    return c.json(await view(token.workspaceId, retried));
   });
 
   return app;

@@ -5,6 +5,7 @@ import type { Account, Author, Origin, PlatformId, Post, PostWithDeliveries } fr
 import type { ResolvedSchedule } from '../../core/schedule.js';
 import type { Platform } from '../../platforms/platform.js';
 import type { AccountStore } from '../../store/ports/account-store.js';
+import type { DeliveryStore } from '../../store/ports/delivery-store.js';
 import type { PostStore } from '../../store/ports/post-store.js';
 import type { WorkspaceStore } from '../../store/ports/workspace-store.js';
 
@@ -44,8 +45,11 @@ export interface TargetMeasure {
 }
 
 export interface PostsServiceDeps {
-  /** Posts, the workspace's accounts they target, and its settings (whether images need alt text). */
-  store: PostStore & AccountStore & WorkspaceStore;
+  /**
+   * Posts, the workspace's accounts they target, its settings (whether images need alt text), and
+   * a failed delivery given a new life (a retry).
+   */
+  store: PostStore & AccountStore & WorkspaceStore & Pick<DeliveryStore, 'reviveDelivery'>;
   platforms: Partial<Record<PlatformId, Platform>>;
   clock: Clock;
   /** The account's decrypted credentials, for platforms whose rules depend on the account. */
@@ -64,6 +68,6 @@ export interface PostsServiceDeps {
   onCreated?: (created: PostWithDeliveries) => void;
   /** Told after a cancel (a callback receiver hears that the post is finished). */
   onCancelled?: (post: Post) => Promise<void>;
-  /** Records who made, cancelled and hurried each post (never fails the action). */
+  /** Records who made, cancelled, hurried, retried and edited each post (never fails the action). */
   audit?: Pick<AuditLog, 'record'>;
 }

@@ -7,6 +7,7 @@ import { dispatchPost } from './dispatch.js';
 import { findPost } from './find-post.js';
 import { measureTargets } from './measure-targets.js';
 import { publishNow } from './publish-now.js';
+import { retryPost } from './retry-post.js';
 
 export type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
 
@@ -44,6 +45,11 @@ export class PostsService {
   /** "Post now" (publish-now.ts). */
   postNow(workspaceId: string, id: string, actor?: Actor): Promise<PostWithDeliveries> {
     return publishNow(this.deps, workspaceId, id, actor);
+  }
+
+  /** Sends the post's failed deliveries again, due now (retry-post.ts). */
+  retry(workspaceId: string, id: string, actor?: Actor): Promise<PostWithDeliveries> {
+    return retryPost(this.deps, workspaceId, id, actor);
   }
 
   /** Each delivery's text measured against its platform's limit (measure-targets.ts). */

@@ -109,8 +109,8 @@ export class DeliveryWrites {
     return { delivery, from: before.state };
   }
 
-  async revive(id: string, now: number): Promise<boolean> {
-    const update = { $set: { state: 'queued', attempts: 0, dueAt: new Date(now), updatedAt: new Date(now) } };
+  async revive(id: string, now: number, to: 'queued' | 'scheduled'): Promise<boolean> {
+    const update = { $set: { state: to, attempts: 0, dueAt: new Date(now), updatedAt: new Date(now) } };
     return (await this.cas(id, { state: 'failed' }, update)) !== null;
   }
 

@@ -274,8 +274,8 @@ export class MongoStore implements Store {
     return this.writes.claim(id, owner, now, leaseUntil);
   }
 
-  reviveDelivery(id: string, now: number): Promise<boolean> {
-    return this.writes.revive(id, now);
+  reviveDelivery(id: string, now: number, to: 'queued' | 'scheduled' = 'queued'): Promise<boolean> {
+    return this.writes.revive(id, now, to);
   }
 
   renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {

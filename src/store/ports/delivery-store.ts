@@ -81,11 +81,13 @@ export interface DeliveryStore {
    */
   takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]>;
   /**
-   * Gives a parked delivery (`failed`) a new life after its cause was fixed: `failed` → `queued`,
-   * due `now`, attempts back to 0 (the last error is kept until the next attempt). False when
-   * the delivery is not `failed`.
+   * Gives a parked delivery (`failed`) a new life after its cause was fixed: `failed` → `queued`
+   * (its message is on its way: a replay from the parking lot), or `to` `scheduled` (the
+   * scheduler sends it: a retry asked for through the API, the CLI or a chat button); due `now`,
+   * attempts back to 0, the last error, a thread's chain and the checkpoint kept (so a retry
+   * resumes, never repeats). False when the delivery is not `failed`.
    */
-  reviveDelivery(id: string, now: number): Promise<boolean>;
+  reviveDelivery(id: string, now: number, to?: 'queued' | 'scheduled'): Promise<boolean>;
   /**
    * An account was reconnected: its deliveries waiting for that (`scheduled` with an `auth`
    * last error) become due at `now`. Returns how many.

@@ -221,11 +221,11 @@ export class SqliteStore implements Store {
     ).run(now, now, postId, now).changes;
   }
 
-  async reviveDelivery(id: string, now: number): Promise<boolean> {
+  async reviveDelivery(id: string, now: number, to: 'queued' | 'scheduled' = 'queued'): Promise<boolean> {
     return (
       this.sql(
-        `UPDATE deliveries SET state = 'queued', attempts = 0, due_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'`,
-      ).run(now, now, id).changes === 1
+        `UPDATE deliveries SET state = ?, attempts = 0, due_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'`,
+      ).run(to, now, now, id).changes === 1
     );
   }
 

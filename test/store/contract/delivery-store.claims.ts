@@ -200,6 +200,21 @@ export function reviveCases(store: () => Store): void {
     expect((await store().claim(d.id, 'w1', T0, LEASE))?.from).toBe('queued');
   });
 
+  it('revives a failed delivery to scheduled for a retry: due now, the scheduler takes it, its chain kept', async () => {
+    const chain = [{ remoteId: 'r1', url: 'https://example.com/r1' }];
+    const d = await seedDelivery(store(), {
+      state: 'failed',
+      attempts: 6,
+      dueAt: T0 - MINUTE,
+      lastError: makeError(),
+      chain,
+    });
+    expect(await store().reviveDelivery(d.id, T0, 'scheduled')).toBe(true);
+    expect(await store().getDelivery(d.id)).toMatchObject({ state: 'scheduled', attempts: 0, dueAt: T0, chain });
+    expect((await store().takeDueByIds([d.id], T0)).map((x) => x.id)).toEqual([d.id]);
+    expect(await store().reviveDelivery(d.id, T0, 'scheduled')).toBe(false);
+  });
+
   it('revives only failed deliveries', async () => {
     for (const state of ['scheduled', 'queued', 'published', 'cancelled'] as const) {
       const d = await seedDelivery(store(), { state });
