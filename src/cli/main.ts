@@ -4,18 +4,20 @@ import { type Config, ConfigError, envToConfig } from '../config/config.js';
 import { readEnv } from '../config/env.js';
 import { envToSecrets, type Secrets } from '../config/secrets.js';
 import { HayonError } from '../core/errors.js';
-import { accountsCommand } from './commands/accounts.js';
-import { postCommand } from './commands/post.js';
-import { postsCommand } from './commands/posts.js';
-import { queueCommand } from './commands/queue.js';
-import { serveCommand, workerCommand } from './commands/serve.js';
-import { discordCommand } from './commands/discord.js';
-import { hooksCommand } from './commands/hooks.js';
-import { auditCommand } from './commands/audit.js';
-import { secretsCommand } from './commands/secrets.js';
-import { tokensCommand } from './commands/tokens.js';
-import { workspaceCommand } from './commands/workspace.js';
-import { type CliIo, type Command, UsageError } from './io.js';
+import { nextStepText } from '../core/next-step.js';
+import { cliMessage } from './field-flags.js';
+import { accountsCommand, usage as accountsUsage } from './commands/accounts.js';
+import { postCommand, postUsage } from './commands/post.js';
+import { postsCommand, usage as postsUsage } from './commands/posts.js';
+import { queueCommand, usage as queueUsage } from './commands/queue.js';
+import { serveCommand, serveUsage, workerCommand, workerUsage } from './commands/serve.js';
+import { discordCommand, usage as discordUsage } from './commands/discord.js';
+import { hooksCommand, usage as hooksUsage } from './commands/hooks.js';
+import { auditCommand, usage as auditUsage } from './commands/audit.js';
+import { secretsCommand, usage as secretsUsage } from './commands/secrets.js';
+import { tokensCommand, usage as tokensUsage } from './commands/tokens.js';
+import { workspaceCommand, usage as workspaceUsage } from './commands/workspace.js';
+import { asksForHelp, type CliIo, type Command, UsageError } from './io.js';
 
 const commands = {
   serve: serveCommand,
@@ -31,6 +33,22 @@ const commands = {
   audit: auditCommand,
   secrets: secretsCommand,
 } satisfies Record<string, Command>;
+
+/** What `hayon help <command>` and `hayon <command> --help` print: each command's own usage. */
+const usages = {
+  serve: serveUsage,
+  worker: workerUsage,
+  post: postUsage,
+  posts: postsUsage,
+  accounts: accountsUsage,
+  tokens: tokensUsage,
+  queue: queueUsage,
+  workspace: workspaceUsage,
+  discord: discordUsage,
+  hooks: hooksUsage,
+  audit: auditUsage,
+  secrets: secretsUsage,
+} satisfies Record<keyof typeof commands, string>;
 
 const help = `hayon: publish to social platforms from chat, webhooks and the command line
 
@@ -53,7 +71,9 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon workspace show | set [--require-alt-text on|off] [--default-targets ...] [--slack-posters ...]
   hayon workspace callback-secret          the secret that signs callbacks of API posts
 
-Configuration is by HAYON_* environment variables (see README).`;
+  hayon help <command>                     one command's usage (or hayon <command> --help)
+
+Configuration is by HAYON_* environment variables (see README); data in HAYON_DATA_DIR, else ./data.`;
 
 const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -65,21 +85,37 @@ const processIo: CliIo = {
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage or input). */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
+  if (!name || name === '--help' || name === '-h' || (name === 'help' && !args[0])) {
     io.out(help);
     return name ? 0 : 2;
   }
-  const command = (commands as Record<string, Command>)[name];
+  const asked = name === 'help' ? (args[0] ?? '') : name;
+  const command = Object.hasOwn(commands, asked) ? (commands as Record<string, Command>)[asked] : undefined;
   if (!command) {
-    io.err(`hayon: unknown command "${name}"\n\n${help}`);
+    io.err(`hayon: unknown command "${asked}"\n\n${help}`);
     return 2;
+  }
+  if (name === 'help' || asksForHelp(args)) {
+    io.out(`usage: ${(usages as Record<string, string>)[asked]}`);
+    return 0;
   }
   let ctx: CliContext | undefined;
   /** Builds a context from the environment, once (a command opens one kind); `serve` and `worker` dispose theirs when they stop. */
-  const once = async <C extends CliContext>(build: (config: Config, secrets: Secrets) => Promise<C>): Promise<C> => {
+  const once = async <C extends CliContext>(
+    build: (config: Config, secrets: Secrets) => Promise<C>,
+    port?: number,
+  ): Promise<C> => {
     if (ctx) return ctx as C;
-    const env = readEnv(io.env);
+    // `serve --port N` is HAYON_PORT=N for this run: the printed and signed URLs follow it too.
+    const env = { ...readEnv(io.env), ...(port !== undefined ? { port: String(port) } : {}) };
     const config = envToConfig(env, io.cwd);
+    const onDisk = config.store.kind === 'sqlite' || config.mediaStore.kind === 'disk';
+    if (onDisk && !fs.existsSync(config.dataDir)) {
+      io.err(
+        `hayon: starting a new, empty data directory at ${config.dataDir} (HAYON_DATA_DIR, else ./data here); ` +
+          'set HAYON_DATA_DIR to use another.',
+      );
+    }
     if (config.store.kind === 'sqlite') fs.mkdirSync(config.dataDir, { recursive: true });
     // CLI commands other than serve/worker log only warnings, keeping their output readable.
     const quiet = name !== 'serve' && name !== 'worker' && !env.logLevel;
@@ -87,26 +123,34 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     ctx = built;
     return built;
   };
-  const open = () => once((config, secrets) => AppContext.forCli(config, secrets));
-  const openServe = () => once((config, secrets) => AppContext.fromConfig(config, secrets));
+  const open = () =>
+    once(async (config, secrets) => {
+      const cli = await AppContext.forCli(config, secrets);
+      // The default workspace exists from the first command: what needs an account says which.
+      await cli.workspaces.ensure();
+      return cli;
+    });
+  const openServe = (port?: number) => once((config, secrets) => AppContext.fromConfig(config, secrets), port);
   const openWorker = () => once((config, secrets) => AppContext.forWorker(config, secrets));
   try {
     return await command({ args, io, open, openServe, openWorker });
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, name);
   } finally {
     if (ctx && name !== 'serve' && name !== 'worker') await ctx.dispose();
   }
 }
 
-function reportError(e: unknown, io: CliIo): number {
+/** A refusal in the CLI's words: flags, not the API's field names; its next step as a flag too. */
+function reportError(e: unknown, io: CliIo, command: string): number {
   if (e instanceof UsageError || e instanceof ConfigError) {
     io.err(`hayon: ${e.message}`);
     return 2;
   }
   const he = HayonError.from(e);
   if (he.isClientError) {
-    io.err(`hayon: ${he.publicMessage}${he.field ? ` (${he.field})` : ''}`);
+    const next = nextStepText(he, 'cli');
+    io.err(`hayon: ${cliMessage(command, he.publicMessage, he.field)}${next ? ` ${next}` : ''}`);
     return 2;
   }
   io.err(`hayon: ${he.code === 'internal' ? (e instanceof Error ? e.message : String(e)) : he.publicMessage}`);

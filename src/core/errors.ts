@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { zodIssueSentence } from './zod-message.js';
 
 /**
  * Typed errors. Every edge (HTTP handler, CLI, worker) turns unknown errors into a HayonError
@@ -55,13 +56,23 @@ export interface HayonErrorOptions {
   cause?: unknown;
   /** For `rate_limited`: seconds until a retry can pass (the `Retry-After` header). */
   retryAfterSec?: number;
+  /** What to do next, when each way in says it its own way (see `next-step.ts`). */
+  nextStep?: NextStep;
 }
+
+/**
+ * A next step that the API, the CLI, Slack and Discord each word their own way (a field, a
+ * flag, an option): `thread` is "split the text into a thread", `connect` "connect an account
+ * on this platform first".
+ */
+export type NextStep = { kind: 'thread' } | { kind: 'connect'; platform: string };
 
 export class HayonError extends Error {
   readonly code: ErrorCode;
   readonly userMessage: string | undefined;
   readonly field: string | undefined;
   readonly retryAfterSec: number | undefined;
+  readonly nextStep: NextStep | undefined;
 
   constructor(code: ErrorCode, message: string, options: HayonErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -70,6 +81,7 @@ export class HayonError extends Error {
     this.userMessage = options.userMessage;
     this.field = options.field;
     this.retryAfterSec = options.retryAfterSec;
+    this.nextStep = options.nextStep;
   }
 
   get status(): number {
@@ -149,7 +161,7 @@ export function assertNever(x: never, what = 'value'): never {
 export function zodToHayonError(error: z.ZodError): HayonError {
   const issue = error.issues[0];
   const field = issue?.path.length ? formatPath(issue.path) : 'body';
-  const message = issue ? `${field}: ${issue.message}` : 'invalid request';
+  const message = issue ? zodIssueSentence(issue, field) : 'invalid request';
   return new HayonError('invalid_request', message, { field, userMessage: message });
 }
 

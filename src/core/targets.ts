@@ -32,7 +32,14 @@ function matchTarget(target: string, accounts: readonly Account[], field: string
     if (!match) throw unknownTarget(field, `No ${platform} account "${handle}" is connected to this workspace.`);
     return [match];
   }
-  if (onPlatform.length === 0) throw unknownTarget(field, `No ${platform} account is connected to this workspace.`);
+  if (onPlatform.length === 0) {
+    const message = `No ${platform} account is connected to this workspace.`;
+    throw new HayonError('unknown_target', message, {
+      field,
+      userMessage: message,
+      nextStep: { kind: 'connect', platform },
+    });
+  }
   if (onPlatform.length > 1) {
     const names = onPlatform.map((a) => `${platform}:${a.handle}`).join(', ');
     throw new HayonError('ambiguous_target', `several ${platform} accounts`, {

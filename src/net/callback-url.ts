@@ -46,7 +46,8 @@ export async function checkCallbackUrl(
   if (inside) {
     throw refuse(
       field,
-      `${url.hostname} is a private network address (${inside}); hayon sends callbacks to public addresses only.`,
+      `${url.hostname} is a private network address (${inside}); hayon sends callbacks to public addresses only. ` +
+        `If that host is yours on purpose, whoever runs hayon adds ${url.host} to HAYON_FETCH_ALLOW_HOSTS.`,
     );
   }
 }

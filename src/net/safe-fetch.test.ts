@@ -129,8 +129,11 @@ describe('downloadUrl', () => {
   it('names the address but not the query string', async () => {
     const error = await refusal('http://10.0.0.5/file?token=secret');
     expect(error.message).toBe(
-      'The attachment URL points to a private network address (10.0.0.5), which hayon does not fetch from.',
+      'The attachment URL points to a private network address (10.0.0.5), which hayon does not fetch from. ' +
+        'If that host is yours on purpose (a CMS on your network), whoever runs hayon adds 10.0.0.5 to HAYON_FETCH_ALLOW_HOSTS.',
     );
+    const withPort = await refusal('http://10.0.0.5:8080/file');
+    expect(withPort.message).toContain('adds 10.0.0.5:8080 to HAYON_FETCH_ALLOW_HOSTS');
   });
 
   it('refuses a name that resolves to a private address', async () => {
@@ -204,12 +207,15 @@ describe('downloadUrl', () => {
     const error = await refusal(`http://${main.host}/missing`, allowed());
     expect(error.reason).toBe('status');
     expect(error.status).toBe(404);
+    expect(error.message).toBe(`The attachment at ${main.host} answered 404 (nothing is there: check the URL).`);
   });
 
   it('reports a refused connection as a network error', async () => {
     const { server, host } = await startServer(() => {});
     await stopServer(server);
-    expect((await refusal(`http://${host}/`, { allowHosts: [host] })).reason).toBe('network');
+    const error = await refusal(`http://${host}/`, { allowHosts: [host] });
+    expect(error.reason).toBe('network');
+    expect(error.message).toBe(`Could not download the attachment from ${host}: the connection was refused.`);
   });
 
   it('gives up on a redirect loop', async () => {

@@ -80,9 +80,14 @@ export async function downloadUrl(url: string, options: DownloadOptions): Promis
     for (let redirects = 0; ; redirects++) {
       const allowed = allowHosts.has(current.host);
       if (!allowed) refuseLiteral(current);
-      hop = await send(current, headers, checkedLookup(current.hostname, options.lookup ?? dns.lookup, allowed), {
-        signal: controller.signal,
-      });
+      hop = await send(
+        current,
+        headers,
+        checkedLookup(current.hostname, options.lookup ?? dns.lookup, allowed, undefined, current.host),
+        {
+          signal: controller.signal,
+        },
+      );
       const { res } = hop;
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
@@ -101,7 +106,11 @@ export async function downloadUrl(url: string, options: DownloadOptions): Promis
         continue;
       }
       if (status < 200 || status > 299) {
-        throw new DownloadError('status', `The attachment at ${current.host} answered ${status}.`, status);
+        throw new DownloadError(
+          'status',
+          `The attachment at ${current.host} answered ${status}${statusHint(status)}.`,
+          status,
+        );
       }
       const declared = Number(res.headers['content-length']);
       if (declared > options.maxBytes) throw tooLarge(current, options.maxBytes);
@@ -114,7 +123,10 @@ export async function downloadUrl(url: string, options: DownloadOptions): Promis
       throw new DownloadError('timeout', `The download from ${current.host} took longer than ${options.timeoutMs} ms.`);
     }
     if (options.signal?.aborted) throw options.signal.reason;
-    throw withCause(new DownloadError('network', `Could not download the attachment from ${current.host}.`), e);
+    throw withCause(
+      new DownloadError('network', `Could not download the attachment from ${current.host}: ${networkReason(e)}.`),
+      e,
+    );
   } finally {
     if (hop) close(hop);
     clearTimeout(timer);
@@ -136,7 +148,10 @@ export function guardedConnection(
   const parsed = checkUrl(url, undefined, what);
   const allowed = new Set(options.allowHosts?.map((h) => h.toLowerCase())).has(parsed.host);
   if (!allowed) refuseLiteral(parsed, what);
-  return { url: parsed, lookup: checkedLookup(parsed.hostname, options.lookup ?? dns.lookup, allowed, what) };
+  return {
+    url: parsed,
+    lookup: checkedLookup(parsed.hostname, options.lookup ?? dns.lookup, allowed, what, parsed.host),
+  };
 }
 
 /** Parses and checks one hop's URL: http(s) only, no user name or password. */
@@ -159,7 +174,7 @@ function checkUrl(input: string, base?: URL, what = 'attachment URL'): URL {
 /** Node skips `lookup` for IP-literal hosts, so those are checked here, before connecting. */
 function refuseLiteral(url: URL, what = 'attachment URL'): void {
   const ip = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(ip) && !isPublicAddress(ip)) throw privateAddress(url.hostname, ip, what);
+  if (isIP(ip) && !isPublicAddress(ip)) throw privateAddress(url.hostname, ip, what, url.host);
 }
 
 /**
@@ -171,12 +186,14 @@ function checkedLookup(
   lookup: typeof dns.lookup,
   allowed: boolean,
   what = 'attachment URL',
+  /** The URL's `host` (with its port), as HAYON_FETCH_ALLOW_HOSTS would name it. */
+  allowName = host,
 ): LookupFunction {
   return (hostname, opts, callback) => {
     lookup(hostname, { family: opts.family ?? 0, hints: opts.hints ?? 0, all: true }, (err, addresses) => {
       if (err) return callback(err, '');
       const refused = allowed ? undefined : addresses.find((a) => !isPublicAddress(a.address));
-      if (refused) return callback(privateAddress(host, refused.address, what), '');
+      if (refused) return callback(privateAddress(host, refused.address, what, allowName), '');
       const first = addresses[0];
       if (!first) return callback(Object.assign(new Error(`No address for ${host}.`), { code: 'ENOTFOUND' }), '');
       if (opts.all) return callback(null, addresses);
@@ -231,15 +248,40 @@ async function readCapped(res: IncomingMessage, maxBytes: number, url: URL): Pro
 }
 
 function tooLarge(url: URL, maxBytes: number): DownloadError {
-  return new DownloadError('too_large', `The attachment at ${url.host} is larger than ${maxBytes} bytes.`);
+  return new DownloadError(
+    'too_large',
+    `The attachment at ${url.host} is larger than ${maxBytes} bytes, the most hayon takes (HAYON_MEDIA_MAX_BYTES).`,
+  );
 }
 
-function privateAddress(host: string, ip: string, what = 'attachment URL'): DownloadError {
+function privateAddress(host: string, ip: string, what = 'attachment URL', allowName = host): DownloadError {
   const where = host.replace(/^\[(.*)\]$/, '$1') === ip ? 'points to' : `for ${host} resolves to`;
   return new DownloadError(
     'private_address',
-    `The ${what} ${where} a private network address (${ip}), which hayon does not ${what === 'attachment URL' ? 'fetch from' : 'call'}.`,
+    `The ${what} ${where} a private network address (${ip}), which hayon does not ${what === 'attachment URL' ? 'fetch from' : 'call'}. ` +
+      `If that host is yours on purpose (a CMS on your network), whoever runs hayon adds ${allowName} to HAYON_FETCH_ALLOW_HOSTS.`,
   );
+}
+
+/** What an answer's status most likely means for someone who gave the URL. */
+function statusHint(status: number): string {
+  if (status === 401 || status === 403) return ' (it needs a login: give a URL that opens without one)';
+  if (status === 404 || status === 410) return ' (nothing is there: check the URL)';
+  if (status === 429) return ' (too many requests: try again in a while)';
+  if (status >= 500) return ' (that server failed: try again later)';
+  return '';
+}
+
+/** Why a connection failed, from its system error code, in words. */
+function networkReason(e: unknown): string {
+  const code = String((e as { code?: unknown }).code ?? (e as { cause?: { code?: unknown } }).cause?.code ?? '');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
+  if (code === 'ECONNREFUSED') return 'the connection was refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was closed before the file arrived';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'the host cannot be reached';
+  if (/CERT|SSL|TLS/.test(code)) return `its TLS certificate is not valid (${code})`;
+  if (code === 'HPE_INVALID_CONSTANT' || code.startsWith('HPE_')) return 'the server did not answer in HTTP';
+  return code ? `the connection failed (${code})` : 'the connection failed';
 }
 
 function withCause(error: DownloadError, cause: unknown): DownloadError {

@@ -72,6 +72,7 @@ export class ServeRole {
           port,
           worker: this.options.worker,
           store: ctx.config.store.kind,
+          docs: `${ctx.config.publicUrl}/docs`,
           ...(this.#metrics ? { metricsPort: this.#metrics.port } : {}),
         },
         'hayon serving',
@@ -129,6 +130,9 @@ export class ServeRole {
   }
 
   async stop(): Promise<void> {
+    const log = subsystem(this.ctx.log, 'serve');
+    const started = Date.now();
+    if (this.#server) log.info({}, 'hayon stopping');
     clearInterval(this.#tempSweep);
     clearInterval(this.#accountCheck);
     clearInterval(this.#tokenRefresh);
@@ -137,9 +141,11 @@ export class ServeRole {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       this.#server = undefined;
     }
+    const serving = Boolean(server);
     await this.ctx.dispose();
     // Last: a scrape during the stop still sees the final counts.
     await this.#metrics?.stop();
     this.#metrics = undefined;
+    if (serving) log.info({ tookMs: Date.now() - started }, 'hayon stopped');
   }
 }

@@ -33,8 +33,12 @@ export class WorkerRole {
   }
 
   async stop(): Promise<void> {
+    const log = subsystem(this.ctx.log, 'worker');
+    const started = Date.now();
+    log.info({}, 'hayon worker stopping');
     await this.ctx.dispose();
     await this.#metrics?.stop();
     this.#metrics = undefined;
+    log.info({ tookMs: Date.now() - started }, 'hayon worker stopped');
   }
 }

@@ -95,7 +95,12 @@ export class HooksService {
     if (spec.mediaTemplate !== undefined) checkTemplate(spec.mediaTemplate, source, 'mediaTemplate');
     const { store, clock } = this.deps;
     const workspace = await store.getWorkspace(workspaceId);
-    if (!workspace) throw invalidField('workspace', `There is no workspace "${workspaceId}".`);
+    if (!workspace) {
+      throw invalidField(
+        'workspace',
+        `There is no workspace "${workspaceId}": connect an account to it first (hayon accounts connect bluesky --workspace ${workspaceId}).`,
+      );
+    }
     resolveTargets(spec.targets, await store.listAccounts(workspaceId));
     const timezone = spec.timezone ?? workspace.settings?.timezone ?? this.deps.defaultTimezone;
     if (!isValidTimeZone(timezone)) throw invalidField('timezone', `"${timezone}" is not an IANA time zone.`);

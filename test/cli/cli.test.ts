@@ -122,7 +122,9 @@ describe('hayon CLI', () => {
     const r = await run('post', 'hi', '--to', 'bluesky');
     expect(r.code).toBe(2);
     expect(r.err.join('\n')).toContain('No bluesky account is connected to this workspace.');
-    expect(r.err.join('\n')).toContain('targets[0]');
+    expect(r.err.join('\n')).toContain('(--to, value 1)');
+    expect(r.err.join('\n')).toContain('Connect one first: hayon accounts connect bluesky');
+    expect(r.err.join('\n')).not.toContain('targets[0]');
     const list = await run('posts', 'list');
     expect(list.code).toBe(0);
     expect(list.out).toEqual([]);
@@ -207,7 +209,10 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
       wrong,
     );
     expect(r.code).toBe(2);
-    expect(r.err.join('\n')).toContain('bluesky refused these credentials');
+    expect(r.err.join('\n')).toContain('Bluesky refused this identifier and app password');
+    expect(r.err.join('\n')).toContain('App passwords');
+    expect(r.err.join('\n')).toContain('(--app-password)');
+    expect(r.err.join('\n')).not.toMatch(/reconnect/i);
     expect(r.all).not.toContain(wrong);
     expect(r.all).not.toContain(user.password);
     const list = await run('accounts', 'list');
@@ -279,6 +284,7 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
     const refused = await run('post', text, '--to', 'bluesky', '--at', 'in 3 hours');
     expect(refused.code).toBe(2);
     expect(refused.err.join('\n')).toContain('Too long for Bluesky by');
+    expect(refused.err.join('\n')).toContain('add --thread to split it into a thread');
     const r = await run('post', text, '--to', 'bluesky', '--at', 'in 3 hours', '--thread');
     expect(r.code).toBe(0);
     expect(r.out.join('\n')).toMatch(/thread: 0\/3 parts/);
@@ -338,10 +344,11 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
     expect(r.out.join('\n')).toContain('scheduled');
   });
 
-  it('lists the post', async () => {
+  it('lists the post with the start of its text', async () => {
     const r = await run('posts', 'list');
     expect(r.code).toBe(0);
     expect(r.out.join('\n')).toContain(postId);
+    expect(r.out.find((l) => l.startsWith(postId))).toContain('"hello from the cli"');
   });
 
   it('cancels the post, then refuses to cancel it again', async () => {

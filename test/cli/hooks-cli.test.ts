@@ -74,7 +74,8 @@ describe('hayon hooks', () => {
     [['--source', 'generic', '--targets', 'bluesky', '--template', 'Hi {{name'], 'template'],
     [['--source', 'github', '--targets', 'tumblr'], 'tumblr'],
     [['--source', 'github', '--targets', 'bluesky', '--when', 'last week'], 'when'],
-    [['--source', 'github', '--targets', 'bluesky', '--callback', 'http://10.0.0.1/x'], 'callbackUrl'],
+    [['--source', 'github', '--targets', 'bluesky', '--callback', 'http://10.0.0.1/x'], 'HAYON_FETCH_ALLOW_HOSTS'],
+    [['--source', 'github', '--targets', 'bluesky', '--callback', 'http://10.0.0.1/x'], '--callback'],
     [['--source', 'github'], '--targets'],
   ])('refuses %j with exit 2, naming what is wrong, and stores no hook', async (flags, named) => {
     const r = await run('hooks', 'create', ...flags);

@@ -131,6 +131,35 @@ describe('bad input to POST /v1/posts', () => {
     expect((await res.json()).error.message).toMatch(/by 41 characters/);
   });
 
+  it('says what to do next for a text too long: split it into a thread', async () => {
+    const res = await h.api('POST', '/v1/posts', { text: 'x'.repeat(341), targets: ['bluesky'] });
+    expect((await res.json()).error.message).toBe(
+      'Too long for bluesky by 41 characters (341 of 300). Shorten it, or set thread: "auto" to split it into a thread.',
+    );
+  });
+
+  it("names a missing targets and says what to put there, not zod's words", async () => {
+    const res = await h.api('POST', '/v1/posts', { text: 'hi' });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.field).toBe('targets');
+    expect(error.message).toBe(
+      'targets is missing: it takes the accounts to publish to, as a list: ["bluesky"], ["bluesky", "mastodon:@me@mastodon.social"] or account ids.',
+    );
+    const unknown = await (
+      await h.api('POST', '/v1/posts', { text: 'hi', targets: ['bluesky'], colour: 'red' })
+    ).json();
+    expect(unknown.error.message).toContain('fields hayon does not know: colour'.replace('fields', 'a field'));
+    expect(unknown.error.message).toContain('GET /docs');
+  });
+
+  it('a target with no account says how to connect one', async () => {
+    const res = await h.api('POST', '/v1/posts', { text: 'hi', targets: ['mastodon'] });
+    expect((await res.json()).error.message).toBe(
+      'No mastodon account is connected to this workspace. Connect one first: POST /v1/connect/mastodon answers a link to open (or hayon accounts connect mastodon).',
+    );
+  });
+
   it('refuses an unknown or missing token with 401 and writes nothing', async () => {
     for (const authorization of ['Bearer hyn_nope', 'Basic abc', '']) {
       const res = await h.request('/v1/posts', {
@@ -186,5 +215,22 @@ describe('bad input to POST /v1/posts', () => {
   it('health and readiness', async () => {
     expect((await h.request('/healthz')).status).toBe(200);
     expect(await (await h.request('/readyz')).json()).toEqual({ ok: true });
+  });
+});
+
+describe('the next step a refusal names works', () => {
+  let h: TestHayon;
+  beforeAll(async () => {
+    h = await startHayon({ platforms: { bluesky: new FakePlatform('bluesky', { maxLength: 300 }) } });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+  });
+  afterAll(async () => h.stop());
+
+  it('a text refused as too long passes with thread: "auto"', async () => {
+    const text = 'A sentence that goes on for a while, to fill a post. '.repeat(8);
+    const refused = await h.api('POST', '/v1/posts', { text, targets: ['bluesky'], when: 'in 2 hours' });
+    expect((await refused.json()).error.message).toContain('set thread: "auto"');
+    const split = await h.api('POST', '/v1/posts', { text, targets: ['bluesky'], thread: 'auto', when: 'in 2 hours' });
+    expect(split.status).toBe(202);
   });
 });

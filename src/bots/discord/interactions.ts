@@ -1,4 +1,5 @@
 import { HayonError } from '../../core/errors.js';
+import { messageFor } from '../../core/next-step.js';
 import { autocomplete } from './commands/autocomplete.js';
 import { button } from './commands/buttons.js';
 import { hayonCommand } from './commands/hayon.js';
@@ -32,6 +33,6 @@ export async function handleInteraction(deps: DiscordDeps, i: Interaction): Prom
   } catch (e) {
     const he = HayonError.from(e);
     if (he.status >= 500) deps.log.error({ err: e }, 'discord interaction failed');
-    return { response: reply(`:warning: ${he.publicMessage}`) };
+    return { response: reply(`:warning: ${messageFor(he, 'discord')}`) };
   }
 }

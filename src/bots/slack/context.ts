@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ConnectService } from '../../services/connect/connect-service.js';
 import type { Clock } from '../../core/clock.js';
 import { HayonError } from '../../core/errors.js';
+import { messageFor } from '../../core/next-step.js';
 import type { ChatPermissions } from '../../core/post.js';
 import type { PostsService } from '../../services/posts/posts-service.js';
 import type { Logger } from '../../logger.js';
@@ -80,6 +81,5 @@ export async function mayPost(
 
 /** A sentence for a chat user from anything thrown; a 500 never shows its cause. */
 export function userMessage(e: unknown): string {
-  const he = HayonError.from(e);
-  return he.publicMessage;
+  return messageFor(HayonError.from(e), 'slack');
 }

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { HayonError } from '../../core/errors.js';
+import { messageFor } from '../../core/next-step.js';
 import type { PostWithDeliveries } from '../../core/post.js';
 import type { PostRequestInput } from '../../core/post-request.js';
 import { postMessage } from '../../notify/slack/blocks.js';
@@ -29,7 +30,7 @@ export async function guarded(
   } catch (e) {
     const he = HayonError.from(e);
     if (he.status >= 500) deps.log.error({ err: e }, 'slack handler failed');
-    await ephemeral(client, who, `:warning: ${he.publicMessage}`).catch((err: unknown) =>
+    await ephemeral(client, who, `:warning: ${messageFor(he, 'slack')}`).catch((err: unknown) =>
       deps.log.warn({ err }, 'could not tell the user about an error'),
     );
   }

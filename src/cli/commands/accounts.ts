@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import { isPlatformId } from '../../core/post.js';
 import { cliActor } from '../actor.js';
-import { type Command, parseFlags, required, UsageError } from '../io.js';
+import { type Command, notePublicUrl, parseFlags, required, UsageError } from '../io.js';
 
-const usage = `hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]
+export const usage = `hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]
        hayon accounts add mastodon|tumblr|threads|instagram|facebook --credentials-file FILE|- [--workspace W]
        hayon accounts connect mastodon|bluesky|tumblr|threads|instagram|facebook [--instance mastodon.social] [--workspace W]
        hayon accounts list [--workspace W] [--json]
@@ -59,6 +59,7 @@ export const accountsCommand: Command = async ({ args, open, io }) => {
     );
     io.out(url);
     io.err(`Open it in a browser before ${new Date(expiresAt).toISOString()}; it works once.`);
+    notePublicUrl(io, ctx.config);
     return 0;
   }
   if (sub === 'list') {

@@ -2,7 +2,7 @@ import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js'
 import { type AuditEntry, formatActor } from '../../core/audit.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
-const usage = 'hayon audit [--limit 50] [--before ISO] [--json] [--workspace W]';
+export const usage = 'hayon audit [--limit 50] [--before ISO] [--json] [--workspace W]';
 
 /** `2026-11-29T09:00:00.000Z  slack:U123 (alice)  post.created  post_…  targets=2` */
 export function auditLine(e: AuditEntry): string {

@@ -1,7 +1,7 @@
 import { discordCommands } from '../../bots/discord/command-definitions.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
-const usage = 'hayon discord register [--guild GUILD_ID]';
+export const usage = 'hayon discord register [--guild GUILD_ID]';
 
 /**
  * `hayon discord register`: sends /post and /hayon to Discord, for every server (global commands

@@ -1,9 +1,9 @@
 import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import type { Hook } from '../../core/hook.js';
 import { cliActor } from '../actor.js';
-import { type Command, parseFlags, required, UsageError } from '../io.js';
+import { type Command, notePublicUrl, parseFlags, required, UsageError } from '../io.js';
 
-const usage = `hayon hooks create --source github|ghost|wordpress|generic --targets bluesky,mastodon
+export const usage = `hayon hooks create --source github|ghost|wordpress|generic --targets bluesky,mastodon
                          [--template '{{title}} {{url}}'] [--media-template '{{image?}}'] [--name NAME]
                          [--when 'in 10 minutes'] [--timezone Europe/Berlin] [--thread auto|off]
                          [--callback https://…] [--rate-limit N] [--workspace W]
@@ -86,6 +86,7 @@ export const hooksCommand: Command = async ({ args, open, io }) => {
       io.err(
         `Webhook ${hook.id} (${hook.source}) for workspace ${workspaceId}. The secret is shown once: keep it now.`,
       );
+      notePublicUrl(io, ctx.config);
       return 0;
     }
     case 'list': {

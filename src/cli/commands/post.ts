@@ -5,7 +5,7 @@ import { toPostView, type PostView } from '../../core/post-view.js';
 import { type Command, type CliIo, parseFlags, required, UsageError } from '../io.js';
 import { cliAuthor } from '../actor.js';
 
-const postUsage =
+export const postUsage =
   'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE [--alt TEXT]]... [--thread [--no-counter]] [--no-link-preview] [--json]';
 
 export function printPost(io: CliIo, view: PostView, json: boolean): void {
@@ -13,13 +13,26 @@ export function printPost(io: CliIo, view: PostView, json: boolean): void {
     io.out(JSON.stringify(view, null, 2));
     return;
   }
-  io.out(`${view.id}  ${view.status}  ${view.scheduledAtLocal}`);
+  io.out(`${view.id}  ${view.status}  ${view.scheduledAtLocal}  ${snippet(view.text)}`);
   for (const d of view.deliveries) {
     const where = d.account ? `${d.platform}:${d.account}` : d.platform;
     const extra = d.url ?? d.error?.message ?? (d.state === 'scheduled' ? `due ${d.dueAt}` : '');
     const thread = d.thread ? ` (thread: ${d.thread.published}/${d.thread.parts} parts)` : '';
     io.out(`  ${where.padEnd(32)} ${d.state.padEnd(10)} ${extra}${thread}`);
   }
+}
+
+/** The start of a post's text on one line, in quotes: `"Launch day! Our new…"`. */
+export function snippet(text: string, max = 50): string {
+  const line = [...text.replace(/\s+/g, ' ').trim()];
+  return JSON.stringify(
+    line.length > max
+      ? `${line
+          .slice(0, max - 1)
+          .join('')
+          .trimEnd()}…`
+      : line.join(''),
+  );
 }
 
 /** `hayon post`: the same `posts.create()` as the API; the running `hayon serve` publishes it. */

@@ -4,7 +4,8 @@ import { type Command, parseFlags, UsageError } from '../io.js';
 import { printPost } from './post.js';
 import { printPostLog } from './post-log.js';
 
-const usage = 'hayon posts show <id> [--log] | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]';
+export const usage =
+  'hayon posts show <id> [--log] | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]';
 
 /** `hayon posts show [--log]|list|cancel`. */
 export const postsCommand: Command = async ({ args, open, io }) => {
@@ -21,7 +22,9 @@ export const postsCommand: Command = async ({ args, open, io }) => {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new UsageError(`--limit must be 1 to 1000\nusage: ${usage}`);
     const ctx = await open();
-    for (const view of await ctx.postQueries.list(workspaceId, { limit })) printPost(io, view, json);
+    const views = await ctx.postQueries.list(workspaceId, { limit });
+    if (views.length === 0 && !json) io.err('No posts yet: hayon post "…" --to bluesky makes one.');
+    for (const view of views) printPost(io, view, json);
     return 0;
   }
   if (sub !== 'show' && sub !== 'cancel') throw new UsageError(`unknown posts command "${sub ?? ''}"\nusage: ${usage}`);

@@ -2,7 +2,7 @@ import type { PlatformStatus } from '../../services/queue-service.js';
 import { cliActor } from '../actor.js';
 import { type CliIo, type Command, parseFlags, UsageError } from '../io.js';
 
-const usage = 'hayon queue status [--json] | hayon queue replay-parked [--limit N]';
+export const usage = 'hayon queue status [--json] | hayon queue replay-parked [--limit N]';
 
 /**
  * `hayon queue status`: deliveries per state, then per platform (scheduled and the next due,

@@ -1,7 +1,7 @@
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
-const usage = 'hayon secrets rotate';
+export const usage = 'hayon secrets rotate';
 
 /**
  * `hayon secrets rotate`: after setting a new `HAYON_SECRET_KEY` with the old one in

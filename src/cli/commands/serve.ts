@@ -17,7 +17,8 @@ async function runUntilSignal(stop: () => Promise<void>): Promise<void> {
   process.off('SIGTERM', onSignal);
 }
 
-const serveUsage = 'hayon serve [--no-worker] [--port N]';
+export const serveUsage = 'hayon serve [--no-worker] [--port N]';
+export const workerUsage = 'hayon worker';
 
 export const serveCommand: Command = async ({ args, openServe, io }) => {
   const { values } = parseFlags(args, { 'no-worker': { type: 'boolean' }, port: { type: 'string' } }, serveUsage);
@@ -25,16 +26,24 @@ export const serveCommand: Command = async ({ args, openServe, io }) => {
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new UsageError(`--port must be a port number\nusage: ${serveUsage}`);
   }
-  const ctx = await openServe();
-  const role = new ServeRole(ctx, { worker: !values['no-worker'], ...(port !== undefined ? { port } : {}) });
+  const ctx = await openServe(port);
+  const role = new ServeRole(ctx, { worker: !values['no-worker'] });
   const bound = await role.start();
-  io.err(`hayon listening on http://localhost:${bound} (data: ${ctx.config.dataDir}); Ctrl-C stops`);
+  const where = ctx.config.store.kind === 'sqlite' ? `data: ${ctx.config.dataDir}` : `store: ${ctx.config.store.kind}`;
+  io.err(`hayon listening on http://localhost:${bound} (${where}); Ctrl-C stops`);
+  io.err(`API docs: ${ctx.config.publicUrl}/docs`);
+  if (!(await ctx.accounts.anyConnected())) {
+    io.err(
+      'No account is connected yet: hayon accounts connect bluesky (or mastodon, tumblr, …) gives a link to open.',
+    );
+  }
   await runUntilSignal(() => role.stop());
+  io.err('hayon stopped');
   return 0;
 };
 
 export const workerCommand: Command = async ({ args, openWorker }) => {
-  parseFlags(args, {}, 'hayon worker');
+  parseFlags(args, {}, workerUsage);
   const role = new WorkerRole(await openWorker());
   await role.start();
   await runUntilSignal(() => role.stop());

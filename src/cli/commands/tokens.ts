@@ -4,7 +4,7 @@ import type { ApiToken } from '../../core/post.js';
 import { cliActor } from '../actor.js';
 import { type Command, parseFlags, required, UsageError } from '../io.js';
 
-const usage = `hayon tokens create --name NAME [--scopes posts:write,posts:read,accounts:manage] [--workspace W]
+export const usage = `hayon tokens create --name NAME [--scopes posts:write,posts:read,accounts:manage] [--workspace W]
        hayon tokens list [--json] [--workspace W]
        hayon tokens revoke <id> [--workspace W]`;
 

@@ -3,7 +3,7 @@ import type { ChatPermissions, WorkspaceSettings } from '../../core/post.js';
 import { isValidTimeZone } from '../../core/schedule.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 
-const usage = `hayon workspace show [--workspace W] [--json]
+export const usage = `hayon workspace show [--workspace W] [--json]
        hayon workspace callback-secret [--workspace W]
        hayon workspace set [--require-alt-text on|off] [--default-targets bluesky,mastodon|all]
                            [--slack-posters everyone|group:S0123|users:U01,U02] [--slack-channels C01,C02|any]

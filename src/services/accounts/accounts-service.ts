@@ -52,7 +52,8 @@ export class AccountsService {
       if (e instanceof PlatformError && e.kind === 'auth') {
         throw new HayonError('unauthorized', `${platformId} refused the login`, {
           cause: e,
-          userMessage: `${platformId} refused these credentials: ${e.message}`,
+          field: platformId === 'bluesky' ? 'appPassword' : 'credentials',
+          userMessage: refusedCredentials(platformId),
         });
       }
       throw e;
@@ -102,4 +103,30 @@ export class AccountsService {
   list(workspaceId: string): Promise<Account[]> {
     return this.deps.store.listAccounts(workspaceId);
   }
+
+  /** Whether any workspace has an account yet (the start line says how to connect one when none has). */
+  async anyConnected(): Promise<boolean> {
+    for (const w of await this.deps.store.listWorkspaces()) {
+      if ((await this.deps.store.listAccounts(w.id)).length > 0) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * What a refused login says: which secret was refused and where to make a right one (the
+ * platform's own words, which may say "reconnect", are for accounts already connected).
+ */
+function refusedCredentials(platformId: PlatformId): string {
+  if (platformId === 'bluesky') {
+    return (
+      'Bluesky refused this identifier and app password. Check the handle, and make an app password ' +
+      'in Bluesky under Settings → Privacy and security → App passwords (https://bsky.app/settings/app-passwords); ' +
+      'the account password is not one.'
+    );
+  }
+  return (
+    `${platformId} refused these credentials: the access token is wrong, expired or revoked. ` +
+    `Make a new one, or connect in a browser instead: hayon accounts connect ${platformId}.`
+  );
 }

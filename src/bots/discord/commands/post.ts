@@ -1,5 +1,6 @@
 import { defaultTargets } from '../../default-targets.js';
 import { HayonError } from '../../../core/errors.js';
+import { messageFor } from '../../../core/next-step.js';
 import type { Account, PostWithDeliveries } from '../../../core/post.js';
 import type { MediaRef, PostRequestInput } from '../../../core/post-request.js';
 import { parseWhen } from '../../../core/schedule.js';
@@ -100,7 +101,7 @@ async function publish(
     const he = HayonError.from(e);
     if (he.status >= 500) deps.log.error({ err: e }, 'discord post failed');
     await api.deleteOriginal(i.token).catch(() => undefined);
-    await api.followUp(i.token, { content: `:warning: ${he.publicMessage}`, flags: ephemeralFlag });
+    await api.followUp(i.token, { content: `:warning: ${messageFor(he, 'discord')}`, flags: ephemeralFlag });
     return;
   }
   try {
