@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MongoStore } from '../store/mongo/mongo-store.js';
 import type { Account, Delivery, Post } from '../core/post.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { makeAccount, makeDelivery, makePost, T0 } from '../../test/store/store-fixtures.js';
+import { mongoTestServer } from '../../test/mongo-server.js';
 import { Pacer } from './pacer.js';
 
 const HOUR = 3_600_000;
@@ -68,13 +68,10 @@ describe('Pacer', () => {
   });
 });
 
-const ferretInfo = new URL('../../.tmp/services/ferretdb.json', import.meta.url);
-const mongoUrl =
-  process.env.HAYON_TEST_MONGODB_URL ??
-  (existsSync(ferretInfo) ? (JSON.parse(readFileSync(ferretInfo, 'utf8')) as { url: string }).url : undefined);
-if (!mongoUrl) console.warn('Skipping the shared-ledger test on MongoDB: no server (run scripts/test-services.sh)');
+const mongo = mongoTestServer();
+const mongoUrl = mongo.url;
 
-describe.skipIf(!mongoUrl)('Pacer on MongoDB/FerretDB', () => {
+describe.skipIf(!mongoUrl)(`Pacer on MongoDB${mongo.skip ? ` (skipped: ${mongo.skip})` : ''}`, () => {
   it('two processes’ stores (two connections to one database) share one ledger and never overspend', async () => {
     const dbName = `pacer_${randomBytes(4).toString('hex')}`;
     const [one, two] = [

@@ -115,7 +115,7 @@ describe('graceful stop: SIGTERM under load', () => {
   it.skipIf(scaledUnavailable)(
     'scaled: each worker SIGTERMed under load finishes its calls, none left publishing, and a new worker publishes the rest exactly once',
     async () => {
-      // Fewer than embedded: FerretDB takes tens of milliseconds per write here.
+      // Fewer than embedded: each process writes through one shared test server here.
       const posts = 100;
       const fake = await slowMastodon();
       cleanups.push(() => fake.stop());
@@ -157,7 +157,7 @@ describe('graceful stop: SIGTERM under load', () => {
       await terminate(api);
       const { missing, doubled } = tally(fake, texts);
       console.log(
-        `graceful stop (scaled, FerretDB + RabbitMQ): ${posts} posts; worker 1 SIGTERM → exit ${firstStop.code} in ${firstStop.ms} ms, ` +
+        `graceful stop (scaled, DocumentDB + RabbitMQ): ${posts} posts; worker 1 SIGTERM → exit ${firstStop.code} in ${firstStop.ms} ms, ` +
           `worker 2 SIGTERM → exit ${secondStop.code} in ${secondStop.ms} ms with ${atStop} published; ` +
           `store then: ${counts.published} published, ${counts.queued} queued, ${counts.scheduled} scheduled, ${counts.publishing} publishing, ${counts.unknown} unknown; ` +
           `a new worker had all out in ${drainMs} ms: ${fake.statuses.length} statuses, ${missing.length} missing, ${doubled.length} doubled`,

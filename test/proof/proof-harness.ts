@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { main } from '../../src/cli/main.js';
 import type { FakeMastodonServer } from '../fakes/fake-mastodon-server.js';
+import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
 
 /**
  * What the three proofs share: `hayon` run as a real child process from compiled code, the way
@@ -344,13 +345,13 @@ function serviceUrl(name: string, envName: string): string | undefined {
  * RabbitMQ vhost of its own, and how to remove both afterwards.
  */
 export function scaledEnv(): { env: Record<string, string>; cleanup(): Promise<void> } {
-  const mongo = serviceUrl('ferretdb', 'HAYON_TEST_MONGODB_URL')!.replace(/\/+$/, '');
+  const mongo = mongoTestServer().url!;
   const amqp = serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')!.replace(/\/+$/, '');
   const name = `hayon-proof-${randomBytes(4).toString('hex')}`;
   execFileSync('rabbitmqctl', ['add_vhost', name], { stdio: 'ignore' });
   execFileSync('rabbitmqctl', ['set_permissions', '-p', name, 'guest', '.*', '.*', '.*'], { stdio: 'ignore' });
-  // A small pool per process, as the scaled suites use: FerretDB stalls when too many wait on it.
-  const mongoUrl = `${mongo}/${name.replaceAll('-', '_')}?maxPoolSize=8`;
+  // A small pool per process, as the scaled suites use.
+  const mongoUrl = mongoDatabaseUrl(mongo, name.replaceAll('-', '_'), { maxPoolSize: '8' });
   return {
     env: { HAYON_MONGODB_URL: mongoUrl, HAYON_AMQP_URL: `${amqp}/${name}` },
     async cleanup() {

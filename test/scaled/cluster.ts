@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const services = path.join(root, '.tmp', 'services');
@@ -17,9 +18,10 @@ function serviceUrl(name: string, envName: string): string | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url : undefined;
 }
 
-/** Why the scaled suites cannot run here, or undefined when FerretDB/MongoDB and RabbitMQ are up. */
+/** Why the scaled suites cannot run here, or undefined when a MongoDB-compatible server and RabbitMQ are up. */
 export function scaledUnavailableReason(): string | undefined {
-  if (!serviceUrl('ferretdb', 'HAYON_TEST_MONGODB_URL')) return 'no MongoDB/FerretDB (run scripts/test-services.sh)';
+  const mongo = mongoTestServer();
+  if (mongo.skip !== undefined) return mongo.skip;
   if (!serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')) return 'no RabbitMQ (run scripts/test-services.sh)';
   return undefined;
 }
@@ -102,12 +104,12 @@ function waitForLog(child: ChildProcess, msg: string, timeoutMs = 60_000): Promi
 export async function startCluster(options: { workers: number; env?: Record<string, string> }): Promise<Cluster> {
   await ensureBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hayon-cluster-'));
-  const mongo = serviceUrl('ferretdb', 'HAYON_TEST_MONGODB_URL')!;
+  const mongo = mongoTestServer().url!;
   const db = `hayon_cluster_${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
     HAYON_DATA_DIR: dataDir,
-    // A small pool per process: FerretDB's PostgreSQL pool stalls when too many operations wait on it.
-    HAYON_MONGODB_URL: `${mongo.replace(/\/+$/, '')}/${db}?maxPoolSize=8`,
+    // A small pool per process: several processes share one test server on a 2-core machine.
+    HAYON_MONGODB_URL: mongoDatabaseUrl(mongo, db, { maxPoolSize: '8' }),
     HAYON_AMQP_URL: createVhost(serviceUrl('rabbitmq', 'HAYON_TEST_AMQP_URL')!),
     HAYON_SECRET_KEY: randomBytes(32).toString('hex'),
     HAYON_HOST: '127.0.0.1',

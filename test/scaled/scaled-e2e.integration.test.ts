@@ -10,7 +10,7 @@ if (unavailable) console.warn(`Skipping the scaled end-to-end test: ${unavailabl
 
 const posts = Number(process.env.HAYON_SCALED_POSTS ?? 300);
 
-// API process + 2 worker processes + RabbitMQ + FerretDB + a real Bluesky PDS with three
+// API process + 2 worker processes + RabbitMQ + DocumentDB + a real Bluesky PDS with three
 // accounts: every post reaches every account exactly once.
 describe.skipIf(unavailable)('scaled mode end to end', () => {
   let world: ScaledWorld;
