@@ -1,5 +1,5 @@
 // bench/broker-restart: how late scheduled posts go out when RabbitMQ restarts just as they fall
-// due. Creates posts on MongoDB (FerretDB) due a few seconds ahead, runs the scheduler and one
+// due. Creates posts on MongoDB (DocumentDB) due a few seconds ahead, runs the scheduler and one
 // worker in this process against a FakePlatform, stops RabbitMQ's app shortly before the posts are
 // due and starts it again a few seconds later, then prints each post's lateness (published minus
 // due). Needs scripts/test-services.sh; it restarts the shared broker, so run nothing else beside.

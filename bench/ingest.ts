@@ -69,7 +69,7 @@ console.log(
 );
 console.log(
   table([
-    row(values.scaled ? 'hayon serve (ferretdb+rabbitmq)' : 'hayon serve (sqlite)', hayon),
+    row(values.scaled ? 'hayon serve (documentdb+rabbitmq)' : 'hayon serve (sqlite)', hayon),
     row('bare hono JSON', bare),
   ]),
 );

@@ -1,7 +1,7 @@
 // bench/schedule: how late scheduled posts go out. 1,000 posts due at one instant (the burst) and
 // 200 spread evenly over a minute, on the embedded default with FakePlatform (no latency), all in
 // one process. Lateness = when the platform was called minus when the post was due.
-// With --scaled: MongoDB (FerretDB) and RabbitMQ from scripts/test-services.sh, posts due after a
+// With --scaled: MongoDB (DocumentDB) and RabbitMQ from scripts/test-services.sh, posts due after a
 // longer lead (creating them takes longer there).
 //   npx tsx bench/schedule.ts [--spread-seconds 60] [--scaled [--lead-seconds 120]]
 import { parseArgs } from 'node:util';
@@ -70,7 +70,7 @@ const row = (name: string, set: Map<string, number>) => {
   };
 };
 console.log(
-  `\nbench/schedule${values.scaled ? ' --scaled (FerretDB + RabbitMQ)' : ''}: ${burstCount} due at one instant, ${spreadCount} over ${spreadMs / 1000} s (created in ${created} ms)`,
+  `\nbench/schedule${values.scaled ? ' --scaled (DocumentDB + RabbitMQ)' : ''}: ${burstCount} due at one instant, ${spreadCount} over ${spreadMs / 1000} s (created in ${created} ms)`,
 );
 console.log(table([row('burst', burst), row('spread', spread)]));
 console.log('goal: spread p99 <= 100 ms; the burst all started within 1 s (max late)');

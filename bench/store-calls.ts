@@ -1,9 +1,9 @@
 // bench/store-calls: where a scaled deployment's time goes, per Store method. Creates posts on
-// MongoDB (FerretDB) with RabbitMQ, then runs the scheduler and one worker (concurrency 16) in
+// MongoDB (DocumentDB) with RabbitMQ, then runs the scheduler and one worker (concurrency 16) in
 // this process against a FakePlatform that answers in 100 ms, and prints, for creating and for
 // delivering, each Store method's calls, total and mean time. Needs scripts/test-services.sh.
 //   npx tsx bench/store-calls.ts [--posts 1000] [--pacing on|off]
-// This is how FerretDB 1.x's full-collection `$in` showed up (src/store/mongo/by-values.ts).
+// It showed where the time went on FerretDB 1.x (a full-collection `$in`, since removed with FerretDB).
 import { parseArgs } from 'node:util';
 import { AppContext } from '../src/app/app-context.js';
 import { envToConfig } from '../src/config/config.js';

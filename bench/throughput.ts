@@ -1,4 +1,4 @@
-// bench/throughput: deliveries/s in scaled mode (MongoDB via FerretDB, RabbitMQ) for 1, 2 and 4
+// bench/throughput: deliveries/s in scaled mode (MongoDB via DocumentDB, RabbitMQ) for 1, 2 and 4
 // worker processes at concurrency 16, against a FakePlatform that answers in 100 ms, beside the
 // ideal (workers × 16 / 0.1 s). Needs scripts/test-services.sh to have run.
 //   npx tsx bench/throughput.ts [--deliveries 1200] [--workers 1,2,4]
@@ -20,7 +20,7 @@ const { values } = parseArgs({
 });
 const total = Number(values.deliveries);
 async function run(workers: number) {
-  const scaled = scaledEnv('bench', '?maxPoolSize=8');
+  const scaled = scaledEnv('bench', { maxPoolSize: '8' });
   const envVars = {
     ...scaled.vars,
     HAYON_WORKER_CONCURRENCY: '16',
@@ -71,6 +71,6 @@ async function run(workers: number) {
 const rows = [];
 for (const w of String(values.workers).split(',').map(Number)) rows.push(await run(w));
 console.log(
-  `\nbench/throughput: scaled mode, FerretDB + RabbitMQ (scripts/test-services.sh), FakePlatform 100 ms per call`,
+  `\nbench/throughput: scaled mode, DocumentDB + RabbitMQ (scripts/test-services.sh), FakePlatform 100 ms per call`,
 );
 console.log(table(rows));

@@ -47,7 +47,7 @@ const specs: SystemSpec[] = [
     lockLimit: Number(values['agenda-lock-limit']),
   }),
 ];
-// agenda-tuned only when asked for: its overlapping lock scans open enough FerretDB operations to
+// agenda-tuned only when asked for: its overlapping lock scans once opened enough FerretDB operations to
 // run PostgreSQL out of connections ("too many clients") on a machine that others share.
 const chosen = values.systems
   ? values.systems.split(',')

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/compare end to end: redis and bench/compare's packages (setup.sh), FerretDB and RabbitMQ
+# bench/compare end to end: redis and bench/compare's packages (setup.sh), DocumentDB and RabbitMQ
 # (scripts/test-services.sh), then the comparison. Arguments go to compare.ts:
 #   bash bench/compare/run.sh [--quick] [--only a,b] [--systems hayon-embedded,bullmq]
 set -euo pipefail

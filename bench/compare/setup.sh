@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What bench/compare needs besides scripts/test-services.sh (FerretDB, RabbitMQ), idempotently:
+# What bench/compare needs besides scripts/test-services.sh (DocumentDB, RabbitMQ), idempotently:
 # - Debian's redis-server (for BullMQ), installed with apt-get if missing, started on a free
 #   local port with no persistence, reachable as {"url":"redis://127.0.0.1:<port>"} in
 #   .tmp/services/redis.json. A redis already answering there is left alone.

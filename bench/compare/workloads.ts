@@ -104,7 +104,7 @@ async function warmUp(system: System, server: FakePlatformServer): Promise<numbe
 
 /**
  * Time to create `count` jobs, with room to spare: creating slows down as a store fills (hayon's
- * MongoStore on FerretDB takes about three times as long per post at 1,000 posts as at 100).
+ * MongoStore on FerretDB 1.24 took about three times as long per post at 1,000 posts as at 100).
  */
 const leadFor = (perJobMs: number, count: number) => Math.round(3_000 + 2 * perJobMs * count);
 

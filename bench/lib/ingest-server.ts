@@ -9,7 +9,7 @@ import { startHayon } from '../../test/harness.js';
 
 const kind = process.argv[2];
 
-/** With `scaled` as the second argument: FerretDB and RabbitMQ from scripts/test-services.sh. */
+/** With `scaled` as the second argument: DocumentDB and RabbitMQ from scripts/test-services.sh. */
 const scaled = () => (process.argv[3] === 'scaled' ? scaledOverrides('ingest') : {});
 if (kind === 'bare') {
   const app = new Hono();

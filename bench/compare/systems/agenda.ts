@@ -1,4 +1,4 @@
-// Agenda 6 with its MongoDB backend on the same FerretDB as hayon-scaled (a fresh database per
+// Agenda 6 with its MongoDB backend on the same DocumentDB as hayon-scaled (a fresh database per
 // run), in the bench process, with the same concurrency as hayon. Agenda polls: every
 // `processEvery` it locks the jobs due before the next poll and sets a timer for each.
 import { randomBytes } from 'node:crypto';
@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda } from 'agenda';
 import { MongoClient } from 'mongodb';
+import { mongoDatabaseUrl } from '../../../test/mongo-server.js';
 import { publishCall } from '../fake-platform-server.js';
 import type { SystemSpec } from './system.js';
 
@@ -20,8 +21,8 @@ export interface AgendaTuning {
   /** How often Agenda looks for due jobs (and how far ahead it locks them). */
   processEveryMs: number;
   /**
-   * Lock jobs in no particular order (`sort: {}`) instead of by `nextRunAt`: FerretDB 1.24 runs a
-   * sorted `findOneAndUpdate` by reading and sorting the whole collection, once per job locked.
+   * Lock jobs in no particular order (`sort: {}`) instead of by `nextRunAt` (a tuning first made
+   * for FerretDB 1.24, which read and sorted the whole collection once per job locked).
    */
   unsorted: boolean;
   /** Most jobs one process holds locked at once (0: no limit, Agenda's default). */
@@ -39,15 +40,15 @@ export function agenda(name: string, tuning: AgendaTuning): SystemSpec {
   return {
     name,
     describe: (o) =>
-      `Agenda 6.2.6 + @agendajs/mongo-backend on FerretDB, in the bench process, processEvery ${processEveryMs} ms,` +
+      `Agenda 6.2.6 + @agendajs/mongo-backend on DocumentDB, in the bench process, processEvery ${processEveryMs} ms,` +
       ` ${unsorted ? 'sort {}' : 'default sort'}, lockLimit ${lockLimit}, maxConcurrency = defaultConcurrency = ${o.concurrency}`,
     async start(o) {
-      const base = (JSON.parse(readFileSync('.tmp/services/ferretdb.json', 'utf8')) as { url: string }).url;
+      const base = (JSON.parse(readFileSync('.tmp/services/mongodb.json', 'utf8')) as { url: string }).url;
       const tag = randomBytes(3).toString('hex');
       const dbName = `compare_agenda_${tag}`;
       const agenda = new Agenda({
         backend: new MongoBackend({
-          address: `${base.replace(/\/+$/, '')}/${dbName}`,
+          address: mongoDatabaseUrl(base, dbName),
           ...(unsorted ? { sort: {} } : {}),
         }),
         processEvery: processEveryMs,

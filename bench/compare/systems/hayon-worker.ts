@@ -1,5 +1,5 @@
 // One `hayon worker` process for hayon-scaled (systems/hayon.ts): the real worker role on the
-// run's FerretDB database and RabbitMQ prefix, publishing to the bench's fake platform. Prints
+// run's DocumentDB database and RabbitMQ prefix, publishing to the bench's fake platform. Prints
 // one `{"ready":true}` line once it consumes; SIGTERM stops it the way `hayon worker` stops.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,5 +1,5 @@
 // hayon as users run it, on the bench's fake platform: embedded (one process, SQLite, in-process
-// transport) and scaled (MongoDB store on FerretDB, RabbitMQ transport, `hayon worker` processes).
+// transport) and scaled (MongoDB store on DocumentDB, RabbitMQ transport, `hayon worker` processes).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -68,14 +68,14 @@ export function hayonScaled(pacing: boolean, workers: number): SystemSpec {
   return {
     name: 'hayon-scaled',
     describe: (o) =>
-      `FerretDB + RabbitMQ; scheduler in the bench process, ${workers} worker process(es) × ${o.concurrency / workers}, pacing ${pacing ? 'on' : 'off'}`,
+      `DocumentDB + RabbitMQ; scheduler in the bench process, ${workers} worker process(es) × ${o.concurrency / workers}, pacing ${pacing ? 'on' : 'off'}`,
     async start(o) {
       if (o.concurrency % workers !== 0) throw new Error(`concurrency ${o.concurrency} does not split over ${workers}`);
       const service = (name: string) =>
         (JSON.parse(readFileSync(`.tmp/services/${name}.json`, 'utf8')) as { url: string }).url;
       const tag = randomBytes(3).toString('hex');
       const worker: ScaledWorkerEnv = {
-        mongoUrl: service('ferretdb'),
+        mongoUrl: service('mongodb'),
         dbName: `compare_hayon_${tag}`,
         amqpUrl: service('rabbitmq'),
         prefix: `compare_${tag}_`,
