@@ -15,7 +15,8 @@ function packageVersion(): string {
 }
 
 /**
- * `GET /openapi.json`, the OpenAPI 3.1 document, and `GET /docs`, the same as a readable page.
+ * `GET /openapi.json`, the OpenAPI 3.1 document, and `GET /docs`, the same as a readable page;
+ * `GET /` leads there.
  * No token: the API's description is public. Both are built once, on the first request (the
  * document is the same until hayon restarts).
  */
@@ -29,6 +30,8 @@ export function openapiRoutes(ctx: AppContext): Hono {
     }
     return built;
   };
+  // Where a person who opens hayon's address lands: the docs for now (a web page later).
+  app.get('/', (c) => c.redirect('/docs', 302));
   app.get('/openapi.json', (c) =>
     c.body(build().json, 200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }),
   );

@@ -121,6 +121,15 @@ export const systemOperations: readonly OperationSpec[] = [
   },
   {
     method: 'get',
+    path: '/',
+    operationId: 'root',
+    tags: ['Operations'],
+    summary: 'Where hayon’s address leads',
+    description: 'Redirects to the API reference page, /docs.',
+    responses: { '302': { description: 'To /docs.' } },
+  },
+  {
+    method: 'get',
     path: '/openapi.json',
     operationId: 'openapi',
     tags: ['Operations'],
