@@ -37,3 +37,17 @@ export async function writePost(
     throw e;
   }
 }
+
+/**
+ * Fails with what to do when the server cannot run transactions: a standalone mongod (MongoDB
+ * runs them on a replica set or through mongos; DocumentDB answers as mongos).
+ */
+export async function requireTransactions(connection: Connection): Promise<void> {
+  const hello = await connection.db!.admin().command({ hello: 1 });
+  if (typeof hello.setName === 'string' || hello.msg === 'isdbgrid') return;
+  throw new Error(
+    'The MongoDB server of HAYON_MONGODB_URL is a standalone server, and hayon writes each post with its ' +
+      'deliveries in one transaction, which MongoDB runs on a replica set only. Start mongod with ' +
+      '--replSet rs0, run rs.initiate() once (one node is enough), and add ?replicaSet=rs0 to the URL.',
+  );
+}

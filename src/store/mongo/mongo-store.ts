@@ -14,7 +14,7 @@ import { cancellableStates } from '../../core/delivery-state.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
 import type { CreatePostResult } from '../ports/post-store.js';
 import type { Store } from '../store.js';
-import { writePost } from './create-post.js';
+import { requireTransactions, writePost } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
@@ -82,6 +82,7 @@ export class MongoStore implements Store {
 
   async init(): Promise<void> {
     await this.connection.asPromise();
+    await requireTransactions(this.connection);
     await Promise.all(Object.values(this.models).map((model) => model.createIndexes()));
     await this.hooks.init();
     await this.connect.init();
