@@ -195,9 +195,24 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
     expect((await send(long.payload)).body).toEqual({ type: 5 });
     await waitFor(async () => discord.ephemerals(long.token).length === 1);
     expect(discord.ephemerals(long.token)[0]?.content).toContain('by 20');
+    expect(discord.ephemerals(long.token)[0]?.content).toContain('set thread: True on /post to split it into a thread');
     expect(discord.original(long.token)).toBeUndefined();
     expect(discord.threads()).toEqual([]);
     expect(await posts()).toEqual([]);
+  });
+
+  it('thread: True, the option a text too long points at, splits it into a thread', async () => {
+    const words = 'A sentence that goes on for a while, to fill a post. '.repeat(8).trim();
+    const { token, payload } = post([
+      text(words),
+      { name: 'when', type: 3, value: 'in 2 hours' },
+      { name: 'thread', type: 5, value: true },
+    ]);
+    expect((await send(payload)).body).toEqual({ type: 5 });
+    await waitFor(async () => (await posts()).length === 1);
+    expect(discord.ephemerals(token)).toEqual([]);
+    const [stored] = await posts();
+    expect(stored.deliveries[0]?.thread?.parts).toBeGreaterThan(1);
   });
 
   it('autocomplete: accounts for targets, the time it reads for when', async () => {

@@ -126,6 +126,16 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
 
   it.each([
     ['a text too long for a target', `${'x'.repeat(320)} to bluesky`, 'by 20'],
+    [
+      'a text too long, with the way to a thread',
+      `${'x'.repeat(320)} to bluesky`,
+      'tick "Split a long text into a thread" in the /post form (/post alone opens it)',
+    ],
+    [
+      'a target with no account, with who connects one',
+      'Hello to mastodon',
+      'A workspace admin connects one with /hayon connect mastodon',
+    ],
     ['an unknown target', 'Hello to bluesky:nobody.test', 'No bluesky account "nobody.test"'],
     ['a time in the past', 'Hello 2020-01-01T09:00 to bluesky', 'in the past'],
   ])('%s is an ephemeral message saying what to change, and nothing stays behind', async (_, text, says) => {
@@ -259,6 +269,7 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
         'files',
         'alt',
         'link_preview',
+        'thread',
         'override_bluesky',
         'override_tumblr',
       ]),

@@ -41,6 +41,12 @@ export const discordCommands = [
         description: 'Show a card of the first link when there are no images (default: yes)',
         required: false,
       },
+      {
+        type: boolean,
+        name: 'thread',
+        description: 'Split a text too long for a platform into a thread there (default: no)',
+        required: false,
+      },
     ],
   },
   {

@@ -25,6 +25,8 @@ export interface PostModalOptions {
 
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 const linkPreviewOption = { text: plain('Show a card of the first link (when there are no files)'), value: 'on' };
+/** The words a refusal of a text too long points at (`core/next-step.ts`): keep them the same. */
+const threadOption = { text: plain('Split a long text into a thread'), value: 'auto' };
 
 /**
  * The `/post` modal: text, targets (the workspace's accounts), when (echoed as a resolved time
@@ -124,6 +126,14 @@ export function postModal(options: PostModalOptions): Record<string, unknown> {
         initial_options: [linkPreviewOption],
       },
     },
+    {
+      type: 'input',
+      block_id: 'thread',
+      optional: true,
+      label: plain('Thread'),
+      hint: plain('Where the text is too long for a platform, it goes out there as a thread of posts.'),
+      element: { type: 'checkboxes', action_id: 'thread', options: [threadOption] },
+    },
   );
   const platforms = [...new Set(accounts.map((a) => a.platform))];
   for (const platform of platforms) {
@@ -156,6 +166,8 @@ export interface ModalValues {
   overrides: Partial<Record<PlatformId, string>>;
   /** Whether the link card box stayed ticked (true when the modal had no such box). */
   linkPreview: boolean;
+  /** Whether "Split a long text into a thread" was ticked. */
+  thread: boolean;
 }
 
 type StateValues = Record<string, Record<string, Record<string, unknown>>>;
@@ -169,6 +181,7 @@ export function readModal(values: StateValues): ModalValues {
   const selected = (field('targets', 'targets')?.selected_options ?? []) as { value: string }[];
   const files = (field('files', 'files')?.files ?? []) as { id: string }[];
   const cardBox = field('link_preview', 'link_preview')?.selected_options as unknown[] | undefined;
+  const threadBox = field('thread', 'thread')?.selected_options as unknown[] | undefined;
   const overrides: Partial<Record<PlatformId, string>> = {};
   for (const block of Object.keys(values)) {
     const m = /^override_(\w+)$/.exec(block);
@@ -185,5 +198,6 @@ export function readModal(values: StateValues): ModalValues {
       .map((a) => a.trim()),
     overrides,
     linkPreview: cardBox === undefined || cardBox.length > 0,
+    thread: (threadBox?.length ?? 0) > 0,
   };
 }

@@ -45,6 +45,7 @@ export async function postCommand(deps: DiscordDeps, i: Interaction): Promise<Ha
     ...(when ? { when } : {}),
     timezone,
     ...(o.get('link_preview')?.value === false ? { linkPreview: false } : {}),
+    ...(o.get('thread')?.value === true ? { thread: 'auto' as const } : {}),
   };
   return {
     response: { type: 5 },

@@ -91,6 +91,7 @@ export async function modalSubmitted(
       media,
       ...(Object.keys(overrides).length ? { overrides } : {}),
       ...(values.linkPreview ? {} : { linkPreview: false }),
+      ...(values.thread ? { thread: 'auto' as const } : {}),
     });
   });
 }
