@@ -18,7 +18,7 @@ export interface SchedulerOptions {
   /**
    * How far ahead of its due time a delivery is taken and sent, with its due time as the
    * message's `notBefore`: the store and broker round trips happen before it is due, and the
-   * worker claims it on time. With MongoDB (FerretDB here) and RabbitMQ they take 30–100 ms.
+   * worker claims it on time. With MongoDB (FerretDB then) and RabbitMQ they took 30–100 ms.
    */
   leadMs: number;
   /**
