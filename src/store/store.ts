@@ -21,7 +21,7 @@ import type { WorkspaceStore } from './ports/workspace-store.js';
  * state and, while publishing, its lease owner), so that any number of workers and schedulers
  * can share a store without a post going out twice. No method needs a multi-document
  * transaction except `createPost`, which must write a post and its deliveries all or nothing
- * (MongoDB adapters do it with an insert order and a cleanup, see their docs).
+ * (both adapters use one transaction).
  */
 export interface Store
   extends StoreLifecycle,
