@@ -63,9 +63,12 @@ export interface HayonErrorOptions {
 /**
  * A next step that the API, the CLI, Slack and Discord each word their own way (a field, a
  * flag, an option): `thread` is "split the text into a thread", `connect` "connect an account
- * on this platform first".
+ * on this platform first", `reconnect` "connect that account again".
  */
-export type NextStep = { kind: 'thread' } | { kind: 'connect'; platform: string };
+export type NextStep =
+  | { kind: 'thread' }
+  | { kind: 'connect'; platform: string }
+  | { kind: 'reconnect'; platform: string };
 
 export class HayonError extends Error {
   readonly code: ErrorCode;

@@ -154,6 +154,7 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     await command('/post', 'Hello to bluesky');
     await waitFor(async () => slack.ephemerals().length === 1);
     expect(slack.ephemerals()[0]?.text).toContain('The bluesky account alice.test needs reconnecting (expired).');
+    expect(slack.ephemerals()[0]?.text).toContain('A workspace admin connects it again with /hayon connect bluesky.');
     expect(topLevel()).toEqual([]);
     expect(await posts()).toEqual([]);
   });
