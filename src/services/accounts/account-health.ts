@@ -4,8 +4,10 @@ import { platformNames } from '../../core/platform-names.js';
 import type { Account, AccountHealth as Health, PlatformId } from '../../core/post.js';
 import type { Logger } from '../../logger.js';
 import type { Platform } from '../../platforms/platform.js';
-import type { Store } from '../../store/store.js';
-import type { ConnectService } from '../connect/connect-service.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { DeliveryStore } from '../../store/ports/delivery-store.js';
+import type { WorkspaceStore } from '../../store/ports/workspace-store.js';
+import type { ConnectLinkMaker } from '../connect/connect-links.js';
 import type { CredentialBox } from '../../crypto/credential-box.js';
 
 /** What the workspace is told when an account stops working. */
@@ -33,13 +35,15 @@ export interface AccountCheck {
 }
 
 export interface AccountHealthDeps {
-  store: Store;
+  /** Accounts and their health in every workspace, and the deliveries waiting for a reconnect. */
+  store: AccountStore & WorkspaceStore & DeliveryStore;
   platforms: Partial<Record<PlatformId, Platform>>;
   box: CredentialBox;
   clock: Clock;
   log: Logger;
   alerts?: AccountAlerts | undefined;
-  connect?: ConnectService | undefined;
+  /** Makes the reconnect link of an alert. */
+  connect?: ConnectLinkMaker | undefined;
   /** How long deliveries to an account that stopped working wait for it to be reconnected. */
   graceMs: number;
   /** Told when waiting deliveries became due (a reconnected account), so the scheduler looks now. */
