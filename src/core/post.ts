@@ -61,8 +61,8 @@ export interface ContentOverride {
 
 /** Where the post came from, and so where hayon replies. */
 export type Origin =
-  | { kind: 'api'; tokenId?: string | undefined }
-  | { kind: 'cli' }
+  | { kind: 'api'; tokenId?: string | undefined; results?: ResultThreads | undefined }
+  | { kind: 'cli'; results?: ResultThreads | undefined }
   | { kind: 'slack'; teamId: string; channelId: string; messageTs?: string | undefined }
   | {
       kind: 'discord';
@@ -73,7 +73,18 @@ export type Origin =
       /** The thread started on that message, where each result is posted. */
       threadId?: string | undefined;
     }
-  | { kind: 'webhook'; hookId: string };
+  | { kind: 'webhook'; hookId: string; results?: ResultThreads | undefined };
+
+/**
+ * For a post from the API, the CLI or a webhook: the message hayon posted for it in the
+ * workspace's results channels (`WorkspaceSettings.resultChannels`), whose threads get each
+ * outcome as a chat `/post` does.
+ */
+export interface ResultThreads {
+  slack?: { channelId: string; messageTs: string } | undefined;
+  /** A Discord thread started on a message has that message's id. */
+  discord?: { channelId: string; messageId: string } | undefined;
+}
 
 export interface Author {
   id?: string | undefined;
@@ -217,6 +228,10 @@ export interface WorkspaceSettings {
   timezones?: Record<string, string> | undefined;
   /** Where hayon says that an account stopped working (with a reconnect link): a Slack and a Discord channel id. */
   alertChannels?: { slack?: string | undefined; discord?: string | undefined } | undefined;
+  /** Where posts from the API, the CLI and webhooks are shown with their outcomes: a Slack and a Discord channel id. */
+  resultChannels?: { slack?: string | undefined; discord?: string | undefined } | undefined;
+  /** The queue's weekly slots in the workspace's `timezone` (`mon-fri 09:00,13:00; sat 10:00`, see core/slots.ts). */
+  slots?: string | undefined;
 }
 
 /** Who may post from a chat: everyone (default), a user group, or listed users; optionally only in some channels. */

@@ -12,6 +12,7 @@ import type { PostWithDeliveries } from '../core/post.js';
 import type { PostsService } from './posts/posts-service.js';
 import { zodToHayonError } from '../core/errors.js';
 import { parseWhen } from '../core/schedule.js';
+import { isNextSlot } from '../core/slots.js';
 import { resolveTargets } from '../core/targets.js';
 import { isValidTimeZone } from '../core/time-zone.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
@@ -104,7 +105,7 @@ export class HooksService {
     resolveTargets(spec.targets, await store.listAccounts(workspaceId));
     const timezone = spec.timezone ?? workspace.settings?.timezone ?? this.deps.defaultTimezone;
     if (!isValidTimeZone(timezone)) throw invalidField('timezone', `"${timezone}" is not an IANA time zone.`);
-    if (spec.when !== undefined) parseWhen(spec.when, { timezone, now: clock() });
+    if (spec.when !== undefined && !isNextSlot(spec.when)) parseWhen(spec.when, { timezone, now: clock() });
     if (spec.callbackUrl !== undefined) await this.deps.checkCallbackUrl(spec.callbackUrl, 'callbackUrl');
     const now = clock();
     const id = `hk_${randomBytes(12).toString('base64url')}`;

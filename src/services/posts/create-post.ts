@@ -7,8 +7,10 @@ import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/pos
 import type { PostRequest } from '../../core/post-request.js';
 import { withStoredMedia } from '../../core/post-media.js';
 import { formatInZone, parseWhen, type ResolvedSchedule } from '../../core/schedule.js';
+import { isNextSlot } from '../../core/slots.js';
 import type { CreatePostContext, CreatePostOutcome, PostsServiceDeps } from './deps.js';
 import { dispatchPost } from './dispatch.js';
+import { nextFreeSlot, storeInSlot } from './next-slot.js';
 import { planContent } from './plan-content.js';
 import { activeTargets, attachMedia, checkAltText, checkHasContent, parsePostRequest } from './validate-post.js';
 
@@ -37,7 +39,10 @@ export async function createPost(
     if (existing) return repeated(deps, existing, request, ctx.workspaceId);
   }
   const timezone = request.timezone ?? ctx.defaultTimezone ?? 'UTC';
-  const schedule = parseWhen(request.when, { timezone, now });
+  const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC' };
+  const schedule = isNextSlot(request.when)
+    ? await nextFreeSlot(deps, ctx.workspaceId, { now, ...slotZone })
+    : parseWhen(request.when, { timezone, now });
   checkHasContent(request);
   const accounts = await activeTargets(deps, request, ctx.workspaceId);
   if (request.callbackUrl) await deps.checkCallbackUrl?.(request.callbackUrl);
@@ -69,7 +74,8 @@ async function storePost(
   },
 ): Promise<CreatePostOutcome> {
   const { store } = deps;
-  const { postId, now, schedule, accounts, attached } = made;
+  const { postId, now, accounts, attached } = made;
+  let { schedule } = made;
   const media = withStoredMedia(request, attached);
   await checkAltText(deps, ctx.workspaceId, media);
   const post: Post = {
@@ -106,7 +112,11 @@ async function storePost(
     createdAt: now,
     updatedAt: now,
   }));
-  const result = await store.createPost(post, deliveries);
+  let result: Awaited<ReturnType<typeof store.createPost>>;
+  if (isNextSlot(request.when)) {
+    const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC' };
+    ({ result, schedule } = await storeInSlot(deps, post, deliveries, schedule, slotZone));
+  } else result = await store.createPost(post, deliveries);
   if (!result.created) return repeated(deps, result.value, request, ctx.workspaceId);
   deps.onCreated?.(result.value);
   if (!ctx.holdDispatch) dispatchPost(deps, result.value);

@@ -1,6 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { Delivery, Post } from '../../core/post.js';
+import { type CreatePostOptions, SlotTakenError } from '../ports/post-store.js';
 import { isDuplicateKey, isWriteConflict } from './errors.js';
+import { slotIsHeld } from './post-slots.js';
 import { fromDelivery, fromPost, keySlot } from './mapping.js';
 import type { Models } from './schemas.js';
 
@@ -20,17 +22,23 @@ export async function writePost(
   models: Models,
   post: Post,
   deliveries: Delivery[],
+  options: CreatePostOptions = {},
 ): Promise<string | null> {
   const stray = deliveries.find((d) => d.postId !== post.id);
   if (stray) throw new Error(`createPost: delivery ${stray.id} belongs to post ${stray.postId}, not ${post.id}`);
   const docs = deliveries.map((d, i) => fromDelivery(d, i));
   try {
     await connection.transaction(async (session) => {
+      if (options.slot && (await slotIsHeld(models, post.workspaceId, post.scheduledAt, session))) {
+        throw new SlotTakenError(post.scheduledAt);
+      }
       await models.posts.insertMany([fromPost(post)], { session });
       if (docs.length > 0) await models.deliveries.insertMany(docs, { session });
     });
     return null;
   } catch (e) {
+    // Another post took a slot of this workspace at the same moment: look again for a free one.
+    if (options.slot && isWriteConflict(e)) throw new SlotTakenError(post.scheduledAt);
     if (post.idempotencyKey === undefined || !(isDuplicateKey(e) || isWriteConflict(e))) throw e;
     const holder = await models.posts.findOne({ workspaceId: post.workspaceId, keySlot: keySlot(post) }).lean();
     if (holder) return holder._id;

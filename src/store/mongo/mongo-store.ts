@@ -12,9 +12,10 @@ import {
 } from '../../core/post.js';
 import { cancellableStates } from '../../core/delivery-state.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
-import type { CreatePostResult } from '../ports/post-store.js';
+import type { CreatePostOptions, CreatePostResult } from '../ports/post-store.js';
 import type { Store } from '../store.js';
 import { requireTransactions, writePost } from './create-post.js';
+import { heldTimes } from './post-slots.js';
 import { DeliveryWrites } from './delivery-writes.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
@@ -181,12 +182,12 @@ export class MongoStore implements Store {
     return this.writes.bringForward(docs, now);
   }
 
-  async createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult> {
+  async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
     if (post.idempotencyKey !== undefined) {
       const existing = await this.findPostByIdempotencyKey(post.workspaceId, post.idempotencyKey);
       if (existing) return { created: false, value: existing };
     }
-    const holder = await writePost(this.connection, this.models, post, deliveries);
+    const holder = await writePost(this.connection, this.models, post, deliveries, options);
     if (holder !== null) return { created: false, value: (await this.getPost(holder))! };
     // What was written is what a read would return (the contract checks it): no read back.
     return { created: true, value: { post, deliveries } };
@@ -238,6 +239,10 @@ export class MongoStore implements Store {
       post: toPost(p),
       deliveries: docs.filter((d) => d.postId === p._id).map(toDelivery),
     }));
+  }
+
+  heldTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
+    return heldTimes(this.models, workspaceId, range);
   }
 
   async cancelPost(postId: string, at: number): Promise<number> {

@@ -5,6 +5,23 @@ export type CreatePostResult =
   | { created: true; value: PostWithDeliveries }
   | { created: false; value: PostWithDeliveries };
 
+export interface CreatePostOptions {
+  /**
+   * The post takes a slot of the workspace's queue (`when: "next slot"`): it is stored only when
+   * no other post holds its `scheduledAt` (see `heldTimes`), checked in the same transaction as
+   * the insert; otherwise nothing is written and `SlotTakenError` is thrown.
+   */
+  slot?: boolean;
+}
+
+/** `createPost` with `slot`: another post holds that time; pick the next free slot and try again. */
+export class SlotTakenError extends Error {
+  constructor(readonly at: number) {
+    super(`the slot at ${new Date(at).toISOString()} is held by another post`);
+    this.name = 'SlotTakenError';
+  }
+}
+
 /**
  * Posts, each with its deliveries (one per target account): creating them, reading them, and the
  * changes a user asks for on a whole post (cancel, post now). `createPost` is the one method of
@@ -16,7 +33,7 @@ export interface PostStore {
    * Stores a post and its deliveries, all or nothing. When the post has an idempotency key that
    * the workspace already used, nothing is written and the existing post is returned.
    */
-  createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult>;
+  createPost(post: Post, deliveries: Delivery[], options?: CreatePostOptions): Promise<CreatePostResult>;
   getPost(id: string): Promise<PostWithDeliveries | null>;
   /** The post without its deliveries, in one read (what a worker needs to publish one of them). */
   getPostAlone(id: string): Promise<Post | null>;
@@ -28,6 +45,12 @@ export interface PostStore {
   findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null>;
   /** Lists a workspace's posts, newest first. */
   listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]>;
+  /**
+   * The times in `[from, to]` (UTC ms) that posts of the workspace hold, each once, in order: a
+   * post holds its `scheduledAt` while one of its deliveries is not `cancelled`, `failed` or
+   * `deleted`. A slot of the workspace's queue at such a time is taken.
+   */
+  heldTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]>;
   /** Moves the post's `scheduled | queued | unknown` deliveries to `cancelled`; returns how many. */
   cancelPost(postId: string, at: number): Promise<number>;
   /** "Post now": the post's `scheduled` deliveries become due at `now`; returns how many. */

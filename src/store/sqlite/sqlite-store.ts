@@ -13,7 +13,9 @@ import type {
   WorkspaceSettings,
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
-import type { CreatePostResult } from '../ports/post-store.js';
+import type { CreatePostOptions, CreatePostResult } from '../ports/post-store.js';
+import { SlotTakenError } from '../ports/post-store.js';
+import { heldTimes, isHeld } from './post-slots.js';
 import type { Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { SqliteAccounts } from './accounts.js';
@@ -127,7 +129,7 @@ export class SqliteStore implements Store {
   readonly wakeWaitingDeliveries = async (accountId: string, now: number) =>
     this.accounts.wakeWaitingDeliveries(accountId, now);
 
-  async createPost(post: Post, deliveries: Delivery[]): Promise<CreatePostResult> {
+  async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
     // The key check and the inserts share one IMMEDIATE transaction, so a concurrent request with
     // the same key (from any process) waits and then finds this post instead of failing.
     const existingId = this.db
@@ -135,6 +137,9 @@ export class SqliteStore implements Store {
         if (post.idempotencyKey !== undefined) {
           const found = this.findPostIdByKey(post.workspaceId, post.idempotencyKey);
           if (found) return found;
+        }
+        if (options.slot && isHeld((s) => this.sql(s), post.workspaceId, post.scheduledAt)) {
+          throw new SlotTakenError(post.scheduledAt);
         }
         const postRow = fromPost(post);
         this.sql(insertSql('posts', Object.keys(postRow))).run(postRow);
@@ -206,6 +211,10 @@ export class SqliteStore implements Store {
       byPost.set(row.post_id, list);
     }
     return posts.map((p) => ({ post: toPost(p), deliveries: byPost.get(p.id) ?? [] }));
+  }
+
+  async heldTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
+    return heldTimes((s) => this.sql(s), workspaceId, range);
   }
 
   async cancelPost(postId: string, at: number): Promise<number> {

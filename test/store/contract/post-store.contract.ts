@@ -1,7 +1,8 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Delivery, Post } from '../../../src/core/post.js';
 import type { Store } from '../../../src/store/store.js';
 import { makeAccount, makeDelivery, makePost, MINUTE, seedPost, T0 } from '../store-fixtures.js';
+import { postSlotCases } from './post-store.slots.js';
 
 const sortById = (ds: Delivery[]) => [...ds].sort((a, b) => (a.id < b.id ? -1 : 1));
 
@@ -204,4 +205,6 @@ export function postStoreContract(store: () => Store): void {
     expect(await store().bringForward(post.id, T0 + 6)).toBe(0);
     expect(await store().bringForward('post_missing', T0)).toBe(0);
   });
+
+  describe('heldTimes and slots', () => postSlotCases(store));
 }
