@@ -157,6 +157,7 @@ function createPostsService(
     openCredentials: (account) => a.box.open(account.id, account.credentials),
     media: deps.media,
     checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: a.config.fetchAllowHosts }),
+    removeMedia: (keys) => deps.media.store.delete(keys),
     onCancelled: (post) => deps.notify.callbackNotifier.afterCancel(post),
     onCreated: observePostAccepted(deps.metrics, subsystem(a.log, 'posts')),
   });

@@ -10,7 +10,7 @@ export interface StoredMedia {
 }
 
 /** The request's attachments in one list, each with its field: the global ones, then each platform's. */
-export function mediaInputs(request: PostRequest): MediaInput[] {
+export function mediaInputs(request: Pick<PostRequest, 'media' | 'overrides'>): MediaInput[] {
   const inputs: MediaInput[] = request.media.map((ref, i) => ({ ref, field: `media[${i}]` }));
   for (const [platform, override] of Object.entries(request.overrides ?? {})) {
     for (const [i, ref] of (override?.media ?? []).entries()) {
@@ -21,7 +21,10 @@ export function mediaInputs(request: PostRequest): MediaInput[] {
 }
 
 /** The request's content with each attachment replaced by what the media store holds, in `mediaInputs` order. */
-export function withStoredMedia(request: PostRequest, attached: AttachedMedia | null): StoredMedia {
+export function withStoredMedia(
+  request: Pick<PostRequest, 'media' | 'overrides'>,
+  attached: AttachedMedia | null,
+): StoredMedia {
   const stored = attached?.items ?? [];
   const fields: { field: string; item: MediaItem }[] = [];
   let n = 0;

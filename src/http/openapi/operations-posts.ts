@@ -2,7 +2,7 @@ import { postViewSchema } from '../../core/post-view.js';
 import { maxJsonBodyBytes } from '../limits.js';
 import { uploadAnswerSchema } from '../routes/uploads.js';
 import { bearer, error, missingScope, postIdParameter, tokenErrors } from './responses.js';
-import { postListSchema, postRequestComponent, uploadRequestComponent } from './schemas.js';
+import { postListSchema, postPatchComponent, postRequestComponent, uploadRequestComponent } from './schemas.js';
 import type { OperationSpec } from './types.js';
 
 const json = ['application/json'] as const;
@@ -108,6 +108,39 @@ export function postOperations(): OperationSpec[] {
         '403': missingScope('posts:read'),
         '404': noSuchPost,
         ...tokenErrors,
+      },
+    },
+    {
+      method: 'patch',
+      path: '/v1/posts/{id}',
+      operationId: 'editPost',
+      tags: ['Posts'],
+      summary: 'Edit a post that has not started',
+      description:
+        'Changes text, media, overrides, targets, `when` or `timezone` of a post nothing of which has started ' +
+        'publishing (every delivery scheduled or queued). Each field given replaces the stored one. The post as ' +
+        'edited is checked exactly as a new one (each platform’s rules, attachments fetched and checked): a refused ' +
+        'edit changes nothing. A target added becomes a delivery, one left out is cancelled, a new time reschedules.',
+      security: bearer,
+      parameters: [postIdParameter],
+      requestBody: { schema: postPatchComponent, contentTypes: json, required: true },
+      responses: {
+        '200': { description: 'The post as edited.', schema: postViewSchema },
+        '400': error(
+          `${notJson}, no field to change (error.field body), or an edit the rules refuse, named as for a new post ` +
+            '(text, targets[1], when, media[0]).',
+        ),
+        '403': missingScope('posts:write'),
+        '404': noSuchPost,
+        '409': error(
+          'Something of the post has started: the message names each delivery that is publishing, published or ' +
+            'failed, and what to do instead; nothing was changed (error.code conflict, error.field id). Also a post ' +
+            'that was cancelled.',
+        ),
+        '413': error(`${tooLarge} Or an attachment is larger than the most hayon takes.`),
+        '415': error('An attachment is not a JPEG, PNG, WebP, GIF or MP4 (judged by its content).'),
+        ...tokenErrors,
+        '502': error('A target platform could not be asked whether it takes the post; nothing was changed.'),
       },
     },
     {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { postPatchSchema } from '../../core/post-patch.js';
 import { postRequestSchema } from '../../core/post-request.js';
 import { postViewSchema } from '../../core/post-view.js';
 import { errorBodySchema } from '../errors.js';
@@ -29,6 +30,13 @@ export const postRequestComponent = postRequestSchema.meta({
     'too long for a platform; off (default) refuses it. linkPreview: false publishes a link without a card (default: ' +
     'a post with a link and no media shows a card of its first link where the platform has cards). callbackUrl: ' +
     'where hayon POSTs each delivery’s outcome (see the callbackEvent webhook).',
+});
+
+export const postPatchComponent = postPatchSchema.meta({
+  id: 'PostPatch',
+  description:
+    'The fields of a post to change, each replacing the stored one (media, targets and overrides as whole lists); a ' +
+    'field left out stays. At least one field. The post as edited is checked as a new post is.',
 });
 
 export const uploadRequestComponent = uploadRequestSchema.meta({

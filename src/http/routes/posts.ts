@@ -66,6 +66,14 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
     return c.json(await view(token.workspaceId, hurried));
   });
 
+  // What has not started publishing changes: checked as a new post is (the chat "Edit" button).
+  app.patch('/:id', requireScope('posts:write'), async (c) => {
+    const token = c.get('token');
+    const body = await readJsonBody(c);
+    const outcome = await ctx.posts.edit(token.workspaceId, c.req.param('id'), body, tokenActor(token));
+    return c.json(toPostView(outcome.value, ctx.clock(), outcome.accounts));
+  });
+
   // The failed deliveries are sent again, with the same keys (the chat "Retry" button).
   app.post('/:id/retry', requireScope('posts:write'), async (c) => {
     const token = c.get('token');

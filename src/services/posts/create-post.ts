@@ -44,7 +44,7 @@ export async function createPost(
     ? await nextFreeSlot(deps, ctx.workspaceId, { now, ...slotZone })
     : parseWhen(request.when, { timezone, now });
   checkHasContent(request);
-  const accounts = await activeTargets(deps, request, ctx.workspaceId);
+  const accounts = await activeTargets(deps, request.targets, ctx.workspaceId);
   if (request.callbackUrl) await deps.checkCallbackUrl?.(request.callbackUrl);
   const postId = newId('post', now);
   // The expensive part (downloads, image processing) comes after every cheap check; from here

@@ -64,6 +64,8 @@ export interface PostsServiceDeps {
   media: MediaIntake;
   /** Refuses a callback URL hayon may not call (a private network): a HayonError about `callbackUrl`. */
   checkCallbackUrl?: (url: string) => Promise<void>;
+  /** Removes attachments an edit replaced from the media store. */
+  removeMedia?: (keys: string[]) => Promise<void>;
   /** Told of each post stored (the log, metrics). */
   onCreated?: (created: PostWithDeliveries) => void;
   /** Told after a cancel (a callback receiver hears that the post is finished). */

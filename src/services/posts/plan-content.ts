@@ -45,8 +45,14 @@ export async function planContent(deps: PlanDeps, post: Post, accounts: Account[
           : [content];
         for (const check of checks) {
           const issue = (await platform.validate(check, ctx))[0];
-          if (issue)
-            throw new HayonError(issue.code, issue.message, { field: fieldOf(issue), userMessage: issue.message });
+          if (issue) {
+            // Too long where a thread would carry it: the refusal says how to ask for one.
+            const threadable = issue.code === 'content_too_long' && rules.threads && !parts;
+            throw new HayonError(issue.code, issue.message, {
+              field: fieldOf(issue),
+              userMessage: issue.message,
+              ...(threadable ? { nextStep: { kind: 'thread' as const } } : {}),
+            });
           }
         }
         return parts;

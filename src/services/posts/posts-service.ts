@@ -6,10 +6,12 @@ import type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeas
 import { dispatchPost } from './dispatch.js';
 import { findPost } from './find-post.js';
 import { measureTargets } from './measure-targets.js';
+import { editPost, type EditPostOutcome } from './edit-post.js';
 import { publishNow } from './publish-now.js';
 import { retryPost } from './retry-post.js';
 
 export type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
+export type { EditPostOutcome } from './edit-post.js';
 
 /**
  * The posts' use cases, one file each in this folder; this class is the one door the rest of
@@ -45,6 +47,11 @@ export class PostsService {
   /** "Post now" (publish-now.ts). */
   postNow(workspaceId: string, id: string, actor?: Actor): Promise<PostWithDeliveries> {
     return publishNow(this.deps, workspaceId, id, actor);
+  }
+
+  /** Changes what has not started publishing; checked as a new post is (edit-post.ts). */
+  edit(workspaceId: string, id: string, input: unknown, actor?: Actor): Promise<EditPostOutcome> {
+    return editPost(this.deps, workspaceId, id, input, actor);
   }
 
   /** Sends the post's failed deliveries again, due now (retry-post.ts). */

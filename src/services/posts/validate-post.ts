@@ -1,6 +1,6 @@
 import { HayonError, zodToHayonError } from '../../core/errors.js';
 import type { AttachedMedia } from '../../core/media-intake.js';
-import type { Account } from '../../core/post.js';
+import type { Account, Post } from '../../core/post.js';
 import { type PostRequest, postRequestSchema } from '../../core/post-request.js';
 import { imageWithoutAlt, mediaInputs, type StoredMedia } from '../../core/post-media.js';
 import { resolveTargets } from '../../core/targets.js';
@@ -14,8 +14,8 @@ export function parsePostRequest(input: unknown): PostRequest {
 }
 
 /** A post says something: text or at least one media item. */
-export function checkHasContent(request: PostRequest): void {
-  if (!request.text.trim() && request.media.length === 0) {
+export function checkHasContent(content: { text: string; media: readonly unknown[] }): void {
+  if (!content.text.trim() && content.media.length === 0) {
     throw new HayonError('invalid_request', 'a post needs text or media', {
       field: 'text',
       userMessage: 'A post needs text or at least one media item.',
@@ -23,13 +23,13 @@ export function checkHasContent(request: PostRequest): void {
   }
 }
 
-/** The accounts the request's targets name, each one working; a 400 naming `targets[i]` otherwise. */
+/** The accounts the targets name, each one working; a 400 naming `targets[i]` otherwise. */
 export async function activeTargets(
   deps: Pick<PostsServiceDeps, 'store'>,
-  request: PostRequest,
+  targets: readonly string[],
   workspaceId: string,
 ): Promise<Account[]> {
-  const accounts = resolveTargets(request.targets, await deps.store.listAccounts(workspaceId));
+  const accounts = resolveTargets([...targets], await deps.store.listAccounts(workspaceId));
   accounts.forEach((account, i) => {
     if (account.health !== 'active') {
       throw new HayonError('invalid_request', 'account needs reconnecting', {
@@ -41,15 +41,28 @@ export async function activeTargets(
   return accounts;
 }
 
-/** Every attachment of the request (global and per platform) into the media store; null when there are none. */
+/**
+ * Every attachment of the request (global and per platform) into the media store, under `folder`
+ * (the post's id; an edit's own folder beside it); null when there are none.
+ */
 export async function attachMedia(
   deps: Pick<PostsServiceDeps, 'media'>,
-  request: PostRequest,
+  request: Pick<PostRequest, 'media' | 'overrides'>,
   workspaceId: string,
-  postId: string,
+  folder: string,
 ): Promise<AttachedMedia | null> {
   const inputs = mediaInputs(request);
-  return inputs.length ? deps.media.attach(workspaceId, postId, inputs) : null;
+  return inputs.length ? deps.media.attach(workspaceId, folder, inputs) : null;
+}
+
+/** A stored post's attachments with the request field each stands for (what checkAltText names). */
+export function storedMediaOf(post: Pick<Post, 'content' | 'overrides'>): StoredMedia {
+  const fields = post.content.media.map((item, i) => ({ field: `media[${i}]`, item }));
+  for (const [platform, override] of Object.entries(post.overrides)) {
+    for (const [i, item] of (override?.media ?? []).entries())
+      fields.push({ field: `overrides.${platform}.media[${i}]`, item });
+  }
+  return { global: post.content.media, overrides: post.overrides, fields };
 }
 
 /** The workspace's rule "refuse posts with images without alt text", when it has set it. */

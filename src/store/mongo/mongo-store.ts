@@ -12,11 +12,12 @@ import {
 } from '../../core/post.js';
 import { cancellableStates } from '../../core/delivery-state.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
-import type { CreatePostOptions, CreatePostResult } from '../ports/post-store.js';
+import type { CreatePostOptions, CreatePostResult, EditPostResult, PostEdit } from '../ports/post-store.js';
 import type { Store } from '../store.js';
 import { requireTransactions, writePost } from './create-post.js';
 import { heldTimes } from './post-slots.js';
 import { DeliveryWrites } from './delivery-writes.js';
+import { editPost } from './post-edits.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
 import { MongoTokensAudit } from './tokens-audit.js';
@@ -191,6 +192,11 @@ export class MongoStore implements Store {
     if (holder !== null) return { created: false, value: (await this.getPost(holder))! };
     // What was written is what a read would return (the contract checks it): no read back.
     return { created: true, value: { post, deliveries } };
+  }
+
+  /** An edit of a post that has not started, in one transaction: see post-edits.ts. */
+  editPost(e: PostEdit): Promise<EditPostResult> {
+    return editPost(this.connection, this.models, e);
   }
 
   async getPostAlone(id: string): Promise<Post | null> {

@@ -23,6 +23,27 @@ export class SlotTakenError extends Error {
 }
 
 /**
+ * An edit of a post of which nothing has started publishing (`PostStore.editPost`): the post as
+ * edited (same id), and what becomes of each of its deliveries that is not cancelled.
+ */
+export interface PostEdit {
+  post: Post;
+  /** Kept: each back to `scheduled`, due `dueAt`, with its thread parts now (absent: a single post). */
+  keep: { id: string; parts?: string[] | undefined }[];
+  /** Targets the edit added: new deliveries, `scheduled` at `dueAt`. */
+  add: Delivery[];
+  /** Targets the edit removed: these become `cancelled`. */
+  cancel: string[];
+  dueAt: number;
+  at: number;
+}
+
+/** The result of `editPost`: the post as edited, or the deliveries that had started (nothing written). */
+export type EditPostResult =
+  | { edited: true; value: PostWithDeliveries }
+  | { edited: false; started: Delivery[] };
+
+/**
  * Posts, each with its deliveries (one per target account): creating them, reading them, and the
  * changes a user asks for on a whole post (cancel, post now). `createPost` is the one method of
  * the whole store that must write several records all or nothing (MongoDB adapters do it with an
@@ -55,4 +76,12 @@ export interface PostStore {
   cancelPost(postId: string, at: number): Promise<number>;
   /** "Post now": the post's `scheduled` deliveries become due at `now`; returns how many. */
   bringForward(postId: string, now: number): Promise<number>;
+  /**
+   * An edit, all or nothing: when every delivery in `keep` and `cancel` is still `scheduled` or
+   * `queued` (nothing of it has started publishing), the post is replaced, the kept deliveries
+   * become `scheduled` at `dueAt` with their new parts (a queued one's message finds it no longer
+   * queued and is dropped; the scheduler sends it again when due), `add` is inserted and `cancel`
+   * cancelled. Otherwise nothing is written and those that had started are returned.
+   */
+  editPost(edit: PostEdit): Promise<EditPostResult>;
 }

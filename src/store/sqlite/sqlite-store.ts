@@ -13,12 +13,13 @@ import type {
   WorkspaceSettings,
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
-import type { CreatePostOptions, CreatePostResult } from '../ports/post-store.js';
+import type { CreatePostOptions, CreatePostResult, EditPostResult, PostEdit } from '../ports/post-store.js';
 import { SlotTakenError } from '../ports/post-store.js';
 import { heldTimes, isHeld } from './post-slots.js';
 import type { Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { SqliteAccounts } from './accounts.js';
+import { editPost } from './post-edits.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
 import { SqliteConnect } from './connect.js';
 import { SqliteTokensAudit } from './tokens-audit.js';
@@ -223,6 +224,9 @@ export class SqliteStore implements Store {
        WHERE post_id = ? AND state IN (${cancellable})`,
     ).run(at, postId).changes;
   }
+
+  // An edit of a post that has not started: see post-edits.ts.
+  readonly editPost = async (e: PostEdit): Promise<EditPostResult> => editPost(this.db, (s) => this.sql(s), e);
 
   async bringForward(postId: string, now: number): Promise<number> {
     return this.sql(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Delivery, Post } from '../../../src/core/post.js';
 import type { Store } from '../../../src/store/store.js';
 import { makeAccount, makeDelivery, makePost, MINUTE, seedPost, T0 } from '../store-fixtures.js';
+import { postEditCases } from './post-store.edits.js';
 import { postSlotCases } from './post-store.slots.js';
 
 const sortById = (ds: Delivery[]) => [...ds].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -206,5 +207,6 @@ export function postStoreContract(store: () => Store): void {
     expect(await store().bringForward('post_missing', T0)).toBe(0);
   });
 
+  describe('editPost', () => postEditCases(store));
   describe('heldTimes and slots', () => postSlotCases(store));
 }
