@@ -2,6 +2,7 @@ import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js'
 import type { ChatPermissions, WorkspaceSettings } from '../../core/post.js';
 import { isValidTimeZone } from '../../core/schedule.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
+import { describeResultsAndSlots, resultsAndSlotsChanges } from './workspace-results-slots.js';
 
 export const usage = `hayon workspace show [--workspace W] [--json]
        hayon workspace callback-secret [--workspace W]
@@ -9,6 +10,8 @@ export const usage = `hayon workspace show [--workspace W] [--json]
                            [--slack-posters everyone|group:S0123|users:U01,U02] [--slack-channels C01,C02|any]
                            [--discord-role ROLE_ID|none] [--timezone Europe/Berlin]
                            [--slack-alerts C0123|none] [--discord-alerts CHANNEL_ID|none]
+                           [--slack-results C0123|none] [--discord-results CHANNEL_ID|none]
+                           [--slots "mon-fri 09:00,13:00; sat 10:00"|none]
                            [--workspace W]`;
 
 function onOff(value: string, flag: string): boolean {
@@ -90,6 +93,7 @@ function changesFrom(
     }
     changes.alertChannels = alerts;
   }
+  Object.assign(changes, resultsAndSlotsChanges(str, current, usage));
   if (Object.keys(changes).length === 0) throw new UsageError(`nothing to set\nusage: ${usage}`);
   return changes;
 }
@@ -114,6 +118,9 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
       'discord-role': { type: 'string' },
       'slack-alerts': { type: 'string' },
       'discord-alerts': { type: 'string' },
+      'slack-results': { type: 'string' },
+      'discord-results': { type: 'string' },
+      slots: { type: 'string' },
       timezone: { type: 'string' },
     },
     usage,
@@ -163,5 +170,6 @@ export const workspaceCommand: Command = async ({ args, open, io }) => {
     s.alertChannels?.discord && `Discord ${s.alertChannels.discord}`,
   ];
   io.out(`  account alerts: ${alerts.filter(Boolean).join(', ') || 'the log only'}`);
+  for (const line of describeResultsAndSlots(s)) io.out(line);
   return 0;
 };
