@@ -155,6 +155,7 @@ function createPostsService(
     audit: deps.audit,
     ...(scheduler ? toldOfDueWork(scheduler) : {}),
     openCredentials: (account) => a.box.open(account.id, account.credentials),
+    saveCredentials: (account, c) => a.store.updateAccountCredentials(account.id, a.box.seal(account.id, c), a.clock()),
     media: deps.media,
     checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: a.config.fetchAllowHosts }),
     removeMedia: (keys) => deps.media.store.delete(keys),

@@ -8,9 +8,10 @@ const allowed: Record<DeliveryState, DeliveryState[]> = {
   queued: ['publishing', 'cancelled', 'queued', 'scheduled'],
   publishing: ['published', 'queued', 'scheduled', 'failed', 'unknown'],
   unknown: ['publishing', 'cancelled'],
-  published: [],
-  failed: ['queued', 'scheduled'],
+  published: ['deleted'],
+  failed: ['queued', 'scheduled', 'deleted'],
   cancelled: [],
+  deleted: [],
 };
 
 describe('canTransition', () => {
@@ -26,12 +27,13 @@ describe('canTransition', () => {
     expect(canTransition(from, to)).toBe(false);
   });
 
-  it('never leaves published or cancelled; failed only back to queued or scheduled (a replay, a retry by hand)', () => {
-    for (const terminal of ['published', 'failed', 'cancelled'] as const) expect(isTerminal(terminal)).toBe(true);
-    for (const terminal of ['published', 'cancelled'] as const) {
+  it('never leaves cancelled or deleted; published only to deleted; failed back to queued or scheduled (a replay, a retry by hand) or to deleted', () => {
+    for (const terminal of ['published', 'failed', 'cancelled', 'deleted'] as const) expect(isTerminal(terminal)).toBe(true);
+    for (const terminal of ['cancelled', 'deleted'] as const) {
       for (const to of deliveryStates) expect(canTransition(terminal, to)).toBe(false);
     }
-    expect(deliveryStates.filter((to) => canTransition('failed', to))).toEqual(['scheduled', 'queued']);
+    expect(deliveryStates.filter((to) => canTransition('published', to))).toEqual(['deleted']);
+    expect(deliveryStates.filter((to) => canTransition('failed', to))).toEqual(['scheduled', 'queued', 'deleted']);
     expect(canTransition('publishing', 'cancelled')).toBe(false);
     expect(canTransition('scheduled', 'publishing')).toBe(false);
     expect(canTransition('unknown', 'queued')).toBe(false);
@@ -67,6 +69,9 @@ describe('derivePostStatus', () => {
     ['scheduled for a later retry', [d('scheduled', future, 3)], 'PROCESSING'],
     ['one published, one still queued', [d('published', past, 1), d('queued')], 'PROCESSING'],
     ['one failed, one still scheduled', [d('failed', past, 6), d('scheduled', future)], 'PROCESSING'],
+    ['all deleted', [d('deleted', past, 1), d('deleted', past, 1)], 'DELETED'],
+    ['deleted beside cancelled and failed', [d('deleted', past, 1), d('cancelled'), d('failed', past, 6)], 'DELETED'],
+    ['deleted, one still up (Instagram)', [d('deleted', past, 1), d('published', past, 1)], 'PARTIAL_SUCCESS'],
   ];
 
   it.each(cases)('%s → %s', (_, deliveries, expected) => {

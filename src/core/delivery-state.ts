@@ -12,6 +12,8 @@ import type { Delivery, DeliveryState, PostStatus } from './post.js';
  *   failed → queued          (replayed by hand after its cause was fixed: `hayon queue replay-parked`)
  *   failed → scheduled       (retried by hand, due now: `POST /v1/posts/:id/retry`, `hayon posts retry`)
  *   queued → scheduled       (an edit of a post that has not started: its new time, its new content)
+ *   published | failed → deleted  (`DELETE /v1/posts/:id` took down what it published: a
+ *                            post, or a thread's parts, also those of a thread that failed half-way)
  *
  * Unknown can be cancelled: if the platform did get the post, reconciling will not happen, and
  * the post stays there, which is what cancelling an uncertain attempt has to mean.
@@ -21,16 +23,17 @@ const transitions = {
   queued: ['publishing', 'cancelled', 'queued', 'scheduled'],
   publishing: ['published', 'queued', 'scheduled', 'failed', 'unknown'],
   unknown: ['publishing', 'cancelled'],
-  published: [],
-  failed: ['queued', 'scheduled'],
+  published: ['deleted'],
+  failed: ['queued', 'scheduled', 'deleted'],
   cancelled: [],
+  deleted: [],
 } as const satisfies Record<DeliveryState, readonly DeliveryState[]>;
 
 export function canTransition(from: DeliveryState, to: DeliveryState): boolean {
   return (transitions[from] as readonly DeliveryState[]).includes(to);
 }
 
-export const terminalStates: readonly DeliveryState[] = ['published', 'failed', 'cancelled'];
+export const terminalStates: readonly DeliveryState[] = ['published', 'failed', 'cancelled', 'deleted'];
 
 export function isTerminal(state: DeliveryState): boolean {
   return terminalStates.includes(state);
@@ -38,6 +41,9 @@ export function isTerminal(state: DeliveryState): boolean {
 
 /** States a cancel moves to `cancelled`; a delivery being published cannot be stopped. */
 export const cancellableStates: readonly DeliveryState[] = ['scheduled', 'queued', 'unknown'];
+
+/** States whose posts a delete takes down (a failed thread may have published some parts). */
+export const deletableStates: readonly DeliveryState[] = ['published', 'failed'];
 
 /** States an edit may change: nothing of the delivery has started publishing. */
 export const editableStates: readonly DeliveryState[] = ['scheduled', 'queued'];
@@ -55,7 +61,10 @@ export function derivePostStatus(
   const published = count('published');
   const failed = count('failed');
   const cancelled = count('cancelled');
+  const deleted = count('deleted');
   if (deliveries.every((d) => isTerminal(d.state))) {
+    // Taken down: nothing of it is out any more (what was not published was cancelled or failed).
+    if (deleted > 0 && published === 0) return 'DELETED';
     if (published === deliveries.length) return 'COMPLETED';
     if (cancelled === deliveries.length) return 'CANCELLED';
     if (published > 0) return 'PARTIAL_SUCCESS';

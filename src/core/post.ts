@@ -99,6 +99,7 @@ export const postStatuses = [
   'PARTIAL_SUCCESS',
   'FAILED',
   'CANCELLED',
+  'DELETED',
 ] as const;
 export type PostStatus = (typeof postStatuses)[number];
 
@@ -130,6 +131,8 @@ export const deliveryStates = [
   'failed',
   'unknown',
   'cancelled',
+  /** Published, then taken down again (`DELETE /v1/posts/:id`): its posts are gone from the platform. */
+  'deleted',
 ] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
 

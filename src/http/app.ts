@@ -12,6 +12,7 @@ import { openapiRoutes } from './openapi/openapi-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { connectRoutes } from './routes/connect.js';
 import { connectLinkRoutes } from './routes/connect-links.js';
+import { accountsRoutes } from './routes/accounts.js';
 import { hooksRoutes } from './routes/hooks.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mediaRoutes } from './routes/media.js';
@@ -65,5 +66,6 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.route('/v1/posts', postsRoutes(ctx));
   app.route('/v1/uploads', uploadsRoutes(ctx));
   app.route('/v1/connect', connectLinkRoutes(ctx));
+  app.route('/v1/accounts', accountsRoutes(ctx));
   return app;
 }

@@ -78,6 +78,19 @@ export interface PublishResult {
   cid?: string | undefined;
 }
 
+/** What an adapter gets to take down what one delivery published. */
+export interface RemoveInput {
+  deliveryId: string;
+  /** The posts the delivery created, first to last: one, or every part of a thread (its chain). */
+  posts: PublishResult[];
+  account: Account;
+  /** The account's decrypted credentials (an adapter-specific JSON object). */
+  credentials: Record<string, unknown>;
+  /** Stores credentials that changed (a refreshed session), encrypted by the caller. */
+  saveCredentials(credentials: Record<string, unknown>): Promise<void>;
+  signal: AbortSignal;
+}
+
 /** A verified identity, returned when an account is connected. */
 export interface AccountProfile {
   handle: string;
@@ -120,6 +133,14 @@ export interface Platform {
    * again is safe.
    */
   reconcile(input: PublishInput): Promise<PublishResult | null>;
+  /**
+   * Deletes what a delivery published: every post of `input.posts`, the last first (a thread's
+   * replies before its first part). A post that is already gone counts as deleted, so a delete
+   * that failed half-way can simply be asked again. Throws PlatformError of the same kinds as
+   * `publish`. Absent where the platform's API cannot delete a post (Instagram): a person
+   * deletes it in the app.
+   */
+  remove?(input: RemoveInput): Promise<void>;
 }
 
 /** A link card as {@link PlatformDeps.linkPreview} answers it (made by `media/link-preview.ts`). */

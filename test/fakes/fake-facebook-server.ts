@@ -50,7 +50,8 @@ interface ScriptedAnswer {
  * hayon uses it (any `/vNN.N` prefix): the Page node, `/{page}/feed` (create, with `message`,
  * `link`, `attached_media[i]`), `/{page}/published_posts` and `/{page}/feed` (list, newest
  * first, `since`), `/{page}/photos` (`url`, `published=false`, `alt_text_custom`),
- * `/{page}/videos` (`file_url`, `description`; list), and single posts, photos and videos. Errors
+ * `/{page}/videos` (`file_url`, `description`; list), single posts, photos and videos, and
+ * `DELETE /{post-id}` (a post, or the photo or video behind it). Errors
  * come in Meta's envelope (`{"error": {message, type, code, error_subcode, fbtrace_id}}`); any
  * request can be scripted to fail, to drop its connection, or to lose its answer after the work
  * is done; a read asking for a field its node lacks is refused as the Graph API does. Every post
@@ -210,6 +211,17 @@ export class FakeFacebookServer {
           permalink_url: `/${this.pageId}/videos/${v.id}/`,
         }));
       return read('Video', { data, paging: {} });
+    }
+    if (req.method === 'DELETE' && first && edge === undefined) {
+      // A Page post (`{page}_{post}`), or the video or photo behind one: `{"success": true}`; what is
+      // not there falls through to the 100/33 answer below.
+      const at = this.posts.findIndex((p) => p.id === first || p.videoId === first || p.photoIds.includes(first));
+      if (at >= 0) {
+        const [gone] = this.posts.splice(at, 1);
+        if (gone?.videoId) this.videos.delete(gone.videoId);
+        for (const id of gone?.photoIds ?? []) this.photos.delete(id);
+        return done(200, { success: true });
+      }
     }
     if (req.method === 'GET' && first && edge === undefined) {
       const post = this.posts.find((p) => p.id === first);

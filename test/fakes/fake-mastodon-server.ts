@@ -76,7 +76,8 @@ const imageSizeLimit = 16 * 1024 * 1024;
  * 206 while video is processed; unsupported types and over-limit files refused), statuses (JSON or
  * form; Idempotency-Key; text or media required; a video only alone; processed, unattached media
  * only; an existing parent), account statuses (newest first, `max_id` paging, no direct ones),
- * and the OAuth flow (fake-mastodon-oauth.ts). Failures are scripted per route.
+ * a status deleted (`DELETE /api/v1/statuses/:id`, 404 once gone), and the OAuth flow
+ * (fake-mastodon-oauth.ts). Failures are scripted per route.
  */
 export class FakeMastodonServer {
   readonly statuses: FakeStatus[] = [];
@@ -264,6 +265,15 @@ export class FakeMastodonServer {
         return;
       }
       return send(200, this.#entity(status));
+    }
+    if (route === 'DELETE /api/v1/statuses/:id') {
+      // Mastodon answers the deleted status with its source text (to "delete and redraft"), and
+      // 404 "Record not found" for a status that is not there (or not the account's).
+      const id = url.pathname.split('/').at(-1) ?? '';
+      const at = this.statuses.findIndex((st) => st.id === id);
+      const [gone] = at >= 0 ? this.statuses.splice(at, 1) : [];
+      if (!gone) return send(404, { error: 'Record not found' });
+      return send(200, { ...this.#entity(gone), text: gone.text });
     }
     if (route === 'GET /api/v1/accounts/:id/statuses') {
       // Newest first, at most 40, older than `max_id` when given (Mastodon's pagination); direct ones left out.

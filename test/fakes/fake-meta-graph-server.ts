@@ -47,7 +47,8 @@ export interface FakeMedia {
  * `POST /{user}/threads_publish|media_publish` (once per container of that API, within the
  * quota); `GET /{user}/threads_publishing_limit|content_publishing_limit`;
  * `GET /{user}/threads|media|replies` (newest first, `since`, `limit`); `GET /{media}`
- * (permalink, `link_attachment_url`). What the references refuse is refused with code 100
+ * (permalink, `link_attachment_url`); `DELETE /{threads-media-id}` (Instagram media cannot be
+ * deleted through the API: refused). What the references refuse is refused with code 100
  * (fake-meta-shapes.ts): a field the node lacks, a missing `media_type` or URL, text over its
  * limit, `link_attachment` off a TEXT post, `alt_text` on an Instagram reel. A wrong token is
  * error 190; scripted answers (429, codes 4/17, 500, a drop, a lost answer) come from
@@ -172,7 +173,9 @@ export class FakeMetaGraphServer {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
     const form = new URLSearchParams(raw.toString('utf8'));
-    const params: Record<string, string> = Object.fromEntries(req.method === 'GET' ? url.searchParams : form);
+    // GET and DELETE carry their parameters (the token) in the query, POST in a form body.
+    const inQuery = req.method === 'GET' || req.method === 'DELETE';
+    const params: Record<string, string> = Object.fromEntries(inQuery ? url.searchParams : form);
     const path = url.pathname.replace(/^\/v[\d.]+/, '');
     const route = `${req.method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
     this.requests.push(route);
@@ -201,6 +204,7 @@ export class FakeMetaGraphServer {
       return refused ? this.#json(res, 400, refused) : this.#json(res, 200, body);
     };
     if (get && isUser && !second) return answer('User', { id: this.userId, username: this.username });
+    if (req.method === 'DELETE' && !second) return this.#delete(res, first);
     if (!get && isUser && (second === 'threads' || second === 'media')) {
       return this.#createContainer(res, params, second === 'threads' ? 'threads' : 'instagram');
     }
@@ -282,6 +286,22 @@ export class FakeMetaGraphServer {
     this.nextFinal = 'FINISHED';
     if (params.is_carousel_item !== 'true') this.nextNotFound = 0;
     this.#json(res, 200, { id });
+  }
+
+  /**
+   * `DELETE /{threads-media-id}`: `{success, deleted_id}`; a post and its replies' parent link
+   * go. Instagram's API has no delete: its media answer "Unsupported delete request", as does an
+   * id that is not there (any more), with code 100/33 as Meta answers them.
+   */
+  #delete(res: ServerResponse, id: string): void {
+    const at = this.published.findIndex((m) => m.id === id);
+    const instagram = [...this.containers.values()].some((c) => c.mediaId === id && c.api === 'instagram');
+    if (at < 0 || instagram) {
+      const why = `Unsupported delete request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`;
+      return this.#json(res, 400, graphErrorEnvelope(100, why, { subcode: 33 }));
+    }
+    this.published.splice(at, 1);
+    this.#json(res, 200, { success: true, deleted_id: id });
   }
 
   #publish(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, path: string, lose: boolean) {

@@ -6,6 +6,7 @@ import type {
   PublishInput,
   PublishResult,
   ImageLimits,
+  RemoveInput,
 } from '../../src/platforms/platform.js';
 import type { ResolvedContent, TextRules, ValidationIssue, ResolvedMedia } from '../../src/core/content.js';
 
@@ -18,6 +19,8 @@ export interface FakePlatformOptions {
   threads?: boolean;
   /** Milliseconds each publish takes. */
   latencyMs?: number | (() => number);
+  /** Whether its API can delete a post (default true; false is like Instagram: no `remove`). */
+  canDelete?: boolean;
 }
 
 interface ScriptedFailure {
@@ -45,14 +48,38 @@ export class FakePlatform implements Platform {
   calls = 0;
   /** The attachments of each publish as the adapter got them (URL, type) with the bytes it loaded. */
   readonly media = new Map<string, { item: ResolvedMedia; bytes: Uint8Array; mimeType: string }[]>();
+  /** The remote ids taken down by `remove`, in order. */
+  readonly deleted: string[] = [];
+  /** Absent when constructed with `canDelete: false`. */
+  declare remove?: (input: RemoveInput) => Promise<void>;
   readonly #failures: ScriptedFailure[] = [];
+  readonly #removeFailures: ScriptedFailure[] = [];
   readonly #gates: (() => void)[] = [];
   #hold = false;
 
   constructor(
     readonly id: PlatformId,
     private readonly options: FakePlatformOptions = {},
-  ) {}
+  ) {
+    if (options.canDelete !== false) this.remove = (input) => this.#remove(input);
+  }
+
+  /** The next `remove` fails this way. */
+  failNextRemove(failure: ScriptedFailure): this {
+    this.#removeFailures.push(failure);
+    return this;
+  }
+
+  /** Deletes each post (the last first); one already gone counts as deleted, as platforms answer. */
+  async #remove(input: RemoveInput): Promise<void> {
+    const failure = this.#removeFailures.shift();
+    if (failure) throw this.#error(failure);
+    for (const post of [...input.posts].reverse()) {
+      const key = post.remoteId.slice(`${this.id}:`.length);
+      this.posts.delete(key);
+      this.deleted.push(post.remoteId);
+    }
+  }
 
   /** The next `times` publishes fail this way. */
   failNext(failure: ScriptedFailure, times = 1): this {

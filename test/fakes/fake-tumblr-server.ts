@@ -86,7 +86,8 @@ export const tumblrAnswers = {
  * the run's test CA, test/setup/test-ca.ts) that follows Tumblr's documented API for what hayon
  * calls: `GET /v2/user/info`, `GET /v2/user/limits`, `POST /v2/blog/{blog}/posts` (NPF as JSON,
  * or multipart with a `json` part and one part per media identifier; checked as in
- * fake-tumblr-npf.ts), `GET /v2/blog/{blog}/posts`, `POST /v2/oauth2/token` and www.tumblr.com's
+ * fake-tumblr-npf.ts), `GET /v2/blog/{blog}/posts`, `POST /v2/blog/{blog}/post/delete`,
+ * `POST /v2/oauth2/token` and www.tumblr.com's
  * `GET /oauth2/authorize` (fake-tumblr-oauth.ts: OAuth 1.0a signatures recomputed, OAuth 2 bearer
  * tokens). The daily post limit answers 403.8023. Failures are scripted per route with `failNext`.
  */
@@ -254,6 +255,16 @@ export class FakeTumblrServer {
         },
       });
     }
+    if (route === 'POST /v2/blog/:blog/post/delete') {
+      // The legacy delete: `id` as a form or JSON parameter; 404 for a post the blog does not have.
+      if (!blog) return fail(404, 'Not Found');
+      const id = deleteIdOf(req, body);
+      const at = this.posts.findIndex((p) => p.id === id && p.blog === blog.name);
+      if (!id) return fail(400, 'Bad Request', [{ title: 'Missing id', code: 0 }]);
+      if (at < 0) return fail(404, 'Not Found');
+      this.posts.splice(at, 1);
+      return send(200, { meta: { status: 200, msg: 'OK' }, response: { id_string: id } });
+    }
     if (route === 'POST /v2/blog/:blog/posts') {
       if (!blog) return fail(404, 'Not Found');
       const parsed = await parseNpfPost(req, url, body);
@@ -284,6 +295,20 @@ export class FakeTumblrServer {
   #postsToday(): number {
     return this.posts.filter((p) => Date.now() - p.timestamp * 1000 < 86_400_000).length;
   }
+}
+
+/** The `id` of a delete request, from a JSON or a form body. */
+function deleteIdOf(req: IncomingMessage, body: Buffer): string | undefined {
+  const text = body.toString('utf8');
+  if ((req.headers['content-type'] ?? '').includes('application/json')) {
+    try {
+      const id = (JSON.parse(text) as { id?: unknown }).id;
+      return id === undefined ? undefined : String(id);
+    } catch {
+      return undefined;
+    }
+  }
+  return new URLSearchParams(text).get('id') ?? undefined;
 }
 
 /** A post as `/posts` lists it; `id` as a JSON number loses precision, as Tumblr's 64-bit ids do in JS. */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { accountStoreContract } from './contract/account-store.contract.js';
 import { auditStoreContract } from './contract/audit-store.contract.js';
+import { removalsContract } from './contract/removals.contract.js';
 import { callbackStoreContract } from './contract/callback-store.contract.js';
 import { connectStoreContract } from './contract/connect-store.contract.js';
 import { deliveryStoreContract } from './contract/delivery-store.contract.js';
@@ -64,5 +65,6 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('CallbackStore', () => callbackStoreContract(store));
     describe('ConnectStore', () => connectStoreContract(store));
     describe('AuditStore', () => auditStoreContract(store));
+    describe('Removals (AccountStore, DeliveryStore)', () => removalsContract(store));
   });
 }

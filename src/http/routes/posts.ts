@@ -7,7 +7,7 @@ import type { HttpEnv } from '../env.js';
 import { readJsonBody } from '../middleware/json-body.js';
 import { requireScope, tokenActor } from '../middleware/require-scope.js';
 
-/** `/v1/posts`: create, read, list, cancel, hurry, retry and edit posts of the token's workspace (scopes posts:write, posts:read). */
+/** `/v1/posts`: create, read, list, cancel, hurry, retry, edit and delete posts of the token's workspace (scopes posts:write, posts:read). */
 export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const view = (workspaceId: string, value: PostWithDeliveries) => ctx.postQueries.view(value, workspaceId);
@@ -79,6 +79,13 @@ export function postsRoutes(ctx: AppContext): Hono<HttpEnv> {
     const token = c.get('token');
     const retried = await ctx.posts.retry(token.workspaceId, c.req.param('id'), tokenActor(token));
     return c.json(await view(token.workspaceId, retried));
+  });
+
+  // What waits is cancelled, what was published deleted where the platform's API allows it.
+  app.delete('/:id', requireScope('posts:write'), async (c) => {
+    const token = c.get('token');
+    const outcome = await ctx.posts.delete(token.workspaceId, c.req.param('id'), tokenActor(token));
+    return c.json({ post: await view(token.workspaceId, outcome.value), results: outcome.results });
   });
 
   return app;

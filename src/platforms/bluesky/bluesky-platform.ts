@@ -2,6 +2,7 @@ import type { Platform, PlatformDeps, PublishInput } from '../platform.js';
 import { parseCredentials } from './credentials.js';
 import { rethrow, routes } from './errors.js';
 import { findPost, publishPost } from './posts.js';
+import { removePosts } from './remove.js';
 import { AccountSession, createAgent } from './session.js';
 import { blueskyRules, validateContent } from './validate.js';
 
@@ -18,7 +19,7 @@ import { blueskyRules, validateContent } from './validate.js';
  * await bluesky.publish({ deliveryId, content, credentials, saveCredentials, loadMedia, … });
  */
 export function createBlueskyPlatform(deps: PlatformDeps): Platform {
-  const open = (input: PublishInput) =>
+  const open = (input: Pick<PublishInput, 'credentials' | 'signal' | 'saveCredentials'>) =>
     new AccountSession(
       deps,
       input.credentials,
@@ -55,5 +56,6 @@ export function createBlueskyPlatform(deps: PlatformDeps): Platform {
     // async, so that malformed credentials reject the promise rather than throw synchronously
     publish: async (input) => publishPost(open(input), input, deps),
     reconcile: async (input) => findPost(open(input), input.key),
+    remove: async (input) => removePosts(open(input), input.posts),
   };
 }

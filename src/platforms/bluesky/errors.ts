@@ -15,6 +15,7 @@ export const routes = {
   resolveHandle: { method: 'GET', route: 'com.atproto.identity.resolveHandle' },
   uploadBlob: { method: 'POST', route: 'com.atproto.repo.uploadBlob' },
   createRecord: { method: 'POST', route: 'com.atproto.repo.createRecord' },
+  deleteRecord: { method: 'POST', route: 'com.atproto.repo.deleteRecord' },
   getRecord: { method: 'GET', route: 'com.atproto.repo.getRecord' },
   describeServer: { method: 'GET', route: 'com.atproto.server.describeServer' },
   getServiceAuth: { method: 'GET', route: 'com.atproto.server.getServiceAuth' },

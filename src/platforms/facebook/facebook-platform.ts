@@ -1,4 +1,5 @@
 import type { Platform, PlatformDeps, PublishInput } from '../platform.js';
+import { isGoneError } from '../meta/graph.js';
 import { parseCredentials } from './credentials.js';
 import { createFacebookGraph } from './graph-client.js';
 import { findPost, type PageSession, publishPost } from './posts.js';
@@ -49,6 +50,15 @@ export function createFacebookPlatform(deps: PlatformDeps): Platform {
     // async, so that malformed credentials reject the promise rather than throw synchronously
     publish: async (input: PublishInput) => publishPost(open(input.credentials), input),
     reconcile: async (input: PublishInput) => findPost(open(input.credentials), input),
+    // `DELETE /{post-id}` with the Page token (`pages_manage_posts`): a feed post, a photo post or a video.
+    async remove(input) {
+      const page = open(input.credentials);
+      for (const post of [...input.posts].reverse()) {
+        await page.graph.delete(`/${post.remoteId}`, input.signal).catch((e: unknown) => {
+          if (!isGoneError(e)) throw e;
+        });
+      }
+    },
   };
 }
 

@@ -13,7 +13,7 @@ import { toFacebookError } from './errors.js';
  */
 export function createFacebookGraph(deps: PlatformDeps, baseUrl: string, token: string) {
   const base = baseUrl.replace(/\/+$/, '');
-  const site = (method: 'GET' | 'POST', path: string): CallSite => ({
+  const site = (method: CallSite['method'], path: string): CallSite => ({
     platform: 'facebook',
     method,
     // Ids (`123`, `123_456`) out of the route, so errors and logs group by call.
@@ -39,6 +39,12 @@ export function createFacebookGraph(deps: PlatformDeps, baseUrl: string, token: 
         signal,
       });
       return check<T>(answer, at);
+    },
+    /** `DELETE {base}{path}?access_token=…`: a Page post goes this way. */
+    async delete<T>(path: string, signal: AbortSignal): Promise<T> {
+      const at = site('DELETE', path);
+      const query = new URLSearchParams({ access_token: token });
+      return check<T>(await call(deps, at, `${base}${path}?${query}`, { signal }), at);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PlatformError } from '../../core/errors.js';
 import { defaultSleep } from '../http.js';
 import type { AccountContext, Platform, PlatformDeps, PublishInput, PublishResult } from '../platform.js';
 import { MastodonApi, type MastodonStatus, site } from './api.js';
@@ -137,6 +138,18 @@ export function createMastodonPlatform(deps: PlatformDeps, options: Partial<Mast
         clockSkewMs: opts.clockSkewMs,
       });
       return found ? resultOf(found) : null;
+    },
+
+    /** `DELETE /api/v1/statuses/:id` for each status, the last reply first; a 404 means it is gone already. */
+    async remove(input) {
+      const api = apiFor(parseCredentials(input.credentials));
+      for (const post of [...input.posts].reverse()) {
+        await api
+          .call(site('DELETE', '/api/v1/statuses/:id'), input.signal, (c) => c.v1.statuses.$select(post.remoteId).remove())
+          .catch((e: unknown) => {
+            if (!(e instanceof PlatformError && e.httpStatus === 404)) throw e;
+          });
+      }
     },
   };
 }

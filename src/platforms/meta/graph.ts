@@ -82,7 +82,7 @@ export type GraphParams = Record<string, string | number | boolean | object | un
 export function createGraphClient(options: GraphClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const deps: PlatformDeps = { fetch: options.fetch, timeoutMs: options.timeoutMs };
-  const site = (method: 'GET' | 'POST', path: string): CallSite => ({
+  const site = (method: CallSite['method'], path: string): CallSite => ({
     platform: options.platform,
     method,
     // Ids (`123`, `123_456`) out of the route, so errors and logs group by call.
@@ -108,7 +108,20 @@ export function createGraphClient(options: GraphClientOptions) {
       });
       return check<T>(answer, at);
     },
+    /** `DELETE {baseUrl}{path}?access_token=…` (Threads deletes a post this way). */
+    async delete<T>(path: string, token: string, signal: AbortSignal): Promise<T> {
+      const at = site('DELETE', path);
+      return check<T>(await call(deps, at, `${base}${path}?${encode({}, token)}`, { signal }), at);
+    },
   };
+}
+
+/**
+ * Whether a Graph error says the object is not there (any more): code 100 with subcode 33
+ * ("Object with ID … does not exist"), or a 404. A delete that meets it has nothing left to do.
+ */
+export function isGoneError(e: unknown): boolean {
+  return e instanceof GraphApiError && (e.httpStatus === 404 || (e.graphCode === 100 && e.graphSubcode === 33));
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;

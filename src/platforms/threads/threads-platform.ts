@@ -1,6 +1,6 @@
 import type { Platform, PlatformDeps } from '../platform.js';
 import { type ContainerOptions, createContainerFlow, isVideo } from '../meta/containers.js';
-import { createGraphClient } from '../meta/graph.js';
+import { createGraphClient, isGoneError } from '../meta/graph.js';
 import { parseCredentials } from './credentials.js';
 import { threadsRules, validateThreadsContent } from './validate.js';
 
@@ -73,6 +73,15 @@ export function createThreadsPlatform(deps: PlatformDeps, options: Partial<Conta
     reconcile: async (input) => {
       const { flow, account } = open(input.credentials);
       return flow.reconcile(input, account);
+    },
+    // `DELETE /{threads-media-id}` (needs `threads_delete`; 100 deletes a day), the last reply first.
+    async remove(input) {
+      const { graph, creds } = open(input.credentials);
+      for (const post of [...input.posts].reverse()) {
+        await graph.delete(`/${post.remoteId}`, creds.accessToken, input.signal).catch((e: unknown) => {
+          if (!isGoneError(e)) throw e;
+        });
+      }
     },
 
     // Long-lived tokens last 60 days and can be renewed once a day old: renewed in their last

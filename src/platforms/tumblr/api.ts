@@ -49,6 +49,8 @@ export interface TumblrApi {
     uploads: Upload[],
     signal: AbortSignal,
   ): Promise<{ id?: string | number; id_string?: string }>;
+  /** `POST /v2/blog/{blog}/post/delete` with the post's `id`. */
+  deletePost(blog: string, id: string, signal: AbortSignal): Promise<unknown>;
 }
 
 /** The route of each call, as errors name it. */
@@ -56,6 +58,7 @@ export const routes = {
   userInfo: '/v2/user/info',
   userLimits: '/v2/user/limits',
   posts: '/v2/blog/{blog}/posts',
+  deletePost: '/v2/blog/{blog}/post/delete',
   token: '/v2/oauth2/token',
 } as const;
 

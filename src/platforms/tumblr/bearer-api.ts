@@ -70,6 +70,11 @@ export class BearerTumblrApi implements TumblrApi {
     );
   }
 
+  deletePost(blog: string, id: string, signal: AbortSignal): Promise<unknown> {
+    const path = `/v2/blog/${encodeURIComponent(blog)}/post/delete`;
+    return this.#request(site('POST', routes.deletePost), path, signal, { json: { id } });
+  }
+
   /** `path` may carry a query; `json` is sent as JSON, `form` as multipart. Returns the `response` field. */
   async #request<T>(
     at: CallSite,

@@ -98,6 +98,12 @@ export class TumblrJsApi implements TumblrApi {
     }
   }
 
+  deletePost(blog: string, id: string, signal: AbortSignal): Promise<unknown> {
+    return this.#call(site('POST', routes.deletePost), signal, (cb) =>
+      this.#client.deletePost(encodeURIComponent(blog), id, cb),
+    );
+  }
+
   /** Runs one tumblr.js call in its callback form, raced against the deadline. */
   #call<T>(at: CallSite, signal: AbortSignal, start: (cb: Callback) => void): Promise<T> {
     const bound = deadline([signal], this.deps.timeoutMs);

@@ -177,6 +177,16 @@ export function createTumblrPlatform(deps: PlatformDeps, options: Partial<Tumblr
 
     reconcile: async (input) => findPost(apiForInput(input), input.key, input.signal),
 
+    /** `POST /v2/blog/{blog}/post/delete` per post; a 404 means it is gone already. */
+    async remove(input) {
+      const api = apiForInput(input);
+      for (const post of [...input.posts].reverse()) {
+        await api.deletePost(api.credentials.blog, post.remoteId, input.signal).catch((e: unknown) => {
+          if (!(e instanceof PlatformError && e.httpStatus === 404)) throw e;
+        });
+      }
+    },
+
     // OAuth 2 tokens live 42 minutes: renewed ahead with the refresh token, so that a grant
     // Tumblr no longer accepts is found by the periodic refresh rather than by a post.
     async refreshAhead(credentials, aheadMs, signal) {

@@ -8,6 +8,7 @@ import type { Platform } from '../../platforms/platform.js';
 import type { AccountStore } from '../../store/ports/account-store.js';
 import type { WorkspaceStore } from '../../store/ports/workspace-store.js';
 import type { CredentialBox } from '../../crypto/credential-box.js';
+import { type RemoveAccountOptions, type RemoveAccountOutcome, removeAccount } from './remove-account.js';
 
 export const defaultWorkspaceId = 'default';
 
@@ -98,6 +99,11 @@ export class AccountsService {
   ): Promise<void> {
     const details = { platform: account.platform, handle: account.handle };
     await this.deps.audit?.record({ workspaceId: account.workspaceId, actor, action, target: account.id, details });
+  }
+
+  /** Removes an account; refused while deliveries for it wait, unless told to cancel them (remove-account.ts). */
+  remove(workspaceId: string, id: string, options?: RemoveAccountOptions): Promise<RemoveAccountOutcome> {
+    return removeAccount(this.deps, workspaceId, id, options);
   }
 
   list(workspaceId: string): Promise<Account[]> {

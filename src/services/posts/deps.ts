@@ -49,11 +49,13 @@ export interface PostsServiceDeps {
    * Posts, the workspace's accounts they target, its settings (whether images need alt text), and
    * a failed delivery given a new life (a retry).
    */
-  store: PostStore & AccountStore & WorkspaceStore & Pick<DeliveryStore, 'reviveDelivery'>;
+  store: PostStore & AccountStore & WorkspaceStore & Pick<DeliveryStore, 'reviveDelivery' | 'markDeliveryDeleted'>;
   platforms: Partial<Record<PlatformId, Platform>>;
   clock: Clock;
   /** The account's decrypted credentials, for platforms whose rules depend on the account. */
   openCredentials(account: Account): Record<string, unknown>;
+  /** Stores credentials a platform changed while deleting a post (a refreshed session), sealed. */
+  saveCredentials?: (account: Account, credentials: Record<string, unknown>) => Promise<void>;
   /** How long checking content with the platforms may take in all; default 10 s. */
   validateTimeoutMs?: number;
   /** Told when deliveries become due at `at`, so an in-process scheduler can set its timer. */

@@ -2,6 +2,7 @@ import type { Actor } from '../../core/audit.js';
 import type { Account, PostWithDeliveries } from '../../core/post.js';
 import { cancelPost } from './cancel-post.js';
 import { createPost } from './create-post.js';
+import { type DeletePostOutcome, deletePost } from './delete-post.js';
 import type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
 import { dispatchPost } from './dispatch.js';
 import { findPost } from './find-post.js';
@@ -10,6 +11,7 @@ import { editPost, type EditPostOutcome } from './edit-post.js';
 import { publishNow } from './publish-now.js';
 import { retryPost } from './retry-post.js';
 
+export type { DeletePostOutcome, DeliveryDeleteResult } from './delete-post.js';
 export type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
 export type { EditPostOutcome } from './edit-post.js';
 
@@ -57,6 +59,11 @@ export class PostsService {
   /** Sends the post's failed deliveries again, due now (retry-post.ts). */
   retry(workspaceId: string, id: string, actor?: Actor): Promise<PostWithDeliveries> {
     return retryPost(this.deps, workspaceId, id, actor);
+  }
+
+  /** Cancels what waits and deletes what was published, where the platform allows it (delete-post.ts). */
+  delete(workspaceId: string, id: string, actor?: Actor): Promise<DeletePostOutcome> {
+    return deletePost(this.deps, workspaceId, id, actor);
   }
 
   /** Each delivery's text measured against its platform's limit (measure-targets.ts). */

@@ -39,6 +39,7 @@ import {
   toPost,
   toWorkspace,
 } from './mapping.js';
+import { MongoRemovals } from './removals.js';
 import { createModels, type DeliveryDoc, type Models, type PostDoc } from './schemas.js';
 
 export interface MongoStoreOptions {
@@ -63,6 +64,7 @@ export class MongoStore implements Store {
   private readonly connect: MongoConnect;
   private readonly tokensAudit: MongoTokensAudit;
   private readonly history: MongoHistoryPacing;
+  private readonly removals: MongoRemovals;
 
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
@@ -80,6 +82,7 @@ export class MongoStore implements Store {
     this.connect = new MongoConnect(this.connection);
     this.tokensAudit = new MongoTokensAudit(this.connection, this.models);
     this.history = new MongoHistoryPacing(this.connection, this.models);
+    this.removals = new MongoRemovals(this.models, this.writes);
   }
 
   async init(): Promise<void> {
@@ -183,6 +186,11 @@ export class MongoStore implements Store {
     return this.writes.bringForward(docs, now);
   }
 
+  // Removals: see removals.ts.
+  readonly waitingDeliveriesOf = (accountId: string) => this.removals.waitingDeliveriesOf(accountId);
+  readonly cancelDeliveriesOf = (accountId: string, at: number) => this.removals.cancelDeliveriesOf(accountId, at);
+  readonly removeAccount = (id: string) => this.removals.removeAccount(id);
+  readonly markDeliveryDeleted = (id: string, at: number) => this.removals.markDeliveryDeleted(id, at);
   async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
     if (post.idempotencyKey !== undefined) {
       const existing = await this.findPostByIdempotencyKey(post.workspaceId, post.idempotencyKey);

@@ -1,4 +1,4 @@
-import type { Account, AccountHealth } from '../../core/post.js';
+import type { Account, AccountHealth, Delivery } from '../../core/post.js';
 
 /**
  * Connected platform accounts: their sealed credentials and their health. A change of health or
@@ -25,4 +25,16 @@ export interface AccountStore {
     reason: string,
     at: number,
   ): Promise<boolean>;
+  /**
+   * The account's deliveries that have not finished: `scheduled`, `queued`, `publishing` or
+   * `unknown`, oldest due first. What keeps an account from being removed.
+   */
+  waitingDeliveriesOf(accountId: string): Promise<Delivery[]>;
+  /** Moves the account's `scheduled | queued | unknown` deliveries to `cancelled`; returns how many. */
+  cancelDeliveriesOf(accountId: string, at: number): Promise<number>;
+  /**
+   * Removes the account and its sealed credentials. Its finished deliveries stay (they are the
+   * history of their posts) and keep its id. False when there was no such account.
+   */
+  removeAccount(id: string): Promise<boolean>;
 }

@@ -89,6 +89,12 @@ export interface DeliveryStore {
    */
   reviveDelivery(id: string, now: number, to?: 'queued' | 'scheduled'): Promise<boolean>;
   /**
+   * Marks a delivery whose posts were taken down from the platform (`DELETE /v1/posts/:id`):
+   * `published` or `failed` (a thread that failed half-way) → `deleted`, its result and chain
+   * kept (they name what was there). False when the delivery is in neither state.
+   */
+  markDeliveryDeleted(id: string, at: number): Promise<boolean>;
+  /**
    * An account was reconnected: its deliveries waiting for that (`scheduled` with an `auth`
    * last error) become due at `now`. Returns how many.
    */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Account, AccountHealth } from '../../core/post.js';
-import { type AccountRow, fromAccount, insertSql, toAccount } from './rows.js';
+import type { Account, AccountHealth, Delivery } from '../../core/post.js';
+import { type AccountRow, type DeliveryRow, fromAccount, insertSql, toAccount, toDelivery } from './rows.js';
 
 /** Accounts on the SQLite store's connection: each change one statement. */
 export class SqliteAccounts {
@@ -49,5 +49,27 @@ export class SqliteAccounts {
     const sql = `UPDATE deliveries SET due_at = ?, updated_at = ?
       WHERE account_id = ? AND state = 'scheduled' AND json_extract(last_error, '$.kind') = 'auth'`;
     return this.sql(sql).run(now, now, accountId).changes;
+  }
+
+  waitingDeliveriesOf(accountId: string): Delivery[] {
+    const sql = `SELECT * FROM deliveries WHERE account_id = ?
+      AND state IN ('scheduled', 'queued', 'publishing', 'unknown') ORDER BY due_at, id`;
+    return (this.sql(sql).all(accountId) as DeliveryRow[]).map(toDelivery);
+  }
+
+  cancelDeliveriesOf(accountId: string, at: number): number {
+    const sql = `UPDATE deliveries SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+      WHERE account_id = ? AND state IN ('scheduled', 'queued', 'unknown')`;
+    return this.sql(sql).run(at, accountId).changes;
+  }
+
+  removeAccount(id: string): boolean {
+    return this.sql('DELETE FROM accounts WHERE id = ?').run(id).changes === 1;
+  }
+
+  /** A delivery's posts were taken down: `published | failed` → `deleted` (a compare-and-set). */
+  markDeliveryDeleted(id: string, at: number): boolean {
+    const sql = `UPDATE deliveries SET state = 'deleted', updated_at = ? WHERE id = ? AND state IN ('published', 'failed')`;
+    return this.sql(sql).run(at, id).changes === 1;
   }
 }

@@ -129,6 +129,10 @@ export class SqliteStore implements Store {
   ) => this.accounts.markAccountUnhealthy(id, health, reason, at);
   readonly wakeWaitingDeliveries = async (accountId: string, now: number) =>
     this.accounts.wakeWaitingDeliveries(accountId, now);
+  readonly waitingDeliveriesOf = async (accountId: string) => this.accounts.waitingDeliveriesOf(accountId);
+  readonly cancelDeliveriesOf = async (accountId: string, at: number) => this.accounts.cancelDeliveriesOf(accountId, at);
+  readonly removeAccount = async (id: string) => this.accounts.removeAccount(id);
+  readonly markDeliveryDeleted = async (id: string, at: number) => this.accounts.markDeliveryDeleted(id, at);
 
   async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
     // The key check and the inserts share one IMMEDIATE transaction, so a concurrent request with
