@@ -6,6 +6,7 @@ import { uploadIdPattern } from '../core/post-request.js';
 import type { ImageLimits, LoadedMedia, MediaLoader } from '../platforms/platform.js';
 import type { ResolvedMedia } from '../core/content.js';
 import { extensionFor, isMediaType, type MediaStore, type MediaType, type UploadTarget } from './media-store.js';
+import { ObjectTooLargeError } from './read-capped.js';
 import { convertToJpeg, fitImage, ImageProcessingError, normalizeImage } from './process.js';
 import { DownloadError, type DownloadOptions, type Downloaded, downloadUrl } from '../net/safe-fetch.js';
 import { mp4Info } from '../core/mp4-info.js';
@@ -126,14 +127,22 @@ export class MediaService implements MediaIntake {
     const { ref, field } = input;
     if (ref.id !== undefined) {
       const uploadKey = uploadKeyOf(workspaceId, ref.id);
-      const object = await this.options.store.get(uploadKey);
-      if (!object) {
-        throw invalid(
+      const missing = () =>
+        invalid(
           `${field}.id`,
           `${field}.id: no upload ${ref.id} in this workspace. Create one with POST /v1/uploads and PUT the file to its URL first; uploads not used in a post are removed after 24 hours.`,
         );
-      }
-      if (object.bytes.length > this.options.maxBytes) throw tooLarge(`${field}.id`, this.options.maxBytes);
+      // A presigned S3 PUT takes any size: the object's length first, then a read capped at the
+      // limit, so an upload larger than it is never read into memory.
+      const { maxBytes } = this.options;
+      const head = await this.options.store.head(uploadKey);
+      if (!head) throw missing();
+      if (head.size > maxBytes) throw tooLarge(`${field}.id`, maxBytes);
+      const object = await this.options.store.get(uploadKey, { maxBytes }).catch((e: unknown) => {
+        if (e instanceof ObjectTooLargeError) throw tooLarge(`${field}.id`, maxBytes);
+        throw e;
+      });
+      if (!object) throw missing();
       return { bytes: object.bytes, uploadKey };
     }
     return { bytes: await this.#downloadFor(`${field}.url`, ref.url ?? '') };

@@ -12,8 +12,12 @@ export interface MediaStore {
   /** Writes the object whole; an existing object under the key is replaced. */
   put(key: string, bytes: Uint8Array, mimeType: string): Promise<void>;
 
-  /** The object's bytes and type, or null when there is none. */
-  get(key: string): Promise<{ bytes: Buffer; mimeType: string } | null>;
+  /**
+   * The object's bytes and type, or null when there is none. With `maxBytes`, an object larger
+   * than that is an `ObjectTooLargeError` (read-capped.ts) found from its size before reading
+   * where the store knows it, and otherwise by a read that stops at the cap: never held whole.
+   */
+  get(key: string, options?: { maxBytes?: number }): Promise<{ bytes: Buffer; mimeType: string } | null>;
 
   /** Size, type and time of last change, or null when there is none. */
   head(key: string): Promise<StoredObject | null>;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -245,6 +246,49 @@ describe('media (embedded, disk store)', () => {
     expect((await both.json()).error.field).toBe('media[0].url');
   });
 
+  it('uploads: a PUT larger than declared is a 413 naming the limit, with or without Content-Length, and stores nothing', async () => {
+    const png = await solidPng(40, 30);
+    const declared = png.length - 10;
+    const { upload } = await (await h.api('POST', '/v1/uploads', { type: 'image/png', size: declared })).json();
+    const target = new URL(upload.url);
+    const put = (body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
+      h.request(`${target.pathname}${target.search}`, {
+        method: 'PUT',
+        headers: { ...upload.headers, ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    // Content-Length first: refused before a byte of the body is read.
+    let pulled = 0;
+    const counted = (chunks: Uint8Array[]) =>
+      new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            const next = chunks.shift();
+            if (next) {
+              pulled += next.byteLength;
+              controller.enqueue(next);
+            } else controller.close();
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    const withLength = await put(counted([png]), { 'content-length': String(png.length) });
+    expect(withLength.status).toBe(413);
+    expect((await withLength.json()).error).toMatchObject({
+      field: 'body',
+      message: `The file is larger than the ${declared} bytes declared for this upload.`,
+    });
+    expect(pulled).toBe(0);
+    // No Content-Length (a chunked body): the read stops at the cap, the rest is never pulled.
+    const slices = Array.from({ length: 20 }, (_, i) => png.subarray(i * 100, (i + 1) * 100)).filter((c) => c.length);
+    const streamed = await put(counted([...slices, Buffer.alloc(1_000_000)]));
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.field).toBe('body');
+    expect(pulled).toBeLessThan(png.length + 200);
+    expect(await keys('temp/')).toEqual([]);
+  });
+
   it('uploads no post used are removed after 24 hours', async () => {
     const png = await solidPng(4, 4);
     const { id, upload } = await (await h.api('POST', '/v1/uploads', { type: 'image/png', size: png.length })).json();
@@ -283,12 +327,15 @@ describe('media (S3 store on s3rver)', () => {
   let h: TestHayon;
   let bluesky: FakePlatform;
   let store: S3MediaStore;
+  let s3Endpoint = '';
+  const endpoint = () => s3Endpoint;
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hayon-s3-e2e-'));
     server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
     const { port } = await server.run();
-    const endpoint = `http://127.0.0.1:${port}`;
+    s3Endpoint = `http://127.0.0.1:${port}`;
+    const endpoint = s3Endpoint;
     await fetch(`${endpoint}/hayon-media`, { method: 'PUT' });
     store = new S3MediaStore({
       bucket: 'hayon-media',
@@ -327,5 +374,43 @@ describe('media (S3 store on s3rver)', () => {
     const head = await store.head(`posts/${h.workspaceId}/${created.id}/0.png`);
     expect(head?.mimeType).toBe('image/png');
     expect(await store.head(`temp/${h.workspaceId}/${id}`)).toBeNull();
+  });
+
+  it('a presigned upload larger than HAYON_MEDIA_MAX_BYTES (S3 cannot cap a PUT) is a 413 naming the limit, never read whole', async () => {
+    // A store of its own (a hayon's stop closes its store), on the same bucket.
+    const own = new S3MediaStore({
+      bucket: 'hayon-media',
+      region: 'us-east-1',
+      endpoint: endpoint(),
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const small = await startHayon({ mediaStore: own, platforms: { bluesky }, env: { mediaMaxBytes: '4096' } });
+    try {
+      await small.ctx.accounts.add(small.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+      const { id, upload } = await (await small.api('POST', '/v1/uploads', { type: 'image/png', size: 4000 })).json();
+      const big = randomBytes(10_000);
+      expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: big })).status).toBe(200);
+      const read: string[] = [];
+      const get = own.get.bind(own);
+      own.get = async (key, options) => {
+        read.push(key);
+        return get(key, options);
+      };
+      try {
+        const res = await small.api('POST', '/v1/posts', { text: 'Too big', media: [{ id }], targets: ['bluesky'] });
+        expect(res.status).toBe(413);
+        expect((await res.json()).error).toMatchObject({
+          field: 'media[0].id',
+          message: 'media[0].id: the file is larger than 4 KB, the most hayon takes (HAYON_MEDIA_MAX_BYTES).',
+        });
+        // Refused from the object's length: its bytes were never fetched.
+        expect(read).toEqual([]);
+      } finally {
+        own.get = get;
+      }
+    } finally {
+      await small.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MediaStore } from '../../src/media/media-store.js';
+import { ObjectTooLargeError } from '../../src/media/read-capped.js';
 
 /** A fresh, empty store, and how to GET/PUT its URLs (disk URLs go to hayon's own routes). */
 export type MediaStoreFactory = () => Promise<{
@@ -49,6 +50,15 @@ export function defineMediaStoreContract(name: string, factory: MediaStoreFactor
       await store().put('temp/ws_1/a.png', tinyPng, 'image/png');
       await store().put('temp/ws_1/a.png', tinyJpeg, 'image/jpeg');
       expect((await store().get('temp/ws_1/a.png'))?.mimeType).toBe('image/jpeg');
+    });
+
+    it('get with maxBytes returns an object up to the cap and refuses a larger one', async () => {
+      await store().put('temp/ws_1/big.png', tinyPng, 'image/png');
+      expect((await store().get('temp/ws_1/big.png', { maxBytes: tinyPng.length }))?.bytes).toEqual(tinyPng);
+      await expect(store().get('temp/ws_1/big.png', { maxBytes: tinyPng.length - 1 })).rejects.toBeInstanceOf(
+        ObjectTooLargeError,
+      );
+      expect(await store().get('temp/ws_1/none.png', { maxBytes: 10 })).toBeNull();
     });
 
     it('get and head of a missing key answer null', async () => {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { assertKey, type MediaStore, type StoredObject, type UploadTarget } from '../media-store.js';
+import { ObjectTooLargeError, readCapped } from '../read-capped.js';
 import { sniffBytes, sniffMediaType } from '../sniff.js';
 import type { UrlSigner } from '../url-signer.js';
 
@@ -62,8 +64,19 @@ export class DiskMediaStore implements MediaStore {
     }
   }
 
-  async get(key: string): Promise<{ bytes: Buffer; mimeType: string } | null> {
-    const bytes = await fs.readFile(this.#path(key)).catch(notFoundAsNull);
+  async get(key: string, options: { maxBytes?: number } = {}): Promise<{ bytes: Buffer; mimeType: string } | null> {
+    const file = this.#path(key);
+    const { maxBytes } = options;
+    let bytes: Buffer | null;
+    if (maxBytes === undefined) {
+      bytes = await fs.readFile(file).catch(notFoundAsNull);
+    } else {
+      const stat = await fs.stat(file).catch(notFoundAsNull);
+      if (!stat?.isFile()) return null;
+      if (stat.size > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+      // The file may grow between the stat and the read: the read stops at the cap too.
+      bytes = await readCapped(createReadStream(file), maxBytes, key).catch(notFoundAsNull);
+    }
     if (!bytes) return null;
     return { bytes, mimeType: sniffMediaType(bytes) ?? 'application/octet-stream' };
   }

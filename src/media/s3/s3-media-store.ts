@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { assertKey, type MediaStore, type StoredObject, type UploadTarget } from '../media-store.js';
+import { ObjectTooLargeError, readCapped } from '../read-capped.js';
 
 export interface S3MediaStoreOptions {
   bucket: string;
@@ -72,12 +73,22 @@ export class S3MediaStore implements MediaStore {
     );
   }
 
-  async get(key: string): Promise<{ bytes: Buffer; mimeType: string } | null> {
+  async get(key: string, options: { maxBytes?: number } = {}): Promise<{ bytes: Buffer; mimeType: string } | null> {
     assertKey(key);
+    const { maxBytes } = options;
     try {
       const answer = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
-      const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
-      return { bytes, mimeType: answer.ContentType ?? 'application/octet-stream' };
+      const mimeType = answer.ContentType ?? 'application/octet-stream';
+      if (maxBytes === undefined) {
+        return { bytes: Buffer.from((await answer.Body?.transformToByteArray()) ?? []), mimeType };
+      }
+      // A presigned PUT cannot cap its size: the object's length first, then a read that stops at the cap.
+      const body = answer.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+      if ((answer.ContentLength ?? 0) > maxBytes) {
+        body?.destroy?.();
+        throw new ObjectTooLargeError(key, maxBytes);
+      }
+      return { bytes: body ? await readCapped(body, maxBytes, key) : Buffer.alloc(0), mimeType };
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
