@@ -68,6 +68,8 @@ export interface ContractWorld {
   linkPage?: string | undefined;
   /** Why there is no `linkPage`, for the skip: "builds its own link cards" when not given. */
   noLinkCard?: string | undefined;
+  /** Why the platform's API cannot delete a post (Instagram), for the skip; the adapter then has no `remove`. */
+  cannotDelete?: string | undefined;
   /** Text the platform refuses before any call (too long, say). */
   invalidText: string;
   stop(): Promise<void>;
@@ -200,6 +202,39 @@ export function definePlatformContract(name: string, setup: () => Promise<Contra
       expect(found).not.toBeNull();
       expect((await world.readBack(found as PublishResult))?.text).toBe(`contract lost answer ${n}`);
       expect(await world.count()).toBe(before + 1);
+    });
+
+    it('deletes what it published (a thread: each part), read back: gone; asking again is harmless', async (ctx) => {
+      if (world.cannotDelete) {
+        expect(world.platform.remove).toBeUndefined();
+        ctx.skip(`${name} ${world.cannotDelete}`);
+      }
+      const remove = world.platform.remove;
+      if (!remove) return expect.unreachable(`${name} has no remove and no cannotDelete reason`);
+      const root = await world.platform.publish(input({ text: `contract delete ${n} 1/2` }));
+      const posts = [root];
+      if (world.threads) {
+        const key = `dlv_contract_${name}_${process.pid}_${n}.1`;
+        const reply = await world.platform.publish(
+          input({ text: `contract delete ${n} 2/2` }, { key, replyTo: { root, parent: root } }),
+        );
+        posts.push(reply);
+      }
+      const before = await world.count();
+      const removal = {
+        deliveryId: `dlv_contract_${name}_${process.pid}_${n}`,
+        posts,
+        account: world.account,
+        credentials: world.credentials,
+        saveCredentials: async (c: Record<string, unknown>) => {
+          world.credentials = c;
+        },
+        signal: AbortSignal.timeout(30_000),
+      };
+      await remove(removal);
+      for (const post of posts) expect(await world.readBack(post)).toBeNull();
+      expect(await world.count()).toBe(before - posts.length);
+      await remove({ ...removal, credentials: world.credentials });
     });
 
     it('refuses invalid content before any call', async () => {

@@ -36,6 +36,7 @@ definePlatformContract('instagram', async () => {
     linkPage: undefined,
     noLinkCard: 'has no link cards (links in captions are not clickable)',
     invalidText: 'c'.repeat(2201),
+    cannotDelete: "cannot delete: Instagram's API has no delete (a person deletes the post in the app)",
     stop: () => graph.stop(),
   };
 });
