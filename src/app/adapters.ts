@@ -143,6 +143,7 @@ export function createMediaStore(config: Config, secrets: Secrets, clock: Clock)
         bucket: media.bucket,
         region: media.region,
         endpoint: media.endpoint,
+        publicEndpoint: media.publicEndpoint,
         forcePathStyle: media.forcePathStyle,
         credentials: secrets.s3Credentials,
         now: clock,

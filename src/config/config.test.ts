@@ -64,6 +64,25 @@ describe('envToConfig: values given', () => {
     expect(envToConfig({ publicUrl: 'https://hayon.example.com/' }, cwd).publicUrl).toBe('https://hayon.example.com');
   });
 
+  it('presigns S3 URLs on HAYON_S3_PUBLIC_URL when set (docker-compose: minio inside, a public address outside)', () => {
+    const s3 = { s3Bucket: 'hayon-media', s3Endpoint: 'http://minio:9000', s3ForcePathStyle: 'true' };
+    expect(envToConfig(s3, cwd).mediaStore).toEqual({
+      kind: 's3',
+      bucket: 'hayon-media',
+      region: 'us-east-1',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+    });
+    expect(envToConfig({ ...s3, s3PublicUrl: 'https://media.example.com/' }, cwd).mediaStore).toMatchObject({
+      endpoint: 'http://minio:9000',
+      publicEndpoint: 'https://media.example.com',
+    });
+    expect(() => envToConfig({ ...s3, s3PublicUrl: 'minio' }, cwd)).toThrow('HAYON_S3_PUBLIC_URL');
+    expect(() => envToConfig({ s3PublicUrl: 'https://media.example.com' }, cwd)).toThrow(
+      'HAYON_S3_PUBLIC_URL is set but HAYON_S3_BUCKET is not.',
+    );
+  });
+
   it('selects MongoDB by HAYON_MONGODB_URL and RabbitMQ by HAYON_AMQP_URL', () => {
     const config = envToConfig(
       { mongodbUrl: 'mongodb://db:27017/hayon', amqpUrl: 'amqps://user:pw@mq.example.com/vhost' },

@@ -13,7 +13,20 @@ export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongo'; ur
 export type TransportConfig = { kind: 'local' } | { kind: 'rabbitmq'; url: string };
 export type MediaStoreConfig =
   | { kind: 'disk'; root: string }
-  | { kind: 's3'; bucket: string; region: string; endpoint?: string | undefined; forcePathStyle: boolean };
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      endpoint?: string | undefined;
+      /**
+       * The S3 endpoint as clients and platforms reach it, for presigned URLs (upload and
+       * download); `HAYON_S3_PUBLIC_URL`, default the endpoint hayon itself uses. Set it when
+       * hayon reaches the store at an inside address (`http://minio:9000` in docker-compose)
+       * that Threads, Instagram, Facebook and API clients cannot.
+       */
+      publicEndpoint?: string | undefined;
+      forcePathStyle: boolean;
+    };
 
 /** Step 2 of 3: the validated, typed configuration. Holds no secrets (see secrets.ts). */
 export interface Config {
@@ -62,7 +75,8 @@ export interface Config {
   mediaMaxBytes: number;
   /**
    * `HAYON_S3_BUCKET` selects S3 (with `HAYON_S3_ENDPOINT`, `HAYON_S3_REGION` default `us-east-1`,
-   * `HAYON_S3_FORCE_PATH_STYLE` for MinIO and the like); default files under `{dataDir}/media`.
+   * `HAYON_S3_FORCE_PATH_STYLE` for MinIO and the like, `HAYON_S3_PUBLIC_URL` for the endpoint
+   * in presigned URLs, default `HAYON_S3_ENDPOINT`); default files under `{dataDir}/media`.
    */
   mediaStore: MediaStoreConfig;
   /**
@@ -186,6 +200,7 @@ function pacingConfig(env: HayonEnv): Record<PlatformId, PaceLimit[]> {
 function mediaStoreConfig(env: HayonEnv, dataDir: string): MediaStoreConfig {
   if (!env.s3Bucket) {
     if (env.s3Endpoint) throw new ConfigError('HAYON_S3_ENDPOINT is set but HAYON_S3_BUCKET is not.');
+    if (env.s3PublicUrl) throw new ConfigError('HAYON_S3_PUBLIC_URL is set but HAYON_S3_BUCKET is not.');
     return { kind: 'disk', root: path.join(dataDir, 'media') };
   }
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(env.s3Bucket)) {
@@ -196,6 +211,9 @@ function mediaStoreConfig(env: HayonEnv, dataDir: string): MediaStoreConfig {
     bucket: env.s3Bucket,
     region: env.s3Region || 'us-east-1',
     ...(env.s3Endpoint ? { endpoint: url('HAYON_S3_ENDPOINT', env.s3Endpoint, ['http:', 'https:']) } : {}),
+    ...(env.s3PublicUrl
+      ? { publicEndpoint: url('HAYON_S3_PUBLIC_URL', env.s3PublicUrl, ['http:', 'https:']).replace(/\/+$/, '') }
+      : {}),
     forcePathStyle: flag('HAYON_S3_FORCE_PATH_STYLE', env.s3ForcePathStyle),
   };
 }

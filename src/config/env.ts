@@ -34,6 +34,7 @@ export interface HayonEnv {
   paceLimits?: string | undefined;
   s3Bucket?: string | undefined;
   s3Endpoint?: string | undefined;
+  s3PublicUrl?: string | undefined;
   s3Region?: string | undefined;
   s3ForcePathStyle?: string | undefined;
   s3AccessKeyId?: string | undefined;
@@ -98,6 +99,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     paceLimits: env.HAYON_PACE_LIMITS,
     s3Bucket: env.HAYON_S3_BUCKET,
     s3Endpoint: env.HAYON_S3_ENDPOINT,
+    s3PublicUrl: env.HAYON_S3_PUBLIC_URL,
     s3Region: env.HAYON_S3_REGION,
     s3ForcePathStyle: env.HAYON_S3_FORCE_PATH_STYLE,
     s3AccessKeyId: env.HAYON_S3_ACCESS_KEY_ID,

@@ -61,6 +61,24 @@ describe('S3 media store', () => {
     store.close();
   });
 
+  it('presigns upload and download URLs on the public endpoint when one is given, and they work there', async () => {
+    const { bucket } = await s3Store();
+    // The same server under another name, as clients would reach MinIO from outside compose.
+    const publicEndpoint = endpoint.replace('127.0.0.1', 'localhost');
+    const options = { bucket, region: 'us-east-1', forcePathStyle: true };
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    const store = new S3MediaStore({ ...options, endpoint, publicEndpoint, credentials });
+    const target = await store.uploadTarget('temp/ws/u.png', 'image/png', tinyPng.length, 600);
+    expect(target.url.startsWith(`${publicEndpoint}/${bucket}/temp/ws/u.png?`)).toBe(true);
+    const put = await fetch(target.url, { method: 'PUT', headers: target.headers, body: tinyPng });
+    expect(put.status).toBe(200);
+    expect((await store.head('temp/ws/u.png'))?.size).toBe(tinyPng.length);
+    const download = await store.downloadUrl('temp/ws/u.png', 600);
+    expect(download.startsWith(`${publicEndpoint}/${bucket}/temp/ws/u.png?`)).toBe(true);
+    expect(Buffer.from(await (await fetch(download)).arrayBuffer())).toEqual(tinyPng);
+    store.close();
+  });
+
   it('an object is stored as sent, without checksum framing', async () => {
     const { store } = await s3Store();
     await store.put('posts/ws/p/0.png', tinyPng, 'image/png');

@@ -19,6 +19,8 @@ export interface S3MediaStoreOptions {
   region: string;
   /** MinIO, R2, s3rver…; default AWS. */
   endpoint?: string | undefined;
+  /** The endpoint presigned URLs name, when clients reach the store elsewhere than hayon does. */
+  publicEndpoint?: string | undefined;
   forcePathStyle?: boolean | undefined;
   /** Default: the AWS SDK's own chain (environment, profile, instance role). */
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
@@ -34,6 +36,8 @@ export interface S3MediaStoreOptions {
 export class S3MediaStore implements MediaStore {
   readonly kind = 's3';
   readonly #client: S3Client;
+  /** Signs the URLs handed out: the same client, or one on the public endpoint (it never sends). */
+  readonly #signer: S3Client;
   readonly #bucket: string;
   readonly #now: () => number;
 
@@ -49,6 +53,10 @@ export class S3MediaStore implements MediaStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
     };
     this.#client = new S3Client(config);
+    // A presigned URL's signature covers its host, so it is signed for the host it will be used at.
+    this.#signer = options.publicEndpoint
+      ? new S3Client({ ...config, endpoint: options.publicEndpoint })
+      : this.#client;
     this.#bucket = options.bucket;
     this.#now = options.now ?? Date.now;
   }
@@ -147,7 +155,7 @@ export class S3MediaStore implements MediaStore {
 
   async downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
     assertKey(key);
-    return getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.#bucket, Key: key }), {
+    return getSignedUrl(this.#signer, new GetObjectCommand({ Bucket: this.#bucket, Key: key }), {
       expiresIn: expiresInSeconds,
     });
   }
@@ -158,7 +166,7 @@ export class S3MediaStore implements MediaStore {
     // The content type is signed, so the PUT must carry the declared one. The size is checked
     // when the upload is used in a post (S3 presigned PUTs cannot cap it).
     const url = await getSignedUrl(
-      this.#client,
+      this.#signer,
       new PutObjectCommand({ Bucket: this.#bucket, Key: key, ContentType: mimeType }),
       { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type']) },
     );
@@ -167,6 +175,7 @@ export class S3MediaStore implements MediaStore {
 
   close(): void {
     this.#client.destroy();
+    if (this.#signer !== this.#client) this.#signer.destroy();
   }
 }
 
