@@ -2,7 +2,16 @@ import { type Actor, systemActor } from '../../core/audit.js';
 import { HayonError } from '../../core/errors.js';
 import { platformNames } from '../../core/platform-names.js';
 import type { Account, Delivery } from '../../core/post.js';
-import type { AccountsServiceDeps } from './accounts-service.js';
+import type { Clock } from '../../core/clock.js';
+import type { AccountStore } from '../../store/ports/account-store.js';
+import type { AuditLog } from '../audit-log.js';
+
+/** What removing an account needs (a part of AccountsService's deps, named here so neither file imports the other). */
+export interface RemoveAccountDeps {
+  store: Pick<AccountStore, 'getAccount' | 'waitingDeliveriesOf' | 'cancelDeliveriesOf' | 'removeAccount'>;
+  clock: Clock;
+  audit?: Pick<AuditLog, 'record'>;
+}
 
 export interface RemoveAccountOptions {
   /** Cancel the account's waiting deliveries first (else they make it a 409). */
@@ -29,7 +38,7 @@ const listed = 10;
  * stopped). Published deliveries stay as the posts' history.
  */
 export async function removeAccount(
-  deps: AccountsServiceDeps,
+  deps: RemoveAccountDeps,
   workspaceId: string,
   id: string,
   options: RemoveAccountOptions = {},
