@@ -16,7 +16,21 @@ const flagsByCommand: Record<string, Record<string, string>> = {
     linkPreview: '--no-link-preview',
     workspace: '--workspace',
   },
-  posts: { postId: '<id>', id: '<id>', workspace: '--workspace' },
+  posts: {
+    postId: '<id>',
+    id: '<id>',
+    workspace: '--workspace',
+    // posts edit: the flags of hayon post, the text as --text.
+    text: '--text',
+    targets: '--to',
+    when: '--at',
+    timezone: '--tz',
+    media: '--media',
+    thread: '--thread',
+    threadCounter: '--no-counter',
+    linkPreview: '--no-link-preview',
+    body: '',
+  },
   hooks: {
     source: '--source',
     targets: '--targets',

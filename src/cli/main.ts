@@ -56,6 +56,8 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon worker                             a worker beside \`serve --no-worker\`
   hayon post "<text>" --to bluesky [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE --alt TEXT]
   hayon posts show <id> [--log] | list | cancel <id>
+  hayon posts retry <id>                   send its failed deliveries again (same keys: never twice)
+  hayon posts edit <id> [--text …] [--at …] [--to …] [--media …]   change what has not started publishing
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts connect mastodon|bluesky|tumblr|threads|instagram|facebook [--instance mastodon.social]
                                            a link to connect an account in a browser

@@ -97,7 +97,7 @@ export const postCommand: Command = async ({ args, open, io }) => {
 };
 
 /** The `--media` values that are not http(s) URLs, read as files; a missing file is a usage error. */
-async function readLocalFiles(sources: readonly string[], cwd: string): Promise<Map<string, Buffer>> {
+export async function readLocalFiles(sources: readonly string[], cwd: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   for (const source of sources) {
     if (/^https?:\/\//i.test(source)) continue;

@@ -3,13 +3,17 @@ import { cliActor } from '../actor.js';
 import { type Command, parseFlags, UsageError } from '../io.js';
 import { printPost } from './post.js';
 import { printPostLog } from './post-log.js';
+import { editUsage, postsEdit, postsRetry, retryUsage } from './posts-change.js';
 
-export const usage =
-  'hayon posts show <id> [--log] | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]';
+export const usage = `hayon posts show <id> [--log] | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]
+  ${retryUsage}
+  ${editUsage}`;
 
-/** `hayon posts show [--log]|list|cancel`. */
-export const postsCommand: Command = async ({ args, open, io }) => {
+/** `hayon posts show [--log]|list|cancel|retry|edit`. */
+export const postsCommand: Command = async ({ args, open, io, ...more }) => {
   const [sub, ...rest] = args;
+  if (sub === 'retry') return postsRetry({ args: rest, open, io, ...more });
+  if (sub === 'edit') return postsEdit({ args: rest, open, io, ...more });
   const { values, positionals } = parseFlags(
     rest,
     { workspace: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, log: { type: 'boolean' } },
