@@ -53,6 +53,9 @@ const flagsByCommand: Record<string, Record<string, string>> = {
     instance: '--instance',
     platform: '<platform>',
     workspace: '--workspace',
+    // accounts remove
+    id: '<id>',
+    cancelWaiting: '--cancel-waiting',
   },
   tokens: { name: '--name', scopes: '--scopes', workspace: '--workspace' },
 };

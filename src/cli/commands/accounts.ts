@@ -2,13 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { defaultWorkspaceId } from '../../services/accounts/accounts-service.js';
 import { isPlatformId } from '../../core/post.js';
 import { cliActor } from '../actor.js';
+import { accountsRemove, removeUsage } from './accounts-remove.js';
 import { type Command, notePublicUrl, parseFlags, required, UsageError } from '../io.js';
 
 export const usage = `hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service https://bsky.social] [--workspace W]
        hayon accounts add mastodon|tumblr|threads|instagram|facebook --credentials-file FILE|- [--workspace W]
        hayon accounts connect mastodon|bluesky|tumblr|threads|instagram|facebook [--instance mastodon.social] [--workspace W]
        hayon accounts list [--workspace W] [--json]
-       hayon accounts check [--workspace W]     verify each account with its platform now`;
+       hayon accounts check [--workspace W]     verify each account with its platform now
+       ${removeUsage}`;
 
 /** What the credentials file holds per platform (each adapter's credentials.ts has the details). */
 const credentialShapes: Record<string, string> = {
@@ -22,6 +24,7 @@ const credentialShapes: Record<string, string> = {
 /** `hayon accounts add|list`. Credentials are verified with the platform before they are stored. */
 export const accountsCommand: Command = async ({ args, open, io }) => {
   const [sub, ...rest] = args;
+  if (sub === 'remove') return accountsRemove({ args: rest, open, io });
   const { values, positionals } = parseFlags(
     rest,
     {
