@@ -20,9 +20,11 @@ export async function defaultTargets(deps: DefaultTargetsDeps, workspaceId: stri
   const accounts = await deps.accounts.list(workspaceId);
   const active = accounts.filter((a) => a.health === 'active').map((a) => a.id);
   if (active.length === 0) {
-    throw new HayonError('invalid_request', 'no accounts', {
-      userMessage: `No accounts are connected to this workspace yet: \`hayon accounts add bluesky … --workspace ${workspaceId}\`.`,
-    });
+    // Said in chat (Slack's and Discord's /post): the next step there first, then on the server.
+    const userMessage = accounts.length
+      ? 'Every account of this workspace needs reconnecting (`/hayon accounts` shows them): an admin connects one again with `/hayon connect <platform>`.'
+      : `No accounts are connected to this workspace yet: an admin connects one with \`/hayon connect bluesky\` (or mastodon, tumblr, …), or whoever runs hayon with \`hayon accounts connect bluesky --workspace ${workspaceId}\`.`;
+    throw new HayonError('invalid_request', 'no accounts', { userMessage });
   }
   return active;
 }

@@ -148,6 +148,17 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     expect(await posts()).toEqual([]);
   });
 
+  it('a /post with no target and no working account says how to connect one again', async () => {
+    for (const a of await h.ctx.store.listAccounts(h.workspaceId)) {
+      await h.ctx.store.setAccountHealth(a.id, 'expired', 'token revoked', Date.now());
+    }
+    await command('/post', 'Hello');
+    await waitFor(async () => slack.ephemerals().length === 1);
+    expect(slack.ephemerals()[0]?.text).toContain('Every account of this workspace needs reconnecting');
+    expect(slack.ephemerals()[0]?.text).toContain('/hayon connect <platform>');
+    expect(await posts()).toEqual([]);
+  });
+
   it('an account that needs reconnecting is an ephemeral message naming it', async () => {
     const account = (await h.ctx.store.listAccounts(h.workspaceId)).find((a) => a.platform === 'bluesky');
     await h.ctx.store.setAccountHealth(account?.id ?? '', 'expired', 'token revoked', Date.now());
