@@ -140,10 +140,25 @@ describe('media (embedded, disk store)', () => {
         const body = await res.json();
         expect(body.error.field).toBe('media[0].url');
         expect(body.error.message).toMatch(/private|loopback|not allowed|does not fetch/i);
+        expect(body.error.message).toContain('HAYON_FETCH_ALLOW_HOSTS');
         expect(await postCount()).toBe(0);
         expect(await keys('posts/')).toEqual([]);
       });
     }
+  });
+
+  it('an attachment that cannot be downloaded is refused with the reason and what to check', async () => {
+    const res = await h.api('POST', '/v1/posts', {
+      text: 'x',
+      media: [{ url: `http://${web.host}/nothing-here.png` }],
+      targets: ['bluesky'],
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({
+      field: 'media[0].url',
+      message: `media[0].url: The attachment at ${web.host} answered 404 (nothing is there: check the URL).`,
+    });
+    expect(await postCount()).toBe(0);
   });
 
   it('refuses a file that claims to be a PNG and is not, whatever its name and Content-Type say', async () => {
