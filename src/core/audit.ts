@@ -61,6 +61,7 @@ export function actorOf(origin: Origin, author: Author = {}): Actor {
     case 'webhook':
       return named('webhook', origin.hookId);
     case 'cli':
+    case 'web':
     case 'slack':
     case 'discord':
       return named(origin.kind, author.id);

@@ -2,7 +2,7 @@ import type { PlatformId } from './post.js';
 
 /** Who did something, and from which way in (for connect links and the audit log). */
 export interface Actor {
-  kind: 'api' | 'cli' | 'slack' | 'discord' | 'webhook' | 'system';
+  kind: 'api' | 'cli' | 'slack' | 'discord' | 'webhook' | 'web' | 'system';
   id?: string | undefined;
   name?: string | undefined;
 }

@@ -73,7 +73,9 @@ export type Origin =
       /** The thread started on that message, where each result is posted. */
       threadId?: string | undefined;
     }
-  | { kind: 'webhook'; hookId: string; results?: ResultThreads | undefined };
+  | { kind: 'webhook'; hookId: string; results?: ResultThreads | undefined }
+  /** The web page (`/app`): results show on the post's page, no reply is sent. */
+  | { kind: 'web' };
 
 /**
  * For a post from the API, the CLI or a webhook: the message hayon posted for it in the

@@ -18,6 +18,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { mediaRoutes } from './routes/media.js';
 import { postsRoutes } from './routes/posts.js';
 import { uploadsRoutes } from './routes/uploads.js';
+import { webRoutes } from './web/web-routes.js';
 
 /**
  * The HTTP app. It never listens by itself: tests call `app.request()`, `hayon serve` opens the
@@ -39,6 +40,8 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   if (discord) app.route('/', discord);
   // Connecting accounts in a browser: the signed, single-use state is the permission.
   app.route('/', connectRoutes(ctx));
+  // The web page for the team: its own session cookie and CSRF token, no API token.
+  app.route('/app', webRoutes(ctx));
   // Incoming webhooks carry their own authentication (a signature) and a larger body cap, so the
   // API's token and body-size middleware below skip them.
   app.route('/v1/hooks', hooksRoutes(ctx));

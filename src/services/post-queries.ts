@@ -13,7 +13,7 @@ export interface PostQueriesDeps {
   /** Reading a post of a workspace (a 404 for another's) and a workspace's list. */
   posts: Pick<PostsService, 'get' | 'list'>;
   store: Pick<AccountStore, 'listAccounts'> &
-    Pick<PostStore, 'getPost'> &
+    Pick<PostStore, 'getPost' | 'listPostsScheduled'> &
     Pick<HistoryStore, 'listAttemptRecords'> &
     Pick<CallbackStore, 'listCallbacks'>;
   clock: Clock;
@@ -52,6 +52,22 @@ export class PostQueries {
     const posts = await this.deps.posts.list(workspaceId, options);
     const accounts = await this.deps.store.listAccounts(workspaceId);
     return posts.map((p) => toPostView(p, this.deps.clock(), accounts));
+  }
+
+  /**
+   * The workspace's posts scheduled in `[from, to)` (UTC ms), soonest first, at most `limit`, with
+   * the workspace's accounts and the time they were read at (a post's status depends on it).
+   */
+  async scheduled(
+    workspaceId: string,
+    range: { from: number; to: number; limit: number },
+  ): Promise<{ posts: PostWithDeliveries[]; accounts: Account[]; now: number }> {
+    const { store } = this.deps;
+    const [posts, accounts] = await Promise.all([
+      store.listPostsScheduled(workspaceId, range),
+      store.listAccounts(workspaceId),
+    ]);
+    return { posts, accounts, now: this.deps.clock() };
   }
 
   /** The workspace's post `id` with its attempts and callbacks; a 404 when it has none. */

@@ -8,11 +8,13 @@ import { dispatchPost } from './dispatch.js';
 import { findPost } from './find-post.js';
 import { measureTargets } from './measure-targets.js';
 import { editPost, type EditPostOutcome } from './edit-post.js';
+import { type DraftPreview, type PreviewContext, previewPost } from './preview-post.js';
 import { publishNow } from './publish-now.js';
 import { retryPost } from './retry-post.js';
 
 export type { DeletePostOutcome, DeliveryDeleteResult } from './delete-post.js';
 export type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
+export type { DraftIssue, DraftPreview, DraftTarget, PreviewContext } from './preview-post.js';
 export type { EditPostOutcome } from './edit-post.js';
 
 /**
@@ -64,6 +66,11 @@ export class PostsService {
   /** Cancels what waits and deletes what was published, where the platform allows it (delete-post.ts). */
   delete(workspaceId: string, id: string, actor?: Actor): Promise<DeletePostOutcome> {
     return deletePost(this.deps, workspaceId, id, actor);
+  }
+
+  /** What a draft would become, stored nowhere: counts, thread parts, the time, refusals (preview-post.ts). */
+  preview(input: Record<string, unknown>, ctx: PreviewContext): Promise<DraftPreview> {
+    return previewPost(this.deps, input, ctx);
   }
 
   /** Each delivery's text measured against its platform's limit (measure-targets.ts). */

@@ -191,6 +191,7 @@ export class MongoStore implements Store {
   readonly cancelDeliveriesOf = (accountId: string, at: number) => this.removals.cancelDeliveriesOf(accountId, at);
   readonly removeAccount = (id: string) => this.removals.removeAccount(id);
   readonly markDeliveryDeleted = (id: string, at: number) => this.removals.markDeliveryDeleted(id, at);
+
   async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
     if (post.idempotencyKey !== undefined) {
       const existing = await this.findPostByIdempotencyKey(post.workspaceId, post.idempotencyKey);
@@ -238,6 +239,18 @@ export class MongoStore implements Store {
       .find({ workspaceId, ...filter })
       .sort({ createdAt: -1, _id: -1 })
       .limit(options.limit)
+      .lean();
+    return this.withDeliveries(docs);
+  }
+
+  async listPostsScheduled(
+    workspaceId: string,
+    range: { from: number; to: number; limit: number },
+  ): Promise<PostWithDeliveries[]> {
+    const docs = await this.models.posts
+      .find({ workspaceId, scheduledAt: { $gte: new Date(range.from), $lt: new Date(range.to) } })
+      .sort({ scheduledAt: 1, _id: 1 })
+      .limit(range.limit)
       .lean();
     return this.withDeliveries(docs);
   }

@@ -163,6 +163,7 @@ const postSchema = new Schema<PostDoc>(
 );
 postSchema.index({ workspaceId: 1, keySlot: 1 }, { unique: true });
 postSchema.index({ workspaceId: 1, createdAt: -1, _id: -1 });
+postSchema.index({ workspaceId: 1, scheduledAt: 1, _id: 1 });
 
 const deliverySchema = new Schema<DeliveryDoc>(
   {

@@ -67,6 +67,14 @@ export interface PostStore {
   /** Lists a workspace's posts, newest first. */
   listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]>;
   /**
+   * A workspace's posts scheduled in `[from, to)` (UTC ms), soonest first, at most `limit`: what a
+   * calendar week or month shows.
+   */
+  listPostsScheduled(
+    workspaceId: string,
+    range: { from: number; to: number; limit: number },
+  ): Promise<PostWithDeliveries[]>;
+  /**
    * The times in `[from, to]` (UTC ms) that posts of the workspace hold, each once, in order: a
    * post holds its `scheduledAt` while one of its deliveries is not `cancelled`, `failed` or
    * `deleted`. A slot of the workspace's queue at such a time is taken.

@@ -193,4 +193,11 @@ CREATE TABLE pacing (
 );
 `,
   },
+  {
+    // A workspace's posts by the time they go out: the web calendar's week and month.
+    id: '009_posts_scheduled',
+    sql: `
+CREATE INDEX posts_workspace_scheduled ON posts (workspace_id, scheduled_at, id);
+`,
+  },
 ];

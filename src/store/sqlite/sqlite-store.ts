@@ -203,6 +203,17 @@ export class SqliteStore implements Store {
     return this.withDeliveries(rows);
   }
 
+  async listPostsScheduled(
+    workspaceId: string,
+    range: { from: number; to: number; limit: number },
+  ): Promise<PostWithDeliveries[]> {
+    const rows = this.sql(
+      `SELECT * FROM posts WHERE workspace_id = ? AND scheduled_at >= ? AND scheduled_at < ?
+       ORDER BY scheduled_at, id LIMIT ?`,
+    ).all(workspaceId, range.from, range.to, range.limit) as PostRow[];
+    return this.withDeliveries(rows);
+  }
+
   /** Attaches deliveries to posts with one query, in the order they were given to createPost. */
   private withDeliveries(posts: PostRow[]): PostWithDeliveries[] {
     if (posts.length === 0) return [];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Delivery, Post } from '../../../src/core/post.js';
 import type { Store } from '../../../src/store/store.js';
 import { makeAccount, makeDelivery, makePost, MINUTE, seedPost, T0 } from '../store-fixtures.js';
+import { postCalendarCases } from './post-store.calendar.js';
 import { postEditCases } from './post-store.edits.js';
 import { postSlotCases } from './post-store.slots.js';
 
@@ -208,5 +209,6 @@ export function postStoreContract(store: () => Store): void {
   });
 
   describe('editPost', () => postEditCases(store));
+  describe('listPostsScheduled', () => postCalendarCases(store));
   describe('heldTimes and slots', () => postSlotCases(store));
 }

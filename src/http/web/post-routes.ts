@@ -1,0 +1,98 @@
+import { Hono } from 'hono';
+import type { AppContext } from '../../app/app-context.js';
+import { HayonError } from '../../core/errors.js';
+import { platformNames } from '../../core/platform-names.js';
+import type { PostWithDeliveries } from '../../core/post.js';
+import { messageFor } from '../../core/next-step.js';
+import { deliveriesFragment } from './post-deliveries.js';
+import { postPage } from './post-page.js';
+import { whatChanged } from './stale-check.js';
+import { type WebContext, formField, viewer } from './web-context.js';
+import { problemPage } from './web-errors.js';
+import type { WebEnv, WebSession } from './web-session.js';
+
+type ActionName = 'cancel' | 'publish-now' | 'retry' | 'delete';
+
+/** What each button does, through the same services as the API; each answers a sentence for the page. */
+async function runAction(ctx: AppContext, s: WebSession, id: string, action: ActionName): Promise<string> {
+  switch (action) {
+    case 'cancel':
+      await ctx.posts.cancel(s.workspaceId, id, s.actor);
+      return 'Cancelled what had not gone out yet.';
+    case 'publish-now':
+      await ctx.posts.postNow(s.workspaceId, id, s.actor);
+      return 'Sent now: it goes out in a moment.';
+    case 'retry':
+      await ctx.posts.retry(s.workspaceId, id, s.actor);
+      return 'The failed deliveries are being sent again.';
+    case 'delete': {
+      const outcome = await ctx.posts.delete(s.workspaceId, id, s.actor);
+      return outcome.results
+        .map((r) => `${platformNames[r.platform]}: ${r.result}${r.reason ? ` (${r.reason})` : ''}.`)
+        .join(' ');
+    }
+  }
+}
+
+const isAction = (x: string): x is ActionName => ['cancel', 'publish-now', 'retry', 'delete'].includes(x);
+
+/** `/app/posts/:id`: the post's page, its live fragment, and its actions. */
+export function postRoutes(ctx: AppContext): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+
+  const render = async (c: WebContext, id: string, extra: { notice?: string; problem?: string }, status = 200) => {
+    const { session, zone } = await viewer(ctx, c);
+    const history = await ctx.postQueries.history(session.workspaceId, id);
+    const page = postPage({ history, now: ctx.clock(), zone, csrfToken: session.csrfToken, ...extra });
+    return c.html(page, status as 200);
+  };
+
+  app.get('/:id', async (c) => {
+    try {
+      return await render(c, c.req.param('id'), {});
+    } catch (e) {
+      return problemPage(c, e, { zone: (await viewer(ctx, c)).zone, section: 'post', back: '/app' });
+    }
+  });
+
+  app.get('/:id/live', async (c) => {
+    const { session, zone } = await viewer(ctx, c);
+    try {
+      const history = await ctx.postQueries.history(session.workspaceId, c.req.param('id'));
+      return c.html(deliveriesFragment(history, ctx.clock(), zone));
+    } catch (e) {
+      const err = HayonError.from(e);
+      return c.text(err.publicMessage, err.status as 404);
+    }
+  });
+
+  app.post('/:id/:action', async (c) => {
+    const id = c.req.param('id');
+    const action = c.req.param('action');
+    const { session, zone } = await viewer(ctx, c);
+    if (!isAction(action))
+      return problemPage(c, new HayonError('not_found', 'no such action'), { zone, section: 'post' });
+    let current: PostWithDeliveries;
+    try {
+      current = await ctx.posts.get(session.workspaceId, id);
+    } catch (e) {
+      return problemPage(c, e, { zone, section: 'post', back: '/app' });
+    }
+    const accounts = await ctx.accounts.list(session.workspaceId);
+    const changed = whatChanged(await formField(c, 'version'), current, new Map(accounts.map((a) => [a.id, a.handle])));
+    if (changed.length > 0) {
+      const problem = `This post changed since the page was drawn, so nothing was done: ${changed.join(' ')} Look at it as it is now and choose again.`;
+      return render(c, id, { problem }, 409);
+    }
+    try {
+      const notice = await runAction(ctx, session, id, action);
+      return render(c, id, { notice });
+    } catch (e) {
+      const err = HayonError.from(e);
+      if (!err.isClientError) throw e;
+      return render(c, id, { problem: messageFor(err, 'web') }, err.status);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HayonError } from '../../core/errors.js';
+import { messageFor } from '../../core/next-step.js';
+import { page, type Section } from './layout.js';
+
+/** A refusal or a failure as a page (the API answers JSON; a browser gets words and a way back). */
+export function problemPage(c: Context, e: unknown, o: { zone: string; section: Section; back?: string }) {
+  const err = HayonError.from(e);
+  const message = err.isClientError ? messageFor(err, 'web') : 'Something went wrong on our side. It was logged.';
+  const body = html`<h1>${err.status === 404 ? 'Not found' : 'That did not work'}</h1>
+<div class="problem" role="alert">${message}</div>
+<p><a href="${o.back ?? '/app'}">Back</a></p>`;
+  return c.html(page({ title: 'Problem', section: o.section, zone: o.zone, body }), err.status as ContentfulStatusCode);
+}
+
+/** The refusal's field and sentence, for showing beside that field. */
+export function fieldError(e: unknown): { field: string; message: string } | null {
+  const err = HayonError.from(e);
+  if (!err.isClientError) return null;
+  return { field: err.field ?? 'body', message: messageFor(err, 'web') };
+}
