@@ -90,6 +90,12 @@ describe('hayon CLI for a newcomer', () => {
     expect(`${r.err}${missing.err}${valued.err}`).not.toMatch(/parseArgs|ERR_PARSE|Unknown option/);
   });
 
+  it('--thread takes auto or off, and says so for anything else', async () => {
+    const r = await run('post', 'hi', '--to', 'bluesky', '--thread=maybe');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--thread takes auto or off, not "maybe"');
+  });
+
   it('names the CLI flag, never the API field, in a refusal', async () => {
     const r = await run('post', 'hi', '--to', 'bluesky', '--at', 'banana');
     expect(r.code).toBe(2);

@@ -290,6 +290,14 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
     expect(r.out.join('\n')).toMatch(/thread: 0\/3 parts/);
     const id = r.out[0]?.split(' ')[0] ?? '';
     expect((await run('posts', 'cancel', id)).code).toBe(0);
+    // The words of the API and of hayon hooks work too.
+    const auto = await run('post', text, '--to', 'bluesky', '--at', 'in 3 hours', '--thread', 'auto');
+    expect(auto.code).toBe(0);
+    expect(auto.out.join('\n')).toMatch(/thread: 0\/3 parts/);
+    expect((await run('posts', 'cancel', auto.out[0]?.split(' ')[0] ?? '')).code).toBe(0);
+    const off = await run('post', text, '--to', 'bluesky', '--at', 'in 3 hours', '--thread', 'off');
+    expect(off.code).toBe(2);
+    expect(off.err.join('\n')).toContain('Too long for Bluesky by');
   });
 
   it('attaches a local file with --media and --alt, and refuses a missing file or a text file with exit 2', async () => {

@@ -6,7 +6,7 @@ import { type Command, type CliIo, parseFlags, required, UsageError } from '../i
 import { cliAuthor } from '../actor.js';
 
 export const postUsage =
-  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE [--alt TEXT]]... [--thread [--no-counter]] [--no-link-preview] [--json]';
+  'hayon post "<text>" --to bluesky[,platform:handle...] [--at "tomorrow 9am"] [--tz Europe/Berlin] [--media URL|FILE [--alt TEXT]]... [--thread [auto|off] [--no-counter]] [--no-link-preview] [--json]';
 
 export function printPost(io: CliIo, view: PostView, json: boolean): void {
   if (json) {
@@ -38,7 +38,7 @@ export function snippet(text: string, max = 50): string {
 /** `hayon post`: the same `posts.create()` as the API; the running `hayon serve` publishes it. */
 export const postCommand: Command = async ({ args, open, io }) => {
   const { values, positionals } = parseFlags(
-    args,
+    threadFlag(args),
     {
       to: { type: 'string', multiple: true },
       at: { type: 'string' },
@@ -95,6 +95,28 @@ export const postCommand: Command = async ({ args, open, io }) => {
   if (!values.json) io.err('Stored. A running `hayon serve` (or `hayon worker`) publishes it when it is due.');
   return 0;
 };
+
+/**
+ * `--thread` is a switch; `--thread auto` and `--thread off` (the words of `hayon hooks` and the
+ * API's `thread`) are taken too, rather than read as a second text.
+ */
+function threadFlag(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const value = arg === '--thread' ? args[i + 1] : /^--thread=(.*)$/.exec(arg)?.[1];
+    if (value === 'auto' || value === 'off') {
+      if (value === 'auto') out.push('--thread');
+      if (arg === '--thread') i++;
+      continue;
+    }
+    if (arg.startsWith('--thread='))
+      throw new UsageError(`--thread takes auto or off, not "${value}"\nusage: ${postUsage}`);
+    out.push(arg);
+  }
+  return out;
+}
 
 /** The `--media` values that are not http(s) URLs, read as files; a missing file is a usage error. */
 export async function readLocalFiles(sources: readonly string[], cwd: string): Promise<Map<string, Buffer>> {
