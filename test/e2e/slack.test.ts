@@ -346,6 +346,37 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
     expect([...bluesky.media.values()][0]?.[0]?.mimeType).toBe('image/png');
   });
 
+  it('the modal\'s "Split a long text into a thread" box, which a refusal points at, makes a thread', async () => {
+    await command('/post', '');
+    await waitFor(async () => slack.views().length === 1);
+    const view = slack.views()[0]?.view as { private_metadata: string };
+    const blueskyId = (await h.ctx.store.listAccounts(h.workspaceId)).find((a) => a.platform === 'bluesky')?.id;
+    const res = await interaction({
+      type: 'view_submission',
+      team: { id: slack.teamId },
+      user: { id: alice, name: 'alice' },
+      trigger_id: 'trigger-thread',
+      view: {
+        id: 'V0THREAD',
+        callback_id: 'hayon_post_modal',
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            text: { text: { type: 'plain_text_input', value: 'A sentence that goes on for a while. '.repeat(12) } },
+            targets: { targets: { type: 'multi_static_select', selected_options: [{ value: blueskyId }] } },
+            when: { hayon_when: { type: 'plain_text_input', value: 'in 2 hours' } },
+            thread: { thread: { type: 'checkboxes', selected_options: [{ value: 'auto' }] } },
+          },
+        },
+      },
+    });
+    expect(res.status).toBe(200);
+    await waitFor(async () => (await posts()).length === 1);
+    const [post] = await posts();
+    expect(post.deliveries[0]?.thread?.parts).toBeGreaterThan(1);
+    expect(slack.ephemerals()).toEqual([]);
+  });
+
   it('the message shortcut opens the modal with the message text', async () => {
     await interaction({
       type: 'message_action',
