@@ -5,6 +5,7 @@ import { ChatAlerts } from '../notify/chat-alerts.js';
 import { DiscordNotifier } from '../notify/discord/discord-notifier.js';
 import { LogNotifier } from '../notify/log-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
+import { ResultsMessages } from '../notify/results-messages.js';
 import { RoutingNotifier } from '../notify/routing-notifier.js';
 import { SlackNotifier } from '../notify/slack/slack-notifier.js';
 import type { Adapters } from './adapters.js';
@@ -16,6 +17,8 @@ export interface Notify {
   callbackNotifier: CallbackNotifier;
   /** Account alerts in the workspace's Slack or Discord alert channel. */
   alerts: ChatAlerts;
+  /** The messages of API, CLI and webhook posts in the workspace's results channels. */
+  results: ResultsMessages;
 }
 
 /**
@@ -30,6 +33,7 @@ export function createNotify(a: Adapters, sender: CallbackSender | undefined): N
       ...(sender ? { onAdded: () => sender.wake() } : {}),
     }),
     alerts: new ChatAlerts({ store: a.store, slack: a.slackClient, discord: a.discordApi }),
+    results: new ResultsMessages({ slack: a.slackClient, discord: a.discordApi, log: subsystem(a.log, 'notify') }),
   };
 }
 

@@ -160,6 +160,7 @@ function createPostsService(
     checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: a.config.fetchAllowHosts }),
     removeMedia: (keys) => deps.media.store.delete(keys),
     onCancelled: (post) => deps.notify.callbackNotifier.afterCancel(post),
+    results: deps.notify.results,
     onCreated: observePostAccepted(deps.metrics, subsystem(a.log, 'posts')),
   });
 }

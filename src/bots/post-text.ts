@@ -55,6 +55,9 @@ function looksLikeTarget(item: string, accountIds: readonly string[]): boolean {
 
 /** The time phrase the text ends with (with a zone after it, if any), or undefined. */
 function trailingTime(text: string, options: { timezone: string; now: number }): string | undefined {
+  // "next slot": the workspace's queue (core/slots.ts); the post service finds the time.
+  const slot = /(?:^|\s)(next\s+(?:free\s+)?slot)$/i.exec(text);
+  if (slot?.[1]) return slot[1];
   const zone = trailingZone.exec(text);
   const body = zone ? text.slice(0, zone.index) : text;
   if (/\snow$|^now$/i.test(body)) return text.slice(body.length - 3);

@@ -96,6 +96,7 @@ export class FakeDiscordApi {
       route('GET', '/channels/(?<channel>\\d+)/messages/(?<message>\\d+)', true, (p) => this.#getMessage(p)),
       route('POST', '/channels/(?<channel>\\d+)/messages', true, (p, b) => this.#create(p.channel ?? '', b, false)),
       route('PATCH', '/channels/(?<channel>\\d+)/messages/(?<message>\\d+)', true, (p, b) => this.#editMessage(p, b)),
+      route('DELETE', '/channels/(?<channel>\\d+)/messages/(?<message>\\d+)', true, (p) => this.#deleteMessage(p)),
       route('POST', '/channels/(?<channel>\\d+)/messages/(?<message>\\d+)/threads', true, (p, b) => this.#thread(p, b)),
       route('PUT', '/applications/(?<app>\\d+)/commands', true, (p, b) => this.#register(p, b)),
       route('PUT', '/applications/(?<app>\\d+)/guilds/(?<guild>\\d+)/commands', true, (p, b) => this.#register(p, b)),
@@ -352,6 +353,13 @@ export class FakeDiscordApi {
     if (!message || message.ephemeral || message.channel_id !== p.channel) return unknownMessage();
     applyEdit(message, body);
     return { status: 200, body: this.#entity(message) };
+  }
+
+  #deleteMessage(p: Params): Answer {
+    const message = this.#find(p.message);
+    if (!message || message.ephemeral || message.channel_id !== p.channel) return unknownMessage();
+    this.#messages.splice(this.#messages.indexOf(message), 1);
+    return { status: 204 };
   }
 
   /** Creates a message; `byWebhook` keeps flags 64 (ephemeral; listed under `token`), bots may not set it. */

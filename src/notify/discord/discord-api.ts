@@ -58,6 +58,10 @@ export class DiscordApi {
     return this.rest.patch(Routes.channelMessage(channelId, messageId), { body });
   }
 
+  delete(channelId: string, messageId: string): Promise<unknown> {
+    return this.rest.delete(Routes.channelMessage(channelId, messageId));
+  }
+
   /**
    * `hayon discord register`: the bot's slash commands (`bots/discord/command-definitions.ts`) for
    * every guild (global) or one guild (at once, for testing).

@@ -11,6 +11,7 @@ import { isNextSlot } from '../../core/slots.js';
 import type { CreatePostContext, CreatePostOutcome, PostsServiceDeps } from './deps.js';
 import { dispatchPost } from './dispatch.js';
 import { nextFreeSlot, storeInSlot } from './next-slot.js';
+import { storeWithResults } from './results-channels.js';
 import { planContent } from './plan-content.js';
 import { activeTargets, attachMedia, checkAltText, checkHasContent, parsePostRequest } from './validate-post.js';
 
@@ -112,11 +113,14 @@ async function storePost(
     createdAt: now,
     updatedAt: now,
   }));
-  let result: Awaited<ReturnType<typeof store.createPost>>;
-  if (isNextSlot(request.when)) {
-    const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC' };
-    ({ result, schedule } = await storeInSlot(deps, post, deliveries, schedule, slotZone));
-  } else result = await store.createPost(post, deliveries);
+  const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC' };
+  const stored = await storeWithResults(deps, post, deliveries, accounts, async () =>
+    isNextSlot(request.when)
+      ? storeInSlot(deps, post, deliveries, schedule, slotZone)
+      : { result: await store.createPost(post, deliveries), schedule },
+  );
+  const { result } = stored;
+  schedule = stored.schedule;
   if (!result.created) return repeated(deps, result.value, request, ctx.workspaceId);
   deps.onCreated?.(result.value);
   if (!ctx.holdDispatch) dispatchPost(deps, result.value);

@@ -8,6 +8,7 @@ import type { AccountStore } from '../../store/ports/account-store.js';
 import type { DeliveryStore } from '../../store/ports/delivery-store.js';
 import type { PostStore } from '../../store/ports/post-store.js';
 import type { WorkspaceStore } from '../../store/ports/workspace-store.js';
+import type { ResultsChannels } from './results-port.js';
 
 export interface CreatePostContext {
   workspaceId: string;
@@ -32,17 +33,7 @@ export interface CreatePostOutcome {
   accounts: Account[];
 }
 
-/** One target of a post as a chat reply shows it: `Bluesky @me.bsky.social 41/300`. */
-export interface TargetMeasure {
-  deliveryId: string;
-  platform: PlatformId;
-  handle: string;
-  count?: number;
-  max?: number;
-  unit?: 'graphemes' | 'characters';
-  /** When the text is a thread there. */
-  parts?: number;
-}
+export type { TargetMeasure } from '../../core/target-measure.js';
 
 export interface PostsServiceDeps {
   /**
@@ -72,6 +63,8 @@ export interface PostsServiceDeps {
   onCreated?: (created: PostWithDeliveries) => void;
   /** Told after a cancel (a callback receiver hears that the post is finished). */
   onCancelled?: (post: Post) => Promise<void>;
+  /** Shows posts from the API, the CLI and webhooks in the workspace's results channels, with their outcomes. */
+  results?: ResultsChannels;
   /** Records who made, cancelled, hurried, retried and edited each post (never fails the action). */
   audit?: Pick<AuditLog, 'record'>;
 }

@@ -1,5 +1,6 @@
 import type { Actor } from '../../core/audit.js';
 import type { Account, PostWithDeliveries } from '../../core/post.js';
+import type { ResolvedSchedule } from '../../core/schedule.js';
 import { cancelPost } from './cancel-post.js';
 import { createPost } from './create-post.js';
 import { type DeletePostOutcome, deletePost } from './delete-post.js';
@@ -7,6 +8,7 @@ import type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeas
 import { dispatchPost } from './dispatch.js';
 import { findPost } from './find-post.js';
 import { measureTargets } from './measure-targets.js';
+import { nextFreeSlot } from './next-slot.js';
 import { editPost, type EditPostOutcome } from './edit-post.js';
 import { type DraftPreview, type PreviewContext, previewPost } from './preview-post.js';
 import { publishNow } from './publish-now.js';
@@ -71,6 +73,14 @@ export class PostsService {
   /** What a draft would become, stored nowhere: counts, thread parts, the time, refusals (preview-post.ts). */
   preview(input: Record<string, unknown>, ctx: PreviewContext): Promise<DraftPreview> {
     return previewPost(this.deps, input, ctx);
+  }
+
+  /**
+   * The slot `when: "next slot"` would take now (next-slot.ts), for a preview in a chat form; a
+   * 400 when the workspace has no slots, a 409 when all are held.
+   */
+  nextSlot(workspaceId: string, defaultTimezone: string): Promise<ResolvedSchedule> {
+    return nextFreeSlot(this.deps, workspaceId, { now: this.deps.clock(), defaultTimezone });
   }
 
   /** Each delivery's text measured against its platform's limit (measure-targets.ts). */

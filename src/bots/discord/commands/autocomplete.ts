@@ -1,5 +1,5 @@
 import { HayonError } from '../../../core/errors.js';
-import { parseWhen } from '../../../core/schedule.js';
+import { whenPreview } from '../../when-preview.js';
 import { platformNames } from '../../../core/platform-names.js';
 import { type DiscordDeps, type Interaction, options, str, userTimezone } from '../context.js';
 
@@ -10,7 +10,7 @@ export async function autocomplete(deps: DiscordDeps, i: Interaction): Promise<{
     if (!typed.trim()) return [{ name: 'now', value: 'now' }];
     const timezone = await userTimezone(deps, i.member?.user.id ?? '');
     try {
-      const { local } = parseWhen(typed, { timezone, now: deps.clock() });
+      const { local } = await whenPreview(deps, typed, { timezone, now: deps.clock() });
       return [{ name: `→ ${local}`.slice(0, 100), value: typed.slice(0, 100) }];
     } catch (e) {
       return [{ name: `? ${HayonError.from(e).publicMessage}`.slice(0, 100), value: typed.slice(0, 100) }];

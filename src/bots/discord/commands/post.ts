@@ -3,7 +3,7 @@ import { HayonError } from '../../../core/errors.js';
 import { messageFor } from '../../../core/next-step.js';
 import type { Account, PostWithDeliveries } from '../../../core/post.js';
 import type { MediaRef, PostRequestInput } from '../../../core/post-request.js';
-import { parseWhen } from '../../../core/schedule.js';
+import { whenPreview } from '../../when-preview.js';
 import { resolveTargets } from '../../../core/targets.js';
 import {
   type DiscordDeps,
@@ -26,7 +26,7 @@ export async function postCommand(deps: DiscordDeps, i: Interaction): Promise<Ha
   const timezone = await userTimezone(deps, member.user.id);
   const when = str(o.get('when'))?.trim();
   // Cheap checks answer at once, privately; the rest happens after the deferral.
-  parseWhen(when, { timezone, now: deps.clock() });
+  await whenPreview(deps, when, { timezone, now: deps.clock() });
   const accounts = await deps.accounts.list(deps.workspaceId);
   const targets = (str(o.get('targets')) ?? '')
     .split(',')

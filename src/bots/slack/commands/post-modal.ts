@@ -8,7 +8,7 @@ import type {
 import { HayonError } from '../../../core/errors.js';
 import type { PlatformId } from '../../../core/post.js';
 import type { MediaRef } from '../../../core/post-request.js';
-import { parseWhen } from '../../../core/schedule.js';
+import { whenPreview } from '../../when-preview.js';
 import { escapeMrkdwn } from '../../../notify/slack/blocks.js';
 import { fallbackZone, mayPost, type SlackDeps, userMessage, userTimezone } from '../context.js';
 import { type ModalMetadata, postModal, readModal } from '../modal.js';
@@ -28,7 +28,7 @@ export async function whenTyped(
   let echo: string;
   try {
     echo = typed
-      ? `→ *${parseWhen(typed, { timezone, now: deps.clock() }).local}*`
+      ? `→ *${(await whenPreview(deps, typed, { timezone, now: deps.clock() })).local}*`
       : 'Publishes as soon as you submit.';
   } catch (e) {
     echo = `:warning: ${escapeMrkdwn(userMessage(e))}`;
@@ -67,7 +67,7 @@ export async function modalSubmitted(
   if (values.targets.length === 0) errors.targets = 'Choose at least one account.';
   const timezone = await userTimezone(client, who.userId, await fallbackZone(deps));
   try {
-    parseWhen(values.when, { timezone, now: deps.clock() });
+    await whenPreview(deps, values.when, { timezone, now: deps.clock() });
   } catch (e) {
     errors.when = userMessage(e);
   }
