@@ -180,7 +180,10 @@ describe.skipIf(pdsSkip !== undefined)(
       const account = await new PdsClient(pds.url).createAccount('conn');
       const refused = await submit(account.handle, 'wrong-password');
       expect(refused.status).toBe(401);
-      expect(await refused.text()).toContain('refused');
+      const page = await refused.text();
+      expect(page).toContain('Bluesky refused this identifier and app password');
+      expect(page).toContain('App passwords');
+      expect(page).not.toMatch(/reconnect/i);
       expect(await h.ctx.accounts.list(h.workspaceId)).toEqual([]);
       const done = await submit(account.handle, account.password);
       expect(done.status).toBe(200);
