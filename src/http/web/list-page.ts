@@ -46,7 +46,7 @@ function filterForm(d: ListData): Html {
   )}</select></div>
 <div><label for="f-from">From</label><input id="f-from" type="date" name="from" value="${d.from}"></div>
 <div><label for="f-to">To</label><input id="f-to" type="date" name="to" value="${d.to}"></div>
-<div><label for="f-go" class="skip">Apply</label><button id="f-go" type="submit" class="primary">Show</button></div>
+<div><button type="submit" class="primary">Show</button></div>
 </form>`;
 }
 
