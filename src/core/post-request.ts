@@ -70,7 +70,10 @@ export const postRequestSchema = z
       .string()
       .max(200)
       .optional()
-      .describe('When, in plain words ("tomorrow 9am", "in 2 hours") or ISO 8601; default now.'),
+      .describe(
+        'When, in plain words ("tomorrow 9am", "in 2 hours") or ISO 8601; default now. "next slot": the first slot of ' +
+          'the workspace’s weekly schedule (`hayon workspace set --slots`, in its time zone) that no other post holds.',
+      ),
     timezone: z
       .string()
       .max(64)

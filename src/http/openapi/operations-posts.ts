@@ -50,7 +50,8 @@ export function postOperations(): OperationSpec[] {
         },
         '400': error(
           `${notJson}, or a request the rules refuse; error.field names the input (targets[1], when, text): an ` +
-            'unknown or ambiguous target, an unreadable or past time, a text too long for a platform without ' +
+            'unknown or ambiguous target, an unreadable or past time, "next slot" while the workspace has no slots, ' +
+            'a text too long for a platform without ' +
             'thread: auto, no text and no media, an attachment a target cannot take (error.field media[i]: a video ' +
             'where only images go, more than its count, a video over its size).',
         ),
@@ -59,6 +60,10 @@ export function postOperations(): OperationSpec[] {
         '413': error(`${tooLarge} Or an attachment is larger than the most hayon takes.`),
         '415': error(
           'An attachment is not a JPEG, PNG, WebP, GIF or MP4 (judged by its content), or not the declared one.',
+        ),
+        '409': error(
+          'when: "next slot" and every slot of the workspace’s schedule in the next 8 weeks is held by another post ' +
+            '(error.field when); nothing was stored.',
         ),
         '422': error('The Idempotency-Key was used before with another request (error.code idempotency_key_reused).'),
         '429': tokenErrors['429'],

@@ -25,7 +25,9 @@ export const postRequestComponent = postRequestSchema.meta({
   id: 'PostRequest',
   description:
     'A post to make. targets: platform names (bluesky: the workspace’s one account there), platform:handle pairs or ' +
-    'account ids. when: plain words ("tomorrow 9am") or ISO 8601, default now, read in timezone (IANA, default UTC). ' +
+    'account ids. when: plain words ("tomorrow 9am") or ISO 8601, default now, read in timezone (IANA, default UTC); ' +
+    '"next slot" takes the first free slot of the workspace’s weekly schedule (hayon workspace set --slots "mon-fri ' +
+    '09:00,13:00; sat 10:00", read in the workspace’s time zone), and the answer’s scheduledAt is that slot. ' +
     'overrides: text or media that replace the global ones on one platform. thread: auto makes a thread of a text ' +
     'too long for a platform; off (default) refuses it. linkPreview: false publishes a link without a card (default: ' +
     'a post with a link and no media shows a card of its first link where the platform has cards). callbackUrl: ' +
