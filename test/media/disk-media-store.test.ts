@@ -68,6 +68,16 @@ describe('disk media store: signed URLs', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe('The URL has expired.');
   });
 
+  it('an expired upload URL says how to get a new one', async () => {
+    const target = await env.store.uploadTarget('temp/ws_1/u.png', 'image/png', tinyPng.length, 60);
+    now += 61_000;
+    const res = await env.fetch(target.url, { method: 'PUT', headers: target.headers, body: tinyPng });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'The URL has expired. Ask POST /v1/uploads for a new upload URL and use it as given.',
+    );
+  });
+
   it('an upload larger than declared is refused with 413 and stores nothing', async () => {
     const target = await env.store.uploadTarget('temp/ws_1/u.png', 'image/png', 10, 60);
     const res = await env.fetch(target.url, { method: 'PUT', headers: target.headers, body: tinyPng });

@@ -157,10 +157,14 @@ export class DiskMediaStore implements MediaStore {
     }
     const parts =
       method === 'GET' ? ['GET', key, expires] : ['PUT', key, expires, request.type ?? '', request.size ?? ''];
+    // An upload URL is used by a person's client: its refusal says how to get a working one.
+    const again = method === 'PUT' ? ' Ask POST /v1/uploads for a new upload URL and use it as given.' : '';
     if (!this.options.signer.verify(parts, signature)) {
-      return { ok: false, reason: 'The URL signature is not valid.', field: 'sig' };
+      return { ok: false, reason: `The URL signature is not valid.${again}`, field: 'sig' };
     }
-    if (Number(expires) * 1000 < this.#now()) return { ok: false, reason: 'The URL has expired.', field: 'expires' };
+    if (Number(expires) * 1000 < this.#now()) {
+      return { ok: false, reason: `The URL has expired.${again}`, field: 'expires' };
+    }
     return { ok: true };
   }
 
