@@ -150,7 +150,7 @@ export async function stageSlackFile(deps: SlackDeps, client: Client, fileId: st
   if (!url) {
     throw new HayonError('invalid_request', 'file without url', {
       field,
-      userMessage: `Slack did not give hayon the file ${info.file?.name ?? fileId}.`,
+      userMessage: `Slack did not give hayon the file ${info.file?.name ?? fileId} (it may have been deleted, or be an external link): attach it again as a file.`,
     });
   }
   return deps.media.stageUrl(
