@@ -64,6 +64,9 @@ ExceededTimeLimit,gateway,262
 ReauthenticationRequired,gateway,391
 OutOfDiskSpace,gateway,14031
 CODES
+    # setup.sh rebuilds when a file's size or time changes: the same time on every machine keeps a
+    # built server (in /opt/docdb) valid for a new clone of the repository.
+    touch -r "$src/pg_documentdb_gw/Cargo.toml" "$copy/pg_documentdb_gw/include/gateway_errors.txt"
   fi
   src=$copy
 fi
