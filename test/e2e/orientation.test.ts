@@ -56,11 +56,15 @@ describe('orientation', () => {
       });
       expect(stderr).toContain(`starting a new, empty data directory at ${join(dir, 'data')}`);
       expect(stderr).toContain(`hayon listening on http://localhost:${port}`);
-      // `--port` is the port of the URLs it prints and signs too, not only the one it listens on.
       expect(stderr).toContain(`API docs: http://localhost:${port}/docs`);
       expect(stderr).toContain('No account is connected yet: hayon accounts connect bluesky');
       const root = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
       expect(root.status).toBe(302);
+      // The URLs it hands out (here the document's server) are on that port too.
+      const doc = (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as {
+        servers: { url: string }[];
+      };
+      expect(doc.servers[0]?.url).toBe(`http://localhost:${port}`);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(stderr).toContain('hayon stopped');

@@ -31,7 +31,9 @@ export const serveCommand: Command = async ({ args, openServe, io }) => {
   const bound = await role.start();
   const where = ctx.config.store.kind === 'sqlite' ? `data: ${ctx.config.dataDir}` : `store: ${ctx.config.store.kind}`;
   io.err(`hayon listening on http://localhost:${bound} (${where}); Ctrl-C stops`);
-  io.err(`API docs: ${ctx.config.publicUrl}/docs`);
+  // Without HAYON_PUBLIC_URL, the port it listens on (`--port 0` picks one).
+  const base = io.env.HAYON_PUBLIC_URL ? ctx.config.publicUrl : `http://localhost:${bound}`;
+  io.err(`API docs: ${base}/docs (${base}/ leads there)`);
   if (!(await ctx.accounts.anyConnected())) {
     io.err(
       'No account is connected yet: hayon accounts connect bluesky (or mastodon, tumblr, …) gives a link to open.',
