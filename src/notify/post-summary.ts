@@ -14,16 +14,19 @@ export function summaryLine(value: PostWithDeliveries, accounts: readonly Accoun
   const published = count('published');
   const failed = names('failed');
   const cancelled = count('cancelled');
+  const deleted = count('deleted');
   if (cancelled === total) return 'Cancelled';
+  if (deleted > 0 && deleted + cancelled + failed.length === total) return 'Deleted';
   if (published === total) return total === 1 ? 'Published' : `Published to all ${total}`;
   const waiting = count('scheduled');
   if (waiting === total) return 'Scheduled';
   const parts: string[] = [];
   if (published > 0 || failed.length > 0) parts.push(`${published}/${total} published`);
   if (failed.length) parts.push(`${failed.join(', ')} failed`);
-  const inFlight = total - published - failed.length - cancelled;
+  const inFlight = total - published - failed.length - cancelled - deleted;
   if (inFlight > 0 && published + failed.length > 0) parts.push(`${inFlight} still going`);
   if (cancelled > 0 && cancelled < total) parts.push(`${cancelled} cancelled`);
+  if (deleted > 0) parts.push(`${deleted} deleted`);
   return parts.length ? parts.join(', ') : 'Publishing…';
 }
 
@@ -36,6 +39,11 @@ export function targetName(delivery: Pick<Delivery, 'platform' | 'accountId'>, a
 /** Whether the post still has something to cancel or to publish now (the buttons are shown). */
 export function stillScheduled(value: PostWithDeliveries): boolean {
   return value.deliveries.some((d) => d.state === 'scheduled');
+}
+
+/** Whether something of the post is out (or half out: a thread that failed part-way), so a Delete button is shown. */
+export function somethingPublished(value: PostWithDeliveries): boolean {
+  return value.deliveries.some((d) => d.state === 'published' || (d.state === 'failed' && (d.chain?.length ?? 0) > 0));
 }
 
 /** What to do after a delivery failed for good, by the kind of failure. */

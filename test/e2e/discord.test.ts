@@ -158,7 +158,10 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
       /^✅ Bluesky alice\.test: published https:\/\/bluesky\.example\/p\/.+$/,
     );
     await waitFor(async () => (discord.original(token)?.content ?? '').startsWith('**Published**'));
-    expect(discord.original(token)?.components ?? []).toEqual([]);
+    // Nothing left to post now or cancel: only Delete (which asks first).
+    const rows = (discord.original(token)?.components ?? []) as { components?: { label?: string }[] }[];
+    const buttons = rows.flatMap((row) => row.components ?? []);
+    expect(buttons.map((b) => b.label)).toEqual(['Delete']);
   });
 
   it('refuses a member without the poster role, privately, and stores nothing', async () => {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { actionIds } from '../../notify/slack/blocks.js';
-import { cancelButton, postNowButton } from './commands/buttons.js';
+import { cancelButton, deleteButton, postNowButton } from './commands/buttons.js';
 import { hayonCommand } from './commands/hayon.js';
 import { postCommand } from './commands/post.js';
 import { modalSubmitted, postToSocialShortcut, whenTyped } from './commands/post-modal.js';
@@ -13,6 +13,7 @@ export function registerSlackHandlers(app: App, deps: SlackDeps): void {
   app.command('/hayon', (args) => hayonCommand(deps, args));
   app.action(actionIds.cancel, (args) => cancelButton(deps, args));
   app.action(actionIds.postNow, (args) => postNowButton(deps, args));
+  app.action(actionIds.delete, (args) => deleteButton(deps, args));
   app.action(actionIds.when, (args) => whenTyped(deps, args));
   app.view(postModalCallbackId, (args) => modalSubmitted(deps, args));
   app.shortcut('hayon_post_to_social', (args) => postToSocialShortcut(deps, args));

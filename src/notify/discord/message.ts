@@ -1,9 +1,9 @@
 import type { Account, PostWithDeliveries } from '../../core/post.js';
 import type { TargetMeasure } from '../../services/posts/posts-service.js';
-import { stillScheduled, summaryLine, targetName } from '../post-summary.js';
+import { somethingPublished, stillScheduled, summaryLine, targetName } from '../post-summary.js';
 import type { DiscordBody } from './discord-api.js';
 
-/** The reply as the post progresses; buttons while something is still scheduled. */
+/** The reply as the post progresses; Post now and Cancel while something is still scheduled, Delete once something is out. */
 export function postMessage(
   value: PostWithDeliveries,
   accounts: readonly Account[],
@@ -29,20 +29,30 @@ export function postMessage(
   return {
     content: `${headline}\n${post.content.text ? `${quoted}\n` : ''}${lines.join('\n')}${media}\n\`${post.id}\``,
     allowed_mentions: { parse: [] },
-    components: stillScheduled(value)
-      ? [
-          {
-            type: 1,
-            components: [
-              { type: 2, style: 1, label: 'Post now', custom_id: `hayon:now:${post.id}` },
-              { type: 2, style: 4, label: 'Cancel', custom_id: `hayon:cancel:${post.id}` },
-            ],
-          },
-        ]
-      : [],
+    components: [
+      ...(stillScheduled(value)
+        ? [
+            {
+              type: 1,
+              components: [
+                { type: 2, style: 1, label: 'Post now', custom_id: `hayon:now:${post.id}` },
+                { type: 2, style: 4, label: 'Cancel', custom_id: `hayon:cancel:${post.id}` },
+              ],
+            },
+          ]
+        : []),
+      // Delete asks first: a second, private button (hayon:delete-confirm) does it.
+      ...(somethingPublished(value)
+        ? [{ type: 1, components: [{ type: 2, style: 4, label: 'Delete', custom_id: `hayon:delete:${post.id}` }] }]
+        : []),
+    ],
   };
 }
 
 function stateIcon(state: string): string {
-  return ({ published: '✅', failed: '❌', cancelled: '🚫', scheduled: '🕒' } as Record<string, string>)[state] ?? '⏳';
+  return (
+    ({ published: '✅', failed: '❌', cancelled: '🚫', scheduled: '🕒', deleted: '🗑️' } as Record<string, string>)[
+      state
+    ] ?? '⏳'
+  );
 }

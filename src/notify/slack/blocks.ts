@@ -1,7 +1,7 @@
 import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/post.js';
 import type { TargetMeasure } from '../../services/posts/posts-service.js';
 import { formatInZone } from '../../core/schedule.js';
-import { stillScheduled, summaryLine, targetName, whatToDo } from '../post-summary.js';
+import { somethingPublished, stillScheduled, summaryLine, targetName, whatToDo } from '../post-summary.js';
 
 /** Block Kit for hayon's Slack messages. Plain data, no Slack SDK types, so tests read it easily. */
 export type Block = Record<string, unknown>;
@@ -10,6 +10,7 @@ export const actionIds = {
   cancel: 'hayon_cancel',
   postNow: 'hayon_post_now',
   when: 'hayon_when',
+  delete: 'hayon_delete',
 } as const;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
@@ -70,8 +71,35 @@ export function postMessage(
       ],
     });
   }
+  if (somethingPublished(value)) blocks.push(deleteActions(post.id));
   blocks.push({ type: 'context', block_id: 'id', elements: [mrkdwn(`\`${post.id}\``)] });
   return { text: `${status === 'Scheduled' ? `Scheduled for ${whenLine(post)}` : status}: ${firstLine(post)}`, blocks };
+}
+
+/** Delete, behind Slack's confirm dialog: what was published is taken down where the platform allows it. */
+function deleteActions(postId: string): Block {
+  return {
+    type: 'actions',
+    block_id: 'delete_actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: actionIds.delete,
+        text: plain('Delete'),
+        style: 'danger',
+        value: postId,
+        confirm: {
+          title: plain('Delete this post?'),
+          text: plain(
+            'It is deleted from every platform whose API allows it, and what still waits is cancelled. Instagram posts have to be deleted in the app.',
+          ),
+          confirm: plain('Delete it'),
+          deny: plain('Keep it'),
+          style: 'danger',
+        },
+      },
+    ],
+  };
 }
 
 function targetLine(d: Delivery, accounts: readonly Account[], measures: readonly TargetMeasure[]): string {
@@ -90,6 +118,8 @@ function icon(state: Delivery['state']): string {
       return ':x:';
     case 'cancelled':
       return ':no_entry_sign:';
+    case 'deleted':
+      return ':wastebasket:';
     case 'scheduled':
       return ':clock3:';
     default:

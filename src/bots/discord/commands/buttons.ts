@@ -1,6 +1,7 @@
 import type { DiscordDeps, Handled, Interaction } from '../context.js';
 import { mayPost, reply } from '../context.js';
 import { postMessage } from '../../../notify/discord/message.js';
+import { deleteButton } from './delete-button.js';
 
 export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled> {
   const [, action, postId = ''] = (i.data?.custom_id ?? '').split(':');
@@ -8,6 +9,7 @@ export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled
   if (refusal) return { response: reply(refusal) };
   const user = i.member?.user;
   const actor = { kind: 'discord' as const, id: user?.id, ...(user?.username ? { name: user.username } : {}) };
+  if (action === 'delete' || action === 'delete-confirm') return deleteButton(deps, i, action, postId, actor);
   const value =
     action === 'cancel'
       ? await deps.posts.cancel(deps.workspaceId, postId, actor)

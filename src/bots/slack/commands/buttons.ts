@@ -1,6 +1,8 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../context.js';
 import type { Actor } from '../../../core/audit.js';
+import { deleteResultLines } from '../../../notify/delete-results.js';
+import { escapeMrkdwn } from '../../../notify/slack/blocks.js';
 import { actor, ephemeral, guarded, isEphemeral, refreshMessage, type SlackAuthor } from '../respond.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
@@ -32,5 +34,18 @@ export async function postNowButton(deps: SlackDeps, { ack, body, action, client
   await guarded(deps, client, who, async () => {
     const value = await deps.posts.postNow(deps.workspaceId, postId, auditActor(who));
     await refreshMessage(deps, client, value);
+  });
+}
+
+/** Delete (after Slack's confirm dialog): the post's message is edited, and the presser told what happened where. */
+export async function deleteButton(deps: SlackDeps, { ack, body, action, client }: ButtonArgs): Promise<void> {
+  await ack();
+  const who = actor(body);
+  const postId = (action as { value?: string }).value ?? '';
+  await guarded(deps, client, who, async () => {
+    const { value, results } = await deps.posts.delete(deps.workspaceId, postId, auditActor(who));
+    await refreshMessage(deps, client, value);
+    const lines = deleteResultLines(results, await deps.accounts.list(deps.workspaceId));
+    await ephemeral(client, who, escapeMrkdwn(lines.join('\n')));
   });
 }
