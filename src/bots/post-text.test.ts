@@ -27,6 +27,9 @@ describe('parsePostText', () => {
     ['Standup today at 9am', { text: 'Standup', when: 'today at 9am' }],
     ['Hello 2020-01-01T09:00 to bluesky', { text: 'Hello', when: '2020-01-01T09:00', targets: ['bluesky'] }],
     ['We hit 100', { text: 'We hit 100' }],
+    ['Queued next slot to bluesky', { text: 'Queued', when: 'next slot', targets: ['bluesky'] }],
+    ['Weekly notes Next Free Slot', { text: 'Weekly notes', when: 'Next Free Slot' }],
+    ['Take the nextslot', { text: 'Take the nextslot' }],
     ['See https://example.com/2026/12/01', { text: 'See https://example.com/2026/12/01' }],
     ['Going to acc_123', { text: 'Going', targets: ['acc_123'] }],
   ])('%s', (input, expected) => {

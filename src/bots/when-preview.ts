@@ -12,6 +12,6 @@ export function whenPreview(
   typed: string | undefined,
   options: { timezone: string; now: number },
 ): Promise<ResolvedSchedule> {
-  if (isNextSlot(typed)) return deps.posts.nextSlot(deps.workspaceId, deps.defaultTimezone);
+  if (isNextSlot(typed)) return deps.posts.nextSlot(deps.workspaceId, deps.defaultTimezone, options.timezone);
   return Promise.resolve().then(() => parseWhen(typed, options));
 }

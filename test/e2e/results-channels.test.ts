@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signSlackRequest } from '../../src/bots/slack/verify.js';
 import { signHayon } from '../../src/core/hooks/signature.js';
 import { CallbackReceiver } from '../fakes/callback-receiver.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
@@ -7,6 +8,7 @@ import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
 const slackChannel = 'C0RESULTS';
+const slackSecret = 'slack-signing-secret-for-tests';
 const discordChannel = '1300000000000000077';
 
 // Results for every post (#19, item 5): posts from the API and from a webhook get, in the
@@ -22,6 +24,7 @@ describe('results channels for API and webhook posts', () => {
   beforeEach(async () => {
     slack = new FakeSlackApi();
     await slack.start();
+    slack.addUser('U0ALICE', { tz: 'Europe/Berlin', name: 'alice' });
     discord = new FakeDiscordApi();
     await discord.start();
     receiver = await new CallbackReceiver().start();
@@ -29,7 +32,7 @@ describe('results channels for API and webhook posts', () => {
     h = await startHayon({
       env: {
         slackBotToken: slack.botToken,
-        slackSigningSecret: 'slack-signing-secret-for-tests',
+        slackSigningSecret: slackSecret,
         slackApiUrl: slack.apiUrl,
         discordToken: discord.botToken,
         discordAppId: discord.applicationId,
@@ -105,6 +108,32 @@ describe('results channels for API and webhook posts', () => {
     expect(blocksText(topLevel()[0]?.blocks)).toContain('Scheduled for *');
     expect(blocksText(topLevel()[0]?.blocks)).toContain('hayon_cancel');
     expect(discord.messages(discordChannel)[0]?.content).toContain('**Scheduled for <t:');
+
+    // Cancel on that message acts on the post and edits the message, as on a /post's.
+    const created = await res.json();
+    const message = topLevel()[0];
+    const payload = JSON.stringify({
+      type: 'block_actions',
+      team: { id: slack.teamId },
+      user: { id: 'U0ALICE' },
+      channel: { id: slackChannel },
+      container: { type: 'message', channel_id: slackChannel, message_ts: message?.ts },
+      message: { ts: message?.ts },
+      trigger_id: 'trigger-button',
+      actions: [{ action_id: 'hayon_cancel', block_id: 'post_actions', value: created.id, type: 'button' }],
+    });
+    const body = new URLSearchParams({ payload }).toString();
+    const click = await h.request('/slack/events', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...signSlackRequest(slackSecret, body, Math.floor(Date.now() / 1000)),
+      },
+      body,
+    });
+    expect(click.status).toBe(200);
+    await waitFor(async () => blocksText(topLevel()[0]?.blocks).includes('*Cancelled*'));
+    expect((await (await h.api('GET', `/v1/posts/${created.id}`)).json()).status).toBe('CANCELLED');
   });
 
   it('a webhook post: the same message and thread, and its signed callback as before', async () => {

@@ -4,6 +4,7 @@ import { messageFor } from '../../core/next-step.js';
 import type { PostWithDeliveries } from '../../core/post.js';
 import type { PostRequestInput } from '../../core/post-request.js';
 import { postMessage } from '../../notify/slack/blocks.js';
+import { resultThreadsOf } from '../../services/posts/results-channels.js';
 import { mayPost, type SlackDeps } from './context.js';
 
 export type Client = webApi.WebClient;
@@ -87,14 +88,21 @@ export async function publish(
   }
 }
 
-/** Edits the post's own message (where it was posted from Slack) to its current state. */
+/**
+ * Edits the post's own message to its current state: where it was posted from Slack, or its
+ * message in the workspace's Slack results channel (a post from the API, the CLI or a webhook).
+ */
 export async function refreshMessage(deps: SlackDeps, client: Client, value: PostWithDeliveries): Promise<void> {
   const origin = value.post.origin;
-  if (origin.kind !== 'slack' || !origin.messageTs) return;
+  const message =
+    origin.kind === 'slack'
+      ? origin.messageTs && { channelId: origin.channelId, messageTs: origin.messageTs }
+      : resultThreadsOf(origin)?.slack;
+  if (!message) return;
   const accounts = await deps.accounts.list(deps.workspaceId);
   await client.chat.update({
-    channel: origin.channelId,
-    ts: origin.messageTs,
+    channel: message.channelId,
+    ts: message.messageTs,
     ...postMessage(value, accounts),
   } as never);
 }

@@ -40,7 +40,7 @@ export async function createPost(
     if (existing) return repeated(deps, existing, request, ctx.workspaceId);
   }
   const timezone = request.timezone ?? ctx.defaultTimezone ?? 'UTC';
-  const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC' };
+  const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC', displayZone: request.timezone };
   const schedule = isNextSlot(request.when)
     ? await nextFreeSlot(deps, ctx.workspaceId, { now, ...slotZone })
     : parseWhen(request.when, { timezone, now });
@@ -113,7 +113,7 @@ async function storePost(
     createdAt: now,
     updatedAt: now,
   }));
-  const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC' };
+  const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC', displayZone: request.timezone };
   const stored = await storeWithResults(deps, post, deliveries, accounts, async () =>
     isNextSlot(request.when)
       ? storeInSlot(deps, post, deliveries, schedule, slotZone)

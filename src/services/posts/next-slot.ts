@@ -6,6 +6,13 @@ import { type CreatePostResult, SlotTakenError } from '../../store/ports/post-st
 import type { PostsServiceDeps } from './deps.js';
 
 const weekMs = 7 * 86_400_000;
+
+export interface SlotOptions {
+  /** The zone of the slots when the workspace sets none (HAYON_DEFAULT_TIMEZONE). */
+  defaultTimezone: string;
+  /** The zone the answer shows the slot in (the author's); default the slots' zone. */
+  displayZone?: string | undefined;
+}
 /** How often a post looks again after another took its slot first; each loss means another post won. */
 const maxTries = 25;
 
@@ -17,7 +24,7 @@ const maxTries = 25;
 export async function nextFreeSlot(
   deps: Pick<PostsServiceDeps, 'store'>,
   workspaceId: string,
-  options: { now: number; defaultTimezone: string },
+  options: SlotOptions & { now: number },
 ): Promise<ResolvedSchedule> {
   const settings = (await deps.store.getWorkspace(workspaceId))?.settings;
   if (!settings?.slots) {
@@ -42,7 +49,8 @@ export async function nextFreeSlot(
         'Add slots with `hayon workspace set --slots …`, cancel a queued post, or give a time.',
     });
   }
-  return { at, timezone, local: formatInZone(at, timezone) };
+  const shown = options.displayZone ?? timezone;
+  return { at, timezone: shown, local: formatInZone(at, shown) };
 }
 
 /**
@@ -56,7 +64,7 @@ export async function storeInSlot(
   post: Post,
   deliveries: Delivery[],
   first: ResolvedSchedule,
-  options: { defaultTimezone: string },
+  options: SlotOptions,
 ): Promise<{ result: CreatePostResult; schedule: ResolvedSchedule }> {
   let schedule = first;
   for (let attempt = 1; ; attempt++) {

@@ -79,8 +79,8 @@ export class PostsService {
    * The slot `when: "next slot"` would take now (next-slot.ts), for a preview in a chat form; a
    * 400 when the workspace has no slots, a 409 when all are held.
    */
-  nextSlot(workspaceId: string, defaultTimezone: string): Promise<ResolvedSchedule> {
-    return nextFreeSlot(this.deps, workspaceId, { now: this.deps.clock(), defaultTimezone });
+  nextSlot(workspaceId: string, defaultTimezone: string, displayZone?: string): Promise<ResolvedSchedule> {
+    return nextFreeSlot(this.deps, workspaceId, { now: this.deps.clock(), defaultTimezone, displayZone });
   }
 
   /** Each delivery's text measured against its platform's limit (measure-targets.ts). */
