@@ -204,6 +204,19 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
     expect(await posts()).toEqual([]);
   });
 
+  it('a target with no account says who connects one, and how, privately', async () => {
+    const { payload } = post([text('Hi'), { name: 'targets', type: 3, value: 'mastodon' }]);
+    expect((await send(payload)).body).toMatchObject({
+      type: 4,
+      data: {
+        flags: 64,
+        content:
+          ':warning: No mastodon account is connected to this workspace. A member with Manage Server connects one with /hayon connect mastodon.',
+      },
+    });
+    expect(await posts()).toEqual([]);
+  });
+
   it('thread: True, the option a text too long points at, splits it into a thread', async () => {
     const words = 'A sentence that goes on for a while, to fill a post. '.repeat(8).trim();
     const { token, payload } = post([
