@@ -1,3 +1,4 @@
+import { accountRemovedSchema } from '../routes/accounts.js';
 import { connectLinkRequestSchema, connectLinkSchema } from '../routes/connect-links.js';
 import { bearer, error, missingScope, tokenErrors } from './responses.js';
 import type { OperationSpec, ParameterSpec } from './types.js';
@@ -40,6 +41,43 @@ export const accountOperations: readonly OperationSpec[] = [
       '401': tokenErrors['401'],
       '403': missingScope('accounts:manage'),
       '404': error('hayon has no connect flow for this platform (the message lists those it has).'),
+      '429': tokenErrors['429'],
+    },
+  },
+  {
+    method: 'delete',
+    path: '/v1/accounts/{id}',
+    operationId: 'removeAccount',
+    tags: ['Accounts'],
+    summary: 'Remove an account',
+    description:
+      'Removes a connected account of the token’s workspace and its credentials (as `hayon accounts remove`). ' +
+      'Refused while deliveries for it wait (scheduled, queued, being published): the 409 names each post and its ' +
+      'time; `?cancelWaiting=true` cancels them and removes the account. Published posts stay as they are (delete ' +
+      'them first with `DELETE /v1/posts/{id}` if they should go too). Needs the accounts:manage scope.',
+    security: bearer,
+    parameters: [
+      { name: 'id', in: 'path', description: 'The account’s id (`hayon accounts list`).', schema: { type: 'string' } },
+      {
+        name: 'cancelWaiting',
+        in: 'query',
+        description: 'true: cancel the account’s waiting deliveries and remove it. Default false.',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ],
+    responses: {
+      '200': {
+        description: 'The account removed, and how many waiting deliveries were cancelled.',
+        schema: accountRemovedSchema,
+      },
+      '400': error('cancelWaiting is neither true nor false (error.field cancelWaiting).'),
+      '401': tokenErrors['401'],
+      '403': missingScope('accounts:manage'),
+      '404': error('No account with this id in the token’s workspace.'),
+      '409': error(
+        'Deliveries for it wait (error.field cancelWaiting; the message names each post id and time and ' +
+          '`?cancelWaiting=true`), or one is being published right now; nothing was removed.',
+      ),
       '429': tokenErrors['429'],
     },
   },

@@ -4,6 +4,7 @@ import { uploadAnswerSchema } from '../routes/uploads.js';
 import { bearer, error, missingScope, postIdParameter, tokenErrors } from './responses.js';
 import { postListSchema, postPatchComponent, postRequestComponent, uploadRequestComponent } from './schemas.js';
 import type { OperationSpec } from './types.js';
+import { postDeletedSchema } from './delete-schemas.js';
 
 const json = ['application/json'] as const;
 const notJson = 'The body is not JSON sent with "content-type: application/json" (error.field is body)';
@@ -205,6 +206,34 @@ export function postOperations(): OperationSpec[] {
         '409': error(
           'Nothing failed: the message names each delivery’s state (published, scheduled, publishing…) and what to do ' +
             'instead (error.code conflict, error.field id).',
+        ),
+        ...tokenErrors,
+      },
+    },
+    {
+      method: 'delete',
+      path: '/v1/posts/{id}',
+      operationId: 'deletePost',
+      tags: ['Posts'],
+      summary: 'Delete a post',
+      description:
+        'Cancels what still waits and deletes what was published, on every platform whose API can: Bluesky ' +
+        '(deleteRecord), Mastodon, Tumblr, Threads and Facebook; a thread part by part. Instagram’s API cannot delete ' +
+        'a post: its delivery is `not_allowed`, with the post’s link so a person deletes it in the app. A platform ' +
+        'that refuses leaves its delivery as it was (`failed`, with the reason): deleting again tries again. The ' +
+        'same as the chat "Delete" button and `hayon posts delete`.',
+      security: bearer,
+      parameters: [postIdParameter],
+      responses: {
+        '200': {
+          description: 'The post after the delete, and what happened to each delivery.',
+          schema: postDeletedSchema,
+        },
+        '403': missingScope('posts:write'),
+        '404': noSuchPost,
+        '409': error(
+          'Nothing to delete, and nothing changed: the post was already deleted (the message also names what only the ' +
+            'app can delete), is being published right now, or never went out (error.code conflict, error.field id).',
         ),
         ...tokenErrors,
       },
