@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signHayon } from '../../src/core/hooks/signature.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { startHayon, type TestHayon } from '../harness.js';
 
@@ -66,6 +67,31 @@ describe('a queue of time slots (API)', () => {
     expect(answers.map((r) => r.status)).toEqual(Array(6).fill(202));
     expect(new Set(times).size).toBe(6);
     expect([...times].sort()).toEqual(dailyAt([6, 18], Date.now(), 6));
+  });
+
+  it('a webhook whose hook says when: "next slot" queues each event into the next free slot', async () => {
+    await h.ctx.workspaces.updateSettings(h.workspaceId, { slots: 'mon-sun 06:00,18:00', timezone: 'UTC' });
+    const { hook, secret } = await h.ctx.hooks.create(h.workspaceId, {
+      source: 'generic',
+      template: '{{title}}',
+      targets: ['bluesky'],
+      when: 'next slot',
+    });
+    const times: string[] = [];
+    for (const title of ['Post one', 'Post two']) {
+      const body = JSON.stringify({ title });
+      const res = await h.request(`/v1/hooks/${hook.id}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hayon-signature': signHayon(secret, body, Math.floor(Date.now() / 1000)),
+        },
+        body,
+      });
+      expect(res.status).toBe(202);
+      times.push((await res.json()).scheduledAt);
+    }
+    expect(times).toEqual(dailyAt([6, 18], Date.now(), 2));
   });
 
   it('answers 409 when every slot of the next 8 weeks is taken', async () => {
