@@ -50,10 +50,10 @@ export function somethingPublished(value: PostWithDeliveries): boolean {
 export function whatToDo(delivery: Delivery): string {
   switch (delivery.lastError?.kind) {
     case 'auth':
-      return `Reconnect the ${platformNames[delivery.platform]} account (\`hayon accounts add ${delivery.platform} …\`), then post again.`;
+      return `Reconnect the ${platformNames[delivery.platform]} account (\`hayon accounts add ${delivery.platform} …\`), then press Retry.`;
     case 'invalid':
       return 'Change what the platform refused and post again.';
     default:
-      return 'It was tried several times; `hayon queue replay-parked` tries again when the platform is back.';
+      return `It was tried several times; press Retry when the platform is back (or \`hayon posts retry ${delivery.postId}\`).`;
   }
 }

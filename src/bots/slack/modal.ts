@@ -3,12 +3,18 @@ import { platformNames } from '../../core/platform-names.js';
 import { actionIds, type Block, escapeMrkdwn } from '../../notify/slack/blocks.js';
 
 export const postModalCallbackId = 'hayon_post_modal';
+/** The same form, filled in with a post to edit (the Edit button); its metadata names the post. */
+export const editModalCallbackId = 'hayon_edit_modal';
 
 /** What the modal carries between opening and submission (`private_metadata`). */
 export interface ModalMetadata {
   channelId: string;
   /** Files of the message a shortcut started from. */
   fileIds: string[];
+  /** The post an Edit form changes. */
+  postId?: string | undefined;
+  /** The time an Edit form showed at first: a "When" left as it was does not reschedule. */
+  whenShown?: string | undefined;
 }
 
 export interface PostModalOptions {
@@ -21,6 +27,11 @@ export interface PostModalOptions {
   fileNames?: readonly string[] | undefined;
   /** The line under "When": the resolved time, or why it could not be read. */
   whenEcho?: string | undefined;
+  /** An Edit form's values as the post has them. */
+  when?: string | undefined;
+  overrides?: Partial<Record<PlatformId, string>> | undefined;
+  linkPreview?: boolean | undefined;
+  thread?: boolean | undefined;
 }
 
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
@@ -76,6 +87,7 @@ export function postModal(options: PostModalOptions): Record<string, unknown> {
         type: 'plain_text_input',
         action_id: actionIds.when,
         placeholder: plain('now'),
+        ...(options.when ? { initial_value: options.when } : {}),
         dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] },
       },
     },
@@ -123,7 +135,7 @@ export function postModal(options: PostModalOptions): Record<string, unknown> {
         type: 'checkboxes',
         action_id: 'link_preview',
         options: [linkPreviewOption],
-        initial_options: [linkPreviewOption],
+        ...(options.linkPreview === false ? {} : { initial_options: [linkPreviewOption] }),
       },
     },
     {
@@ -132,7 +144,12 @@ export function postModal(options: PostModalOptions): Record<string, unknown> {
       optional: true,
       label: plain('Thread'),
       hint: plain('Where the text is too long for a platform, it goes out there as a thread of posts.'),
-      element: { type: 'checkboxes', action_id: 'thread', options: [threadOption] },
+      element: {
+        type: 'checkboxes',
+        action_id: 'thread',
+        options: [threadOption],
+        ...(options.thread ? { initial_options: [threadOption] } : {}),
+      },
     },
   );
   const platforms = [...new Set(accounts.map((a) => a.platform))];
@@ -142,14 +159,19 @@ export function postModal(options: PostModalOptions): Record<string, unknown> {
       block_id: `override_${platform}`,
       optional: true,
       label: plain(`Text for ${platformNames[platform]} only`),
-      element: { type: 'plain_text_input', action_id: 'text', multiline: true },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'text',
+        multiline: true,
+        ...(options.overrides?.[platform] ? { initial_value: options.overrides[platform].slice(0, 3000) } : {}),
+      },
     });
   }
   return {
     type: 'modal',
-    callback_id: postModalCallbackId,
-    title: plain('Post to social'),
-    submit: plain('Post'),
+    callback_id: metadata.postId ? editModalCallbackId : postModalCallbackId,
+    title: plain(metadata.postId ? 'Edit post' : 'Post to social'),
+    submit: plain(metadata.postId ? 'Save' : 'Post'),
     close: plain('Cancel'),
     private_metadata: JSON.stringify(metadata),
     blocks,

@@ -9,6 +9,8 @@ export type Block = Record<string, unknown>;
 export const actionIds = {
   cancel: 'hayon_cancel',
   postNow: 'hayon_post_now',
+  retry: 'hayon_retry',
+  edit: 'hayon_edit',
   when: 'hayon_when',
   delete: 'hayon_delete',
 } as const;
@@ -55,6 +57,7 @@ export function postMessage(
       block_id: 'post_actions',
       elements: [
         { type: 'button', action_id: actionIds.postNow, text: plain('Post now'), style: 'primary', value: post.id },
+        { type: 'button', action_id: actionIds.edit, text: plain('Edit'), value: post.id },
         {
           type: 'button',
           action_id: actionIds.cancel,
@@ -72,6 +75,9 @@ export function postMessage(
     });
   }
   if (somethingPublished(value)) blocks.push(deleteActions(post.id));
+  if (value.deliveries.some((d) => d.state === 'failed')) {
+    blocks.push({ type: 'actions', block_id: 'failed_actions', elements: [retryButton(post.id)] });
+  }
   blocks.push({ type: 'context', block_id: 'id', elements: [mrkdwn(`\`${post.id}\``)] });
   return { text: `${status === 'Scheduled' ? `Scheduled for ${whenLine(post)}` : status}: ${firstLine(post)}`, blocks };
 }
@@ -138,6 +144,22 @@ function quote(text: string): string {
 function firstLine(post: Post): string {
   const line = post.content.text.split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 80)}…` : line;
+}
+
+/** Retry: the post's failed deliveries again, with the same keys (on the summary and every failure reply). */
+function retryButton(postId: string): Block {
+  return { type: 'button', action_id: actionIds.retry, text: plain('Retry'), value: postId };
+}
+
+/** A failure's thread reply: its sentence, and a Retry button under it. */
+export function failureReply(text: string, postId: string): { text: string; blocks: Block[] } {
+  return {
+    text,
+    blocks: [
+      { type: 'section', block_id: 'failure', text: mrkdwn(text) },
+      { type: 'actions', block_id: 'failure_actions', elements: [retryButton(postId)] },
+    ],
+  };
 }
 
 /** A thread reply's text for one delivery event. */

@@ -3,7 +3,7 @@ import type { DeliveryEvent, Notifier } from '../notifier.js';
 import type { AccountStore } from '../../store/ports/account-store.js';
 import type { PostStore } from '../../store/ports/post-store.js';
 import { PerKeyQueue } from '../../core/per-key-queue.js';
-import { eventText, postMessage } from './blocks.js';
+import { eventText, failureReply, postMessage } from './blocks.js';
 
 export interface SlackNotifierDeps {
   client: webApi.WebClient;
@@ -31,7 +31,7 @@ export class SlackNotifier implements Notifier {
     const text = eventText(event, delivery, post, accounts);
     await client.chat.postMessage({
       channel: channelId,
-      text,
+      ...(event.kind === 'failed' ? failureReply(text, post.id) : { text }),
       ...(messageTs ? { thread_ts: messageTs } : {}),
       unfurl_links: false,
       unfurl_media: false,
