@@ -153,6 +153,23 @@ describe('bad input to POST /v1/posts', () => {
     expect(unknown.error.message).toContain('GET /docs');
   });
 
+  it.each([
+    [
+      { text: 'hi', targets: 'bluesky' },
+      'targets must be a list. Put the accounts to publish to, as a list: ["bluesky"], ["bluesky", "mastodon:@me@mastodon.social"] or account ids there.',
+    ],
+    [
+      { text: 'hi', targets: [] },
+      'targets needs at least 1 item. Put the accounts to publish to, as a list: ["bluesky"], ["bluesky", "mastodon:@me@mastodon.social"] or account ids there.',
+    ],
+    [{ text: 'hi', targets: ['bluesky'], thread: 'yes' }, 'thread must be one of "auto", "off".'],
+    [{ text: 'hi', targets: ['bluesky'], threadCounter: 'no' }, 'threadCounter must be true or false.'],
+  ])('words a wrong shape as a sentence naming the field: %j', async (body, message) => {
+    const res = await h.api('POST', '/v1/posts', body);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toBe(message);
+  });
+
   it('a target with no account says how to connect one', async () => {
     const res = await h.api('POST', '/v1/posts', { text: 'hi', targets: ['mastodon'] });
     expect((await res.json()).error.message).toBe(
