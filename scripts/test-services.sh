@@ -38,3 +38,4 @@ start_pds
 bash scripts/services/documentdb.sh
 bash scripts/services/rabbitmq.sh
 bash scripts/services/tools.sh
+bash scripts/services/chromium.sh
