@@ -73,6 +73,11 @@ describe('web composer', () => {
     expect(r.schedule.at).toBe('2027-01-15T00:30:00.000Z');
     const bad = await preview({ text: 'x', targets: [accounts.bluesky], when: 'whenever you like' });
     expect(bad.issues.find((i: { field: string }) => i.field === 'when')).toBeTruthy();
+    const noSlots = await preview({ text: 'x', targets: [accounts.bluesky], when: 'next slot' });
+    expect(noSlots.issues.find((i: { field: string }) => i.field === 'when').message).toMatch(/has none yet/);
+    await h.ctx.workspaces.updateSettings(h.workspaceId, { slots: 'mon-sun 06:15', timezone: 'Asia/Tokyo' });
+    const slot = await preview({ text: 'x', targets: [accounts.bluesky], when: 'next slot' });
+    expect(slot.schedule.local).toMatch(/ 06:15 JST \(Asia\/Tokyo\)$/);
     const none = await preview({ text: 'x', targets: [] });
     expect(none.issues).toEqual([{ field: 'targets', message: 'Choose at least one account to post to.' }]);
   });

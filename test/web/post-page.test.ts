@@ -51,8 +51,9 @@ describe('web post page', () => {
     const page = await (await browser.get(`/app/posts/${id}`)).text();
     expect(page).toContain(`action="/app/posts/${id}/cancel"`);
     const res = await browser.post(`/app/posts/${id}/cancel`, { version: versionOf(page) });
-    expect(res.status).toBe(200);
-    const after = await res.text();
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/app/posts/${id}?done=cancel`);
+    const after = await (await browser.get(`/app/posts/${id}?done=cancel`)).text();
     expect(after).toContain('Cancelled what had not gone out yet.');
     expect(after).toContain('<span class="st st-off" id="post-status">Cancelled</span>');
     expect((await (await h.api('GET', `/v1/posts/${id}`)).json()).status).toBe('CANCELLED');
@@ -63,7 +64,7 @@ describe('web post page', () => {
   it('sends a scheduled post now, and retries a failed one', async () => {
     const later = await create({ text: 'Hurry', targets: ['bluesky'], when: 'in 2 hours' });
     const page = await (await browser.get(`/app/posts/${later}`)).text();
-    expect((await browser.post(`/app/posts/${later}/publish-now`, { version: versionOf(page) })).status).toBe(200);
+    expect((await browser.post(`/app/posts/${later}/publish-now`, { version: versionOf(page) })).status).toBe(303);
     await h.drain();
     expect((await (await h.api('GET', `/v1/posts/${later}`)).json()).status).toBe('COMPLETED');
 
@@ -74,9 +75,25 @@ describe('web post page', () => {
     expect(failedPage).toContain('Last error (transient)');
     expect(failedPage).toContain('Bluesky is down');
     const res = await browser.post(`/app/posts/${failing}/retry`, { version: versionOf(failedPage) });
-    expect(await res.text()).toContain('The failed deliveries are being sent again.');
+    expect(res.status).toBe(303);
+    expect(await (await browser.get(res.headers.get('location') ?? '')).text()).toContain(
+      'The failed deliveries are being sent again.',
+    );
     await h.drain();
     expect((await (await h.api('GET', `/v1/posts/${failing}`)).json()).status).toBe('COMPLETED');
+  });
+
+  it('deletes a published post from its button: taken down on the platform, shown as deleted', async () => {
+    const id = await create({ text: 'Oops', targets: ['bluesky'] });
+    await h.drain();
+    expect(bluesky.posts.size).toBe(1);
+    const page = await (await browser.get(`/app/posts/${id}`)).text();
+    const res = await browser.post(`/app/posts/${id}/delete`, { version: versionOf(page) });
+    expect(res.status).toBe(303);
+    const after = await (await browser.get(res.headers.get('location') ?? '')).text();
+    expect(after).toContain('Deleted: what was published is taken down');
+    expect(after).toMatch(/Bluesky alice\.test\s*<span class="st st-off">deleted<\/span>/);
+    expect((await (await h.api('GET', `/v1/posts/${id}`)).json()).status).toBe('DELETED');
   });
 
   it('refuses an action from a stale page, says what changed, and does nothing', async () => {

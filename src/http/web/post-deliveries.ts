@@ -5,6 +5,7 @@ import { platformNames } from '../../core/platform-names.js';
 import type { PostHistory } from '../../services/post-queries.js';
 import { formatInZone } from '../../core/schedule.js';
 import type { Html } from './layout.js';
+import { actionForms } from './post-actions.js';
 import { deliveryStateLabel, fingerprint, postStatusLabel, statusOf } from './post-status.js';
 
 const when = (at: number | undefined, zone: string) => (at === undefined ? '' : formatInZone(at, zone));
@@ -20,10 +21,10 @@ function attemptsTable(records: AttemptRecord[], zone: string): Html {
 }
 
 /**
- * The live part of a post's page: its status and each delivery's state, attempts, link, last
- * error and history. The page fetches it again every few seconds while anything is unfinished.
+ * The live part of a post's page: its status, the buttons that apply now, and each delivery's
+ * state, attempts, link, last error and history. The page fetches it again every few seconds while anything is unfinished.
  */
-export function deliveriesFragment(h: PostHistory, now: number, zone: string): Html {
+export function deliveriesFragment(h: PostHistory, now: number, zone: string, csrfToken: string): Html {
   const { value, attempts, accounts } = h;
   const status = postStatusLabel(statusOf(value, now));
   const handles = new Map(accounts.map((a) => [a.id, a.handle]));
@@ -43,5 +44,7 @@ ${d.lastError ? html`<p class="err">Last error (${d.lastError.kind}): ${d.lastEr
   });
   return html`<div id="live" data-version="${fingerprint(value)}" data-live="${live ? 'yes' : 'no'}">
 <p>Status: <span class="st ${status.css}" id="post-status">${status.text}</span></p>
+${actionForms(value, now, csrfToken)}
+<h2>Deliveries</h2>
 <ul class="cards">${items}</ul></div>`;
 }

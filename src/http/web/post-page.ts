@@ -1,13 +1,11 @@
-import { html, raw } from 'hono/html';
-import { cancellableStates, editableStates } from '../../core/delivery-state.js';
+import { html } from 'hono/html';
 import { resolveContent } from '../../core/content.js';
 import { platformNames } from '../../core/platform-names.js';
 import type { MediaItem, PostWithDeliveries } from '../../core/post.js';
 import { formatInZone } from '../../core/schedule.js';
 import type { PostHistory } from '../../services/post-queries.js';
-import { csrfField, type Html, page } from './layout.js';
+import { type Html, page } from './layout.js';
 import { deliveriesFragment } from './post-deliveries.js';
-import { fingerprint } from './post-status.js';
 
 export interface PostPageData {
   history: PostHistory;
@@ -17,58 +15,6 @@ export interface PostPageData {
   /** What the last action did (a sentence), or why it was refused. */
   notice?: string | undefined;
   problem?: string | undefined;
-}
-
-interface Action {
-  name: 'cancel' | 'publish-now' | 'retry' | 'delete';
-  label: string;
-  /** Why it cannot be done now (the button is disabled and says so). */
-  unavailable?: string;
-}
-
-/** The API's actions, each available only when the deliveries allow it. */
-export function actionsFor(value: PostWithDeliveries, now: number): Action[] {
-  const ds = value.deliveries;
-  const has = (test: (s: string) => boolean) => ds.some((d) => test(d.state));
-  return [
-    {
-      name: 'publish-now',
-      label: 'Post now',
-      ...(ds.some((d) => d.state === 'scheduled' && d.dueAt > now)
-        ? {}
-        : { unavailable: 'Nothing is waiting for a later time.' }),
-    },
-    {
-      name: 'cancel',
-      label: 'Cancel',
-      ...(has((s) => cancellableStates.includes(s as never)) ? {} : { unavailable: 'Nothing is left to cancel.' }),
-    },
-    { name: 'retry', label: 'Retry failed', ...(has((s) => s === 'failed') ? {} : { unavailable: 'Nothing failed.' }) },
-    {
-      name: 'delete',
-      label: 'Delete',
-      ...(has((s) => s === 'published' || s === 'failed' || cancellableStates.includes(s as never))
-        ? {}
-        : { unavailable: 'Nothing is left to take down.' }),
-    },
-  ];
-}
-
-function actionForms(value: PostWithDeliveries, now: number, csrf: string): Html {
-  const version = fingerprint(value);
-  const editable =
-    value.deliveries.length > 0 &&
-    value.deliveries.every((d) => editableStates.includes(d.state) || d.state === 'cancelled');
-  const buttons = actionsFor(value, now).map(
-    (a) => html`<form method="post" action="/app/posts/${value.post.id}/${a.name}">${csrfField(csrf)}
-<input type="hidden" name="version" value="${version}">
-<button type="submit"${a.name === 'delete' ? raw(' class="danger"') : ''}${a.unavailable ? html` disabled title="${a.unavailable}" aria-describedby="why-${a.name}"` : ''}>${a.label}</button>
-${a.unavailable ? html`<span class="skip" id="why-${a.name}">${a.unavailable}</span>` : ''}</form>`,
-  );
-  const edit = editable
-    ? html`<a class="btn" href="/app/posts/${value.post.id}/edit">Edit</a>`
-    : html`<button type="button" disabled title="Only a post nothing of which has started can be edited.">Edit</button>`;
-  return html`<div class="bar" role="group" aria-label="Actions">${buttons}${edit}</div>`;
 }
 
 function mediaList(media: MediaItem[], heading: string): Html {
@@ -104,8 +50,7 @@ const pollScript = (
 ) => `(function(){var url='/app/posts/${id}/live';function tick(){var el=document.getElementById('live');
 if(!el||el.getAttribute('data-live')!=='yes')return;fetch(url,{credentials:'same-origin'}).then(function(r){return r.ok?r.text():null}).then(function(t){
 if(!t)return;var box=document.createElement('div');box.innerHTML=t;var next=box.firstElementChild;
-if(next&&next.getAttribute('data-version')!==el.getAttribute('data-version')){el.replaceWith(next);
-document.querySelectorAll('input[name=version]').forEach(function(i){i.value=next.getAttribute('data-version')});}}).finally(function(){setTimeout(tick,3000)})}
+if(next&&next.getAttribute('data-version')!==el.getAttribute('data-version'))el.replaceWith(next)}).finally(function(){setTimeout(tick,3000)})}
 setTimeout(tick,3000)})();`;
 
 /** A post's page: its time, its text per platform, media with alt text, each delivery, the actions. */
@@ -116,12 +61,9 @@ export function postPage(d: PostPageData): Html {
   const body = html`<h1>${title}</h1>
 ${d.notice ? html`<p class="notice" role="status">${d.notice}</p>` : ''}
 ${d.problem ? html`<div class="problem" role="alert">${d.problem}</div>` : ''}
-<p>Scheduled for <strong>${formatInZone(post.scheduledAt, d.zone)}</strong>
-${d.zone !== post.timezone ? html`<span class="muted">(${formatInZone(post.scheduledAt, post.timezone)} for its author)</span>` : ''}.
+<p>Scheduled for <strong>${formatInZone(post.scheduledAt, d.zone)}</strong>${d.zone !== post.timezone ? html` <span class="muted">(${formatInZone(post.scheduledAt, post.timezone)} for its author)</span>` : ''}.
 From ${post.origin.kind}${post.author.name ? ` by ${post.author.name}` : ''}.</p>
-${actionForms(value, d.now, d.csrfToken)}
-<h2>Deliveries</h2>
-<div aria-live="polite">${deliveriesFragment(d.history, d.now, d.zone)}</div>
+<div aria-live="polite">${deliveriesFragment(d.history, d.now, d.zone, d.csrfToken)}</div>
 <h2>Text per platform</h2>
 ${textPerPlatform(value)}
 ${mediaList(post.content.media, 'Media')}`;

@@ -13,21 +13,33 @@ import type { WebEnv, WebSession } from './web-session.js';
 
 type ActionName = 'cancel' | 'publish-now' | 'retry' | 'delete';
 
-/** What each button does, through the same services as the API; each answers a sentence for the page. */
-async function runAction(ctx: AppContext, s: WebSession, id: string, action: ActionName): Promise<string> {
+/** What each button did, for the page it leads back to (`?done=cancel`). */
+const doneNotices: Record<ActionName, string> = {
+  cancel: 'Cancelled what had not gone out yet.',
+  'publish-now': 'Sent now: it goes out in a moment.',
+  retry: 'The failed deliveries are being sent again.',
+  delete: 'Deleted: what was published is taken down, and what waited is cancelled.',
+};
+
+/**
+ * Runs a button's action through the same services as the API. Answers a sentence only when it
+ * has more to say than the page will show (a platform that could not delete, and why).
+ */
+async function runAction(ctx: AppContext, s: WebSession, id: string, action: ActionName): Promise<string | undefined> {
   switch (action) {
     case 'cancel':
       await ctx.posts.cancel(s.workspaceId, id, s.actor);
-      return 'Cancelled what had not gone out yet.';
+      return undefined;
     case 'publish-now':
       await ctx.posts.postNow(s.workspaceId, id, s.actor);
-      return 'Sent now: it goes out in a moment.';
+      return undefined;
     case 'retry':
       await ctx.posts.retry(s.workspaceId, id, s.actor);
-      return 'The failed deliveries are being sent again.';
+      return undefined;
     case 'delete': {
-      const outcome = await ctx.posts.delete(s.workspaceId, id, s.actor);
-      return outcome.results
+      const { results } = await ctx.posts.delete(s.workspaceId, id, s.actor);
+      if (!results.some((r) => r.reason)) return undefined;
+      return results
         .map((r) => `${platformNames[r.platform]}: ${r.result}${r.reason ? ` (${r.reason})` : ''}.`)
         .join(' ');
     }
@@ -49,7 +61,8 @@ export function postRoutes(ctx: AppContext): Hono<WebEnv> {
 
   app.get('/:id', async (c) => {
     try {
-      return await render(c, c.req.param('id'), {});
+      const done = c.req.query('done') ?? '';
+      return await render(c, c.req.param('id'), isAction(done) ? { notice: doneNotices[done] } : {});
     } catch (e) {
       return problemPage(c, e, { zone: (await viewer(ctx, c)).zone, section: 'post', back: '/app' });
     }
@@ -59,7 +72,7 @@ export function postRoutes(ctx: AppContext): Hono<WebEnv> {
     const { session, zone } = await viewer(ctx, c);
     try {
       const history = await ctx.postQueries.history(session.workspaceId, c.req.param('id'));
-      return c.html(deliveriesFragment(history, ctx.clock(), zone));
+      return c.html(deliveriesFragment(history, ctx.clock(), zone, session.csrfToken));
     } catch (e) {
       const err = HayonError.from(e);
       return c.text(err.publicMessage, err.status as 404);
@@ -85,8 +98,9 @@ export function postRoutes(ctx: AppContext): Hono<WebEnv> {
       return render(c, id, { problem }, 409);
     }
     try {
-      const notice = await runAction(ctx, session, id, action);
-      return render(c, id, { notice });
+      const detail = await runAction(ctx, session, id, action);
+      // Back to the post's page by GET, so a reload does not send the form again.
+      return detail ? render(c, id, { notice: detail }) : c.redirect(`/app/posts/${id}?done=${action}`, 303);
     } catch (e) {
       const err = HayonError.from(e);
       if (!err.isClientError) throw e;
