@@ -298,7 +298,8 @@ export class FakeMetaGraphServer {
     const instagram = [...this.containers.values()].some((c) => c.mediaId === id && c.api === 'instagram');
     if (at < 0 || instagram) {
       const why = `Unsupported delete request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`;
-      return this.#json(res, 400, graphErrorEnvelope(100, why, { subcode: 33 }));
+      this.#json(res, 400, graphErrorEnvelope(100, why, { subcode: 33 }));
+      return;
     }
     this.published.splice(at, 1);
     this.#json(res, 200, { success: true, deleted_id: id });

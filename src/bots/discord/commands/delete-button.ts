@@ -2,6 +2,7 @@ import { HayonError } from '../../../core/errors.js';
 import { deleteResultLines } from '../../../notify/delete-results.js';
 import { postMessage } from '../../../notify/discord/message.js';
 import { messageFor } from '../../../core/next-step.js';
+import { resultThreadsOf } from '../../../services/posts/results-channels.js';
 import { type DiscordDeps, ephemeralFlag, type Handled, type Interaction, reply } from '../context.js';
 
 /**
@@ -34,10 +35,13 @@ export function deleteButton(
         const { value, results } = await deps.posts.delete(deps.workspaceId, postId, actor);
         const accounts = await deps.accounts.list(deps.workspaceId);
         content = deleteResultLines(results, accounts).join('\n');
+        // The post's message: where it was posted from Discord, or in the workspace's results channel.
         const origin = value.post.origin;
-        if (origin.kind === 'discord' && origin.messageId) {
-          await deps.api.edit(origin.channelId, origin.messageId, postMessage(value, accounts));
-        }
+        const message =
+          origin.kind === 'discord'
+            ? origin.messageId && { channelId: origin.channelId, messageId: origin.messageId }
+            : resultThreadsOf(origin)?.discord;
+        if (message) await deps.api.edit(message.channelId, message.messageId, postMessage(value, accounts));
       } catch (e) {
         content = `⚠️ ${messageFor(HayonError.from(e), 'discord')}`;
       }
