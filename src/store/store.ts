@@ -9,11 +9,13 @@ import type { PacingStore } from './ports/pacing-store.js';
 import type { PostStore } from './ports/post-store.js';
 import type { StoreLifecycle } from './ports/store-lifecycle.js';
 import type { TokenStore } from './ports/token-store.js';
+import type { WebSessionStore } from './ports/web-session-store.js';
 import type { WorkspaceStore } from './ports/workspace-store.js';
 
 /**
  * The whole store: the truth about posts, deliveries, accounts, tokens, hooks, callbacks, connect
- * flows, pacing and the audit log, as one adapter (SQLite, MongoDB) implements it and the wiring
+ * flows, pacing, the audit log and the web page's sign-in links and sessions, as one adapter
+ * (SQLite, MongoDB) implements it and the wiring
  * holds it. It is the intersection of the small ports in `./ports/`; a service, a worker or a
  * notifier takes only the ports it uses, never this.
  *
@@ -35,4 +37,5 @@ export interface Store
     HookStore,
     CallbackStore,
     ConnectStore,
-    AuditStore {}
+    AuditStore,
+    WebSessionStore {}

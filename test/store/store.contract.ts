@@ -12,6 +12,7 @@ import { pacingStoreContract } from './contract/pacing-store.contract.js';
 import { postStoreContract } from './contract/post-store.contract.js';
 import { storeLifecycleContract } from './contract/store-lifecycle.contract.js';
 import { tokenStoreContract } from './contract/token-store.contract.js';
+import { webSessionStoreContract } from './contract/web-session-store.contract.js';
 import { workspaceStoreContract } from './contract/workspace-store.contract.js';
 
 export interface StoreContractOptions {
@@ -65,6 +66,7 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('CallbackStore', () => callbackStoreContract(store));
     describe('ConnectStore', () => connectStoreContract(store));
     describe('AuditStore', () => auditStoreContract(store));
+    describe('WebSessionStore', () => webSessionStoreContract(store));
     describe('Removals (AccountStore, DeliveryStore)', () => removalsContract(store));
   });
 }

@@ -20,6 +20,8 @@ import { DeliveryWrites } from './delivery-writes.js';
 import { editPost } from './post-edits.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoConnect } from './connect.js';
+import { MongoWebSessions } from './web-sessions.js';
+import type { WebSessionStore as Web } from '../ports/web-session-store.js';
 import { MongoTokensAudit } from './tokens-audit.js';
 import { MongoHistoryPacing } from './history-pacing.js';
 import type { AttemptRecord, DeliveryBreakdownRow } from '../../core/history.js';
@@ -65,6 +67,7 @@ export class MongoStore implements Store {
   private readonly tokensAudit: MongoTokensAudit;
   private readonly history: MongoHistoryPacing;
   private readonly removals: MongoRemovals;
+  private readonly web: MongoWebSessions;
 
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
@@ -83,6 +86,7 @@ export class MongoStore implements Store {
     this.tokensAudit = new MongoTokensAudit(this.connection, this.models);
     this.history = new MongoHistoryPacing(this.connection, this.models);
     this.removals = new MongoRemovals(this.models, this.writes);
+    this.web = new MongoWebSessions(this.connection);
   }
 
   async init(): Promise<void> {
@@ -255,6 +259,14 @@ export class MongoStore implements Store {
     return this.withDeliveries(docs);
   }
 
+  async listScheduledTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
+    const docs = await this.models.posts
+      .find({ workspaceId, scheduledAt: { $gte: new Date(range.from), $lt: new Date(range.to) } }, { scheduledAt: 1 })
+      .sort({ scheduledAt: 1 })
+      .lean();
+    return docs.map((d) => d.scheduledAt.getTime());
+  }
+
   /** Attaches deliveries to posts (one `$in` query), in the order they were given to createPost. */
   private async withDeliveries(posts: PostDoc[]): Promise<PostWithDeliveries[]> {
     if (posts.length === 0) return [];
@@ -361,6 +373,14 @@ export class MongoStore implements Store {
     this.hooks.finishCallback(id, outcome, at);
   readonly listCallbacks = (postId: string): Promise<Callback[]> => this.hooks.listCallbacks(postId);
   readonly nextCallbackDueAt = (): Promise<number | null> => this.hooks.nextCallbackDueAt();
+
+  // The web page's sign-in links and sessions: see web-sessions.ts.
+  readonly putWebLogin: Web['putWebLogin'] = (link) => this.web.putWebLogin(link);
+  readonly useWebLogin: Web['useWebLogin'] = (hash, at) => this.web.useWebLogin(hash, at);
+  readonly putWebSession: Web['putWebSession'] = (session) => this.web.putWebSession(session);
+  readonly getWebSession: Web['getWebSession'] = (hash) => this.web.getWebSession(hash);
+  readonly touchWebSession: Web['touchWebSession'] = (hash, at) => this.web.touchWebSession(hash, at);
+  readonly deleteWebSession: Web['deleteWebSession'] = (hash) => this.web.deleteWebSession(hash);
 
   // Connect flows and OAuth clients: see connect.ts.
   readonly putConnectState = (state: ConnectState): Promise<void> => this.connect.putConnectState(state);

@@ -200,4 +200,25 @@ CREATE TABLE pacing (
 CREATE INDEX posts_workspace_scheduled ON posts (workspace_id, scheduled_at, id);
 `,
   },
+  {
+    // The web page: one-time sign-in links and sessions, each by the SHA-256 of its secret.
+    id: '010_web_sessions',
+    sql: `
+CREATE TABLE web_logins (
+  hash TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  data TEXT NOT NULL
+);
+CREATE INDEX web_logins_expiry ON web_logins (expires_at);
+
+CREATE TABLE web_sessions (
+  hash TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX web_sessions_expiry ON web_sessions (expires_at);
+`,
+  },
 ];

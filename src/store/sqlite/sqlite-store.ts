@@ -22,6 +22,8 @@ import { SqliteAccounts } from './accounts.js';
 import { editPost } from './post-edits.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
 import { SqliteConnect } from './connect.js';
+import { SqliteWebSessions } from './web-sessions.js';
+import type { WebSessionStore as Web } from '../ports/web-session-store.js';
 import { SqliteTokensAudit } from './tokens-audit.js';
 import { SqliteHistoryPacing } from './history-pacing.js';
 import type { AttemptRecord, DeliveryBreakdownRow } from '../../core/history.js';
@@ -54,6 +56,7 @@ export class SqliteStore implements Store {
   private readonly connect: SqliteConnect;
   private readonly tokensAudit: SqliteTokensAudit;
   private readonly history: SqliteHistoryPacing;
+  private readonly web: SqliteWebSessions;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -66,6 +69,7 @@ export class SqliteStore implements Store {
     this.connect = new SqliteConnect((source) => this.sql(source));
     this.tokensAudit = new SqliteTokensAudit((source) => this.sql(source));
     this.history = new SqliteHistoryPacing((source) => this.sql(source));
+    this.web = new SqliteWebSessions((source) => this.sql(source));
   }
 
   private sql(source: string): Database.Statement {
@@ -130,7 +134,8 @@ export class SqliteStore implements Store {
   readonly wakeWaitingDeliveries = async (accountId: string, now: number) =>
     this.accounts.wakeWaitingDeliveries(accountId, now);
   readonly waitingDeliveriesOf = async (accountId: string) => this.accounts.waitingDeliveriesOf(accountId);
-  readonly cancelDeliveriesOf = async (accountId: string, at: number) => this.accounts.cancelDeliveriesOf(accountId, at);
+  readonly cancelDeliveriesOf = async (accountId: string, at: number) =>
+    this.accounts.cancelDeliveriesOf(accountId, at);
   readonly removeAccount = async (id: string) => this.accounts.removeAccount(id);
   readonly markDeliveryDeleted = async (id: string, at: number) => this.accounts.markDeliveryDeleted(id, at);
 
@@ -212,6 +217,14 @@ export class SqliteStore implements Store {
        ORDER BY scheduled_at, id LIMIT ?`,
     ).all(workspaceId, range.from, range.to, range.limit) as PostRow[];
     return this.withDeliveries(rows);
+  }
+
+  async listScheduledTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
+    return this.sql(
+      'SELECT scheduled_at FROM posts WHERE workspace_id = ? AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at',
+    )
+      .pluck()
+      .all(workspaceId, range.from, range.to) as number[];
   }
 
   /** Attaches deliveries to posts with one query, in the order they were given to createPost. */
@@ -410,6 +423,14 @@ export class SqliteStore implements Store {
   readonly listOAuthApps = async (): Promise<OAuthApp[]> => this.connect.listOAuthApps();
   readonly resealOAuthApp = async (key: string, clientSecret: string, ifCurrent: string): Promise<boolean> =>
     this.connect.resealOAuthApp(key, clientSecret, ifCurrent);
+
+  // The web page's sign-in links and sessions: see web-sessions.ts.
+  readonly putWebLogin: Web['putWebLogin'] = (link) => this.web.putWebLogin(link);
+  readonly useWebLogin: Web['useWebLogin'] = (hash, at) => this.web.useWebLogin(hash, at);
+  readonly putWebSession: Web['putWebSession'] = (session) => this.web.putWebSession(session);
+  readonly getWebSession: Web['getWebSession'] = (hash) => this.web.getWebSession(hash);
+  readonly touchWebSession: Web['touchWebSession'] = (hash, at) => this.web.touchWebSession(hash, at);
+  readonly deleteWebSession: Web['deleteWebSession'] = (hash) => this.web.deleteWebSession(hash);
 
   // Token listing and revocation, workspaces, the audit log: see tokens-audit.ts.
   readonly listApiTokens = async (workspaceId: string): Promise<ApiToken[]> =>
