@@ -403,3 +403,11 @@ describe('parseWhen: refusals', () => {
     );
   });
 });
+
+describe('parseWhen: "next slot"', () => {
+  it('is not a time it can read alone: the posts service takes the slot when a post is made', () => {
+    const read = () => parseWhen('next slot', { timezone: 'UTC', now });
+    expect(read).toThrow(HayonError);
+    expect(read).toThrow(/"next slot" takes the next free slot .* give a time such as "tomorrow 9am"/);
+  });
+});

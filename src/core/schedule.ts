@@ -64,6 +64,12 @@ function badZone(zone: string, field: 'when' | 'timezone'): HayonError {
 export function parseWhen(input: string | undefined, options: ParseWhenOptions): ResolvedSchedule {
   const { now } = options;
   if (!isValidTimeZone(options.timezone)) throw badZone(options.timezone, 'timezone');
+  // "next slot" is resolved against the store when a post is made (services/posts/next-slot.ts).
+  if (/^\s*next\s+(?:free\s+)?slot\s*$/i.test(input ?? '')) {
+    throw scheduleError(
+      '"next slot" takes the next free slot of the workspace\'s queue when a post is made; here, give a time such as "tomorrow 9am".',
+    );
+  }
   const { text, timezone } = splitZone((input ?? '').trim(), zoneName(options.timezone));
   const at = text === '' || /^now$/i.test(text) ? now : resolve(text, timezone, now);
   const resolved = { at, timezone, local: formatInZone(at, timezone) };

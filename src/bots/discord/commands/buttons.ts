@@ -1,6 +1,7 @@
 import type { DiscordDeps, Handled, Interaction } from '../context.js';
 import { mayPost, reply } from '../context.js';
 import { postMessage } from '../../../notify/discord/message.js';
+import { resultThreadsOf } from '../../../services/posts/results-channels.js';
 import { deleteButton } from './delete-button.js';
 
 export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled> {
@@ -19,15 +20,20 @@ export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled
   if (!value) return { response: reply('hayon does not know this button.') };
   const accounts = await deps.accounts.list(deps.workspaceId);
   const origin = value.post.origin;
-  const onOwnMessage = origin.kind === 'discord' && origin.messageId === i.message?.id;
+  // The post's message: where it was posted from Discord, or in the workspace's results channel.
+  const message =
+    origin.kind === 'discord'
+      ? origin.messageId
+        ? { channelId: origin.channelId, messageId: origin.messageId }
+        : undefined
+      : resultThreadsOf(origin)?.discord;
+  const onOwnMessage = Boolean(message) && message?.messageId === i.message?.id;
   if (onOwnMessage) return { response: { type: 7, data: postMessage(value, accounts) } };
   // A button of `/hayon status`: answer privately, and edit the post's own message.
   return {
     response: reply(`${action === 'cancel' ? 'Cancelled' : 'Publishing'} \`${postId}\`.`),
     after: async () => {
-      if (origin.kind === 'discord' && origin.messageId) {
-        await deps.api.edit(origin.channelId, origin.messageId, postMessage(value, accounts));
-      }
+      if (message) await deps.api.edit(message.channelId, message.messageId, postMessage(value, accounts));
     },
   };
 }
