@@ -62,6 +62,18 @@ describe('web calendar and list', () => {
     expect(dayCell(page, la)).not.toContain(`/app/posts/${id}`);
   });
 
+  it('lists the first posts of a busy day in its month cell, and links the rest', async () => {
+    for (let i = 0; i < 6; i++) await schedule(`Busy ${i}`, ['bluesky'], new Date(at + i * 60_000).toISOString());
+    const { date } = localParts(at, 'UTC');
+    const cell = dayCell(await (await browser.get(`/app?view=month&at=${date}&tz=UTC`)).text(), date);
+    expect(cell.match(/data-post="/g)).toHaveLength(4);
+    expect(cell).toContain('Busy 0');
+    expect(cell).not.toContain('Busy 4');
+    expect(cell).toContain(`href="/app/posts?from=${date}&amp;to=${date}">2 more`);
+    const week = dayCell(await (await browser.get(`/app?view=week&at=${date}&tz=UTC`)).text(), date);
+    expect(week.match(/data-post="/g)).toHaveLength(6);
+  });
+
   it('takes the browser zone from its cookie when no tz is asked for', async () => {
     await schedule('By cookie');
     const { date, time } = localParts(at, 'Asia/Tokyo');

@@ -9,7 +9,8 @@ export const monthCellLimit = 4;
 
 export interface CalendarData {
   range: CalendarRange;
-  posts: PostWithDeliveries[];
+  /** Per day of the range: how many posts it holds, and those shown (all in a week, the first few in a month). */
+  days: DayPosts[];
   accounts: Account[];
   now: number;
   zone: string;
@@ -19,8 +20,13 @@ export interface CalendarData {
   truncated: boolean;
 }
 
+export interface DayPosts {
+  count: number;
+  posts: PostWithDeliveries[];
+}
+
 /** The posts of each day, in order: the posts come sorted by time, so one walk places them. */
-function byDay(days: readonly CalendarDay[], posts: readonly PostWithDeliveries[]): PostWithDeliveries[][] {
+export function groupByDay(days: readonly CalendarDay[], posts: readonly PostWithDeliveries[]): DayPosts[] {
   const out: PostWithDeliveries[][] = days.map(() => []);
   let d = 0;
   for (const p of posts) {
@@ -28,7 +34,7 @@ function byDay(days: readonly CalendarDay[], posts: readonly PostWithDeliveries[
     if (d >= days.length) break;
     out[d]?.push(p);
   }
-  return out;
+  return out.map((list) => ({ count: list.length, posts: list }));
 }
 
 const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -49,14 +55,14 @@ function pager(data: CalendarData): Html {
 </nav>`;
 }
 
-function monthGrid(data: CalendarData, grouped: PostWithDeliveries[][]): Html {
+function monthGrid(data: CalendarData): Html {
   const handles = handlesOf(data.accounts);
   const rows: Html[] = [];
   for (let w = 0; w < data.range.days.length; w += 7) {
     const cells = data.range.days.slice(w, w + 7).map((day, i) => {
-      const posts = grouped[w + i] ?? [];
-      const shown = posts.slice(0, monthCellLimit);
-      const more = posts.length - shown.length;
+      const held = data.days[w + i] ?? { count: 0, posts: [] };
+      const shown = held.posts.slice(0, monthCellLimit);
+      const more = held.count - shown.length;
       return html`<td class="${day.inRange ? '' : 'out'}" data-date="${day.date}"><div class="date">${longDay(day.date)}</div>
 <ul>${shown.map((p) => postItem(p, { zone: data.zone, now: data.now, handles, compact: true }))}</ul>
 ${more > 0 ? html`<a href="${`/app/posts?from=${day.date}&to=${day.date}`}">${more} more<span class="skip"> on ${day.date}</span></a>` : ''}</td>`;
@@ -67,20 +73,19 @@ ${more > 0 ? html`<a href="${`/app/posts?from=${day.date}&to=${day.date}`}">${mo
 <thead><tr>${weekdays.map((d) => html`<th scope="col">${d}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function weekColumns(data: CalendarData, grouped: PostWithDeliveries[][]): Html {
+function weekColumns(data: CalendarData): Html {
   const handles = handlesOf(data.accounts);
   return html`<div class="week">${data.range.days.map(
     (day, i) => html`<section data-date="${day.date}" aria-label="${longDay(day.date)}"><h2>${longDay(day.date)}</h2>
-${(grouped[i] ?? []).length === 0 ? html`<p class="muted">Nothing scheduled</p>` : html`<ul>${(grouped[i] ?? []).map((p) => postItem(p, { zone: data.zone, now: data.now, handles }))}</ul>`}</section>`,
+${(data.days[i]?.posts ?? []).length === 0 ? html`<p class="muted">Nothing scheduled</p>` : html`<ul>${(data.days[i]?.posts ?? []).map((p) => postItem(p, { zone: data.zone, now: data.now, handles }))}</ul>`}</section>`,
   )}</div>`;
 }
 
 /** The calendar: a month grid or a week of columns, each post at its local time. */
 export function calendarPage(data: CalendarData): Html {
-  const grouped = byDay(data.range.days, data.posts);
   const body = html`<h1>${data.range.title}</h1>
 ${pager(data)}
 ${data.truncated ? html`<p class="notice">This ${data.range.view} has more posts than the calendar shows; the list view has them all.</p>` : ''}
-${data.range.view === 'month' ? monthGrid(data, grouped) : weekColumns(data, grouped)}`;
+${data.range.view === 'month' ? monthGrid(data) : weekColumns(data)}`;
   return page({ title: data.range.title, section: 'calendar', zone: data.zone, body });
 }

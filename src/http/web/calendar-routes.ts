@@ -1,7 +1,15 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../../app/app-context.js';
-import { calendarPage } from './calendar-page.js';
-import { type CalendarView, calendarRange, isoDate, midnight, parseIsoDate, todayIn } from './calendar-range.js';
+import { calendarPage, groupByDay, monthCellLimit } from './calendar-page.js';
+import {
+  type CalendarRange,
+  type CalendarView,
+  calendarRange,
+  isoDate,
+  midnight,
+  parseIsoDate,
+  todayIn,
+} from './calendar-range.js';
 import { matches, readFilters } from './list-filters.js';
 import { listPage } from './list-page.js';
 import { viewer } from './web-context.js';
@@ -21,23 +29,9 @@ export function calendarRoutes(ctx: AppContext): Hono<WebEnv> {
     const view: CalendarView = c.req.query('view') === 'week' ? 'week' : 'month';
     const anchor = parseIsoDate(c.req.query('at')) ?? todayIn(ctx.clock(), zone);
     const range = calendarRange(view, anchor, zone);
-    const read = await ctx.postQueries.scheduled(session.workspaceId, {
-      from: range.from,
-      to: range.to,
-      limit: maxPostsRead + 1,
-    });
-    const truncated = read.posts.length > maxPostsRead;
-    return c.html(
-      calendarPage({
-        range,
-        posts: truncated ? read.posts.slice(0, maxPostsRead) : read.posts,
-        accounts: read.accounts,
-        now: read.now,
-        zone,
-        anchor: isoDate(anchor),
-        truncated,
-      }),
-    );
+    const page =
+      view === 'month' ? await month(ctx, session.workspaceId, range) : await week(ctx, session.workspaceId, range);
+    return c.html(calendarPage({ range, ...page, zone, anchor: isoDate(anchor) }));
   });
 
   app.get('/posts', async (c) => {
@@ -73,4 +67,22 @@ export function calendarRoutes(ctx: AppContext): Hono<WebEnv> {
   });
 
   return app;
+}
+
+/** A month: each day's count, and only the posts its cell shows. */
+async function month(ctx: AppContext, workspaceId: string, range: CalendarRange) {
+  const read = await ctx.postQueries.byDay(workspaceId, range.days, monthCellLimit);
+  return { days: read.days, accounts: read.accounts, now: read.now, truncated: false };
+}
+
+/** A week: every post of each day. */
+async function week(ctx: AppContext, workspaceId: string, range: CalendarRange) {
+  const read = await ctx.postQueries.scheduled(workspaceId, {
+    from: range.from,
+    to: range.to,
+    limit: maxPostsRead + 1,
+  });
+  const truncated = read.posts.length > maxPostsRead;
+  const days = groupByDay(range.days, truncated ? read.posts.slice(0, maxPostsRead) : read.posts);
+  return { days, accounts: read.accounts, now: read.now, truncated };
 }

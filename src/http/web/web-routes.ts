@@ -6,6 +6,7 @@ import { calendarRoutes } from './calendar-routes.js';
 import { mediaSlots } from './composer-page.js';
 import { composerRoutes } from './composer-routes.js';
 import { editRoutes } from './edit-routes.js';
+import { loginRoutes } from './login-routes.js';
 import { postRoutes } from './post-routes.js';
 import { requireWebSession, verifyCsrf, type WebEnv, webSessionDeps } from './web-session.js';
 
@@ -15,7 +16,8 @@ import { requireWebSession, verifyCsrf, type WebEnv, webSessionDeps } from './we
  */
 export function webRoutes(ctx: AppContext): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  // Signing in (the pages without a session) mounts here, before the session check.
+  // Signing in and out (the pages without a session), before the session check.
+  app.route('/', loginRoutes(ctx));
   app.use('*', requireWebSession(webSessionDeps(ctx)));
   // Before the CSRF check reads the body: the composer's files, or a small form.
   app.use(

@@ -75,6 +75,11 @@ export interface PostStore {
     range: { from: number; to: number; limit: number },
   ): Promise<PostWithDeliveries[]>;
   /**
+   * The `scheduledAt` of each of a workspace's posts in `[from, to)` (UTC ms), in order, one per
+   * post: how many posts each day of a calendar month holds, without reading them.
+   */
+  listScheduledTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]>;
+  /**
    * The times in `[from, to]` (UTC ms) that posts of the workspace hold, each once, in order: a
    * post holds its `scheduledAt` while one of its deliveries is not `cancelled`, `failed` or
    * `deleted`. A slot of the workspace's queue at such a time is taken.

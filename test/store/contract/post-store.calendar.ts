@@ -3,7 +3,7 @@ import type { Post } from '../../../src/core/post.js';
 import type { Store } from '../../../src/store/store.js';
 import { makeAccount, makeDelivery, makePost, MINUTE, T0 } from '../store-fixtures.js';
 
-/** `listPostsScheduled`: what the web calendar reads for a week or a month. */
+/** `listPostsScheduled` and `listScheduledTimes`: what the web calendar reads for a week or a month. */
 export function postCalendarCases(store: () => Store): void {
   it('lists the posts scheduled in [from, to), soonest first, within the workspace and the limit', async () => {
     const at = (i: number) => T0 + i * MINUTE;
@@ -23,5 +23,17 @@ export function postCalendarCases(store: () => Store): void {
     const limited = await store().listPostsScheduled('ws_cal', { from: at(0), to: at(5), limit: 2 });
     expect(ids(limited)).toEqual([posts[0]!.id, posts[1]!.id]);
     expect(await store().listPostsScheduled('ws_cal', { from: at(5), to: at(9), limit: 10 })).toEqual([]);
+  });
+
+  it('lists the times of the posts scheduled in [from, to), one per post, in order', async () => {
+    const at = (i: number) => T0 + i * MINUTE;
+    for (const i of [3, 1, 1, 0]) {
+      const p = makePost('ws_times', { scheduledAt: at(i) });
+      await store().createPost(p, [makeDelivery(p, makeAccount('ws_times'))]);
+    }
+    const other = makePost('ws_other', { scheduledAt: at(1) });
+    await store().createPost(other, [makeDelivery(other, makeAccount('ws_other'))]);
+    expect(await store().listScheduledTimes('ws_times', { from: at(1), to: at(4) })).toEqual([at(1), at(1), at(3)]);
+    expect(await store().listScheduledTimes('ws_times', { from: at(4), to: at(9) })).toEqual([]);
   });
 }

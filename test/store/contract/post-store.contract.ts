@@ -209,6 +209,6 @@ export function postStoreContract(store: () => Store): void {
   });
 
   describe('editPost', () => postEditCases(store));
-  describe('listPostsScheduled', () => postCalendarCases(store));
+  describe('listPostsScheduled, listScheduledTimes', () => postCalendarCases(store));
   describe('heldTimes and slots', () => postSlotCases(store));
 }
