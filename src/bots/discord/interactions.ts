@@ -4,6 +4,7 @@ import { autocomplete } from './commands/autocomplete.js';
 import { button } from './commands/buttons.js';
 import { hayonCommand } from './commands/hayon.js';
 import { postCommand } from './commands/post.js';
+import { editSubmitted } from './commands/retry-edit.js';
 import { type DiscordDeps, type Handled, type Interaction, reply } from './context.js';
 
 export type { DiscordDeps, Handled, Interaction } from './context.js';
@@ -27,6 +28,9 @@ export async function handleInteraction(deps: DiscordDeps, i: Interaction): Prom
         return await button(deps, i);
       case 4:
         return { response: { type: 8, data: { choices: await autocomplete(deps, i) } } };
+      case 5:
+        if ((i.data?.custom_id ?? '').startsWith('hayon:edit-save:')) return await editSubmitted(deps, i);
+        return { response: reply('hayon does not know this form.') };
       default:
         return { response: reply('hayon cannot handle this kind of interaction.') };
     }

@@ -5,7 +5,7 @@ import type { PostStore } from '../../store/ports/post-store.js';
 import { PerKeyQueue } from '../../core/per-key-queue.js';
 import { targetName, whatToDo } from '../post-summary.js';
 import type { DiscordApi } from './discord-api.js';
-import { postMessage } from './message.js';
+import { postMessage, retryRow } from './message.js';
 
 /**
  * Posts each delivery event into the thread on hayon's reply (the link; why and when it is
@@ -30,7 +30,8 @@ export class DiscordNotifier implements Notifier {
           : event.kind === 'retrying'
             ? `🔁 ${who}: attempt ${delivery.attempts} did not go through (${event.reason}). Trying again at ${formatInZone(event.nextAttemptAt, post.timezone)}.`
             : `❌ ${who} failed: ${event.reason}. ${whatToDo(delivery)}`;
-    await this.deps.api.send(threadId ?? channelId, { content, allowed_mentions: { parse: [] } });
+    const retry = event.kind === 'failed' ? { components: [retryRow(post.id)] } : {};
+    await this.deps.api.send(threadId ?? channelId, { content, allowed_mentions: { parse: [] }, ...retry });
     if (!messageId) return;
     // Edits of one message in order, each with what the store holds when its turn comes.
     await this.#edits.run(post.id, async () => {

@@ -37,16 +37,23 @@ export function postMessage(
               components: [
                 { type: 2, style: 1, label: 'Post now', custom_id: `hayon:now:${post.id}` },
                 { type: 2, style: 4, label: 'Cancel', custom_id: `hayon:cancel:${post.id}` },
+                { type: 2, style: 2, label: 'Edit', custom_id: `hayon:edit:${post.id}` },
               ],
             },
           ]
         : []),
+      ...(value.deliveries.some((d) => d.state === 'failed') ? [retryRow(post.id)] : []),
       // Delete asks first: a second, private button (hayon:delete-confirm) does it.
       ...(somethingPublished(value)
         ? [{ type: 1, components: [{ type: 2, style: 4, label: 'Delete', custom_id: `hayon:delete:${post.id}` }] }]
         : []),
     ],
   };
+}
+
+/** Retry: the post's failed deliveries again, with the same keys (on the summary and every failure reply). */
+export function retryRow(postId: string): Record<string, unknown> {
+  return { type: 1, components: [{ type: 2, style: 1, label: 'Retry', custom_id: `hayon:retry:${postId}` }] };
 }
 
 function stateIcon(state: string): string {

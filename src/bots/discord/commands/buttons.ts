@@ -3,6 +3,7 @@ import { mayPost, reply } from '../context.js';
 import { postMessage } from '../../../notify/discord/message.js';
 import { resultThreadsOf } from '../../../services/posts/results-channels.js';
 import { deleteButton } from './delete-button.js';
+import { editButton, retryButton } from './retry-edit.js';
 
 export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled> {
   const [, action, postId = ''] = (i.data?.custom_id ?? '').split(':');
@@ -11,6 +12,8 @@ export async function button(deps: DiscordDeps, i: Interaction): Promise<Handled
   const user = i.member?.user;
   const actor = { kind: 'discord' as const, id: user?.id, ...(user?.username ? { name: user.username } : {}) };
   if (action === 'delete' || action === 'delete-confirm') return deleteButton(deps, i, action, postId, actor);
+  if (action === 'retry') return retryButton(deps, i, postId, actor);
+  if (action === 'edit') return editButton(deps, postId);
   const value =
     action === 'cancel'
       ? await deps.posts.cancel(deps.workspaceId, postId, actor)
