@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../src/bots/slack/verify.js';
 import { signHayon } from '../../src/core/hooks/signature.js';
@@ -9,6 +10,12 @@ import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
 const slackChannel = 'C0RESULTS';
 const slackSecret = 'slack-signing-secret-for-tests';
+const discordKeys = generateKeyPairSync('ed25519');
+const discordDer = discordKeys.publicKey.export({ format: 'der', type: 'spki' });
+const discordKey = {
+  privateKey: discordKeys.privateKey,
+  publicHex: discordDer.subarray(discordDer.length - 32).toString('hex'),
+};
 const discordChannel = '1300000000000000077';
 
 // Results for every post (#19, item 5): posts from the API and from a webhook get, in the
@@ -36,7 +43,7 @@ describe('results channels for API and webhook posts', () => {
         slackApiUrl: slack.apiUrl,
         discordToken: discord.botToken,
         discordAppId: discord.applicationId,
-        discordPublicKey: '0'.repeat(64),
+        discordPublicKey: discordKey.publicHex,
         discordApiUrl: discord.apiUrl,
         fetchAllowHosts: receiver.host,
       },
@@ -134,6 +141,45 @@ describe('results channels for API and webhook posts', () => {
     expect(click.status).toBe(200);
     await waitFor(async () => blocksText(topLevel()[0]?.blocks).includes('*Cancelled*'));
     expect((await (await h.api('GET', `/v1/posts/${created.id}`)).json()).status).toBe('CANCELLED');
+  });
+
+  it('Discord: Post now on the results message publishes the post and edits that message', async () => {
+    await setResults();
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await (
+      await h.api('POST', '/v1/posts', { text: 'Not yet', targets: ['bluesky'], when: at, timezone: 'UTC' })
+    ).json();
+    const [message] = discord.messages(discordChannel);
+    expect(JSON.stringify(message?.components)).toContain(`hayon:now:${created.id}`);
+    const token = 'interaction-token-results';
+    discord.addInteraction(token, discordChannel, { answeredOverHttp: true });
+    const body = JSON.stringify({
+      id: '1400000000000000099',
+      application_id: discord.applicationId,
+      type: 3,
+      token,
+      version: 1,
+      guild_id: '1300000000000000001',
+      channel_id: discordChannel,
+      member: { user: { id: '1300000000000000003', username: 'alice' }, roles: [], permissions: String(1 << 5) },
+      data: { custom_id: `hayon:now:${created.id}`, component_type: 2 },
+      message: { id: message?.id, channel_id: discordChannel },
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const res = await h.request('/discord/interactions', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-signature-timestamp': timestamp,
+        'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), discordKey.privateKey).toString('hex'),
+      },
+      body,
+    });
+    // The click on the message itself is answered by editing it (type 7), as on a /post's reply.
+    expect((await res.json()).type).toBe(7);
+    await h.drain();
+    await waitFor(async () => bluesky.posts.size === 1);
+    await waitFor(async () => (discord.messages(discordChannel)[0]?.content ?? '').startsWith('**Published**'));
   });
 
   it('a webhook post: the same message and thread, and its signed callback as before', async () => {
