@@ -106,6 +106,24 @@ describe('results channels for API and webhook posts', () => {
     expect(topLevel()).toHaveLength(1);
   });
 
+  it('a results channel the bot cannot post in is left out: the post is made, the other chat hears of it', async () => {
+    await setResults();
+    slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const res = await h.api('POST', '/v1/posts', { text: 'Still goes out', targets: ['bluesky'] });
+    expect(res.status).toBe(202);
+    const created = await res.json();
+    await h.drain();
+    await waitFor(async () => bluesky.posts.size === 1);
+    expect(topLevel()).toEqual([]);
+    await waitFor(async () => discord.threads().length === 1);
+    const stored = await h.ctx.store.getPost(created.id);
+    expect(stored?.post.origin).toEqual({
+      kind: 'api',
+      tokenId: expect.any(String),
+      results: { discord: { channelId: discordChannel, messageId: discord.messages(discordChannel)[0]?.id } },
+    });
+  });
+
   it('a scheduled API post shows when it goes out, with Post now and Cancel', async () => {
     await setResults();
     const at = new Date(Date.now() + 3_600_000).toISOString();
