@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { HayonError } from '../core/errors.js';
-import { messageFor } from '../core/next-step.js';
+import { errorBody } from '../core/error-body.js';
 import type { Logger } from '../logger.js';
 
 /** The JSON body of every error answer (the OpenAPI document's `Error`). */
@@ -19,10 +19,6 @@ export const errorBodySchema = z
   })
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
-
-export function errorBody(e: HayonError): ErrorBody {
-  return { error: { code: e.code, message: messageFor(e, 'api'), ...(e.field ? { field: e.field } : {}) } };
-}
 
 /** Turns anything thrown in a route into a typed JSON answer; a 5xx never shows its cause. */
 export function handleError(log: Logger) {

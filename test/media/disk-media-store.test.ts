@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HayonError } from '../../src/core/errors.js';
-import { errorBody } from '../../src/http/errors.js';
+import { errorBody } from '../../src/core/error-body.js';
 import { mediaRoutes } from '../../src/http/routes/media.js';
 import { defineMediaStoreContract, tinyJpeg, tinyPng } from './media-store.contract.js';
 import { UrlSigner } from '../../src/media/url-signer.js';

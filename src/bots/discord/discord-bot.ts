@@ -2,7 +2,7 @@ import { Client, GatewayIntentBits } from 'discord.js';
 import { Hono } from 'hono';
 import type { DiscordConfig } from '../../config/config.js';
 import { HayonError } from '../../core/errors.js';
-import { errorBody } from '../../http/errors.js';
+import { errorBody } from '../../core/error-body.js';
 import type { DiscordApi } from '../../notify/discord/discord-api.js';
 import { type DiscordDeps, type Handled, handleInteraction, type Interaction } from './interactions.js';
 import { discordPublicKey, verifyDiscordSignature } from './verify.js';

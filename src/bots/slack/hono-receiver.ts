@@ -1,7 +1,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { Hono } from 'hono';
 import { HayonError } from '../../core/errors.js';
-import { errorBody } from '../../http/errors.js';
+import { errorBody } from '../../core/error-body.js';
 import type { Logger } from '../../logger.js';
 import { verifySlackSignature } from './verify.js';
 
