@@ -46,6 +46,16 @@ describe('web post page', () => {
     expect(page).toContain('<span class="st st-ok" id="post-status">Published</span>');
   });
 
+  it('shows a thread part by part, with the link of each part published', async () => {
+    const text = 'A text long enough that the three hundred characters of Bluesky cannot hold it. '.repeat(5);
+    const id = await create({ text, targets: ['bluesky'], thread: 'auto' });
+    await h.drain();
+    const page = await (await browser.get(`/app/posts/${id}`)).text();
+    expect(page).toContain('Thread of 2 parts, 2 published:');
+    expect(page.match(/<li><a href="https:\/\/bluesky\.example\/p\//g)).toHaveLength(2);
+    expect(page.match(/<li><pre class="text">/g)).toHaveLength(2);
+  });
+
   it('cancels a scheduled post from its button, and the page says so', async () => {
     const id = await create({ text: 'Later', targets: ['bluesky'], when: 'in 2 hours' });
     const page = await (await browser.get(`/app/posts/${id}`)).text();

@@ -32,7 +32,11 @@ export function deliveriesFragment(h: PostHistory, now: number, zone: string, cs
   const items = value.deliveries.map((d) => {
     const state = deliveryStateLabel(d.state);
     const own = attempts.filter((a) => a.deliveryId === d.id);
-    const thread = d.parts ? html`<p>Thread of ${d.parts.length} parts, ${d.chain?.length ?? 0} published.</p>` : '';
+    const chain = d.chain ?? [];
+    const thread = d.parts
+      ? html`<p>Thread of ${d.parts.length} parts, ${chain.length} published${chain.length ? ':' : '.'}</p>
+${chain.length ? html`<ol>${chain.map((r) => html`<li><a href="${r.url}">${r.url}</a></li>`)}</ol>` : ''}`
+      : '';
     return html`<li data-delivery="${d.id}"><h3>${platformNames[d.platform]} ${handles.get(d.accountId) ?? '(account removed)'}
 <span class="st ${state.css}">${state.text}</span></h3>
 <p>Attempts: ${d.attempts}. ${d.state === 'scheduled' || d.state === 'queued' ? html`Due ${when(d.dueAt, zone)}.` : ''}
