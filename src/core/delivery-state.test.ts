@@ -28,7 +28,8 @@ describe('canTransition', () => {
   });
 
   it('never leaves cancelled or deleted; published only to deleted; failed back to queued or scheduled (a replay, a retry by hand) or to deleted', () => {
-    for (const terminal of ['published', 'failed', 'cancelled', 'deleted'] as const) expect(isTerminal(terminal)).toBe(true);
+    for (const terminal of ['published', 'failed', 'cancelled', 'deleted'] as const)
+      expect(isTerminal(terminal)).toBe(true);
     for (const terminal of ['cancelled', 'deleted'] as const) {
       for (const to of deliveryStates) expect(canTransition(terminal, to)).toBe(false);
     }

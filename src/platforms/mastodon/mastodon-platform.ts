@@ -145,7 +145,9 @@ export function createMastodonPlatform(deps: PlatformDeps, options: Partial<Mast
       const api = apiFor(parseCredentials(input.credentials));
       for (const post of [...input.posts].reverse()) {
         await api
-          .call(site('DELETE', '/api/v1/statuses/:id'), input.signal, (c) => c.v1.statuses.$select(post.remoteId).remove())
+          .call(site('DELETE', '/api/v1/statuses/:id'), input.signal, (c) =>
+            c.v1.statuses.$select(post.remoteId).remove(),
+          )
           .catch((e: unknown) => {
             if (!(e instanceof PlatformError && e.httpStatus === 404)) throw e;
           });
