@@ -18,7 +18,10 @@ export type { OperationSpec, WebhookSpec };
 
 /** The sections of the document, in order. */
 export const tags: readonly TagSpec[] = [
-  { name: 'Posts', description: 'Make, read, list, edit, cancel, hurry and retry posts. Every route needs an API token.' },
+  {
+    name: 'Posts',
+    description: 'Make, read, list, edit, cancel, hurry and retry posts. Every route needs an API token.',
+  },
   {
     name: 'Media',
     description: 'Attach files: get an upload URL, send the file, name it in a post. Signed URLs need no token.',
