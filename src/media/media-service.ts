@@ -242,6 +242,11 @@ export class MediaService implements MediaIntake {
     return { id, upload };
   }
 
+  /** A signed, expiring URL to show a stored attachment to a signed-in person (the web page); valid an hour. */
+  viewUrl(key: string): Promise<string> {
+    return this.options.store.downloadUrl(key, 3600);
+  }
+
   /**
    * The attachments as one platform gets them: each stored image in a version within the
    * platform's limits (made once and kept beside the original), each with a signed URL that

@@ -102,7 +102,13 @@ describe('web composer', () => {
     const audit = await h.ctx.audit.list(h.workspaceId, { limit: 5 });
     expect(audit.find((e) => e.action === 'post.created')?.actor).toMatchObject({ kind: 'web', id: 'u1' });
     const page = await (await browser.get(`/app/posts/${id}`)).text();
-    expect(page).toContain('A small grey square');
+    const img = /<img src="([^"]+)" alt="A small grey square"/.exec(page);
+    expect(img).toBeTruthy();
+    // The image itself is served at its signed URL.
+    const src = new URL((img?.[1] ?? '').replaceAll('&amp;', '&'));
+    const shown = await h.request(src.pathname + src.search);
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-type')).toBe('image/png');
   });
 
   it('makes one post of a form sent twice (a double click)', async () => {

@@ -15,21 +15,32 @@ export interface PostPageData {
   /** What the last action did (a sentence), or why it was refused. */
   notice?: string | undefined;
   problem?: string | undefined;
+  /** A signed URL to show each stored attachment by, by its key. */
+  previews?: Map<string, string>;
 }
 
-function mediaList(media: MediaItem[], heading: string): Html {
+function mediaList(media: MediaItem[], heading: string, previews: Map<string, string> | undefined): Html {
   if (media.length === 0) return '' as unknown as Html;
+  const shown = (m: MediaItem) => {
+    const url = m.key ? previews?.get(m.key) : undefined;
+    if (!url) return '';
+    if (m.mimeType?.startsWith('image/')) {
+      // The alt text is the image's text alternative; an image without one is marked decorative here and flagged below.
+      return html`<img src="${url}" alt="${m.alt ?? ''}" loading="lazy" style="display:block;max-width:min(100%,320px);height:auto">`;
+    }
+    return html`<a href="${url}">Open the video</a>`;
+  };
   return html`<h3>${heading}</h3><ul>${media.map(
     (
       m,
       i,
-    ) => html`<li>${m.mimeType ?? 'file'} ${m.width ? `${m.width}×${m.height}` : ''} ${m.size !== undefined ? `${Math.round(m.size / 1024)} KiB` : ''}
+    ) => html`<li>${shown(m)}${m.mimeType ?? 'file'} ${m.width ? `${m.width}×${m.height}` : ''} ${m.size !== undefined ? `${Math.round(m.size / 1024)} KiB` : ''}
 — alt text: ${m.alt ? html`“${m.alt}”` : html`<span class="err">none</span>`}<span class="skip"> (item ${i + 1})</span></li>`,
   )}</ul>`;
 }
 
 /** The text each platform gets: the post's, or its override; a thread part by part. */
-function textPerPlatform(value: PostWithDeliveries): Html {
+function textPerPlatform(value: PostWithDeliveries, previews: Map<string, string> | undefined): Html {
   const seen = new Set<string>();
   const blocks = value.deliveries
     .filter((d) => !seen.has(d.platform) && seen.add(d.platform))
@@ -39,7 +50,7 @@ function textPerPlatform(value: PostWithDeliveries): Html {
       const parts = d.parts ?? [content.text];
       return html`<section><h3>${platformNames[d.platform]}${own?.text !== undefined ? ' (its own text)' : ''}</h3>
 ${parts.length > 1 ? html`<ol>${parts.map((p) => html`<li><pre class="text">${p}</pre></li>`)}</ol>` : html`<pre class="text">${parts[0] ?? ''}</pre>`}
-${own?.media ? mediaList(own.media, `Media on ${platformNames[d.platform]}`) : ''}</section>`;
+${own?.media ? mediaList(own.media, `Media on ${platformNames[d.platform]}`, previews) : ''}</section>`;
     });
   return html`${blocks}`;
 }
@@ -65,7 +76,7 @@ ${d.problem ? html`<div class="problem" role="alert">${d.problem}</div>` : ''}
 From ${post.origin.kind}${post.author.name ? ` by ${post.author.name}` : ''}.</p>
 <div aria-live="polite">${deliveriesFragment(d.history, d.now, d.zone, d.csrfToken)}</div>
 <h2>Text per platform</h2>
-${textPerPlatform(value)}
-${mediaList(post.content.media, 'Media')}`;
+${textPerPlatform(value, d.previews)}
+${mediaList(post.content.media, 'Media', d.previews)}`;
   return page({ title, section: 'post', zone: d.zone, body, script: pollScript(post.id) });
 }

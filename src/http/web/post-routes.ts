@@ -55,7 +55,8 @@ export function postRoutes(ctx: AppContext): Hono<WebEnv> {
   const render = async (c: WebContext, id: string, extra: { notice?: string; problem?: string }, status = 200) => {
     const { session, zone } = await viewer(ctx, c);
     const history = await ctx.postQueries.history(session.workspaceId, id);
-    const page = postPage({ history, now: ctx.clock(), zone, csrfToken: session.csrfToken, ...extra });
+    const previews = await mediaPreviews(ctx, history.value);
+    const page = postPage({ history, now: ctx.clock(), zone, csrfToken: session.csrfToken, previews, ...extra });
     return c.html(page, status as 200);
   };
 
@@ -109,4 +110,14 @@ export function postRoutes(ctx: AppContext): Hono<WebEnv> {
   });
 
   return app;
+}
+
+/** A signed URL for each stored attachment of the post (global and per platform), to show it. */
+async function mediaPreviews(ctx: AppContext, value: PostWithDeliveries): Promise<Map<string, string>> {
+  const { content, overrides } = value.post;
+  const keys = [...content.media, ...Object.values(overrides).flatMap((o) => o?.media ?? [])].flatMap((m) =>
+    m.key ? [m.key] : [],
+  );
+  const urls = await Promise.all(keys.map((key) => ctx.media.viewUrl(key).catch(() => undefined)));
+  return new Map(keys.flatMap((key, i) => (urls[i] ? [[key, urls[i]] as const] : [])));
 }
