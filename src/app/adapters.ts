@@ -113,9 +113,9 @@ export function chatClients(
 export function createStore(config: Config): Store {
   switch (config.store.kind) {
     case 'sqlite':
-      return new SqliteStore({ path: config.store.path });
+      return new SqliteStore({ path: config.store.path, busyTimeoutMs: config.storeTimeoutMs });
     case 'mongo':
-      return new MongoStore({ url: config.store.url });
+      return new MongoStore({ url: config.store.url, serverSelectionTimeoutMs: config.storeTimeoutMs });
   }
 }
 

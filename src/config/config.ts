@@ -71,6 +71,12 @@ export interface Config {
   defaultTimezone: string;
   /** One upstream platform call. `HAYON_PLATFORM_TIMEOUT_MS`, default 30000. */
   platformTimeoutMs: number;
+  /**
+   * How long a store call waits for the store before it answers 503 store_unavailable: MongoDB's
+   * server selection (and mongoose's buffering while disconnected), SQLite's busy_timeout.
+   * `HAYON_STORE_TIMEOUT_MS`, default 3000.
+   */
+  storeTimeoutMs: number;
   /** Largest attachment fetched. `HAYON_MEDIA_MAX_BYTES`, default 50 MB. */
   mediaMaxBytes: number;
   /**
@@ -376,6 +382,7 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     },
     defaultTimezone: timeZone('HAYON_DEFAULT_TIMEZONE', env.defaultTimezone),
     platformTimeoutMs: int('HAYON_PLATFORM_TIMEOUT_MS', env.platformTimeoutMs, 30_000, 100, 600_000),
+    storeTimeoutMs: int('HAYON_STORE_TIMEOUT_MS', env.storeTimeoutMs, 3000, 100, 120_000),
     mediaMaxBytes: int('HAYON_MEDIA_MAX_BYTES', env.mediaMaxBytes, 50 * 1024 * 1024, 1024, 1024 ** 3),
     mediaStore: mediaStoreConfig(env, dataDir),
     slack: slackConfig(env),

@@ -20,6 +20,7 @@ export interface HayonEnv {
   strandedWhileBusyAfterMs?: string | undefined;
   defaultTimezone?: string | undefined;
   platformTimeoutMs?: string | undefined;
+  storeTimeoutMs?: string | undefined;
   mediaMaxBytes?: string | undefined;
   fetchAllowHosts?: string | undefined;
   rateLimitPerToken?: string | undefined;
@@ -85,6 +86,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     strandedWhileBusyAfterMs: env.HAYON_STRANDED_WHILE_BUSY_AFTER_MS,
     defaultTimezone: env.HAYON_DEFAULT_TIMEZONE,
     platformTimeoutMs: env.HAYON_PLATFORM_TIMEOUT_MS,
+    storeTimeoutMs: env.HAYON_STORE_TIMEOUT_MS,
     mediaMaxBytes: env.HAYON_MEDIA_MAX_BYTES,
     fetchAllowHosts: env.HAYON_FETCH_ALLOW_HOSTS,
     rateLimitPerToken: env.HAYON_RATE_LIMIT_PER_TOKEN,

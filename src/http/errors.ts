@@ -24,9 +24,12 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export function handleError(log: Logger) {
   return function onError(err: unknown, c: Context): Response {
     const e = HayonError.from(err);
-    if (e.status >= 500) log.error({ err: e.cause ?? e, path: c.req.path }, 'request failed');
+    if (e.code === 'store_unavailable') log.warn({ err: e.cause ?? e, path: c.req.path }, 'store unavailable');
+    else if (e.status >= 500) log.error({ err: e.cause ?? e, path: c.req.path }, 'request failed');
     const headers: Record<string, string> = {};
     if (e.code === 'rate_limited') headers['retry-after'] = String(e.retryAfterSec ?? 60);
+    // The store away (MongoDB down, SQLite locked or full): nothing was saved, send it again later.
+    if (e.code === 'store_unavailable') headers['retry-after'] = String(e.retryAfterSec ?? 30);
     return c.json(errorBody(e), e.status as ContentfulStatusCode, headers);
   };
 }

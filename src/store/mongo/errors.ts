@@ -7,3 +7,29 @@ export function isDuplicateKey(e: unknown): boolean {
 export function isWriteConflict(e: unknown): boolean {
   return typeof e === 'object' && e !== null && 'code' in e && e.code === 112;
 }
+
+const unreachableNames = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoPoolClearedError',
+  'MongoNotConnectedError',
+  'MongoServerClosedError',
+]);
+
+/**
+ * True when the server could not be reached or the connection to it closed: the driver's
+ * network and server-selection errors (also when they are the cause of another error), and
+ * mongoose's "buffering timed out" for a call made while disconnected.
+ */
+export function isUnreachable(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    if (typeof cur !== 'object') return false;
+    const { name, message } = cur as { name?: unknown; message?: unknown };
+    if (typeof name === 'string' && unreachableNames.has(name)) return true;
+    if (typeof message === 'string' && /buffering timed out|connection .*closed/i.test(message)) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -29,7 +29,8 @@ import type { PaceLedger } from '../../core/pacing.js';
 import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
-import { isDuplicateKey } from './errors.js';
+import { isDuplicateKey, isUnreachable } from './errors.js';
+import { translateStoreErrors } from '../unavailable.js';
 import {
   fromAccount,
   fromApiToken,
@@ -48,7 +49,10 @@ export interface MongoStoreOptions {
   /** `mongodb://…`; the database is the one in the URL unless `dbName` is given. */
   url: string;
   dbName?: string;
-  /** How long the server may take to answer before a call fails. Default 10000. */
+  /**
+   * How long a call waits for a reachable server (server selection, and mongoose's buffering
+   * while disconnected) before it fails as StoreUnavailableError. Default 3000.
+   */
   serverSelectionTimeoutMs?: number;
 }
 
@@ -72,7 +76,9 @@ export class MongoStore implements Store {
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 3000,
+      // Mongoose reads it from the connection options (its types do not list it).
+      ...({ bufferTimeoutMS: options.serverSelectionTimeoutMs ?? 3000 } as object),
       autoIndex: false,
       autoCreate: false,
       ignoreUndefined: true,
@@ -87,6 +93,9 @@ export class MongoStore implements Store {
     this.history = new MongoHistoryPacing(this.connection, this.models);
     this.removals = new MongoRemovals(this.models, this.writes);
     this.web = new MongoWebSessions(this.connection);
+    // Down or unreachable: one StoreUnavailableError for the edges (see ../unavailable.ts).
+    // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
+    return translateStoreErrors(this, (e) => (isUnreachable(e) ? 'not_answering' : undefined));
   }
 
   async init(): Promise<void> {

@@ -31,6 +31,9 @@ import type { PaceLedger } from '../../core/pacing.js';
 import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import { migrations } from './migrations.js';
+import { sqliteAwayReason } from './errors.js';
+import { probeWritable } from './probe.js';
+import { translateStoreErrors } from '../unavailable.js';
 import { type DeliveryRow, fromDelivery, fromPost, insertSql, json, type PostRow, toDelivery, toPost } from './rows.js';
 
 export interface SqliteStoreOptions {
@@ -57,6 +60,7 @@ export class SqliteStore implements Store {
   private readonly tokensAudit: SqliteTokensAudit;
   private readonly history: SqliteHistoryPacing;
   private readonly web: SqliteWebSessions;
+  private readonly path: string;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -70,6 +74,10 @@ export class SqliteStore implements Store {
     this.tokensAudit = new SqliteTokensAudit((source) => this.sql(source));
     this.history = new SqliteHistoryPacing((source) => this.sql(source));
     this.web = new SqliteWebSessions((source) => this.sql(source));
+    this.path = options.path;
+    // Locked, full or unwritable: one StoreUnavailableError for the edges (see ../unavailable.ts).
+    // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
+    return translateStoreErrors(this, sqliteAwayReason);
   }
 
   private sql(source: string): Database.Statement {
@@ -103,7 +111,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.sql('SELECT 1').get();
+    probeWritable(this.db, this.path, 200);
   }
 
   // Workspaces and API tokens: see tokens-audit.ts.
