@@ -55,6 +55,15 @@ describe('web pages: labels, headings, words beside colours', () => {
     }
   });
 
+  it('serves inline scripts that parse (no bundle step to catch a typo)', async () => {
+    for (const path of pages()) {
+      const page = await (await browser.get(path)).text();
+      for (const m of page.matchAll(/<script>([\s\S]*?)<\/script>/g)) {
+        expect(() => new Function(m[1] ?? ''), path).not.toThrow();
+      }
+    }
+  });
+
   it('gives every form that changes something the CSRF token', async () => {
     for (const path of pages()) {
       const page = await (await browser.get(path)).text();

@@ -55,13 +55,15 @@ ${own?.media ? mediaList(own.media, `Media on ${platformNames[d.platform]}`, pre
   return html`${blocks}`;
 }
 
-// Fetches the live fragment every 3 s while a delivery is unfinished, and swaps it in when it changed.
+// Fetches the live fragment every 3 s while a delivery is unfinished, swaps it in when it changed,
+// and says the new status in a status region (not the whole fragment, which would be read out).
 const pollScript = (
   id: string,
 ) => `(function(){var url='/app/posts/${id}/live';function tick(){var el=document.getElementById('live');
 if(!el||el.getAttribute('data-live')!=='yes')return;fetch(url,{credentials:'same-origin'}).then(function(r){return r.ok?r.text():null}).then(function(t){
 if(!t)return;var box=document.createElement('div');box.innerHTML=t;var next=box.firstElementChild;
-if(next&&next.getAttribute('data-version')!==el.getAttribute('data-version'))el.replaceWith(next)}).finally(function(){setTimeout(tick,3000)})}
+if(next&&next.getAttribute('data-version')!==el.getAttribute('data-version')){el.replaceWith(next);
+var st=next.querySelector('#post-status'),note=document.getElementById('live-note');if(st&&note)note.textContent='Updated: '+st.textContent}}).finally(function(){setTimeout(tick,3000)})}
 setTimeout(tick,3000)})();`;
 
 /** A post's page: its time, its text per platform, media with alt text, each delivery, the actions. */
@@ -74,7 +76,8 @@ ${d.notice ? html`<p class="notice" role="status">${d.notice}</p>` : ''}
 ${d.problem ? html`<div class="problem" role="alert">${d.problem}</div>` : ''}
 <p>Scheduled for <strong>${formatInZone(post.scheduledAt, d.zone)}</strong>${d.zone !== post.timezone ? html` <span class="muted">(${formatInZone(post.scheduledAt, post.timezone)} for its author)</span>` : ''}.
 From ${post.origin.kind}${post.author.name ? ` by ${post.author.name}` : ''}.</p>
-<div aria-live="polite">${deliveriesFragment(d.history, d.now, d.zone, d.csrfToken)}</div>
+<p role="status" class="skip" id="live-note"></p>
+<div>${deliveriesFragment(d.history, d.now, d.zone, d.csrfToken)}</div>
 <h2>Text per platform</h2>
 ${textPerPlatform(value, d.previews)}
 ${mediaList(post.content.media, 'Media', d.previews)}`;
