@@ -51,6 +51,13 @@ module.exports = {
       to: { path: `${ingress}|${wiring}` },
     },
     {
+      name: 'ingress-not-store',
+      comment: 'http, bots and cli go through services: they never import a Store port or adapter.',
+      severity: 'error',
+      from: { path: ingress },
+      to: { path: '^src/store/' },
+    },
+    {
       name: 'src-not-test',
       comment: 'Shipped code (src/ outside *.test.ts) never imports test helpers: dist/ holds no test code.',
       severity: 'error',

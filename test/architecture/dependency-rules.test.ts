@@ -126,6 +126,14 @@ describe('dependency rules (npm run lint)', () => {
       'services-not-ingress-or-wiring: src/services/s.ts → src/http/h.ts',
     ],
     [
+      'a CLI command imports a Store port',
+      {
+        'src/cli/c.ts': "import type { PostStore } from '../store/ports/post-store.js';\nexport type C = PostStore;\n",
+        'src/store/ports/post-store.ts': 'export interface PostStore { id: string }\n',
+      },
+      'ingress-not-store: src/cli/c.ts → src/store/ports/post-store.ts',
+    ],
+    [
       'shipped code imports a test helper',
       {
         'src/store/s.ts': "import { t } from '../../test/t.js';\nexport const s = t;\n",
