@@ -45,6 +45,7 @@ function botDeps(a: Adapters, services: Services, connect: ConnectService) {
     media: services.media,
     clock: a.clock,
     connect,
+    webSessions: services.webSessions,
     defaultTimezone: a.config.defaultTimezone,
   };
 }

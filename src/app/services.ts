@@ -18,6 +18,7 @@ import { PostsService, type PostsServiceDeps } from '../services/posts/posts-ser
 import { QueueService } from '../services/queue-service.js';
 import { Readiness } from '../services/readiness.js';
 import { WorkspacesService } from '../services/workspaces-service.js';
+import { WebSessions } from '../services/web-sessions.js';
 import type { Scheduler } from '../worker/scheduler.js';
 import { deliveryMessage } from '../worker/messages.js';
 import type { Adapters } from './adapters.js';
@@ -52,6 +53,8 @@ export interface Services {
   postQueries: PostQueries;
   /** `GET /readyz`. */
   readiness: Readiness;
+  /** Signing in to the web page: one-time links (`hayon web login`, `/hayon web`) and sessions. */
+  webSessions: WebSessions;
 }
 
 /**
@@ -114,11 +117,11 @@ export function createServices(
   };
 }
 
-/** Workspaces, tokens, key rotation, the queue, post views, readiness: each on the adapters and the audit log. */
+/** Workspaces, tokens, key rotation, the queue, post views, readiness, web sign-in: each on the adapters and the audit log. */
 function createAdminServices(
   a: Adapters,
   deps: Pick<Services, 'posts' | 'audit'>,
-): Pick<Services, 'workspaces' | 'tokens' | 'secretRotation' | 'queue' | 'postQueries' | 'readiness'> {
+): Pick<Services, 'workspaces' | 'tokens' | 'secretRotation' | 'queue' | 'postQueries' | 'readiness' | 'webSessions'> {
   const { store, clock } = a;
   const { audit } = deps;
   const workspaces = new WorkspacesService({ store, clock });
@@ -129,6 +132,7 @@ function createAdminServices(
     queue: new QueueService({ store, clock, audit }),
     postQueries: new PostQueries({ posts: deps.posts, store, clock }),
     readiness: new Readiness({ store }),
+    webSessions: new WebSessions({ store, clock, audit, publicUrl: a.config.publicUrl, ...a.config.webSessions }),
   };
 }
 

@@ -16,6 +16,7 @@ import { hooksCommand, usage as hooksUsage } from './commands/hooks.js';
 import { auditCommand, usage as auditUsage } from './commands/audit.js';
 import { secretsCommand, usage as secretsUsage } from './commands/secrets.js';
 import { tokensCommand, usage as tokensUsage } from './commands/tokens.js';
+import { usage as webUsage, webCommand } from './commands/web.js';
 import { workspaceCommand, usage as workspaceUsage } from './commands/workspace.js';
 import { asksForHelp, type CliIo, type Command, UsageError } from './io.js';
 
@@ -32,6 +33,7 @@ const commands = {
   hooks: hooksCommand,
   audit: auditCommand,
   secrets: secretsCommand,
+  web: webCommand,
 } satisfies Record<string, Command>;
 
 /** What `hayon help <command>` and `hayon <command> --help` print: each command's own usage. */
@@ -48,6 +50,7 @@ const usages = {
   hooks: hooksUsage,
   audit: auditUsage,
   secrets: secretsUsage,
+  web: webUsage,
 } satisfies Record<keyof typeof commands, string>;
 
 const help = `hayon: publish to social platforms from chat, webhooks and the command line
@@ -64,6 +67,7 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon accounts list | check
   hayon tokens create --name NAME [--scopes posts:write,posts:read,accounts:manage]
   hayon tokens list [--json] | revoke <id>
+  hayon web login [--workspace W]         a link that signs a browser in to the web page, once, within 15 min
   hayon audit [--limit 50] [--json]       who made, cancelled, replayed and connected what
   hayon secrets rotate                     re-encrypt everything with the current HAYON_SECRET_KEY
   hayon hooks create --source github|ghost|wordpress|generic --targets ... [--template '{{title}} {{url}}']

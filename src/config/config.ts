@@ -121,6 +121,12 @@ export interface Config {
    */
   accountHealth: { graceMs: number; checkEveryMs: number; refreshEveryMs: number };
   /**
+   * Signed-in browsers of the web page (`/app`): a session ends after this long without a request
+   * (`HAYON_WEB_IDLE_HOURS`, default 12) and this long after signing in whatever the use
+   * (`HAYON_WEB_SESSION_DAYS`, default 7).
+   */
+  webSessions: { idleMs: number; absoluteMs: number };
+  /**
    * Per-account pacing under each platform's write limits (`HAYON_PACING`, default true), with
    * the documented limits (platforms/pacing-limits.ts) or, per platform named in
    * `HAYON_PACE_LIMITS` (`mastodon:requests=300/5m,bluesky:points=5000/1h`), those given.
@@ -401,6 +407,10 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
       graceMs: int('HAYON_RECONNECT_GRACE_HOURS', env.reconnectGraceHours, 24, 0, 24 * 30) * 3_600_000,
       checkEveryMs: int('HAYON_ACCOUNT_CHECK_HOURS', env.accountCheckHours, 6, 0, 24 * 7) * 3_600_000,
       refreshEveryMs: int('HAYON_TOKEN_REFRESH_MINUTES', env.tokenRefreshMinutes, 15, 1, 24 * 60) * 60_000,
+    },
+    webSessions: {
+      idleMs: int('HAYON_WEB_IDLE_HOURS', env.webIdleHours, 12, 1, 24 * 30) * 3_600_000,
+      absoluteMs: int('HAYON_WEB_SESSION_DAYS', env.webSessionDays, 7, 1, 365) * 86_400_000,
     },
     bluesky: {
       resolverUrl: url('HAYON_BLUESKY_RESOLVER_URL', env.blueskyResolverUrl || 'https://public.api.bsky.app', [

@@ -29,6 +29,8 @@ export interface HayonEnv {
   blueskyPlcUrl?: string | undefined;
   blueskyVideoUrl?: string | undefined;
   reconnectGraceHours?: string | undefined;
+  webIdleHours?: string | undefined;
+  webSessionDays?: string | undefined;
   accountCheckHours?: string | undefined;
   tokenRefreshMinutes?: string | undefined;
   pacing?: string | undefined;
@@ -95,6 +97,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HayonEnv {
     blueskyPlcUrl: env.HAYON_BLUESKY_PLC_URL,
     blueskyVideoUrl: env.HAYON_BLUESKY_VIDEO_URL,
     reconnectGraceHours: env.HAYON_RECONNECT_GRACE_HOURS,
+    webIdleHours: env.HAYON_WEB_IDLE_HOURS,
+    webSessionDays: env.HAYON_WEB_SESSION_DAYS,
     accountCheckHours: env.HAYON_ACCOUNT_CHECK_HOURS,
     tokenRefreshMinutes: env.HAYON_TOKEN_REFRESH_MINUTES,
     pacing: env.HAYON_PACING,

@@ -23,6 +23,9 @@ export const auditActions = [
   'hook.deleted',
   'hook.secret_rotated',
   'secrets.rotated',
+  'web.link_created',
+  'web.signed_in',
+  'web.signed_out',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

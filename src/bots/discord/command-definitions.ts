@@ -51,7 +51,7 @@ export const discordCommands = [
   },
   {
     name: 'hayon',
-    description: 'hayon: status, accounts, your time zone, help',
+    description: 'hayon: status, accounts, your time zone, the web page, help',
     dm_permission: false,
     options: [
       { type: subcommand, name: 'status', description: "This channel's scheduled posts" },
@@ -90,6 +90,7 @@ export const discordCommands = [
           { type: string, name: 'server', description: 'Mastodon: your server, like mastodon.social', required: false },
         ],
       },
+      { type: subcommand, name: 'web', description: 'A link that signs you in to the web page (only you see it)' },
       { type: subcommand, name: 'help', description: 'How to use hayon' },
     ],
   },

@@ -1,4 +1,5 @@
 import type { ConnectService } from '../../services/connect/connect-service.js';
+import type { WebSessions } from '../../services/web-sessions.js';
 import type { Clock } from '../../core/clock.js';
 import type { PostsService } from '../../services/posts/posts-service.js';
 import type { Logger } from '../../logger.js';
@@ -24,6 +25,8 @@ export interface DiscordDeps {
   apiHost: string;
   /** Connect links (`/hayon connect`). */
   connect?: ConnectService | undefined;
+  /** Sign-in links to the web page (`/hayon web`). */
+  webSessions?: Pick<WebSessions, 'createLink'> | undefined;
 }
 
 /** The parts of an interaction hayon reads (Discord's JSON). */

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { ConnectService } from '../../services/connect/connect-service.js';
+import type { WebSessions } from '../../services/web-sessions.js';
 import type { Clock } from '../../core/clock.js';
 import { HayonError } from '../../core/errors.js';
 import { messageFor } from '../../core/next-step.js';
@@ -30,6 +31,8 @@ export interface SlackDeps {
   apiHost: string;
   /** Connect links (`/hayon connect mastodon`). */
   connect?: ConnectService | undefined;
+  /** Sign-in links to the web page (`/hayon web`). */
+  webSessions?: Pick<WebSessions, 'createLink'> | undefined;
 }
 
 /** The zone when Slack does not say the author's: the workspace's (`hayon workspace set --timezone`), else the default. */

@@ -48,7 +48,7 @@ export function page(o: PageOptions): Html {
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header><span class="brand">hayon</span><nav aria-label="Main">${nav}</nav>
-<span class="muted">Times in ${o.zone}</span></header>
+<span class="muted">Times in ${o.zone}</span> <a href="/app/logout">Sign out</a></header>
 <main id="main">
 ${o.body}
 </main>

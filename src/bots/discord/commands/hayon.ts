@@ -7,10 +7,14 @@ import {
   ephemeralFlag,
   type Handled,
   type Interaction,
+  mayPost,
   options,
   reply,
   str,
 } from '../context.js';
+
+/** Discord's SUPPRESS_EMBEDS message flag. */
+const suppressEmbeds = 1 << 2;
 
 export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<Handled> {
   const sub = i.data?.options?.[0]?.name;
@@ -97,6 +101,25 @@ export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<H
         ),
       };
     }
+    case 'web': {
+      if (!deps.webSessions) return { response: reply('The web page is not set up on this hayon.') };
+      const refusal = await mayPost(deps, i);
+      if (refusal) return { response: reply(`The web page is for members who may post with hayon. ${refusal}`) };
+      const username = i.member?.user.username;
+      const { url } = await deps.webSessions.createLink(deps.workspaceId, {
+        kind: 'discord',
+        id: userId,
+        ...(username ? { name: username } : {}),
+      });
+      // No embed: a preview fetch must not use up the link.
+      const content = `[Sign in to hayon's web page](<${url}>): the link works once, for you, within 15 minutes. Do not share it.`;
+      return {
+        response: {
+          type: 4,
+          data: { content, flags: ephemeralFlag | suppressEmbeds, allowed_mentions: { parse: [] } },
+        },
+      };
+    }
     default:
       return { response: reply(helpText) };
   }
@@ -105,6 +128,6 @@ export async function hayonCommand(deps: DiscordDeps, i: Interaction): Promise<H
 const helpText = `**hayon** publishes to Bluesky, Mastodon, Tumblr, Threads, Instagram and Facebook.
 • \`/post text:Launch day! when:tomorrow 9am targets:bluesky,mastodon\` (images: image1…image4 with alt1…alt4)
 • Results go into a thread on hayon's reply; **Post now** and **Cancel** while it waits
-• \`/hayon status\` · \`/hayon accounts\` · \`/hayon timezone Europe/Berlin\` · \`/hayon role @Social\` · \`/hayon connect mastodon\` · \`/hayon help\``;
+• \`/hayon status\` · \`/hayon accounts\` · \`/hayon timezone Europe/Berlin\` · \`/hayon role @Social\` · \`/hayon connect mastodon\` · \`/hayon web\` (a link to the web page) · \`/hayon help\``;
 
 /** Choices while typing: connected accounts for `targets`, the time it reads for `when`. */

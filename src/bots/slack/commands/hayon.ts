@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { platformNames } from '../../../core/platform-names.js';
 import { stillScheduled, summaryLine } from '../../../notify/post-summary.js';
 import { actionIds, escapeMrkdwn, whenLine } from '../../../notify/slack/blocks.js';
-import type { SlackDeps } from '../context.js';
+import { mayPost, type SlackDeps } from '../context.js';
 
-/** `/hayon status | accounts | help`, answered privately. */
+/** `/hayon status | accounts | connect | web | help`, answered privately. */
 export async function hayonCommand(
   deps: SlackDeps,
   { command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs,
@@ -17,6 +17,7 @@ export async function hayonCommand(
   if (sub === 'status') return void (await reply(...(await statusMessage(deps, who.channelId))));
   if (sub === 'accounts') return void (await reply(await accountsMessage(deps)));
   if (sub === 'connect') return void (await reply(await connectMessage(deps, client, command.user_id, command.text)));
+  if (sub === 'web') return void (await reply(await webLinkMessage(deps, client, who, command.user_name)));
   await reply(helpText);
 }
 
@@ -25,7 +26,8 @@ const helpText = `*hayon* publishes to Bluesky, Mastodon, Tumblr, Threads, Insta
 • \`/post\` alone: a form with files, alt text and a text per platform
 • The message shortcut *Post to social* starts the form from any message
 • \`/hayon status\`: this channel's scheduled posts · \`/hayon accounts\`: connected accounts · \`/hayon help\`
-• \`/hayon connect mastodon [server]\` (admins): a link to connect an account`;
+• \`/hayon connect mastodon [server]\` (admins): a link to connect an account
+• \`/hayon web\`: a link that signs you in to hayon's web page (the calendar, each post, the composer)`;
 
 /**
  * `/hayon connect <platform> [instance]`: a single-use link, only for Slack workspace admins and
@@ -96,4 +98,25 @@ async function accountsMessage(deps: SlackDeps): Promise<string> {
         `${a.health === 'active' ? ':large_green_circle:' : ':red_circle:'} ${platformNames[a.platform]} ${escapeMrkdwn(a.handle)}: ${a.health}`,
     )
     .join('\n');
+}
+
+/**
+ * `/hayon web`: a link that signs this user in to the web page once, within 15 minutes, for those
+ * who may post with hayon here.
+ */
+async function webLinkMessage(
+  deps: SlackDeps,
+  client: AllMiddlewareArgs['client'],
+  who: { userId: string; channelId: string },
+  userName: string,
+): Promise<string> {
+  if (!deps.webSessions) return 'The web page is not set up on this hayon.';
+  const allowed = await mayPost(deps, client, who);
+  if (!allowed.ok) return `The web page is for people who may post with hayon. ${allowed.message}`;
+  const { url } = await deps.webSessions.createLink(deps.workspaceId, {
+    kind: 'slack',
+    id: who.userId,
+    ...(userName ? { name: userName } : {}),
+  });
+  return `<${url}|Sign in to hayon's web page>: the link works once, for you, within 15 minutes. Do not share it.`;
 }
