@@ -1,6 +1,7 @@
 import type { AccountStore } from './ports/account-store.js';
 import type { AuditStore } from './ports/audit-store.js';
 import type { CallbackStore } from './ports/callback-store.js';
+import type { ChatOutboxStore } from './ports/chat-outbox-store.js';
 import type { ConnectStore } from './ports/connect-store.js';
 import type { DeliveryStore } from './ports/delivery-store.js';
 import type { HistoryStore } from './ports/history-store.js';
@@ -36,6 +37,7 @@ export interface Store
     PacingStore,
     HookStore,
     CallbackStore,
+    ChatOutboxStore,
     ConnectStore,
     AuditStore,
     WebSessionStore {}

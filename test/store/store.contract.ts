@@ -4,6 +4,7 @@ import { accountStoreContract } from './contract/account-store.contract.js';
 import { auditStoreContract } from './contract/audit-store.contract.js';
 import { removalsContract } from './contract/removals.contract.js';
 import { callbackStoreContract } from './contract/callback-store.contract.js';
+import { chatOutboxContract } from './contract/chat-outbox.contract.js';
 import { connectStoreContract } from './contract/connect-store.contract.js';
 import { deliveryStoreContract } from './contract/delivery-store.contract.js';
 import { historyStoreContract } from './contract/history-store.contract.js';
@@ -64,6 +65,7 @@ export function defineStoreContract(name: string, factory: StoreFactory, options
     describe('PacingStore', () => pacingStoreContract(store));
     describe('HookStore', () => hookStoreContract(store));
     describe('CallbackStore', () => callbackStoreContract(store));
+    describe('ChatOutboxStore', () => chatOutboxContract(store));
     describe('ConnectStore', () => connectStoreContract(store));
     describe('AuditStore', () => auditStoreContract(store));
     describe('WebSessionStore', () => webSessionStoreContract(store));

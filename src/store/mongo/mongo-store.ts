@@ -19,6 +19,8 @@ import { heldTimes } from './post-slots.js';
 import { DeliveryWrites } from './delivery-writes.js';
 import { editPost } from './post-edits.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
+import { MongoChatOutbox } from './chat-outbox.js';
+import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
 import { MongoConnect } from './connect.js';
 import { MongoWebSessions } from './web-sessions.js';
 import type { WebSessionStore as Web } from '../ports/web-session-store.js';
@@ -67,6 +69,7 @@ export class MongoStore implements Store {
   private readonly models: Models;
   private readonly writes: DeliveryWrites;
   private readonly hooks: MongoHooksCallbacks;
+  private readonly chat: MongoChatOutbox;
   private readonly connect: MongoConnect;
   private readonly tokensAudit: MongoTokensAudit;
   private readonly history: MongoHistoryPacing;
@@ -88,6 +91,7 @@ export class MongoStore implements Store {
     this.models = createModels(this.connection);
     this.writes = new DeliveryWrites(this.models);
     this.hooks = new MongoHooksCallbacks(this.connection);
+    this.chat = new MongoChatOutbox(this.connection);
     this.connect = new MongoConnect(this.connection);
     this.tokensAudit = new MongoTokensAudit(this.connection, this.models);
     this.history = new MongoHistoryPacing(this.connection, this.models);
@@ -103,6 +107,7 @@ export class MongoStore implements Store {
     await requireTransactions(this.connection);
     await Promise.all(Object.values(this.models).map((model) => model.createIndexes()));
     await this.hooks.init();
+    await this.chat.init();
     await this.connect.init();
     await this.tokensAudit.init();
     await this.history.init();
@@ -382,6 +387,15 @@ export class MongoStore implements Store {
     this.hooks.finishCallback(id, outcome, at);
   readonly listCallbacks = (postId: string): Promise<Callback[]> => this.hooks.listCallbacks(postId);
   readonly nextCallbackDueAt = (): Promise<number | null> => this.hooks.nextCallbackDueAt();
+
+  // The chat outbox: see chat-outbox.ts.
+  readonly addChatMessage = (m: ChatMessage): Promise<boolean> => this.chat.addChatMessage(m);
+  readonly takeDueChatMessages = (now: number, leaseUntil: number, limit: number): Promise<ChatMessage[]> =>
+    this.chat.takeDueChatMessages(now, leaseUntil, limit);
+  readonly finishChatMessage = (id: string, outcome: ChatMessageOutcome, at: number): Promise<void> =>
+    this.chat.finishChatMessage(id, outcome, at);
+  readonly listChatMessages = (thread: string): Promise<ChatMessage[]> => this.chat.listChatMessages(thread);
+  readonly nextChatMessageDueAt = (): Promise<number | null> => this.chat.nextChatMessageDueAt();
 
   // The web page's sign-in links and sessions: see web-sessions.ts.
   readonly putWebLogin: Web['putWebLogin'] = (link) => this.web.putWebLogin(link);

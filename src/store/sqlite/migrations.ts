@@ -221,4 +221,28 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_expiry ON web_sessions (expires_at);
 `,
   },
+  {
+    // The chat outbox: replies, summary edits and alerts for Slack and Discord, in order per thread.
+    id: '011_chat_outbox',
+    sql: `
+CREATE TABLE chat_outbox (
+  id TEXT PRIMARY KEY,
+  chat TEXT NOT NULL,
+  thread TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  workspace_id TEXT NOT NULL,
+  post_id TEXT,
+  request TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  lease_until INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX chat_outbox_thread ON chat_outbox (thread, seq);
+CREATE INDEX chat_outbox_state_due ON chat_outbox (state, due_at);
+`,
+  },
 ];

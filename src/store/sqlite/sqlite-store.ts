@@ -21,6 +21,8 @@ import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook
 import { SqliteAccounts } from './accounts.js';
 import { editPost } from './post-edits.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
+import { SqliteChatOutbox } from './chat-outbox.js';
+import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
 import { SqliteConnect } from './connect.js';
 import { SqliteWebSessions } from './web-sessions.js';
 import type { WebSessionStore as Web } from '../ports/web-session-store.js';
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly hooks: SqliteHooksCallbacks;
+  private readonly chat: SqliteChatOutbox;
   private readonly accounts: SqliteAccounts;
   private readonly connect: SqliteConnect;
   private readonly tokensAudit: SqliteTokensAudit;
@@ -69,6 +72,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     this.db.pragma('foreign_keys = ON');
     this.hooks = new SqliteHooksCallbacks(this.db, (source) => this.sql(source));
+    this.chat = new SqliteChatOutbox((source) => this.sql(source));
     this.accounts = new SqliteAccounts((source) => this.sql(source));
     this.connect = new SqliteConnect((source) => this.sql(source));
     this.tokensAudit = new SqliteTokensAudit((source) => this.sql(source));
@@ -419,6 +423,15 @@ export class SqliteStore implements Store {
     this.hooks.finishCallback(id, outcome, at);
   readonly listCallbacks = async (postId: string): Promise<Callback[]> => this.hooks.listCallbacks(postId);
   readonly nextCallbackDueAt = async (): Promise<number | null> => this.hooks.nextCallbackDueAt();
+
+  // The chat outbox: see chat-outbox.ts.
+  readonly addChatMessage = async (m: ChatMessage): Promise<boolean> => this.chat.addChatMessage(m);
+  readonly takeDueChatMessages = async (now: number, leaseUntil: number, limit: number): Promise<ChatMessage[]> =>
+    this.chat.takeDueChatMessages(now, leaseUntil, limit);
+  readonly finishChatMessage = async (id: string, outcome: ChatMessageOutcome, at: number): Promise<void> =>
+    this.chat.finishChatMessage(id, outcome, at);
+  readonly listChatMessages = async (thread: string): Promise<ChatMessage[]> => this.chat.listChatMessages(thread);
+  readonly nextChatMessageDueAt = async (): Promise<number | null> => this.chat.nextChatMessageDueAt();
 
   // Connect flows and OAuth clients: see connect.ts.
   readonly putConnectState = async (state: ConnectState): Promise<void> => this.connect.putConnectState(state);

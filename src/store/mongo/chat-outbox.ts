@@ -1,0 +1,192 @@
+import { type Connection, type Model, type QueryFilter, Schema } from 'mongoose';
+import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
+import { isDuplicateKey } from './errors.js';
+
+interface ChatDoc {
+  _id: string;
+  chat: ChatMessage['chat'];
+  thread: string;
+  seq: number;
+  workspaceId: string;
+  postId?: string;
+  request: ChatMessage['request'];
+  state: ChatMessage['state'];
+  attempts: number;
+  dueAt: Date;
+  leaseUntil?: Date;
+  lastError?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A thread's last `seq`: one document per thread, incremented atomically. */
+interface ThreadDoc {
+  _id: string;
+  seq: number;
+}
+
+const options = { versionKey: false, minimize: false, autoIndex: false, autoCreate: false } as const;
+const str = { type: String, required: true } as const;
+const num = { type: Number, required: true } as const;
+const date = { type: Date, required: true } as const;
+
+const chatSchema = new Schema<ChatDoc>(
+  {
+    _id: str,
+    chat: str,
+    thread: str,
+    seq: num,
+    workspaceId: str,
+    postId: String,
+    request: { type: Schema.Types.Mixed, required: true },
+    state: str,
+    attempts: num,
+    dueAt: date,
+    leaseUntil: Date,
+    lastError: String,
+    createdAt: date,
+    updatedAt: date,
+  },
+  options,
+);
+chatSchema.index({ thread: 1, seq: 1 }, { unique: true });
+chatSchema.index({ state: 1, dueAt: 1 });
+chatSchema.index({ state: 1, leaseUntil: 1 });
+
+const threadSchema = new Schema<ThreadDoc>({ _id: str, seq: num }, options);
+
+function toMessage(doc: ChatDoc): ChatMessage {
+  return {
+    id: doc._id,
+    chat: doc.chat,
+    thread: doc.thread,
+    seq: doc.seq,
+    workspaceId: doc.workspaceId,
+    ...(doc.postId !== undefined ? { postId: doc.postId } : {}),
+    request: doc.request,
+    state: doc.state,
+    attempts: doc.attempts,
+    dueAt: doc.dueAt.getTime(),
+    ...(doc.leaseUntil ? { leaseUntil: doc.leaseUntil.getTime() } : {}),
+    ...(doc.lastError !== undefined ? { lastError: doc.lastError } : {}),
+    createdAt: doc.createdAt.getTime(),
+    updatedAt: doc.updatedAt.getTime(),
+  };
+}
+
+/**
+ * The chat outbox on the Mongo store's connection. A thread's next `seq` comes from an atomic
+ * `$inc` on its counter; a message is taken by one conditional update on its `_id`, and only when
+ * no earlier message of its thread is still unsent.
+ */
+export class MongoChatOutbox {
+  readonly messages: Model<ChatDoc>;
+  readonly threads: Model<ThreadDoc>;
+
+  constructor(connection: Connection) {
+    this.messages = connection.model<ChatDoc>('ChatMessage', chatSchema, 'chat_outbox');
+    this.threads = connection.model<ThreadDoc>('ChatThread', threadSchema, 'chat_threads');
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.messages.createIndexes(), this.threads.createIndexes()]);
+  }
+
+  async addChatMessage(m: ChatMessage): Promise<boolean> {
+    if (await this.messages.exists({ _id: m.id })) return false;
+    const counter = await this.threads
+      .findOneAndUpdate({ _id: m.thread }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+      .lean<ThreadDoc>();
+    try {
+      await this.messages.create({
+        _id: m.id,
+        chat: m.chat,
+        thread: m.thread,
+        seq: counter?.seq ?? 1,
+        workspaceId: m.workspaceId,
+        ...(m.postId !== undefined ? { postId: m.postId } : {}),
+        request: m.request,
+        state: m.state,
+        attempts: m.attempts,
+        dueAt: new Date(m.dueAt),
+        ...(m.lastError !== undefined ? { lastError: m.lastError } : {}),
+        createdAt: new Date(m.createdAt),
+        updatedAt: new Date(m.updatedAt),
+      });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  async takeDueChatMessages(now: number, leaseUntil: number, limit: number): Promise<ChatMessage[]> {
+    const at = new Date(now);
+    const due: QueryFilter<ChatDoc> = { state: 'pending', dueAt: { $lte: at } };
+    const lapsed: QueryFilter<ChatDoc> = { state: 'sending', leaseUntil: { $lt: at } };
+    const pick = { _id: 1, thread: 1, seq: 1 } as const;
+    const found = [
+      ...(await this.messages.find(lapsed).limit(limit).select(pick).lean<ChatDoc[]>()),
+      ...(await this.messages
+        .find(due)
+        .sort({ dueAt: 1, seq: 1 })
+        .limit(limit * 4)
+        .select(pick)
+        .lean<ChatDoc[]>()),
+    ];
+    // The first of each thread, if nothing earlier in it is still unsent.
+    const first = new Map<string, ChatDoc>();
+    for (const doc of found)
+      if ((first.get(doc.thread)?.seq ?? Number.POSITIVE_INFINITY) > doc.seq) first.set(doc.thread, doc);
+    const heads: ChatDoc[] = [];
+    for (const doc of first.values()) {
+      if (heads.length >= limit) break;
+      const earlier = await this.messages.exists({
+        thread: doc.thread,
+        seq: { $lt: doc.seq },
+        state: { $in: ['pending', 'sending'] },
+      });
+      if (!earlier) heads.push(doc);
+    }
+    const update = {
+      $set: { state: 'sending', leaseUntil: new Date(leaseUntil), updatedAt: at },
+      $inc: { attempts: 1 },
+    };
+    const docs = await Promise.all(
+      heads.map(({ _id }) =>
+        this.messages
+          .findOneAndUpdate({ _id, $or: [due, lapsed] }, update, { returnDocument: 'after' })
+          .lean<ChatDoc>(),
+      ),
+    );
+    const taken = docs.filter((d): d is ChatDoc => d !== null).map(toMessage);
+    return taken.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+  }
+
+  async finishChatMessage(id: string, outcome: ChatMessageOutcome, at: number): Promise<void> {
+    const updatedAt = new Date(at);
+    const update =
+      outcome.kind === 'sent'
+        ? { $set: { state: 'sent', updatedAt }, $unset: { leaseUntil: 1, lastError: 1 } }
+        : outcome.kind === 'retry'
+          ? {
+              $set: { state: 'pending', dueAt: new Date(outcome.dueAt), lastError: outcome.error, updatedAt },
+              $unset: { leaseUntil: 1 },
+            }
+          : { $set: { state: 'dropped', lastError: outcome.error, updatedAt }, $unset: { leaseUntil: 1 } };
+    await this.messages.updateOne({ _id: id }, update);
+  }
+
+  async listChatMessages(thread: string): Promise<ChatMessage[]> {
+    return (await this.messages.find({ thread }).sort({ seq: 1 }).lean<ChatDoc[]>()).map(toMessage);
+  }
+
+  async nextChatMessageDueAt(): Promise<number | null> {
+    const doc = await this.messages
+      .findOne({ state: 'pending' })
+      .sort({ dueAt: 1 })
+      .select({ dueAt: 1 })
+      .lean<Pick<ChatDoc, 'dueAt'>>();
+    return doc ? doc.dueAt.getTime() : null;
+  }
+}
