@@ -279,7 +279,7 @@ describe('fuzzing the HTTP API', () => {
         fields: only('limit', 'before'),
       }),
     );
-    const action = fc.constantFrom('GET ', 'POST /cancel', 'POST /publish-now');
+    const action = fc.constantFrom('GET ', 'POST /cancel', 'POST /publish-now', 'POST /retry');
     const one = fc.tuple(action, fc.oneof(fc.constantFrom(...postIds), segment)).map(([a, id]): Request => {
       const [method = 'GET', tail = ''] = a.split(' ');
       return {
@@ -287,6 +287,29 @@ describe('fuzzing the HTTP API', () => {
         method,
         path: `/v1/posts/${id}${tail}`,
         fields: only('id', 'path'),
+      };
+    });
+    // An edit: the body of a post, every field optional, on a waiting, a due or a cancelled post.
+    const someFields = validish().chain((b) =>
+      fc
+        .subarray(Object.keys(b))
+        .map((keys) => Object.fromEntries(keys.map((k) => [k, (b as Record<string, unknown>)[k]]))),
+    );
+    const patchBody = fc.oneof(
+      { weight: 3, arbitrary: someFields },
+      { weight: 2, arbitrary: mutated(someFields) },
+      { weight: 2, arbitrary: mutated(postBody()) },
+      { weight: 1, arbitrary: anyValue },
+    );
+    const edit = fc.tuple(fc.oneof(fc.constantFrom(...postIds), segment), patchBody).map(([id, body]): Request => {
+      const fields = (f: string) => ['id', 'path', 'body'].includes(f) || fieldIsInBody(body, f);
+      return {
+        route: 'PATCH /v1/posts/{id}',
+        method: 'PATCH',
+        path: `/v1/posts/${id}`,
+        headers: json,
+        body: serialize(body),
+        fields,
       };
     });
     const platform = fc.oneof(fc.constantFrom(...platformIds, 'myspace', 'constructor'), segment);
@@ -366,7 +389,7 @@ describe('fuzzing the HTTP API', () => {
         headers: authorization === null ? {} : { authorization },
       }),
     );
-    return fc.oneof({ weight: 2, arbitrary: list }, one, link, upload, put, get, browser, system);
+    return fc.oneof({ weight: 2, arbitrary: list }, one, edit, link, upload, put, get, browser, system);
   };
 
   it('every other route: generated ids, queries, signed-URL parameters and bodies', async () => {
@@ -382,6 +405,7 @@ describe('fuzzing the HTTP API', () => {
     const fuzzed = [
       ...['POST /v1/posts', 'GET /v1/posts', 'GET /v1/posts/{id}', 'POST /v1/posts/{id}/cancel'],
       ...['POST /v1/posts/{id}/publish-now', 'POST /v1/uploads', 'POST /v1/connect/{platform}'],
+      ...['PATCH /v1/posts/{id}', 'POST /v1/posts/{id}/retry'],
       ...['GET /connect/{platform}/start', 'GET /connect/{platform}/callback', 'POST /connect/{platform}/callback'],
       ...['POST /connect/{platform}/choose', 'PUT /media/upload/{key}', 'GET /media/{key}', 'GET /metrics'],
       ...['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs', 'POST /v1/hooks/{hookId}'],
