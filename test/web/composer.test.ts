@@ -150,6 +150,16 @@ describe('web composer', () => {
     when.append('nonce', 'n4');
     const refused = await (await browser.postMultipart('/app/compose', when)).text();
     expect(refused).toMatch(/<p class="err" id="err-when" role="alert">[^<]*in the past/);
+    const file = new FormData();
+    file.append('text', 'with a file');
+    file.append('targets', accounts.mastodon);
+    file.append('nonce', 'n5');
+    file.append('media2', new Blob(['not an image at all'], { type: 'image/png' }), 'fake.png');
+    const wrong = await browser.postMultipart('/app/compose', file);
+    expect(wrong.status).toBe(415);
+    expect(await wrong.text()).toMatch(
+      /<p class="err" id="err-media2" role="alert">media\[1\]: the file is not a JPEG/,
+    );
     expect(await h.ctx.posts.list(h.workspaceId, { limit: 10 })).toEqual([]);
   });
 });

@@ -5,18 +5,14 @@ import { readJsonBody } from '../middleware/json-body.js';
 import { composerPage, type ComposerValues } from './composer-page.js';
 import { emptyValues, readComposerForm, toPostRequest } from './composer-form.js';
 import { type WebContext, viewer } from './web-context.js';
-import { fieldError } from './web-errors.js';
+import { type FieldError, fieldError } from './web-errors.js';
 import type { WebEnv, WebSession } from './web-session.js';
 
 /** `/app/compose`: the form, its live preview, and the submit (through `posts.create`, origin `web`). */
 export function composerRoutes(ctx: AppContext): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
 
-  const render = async (
-    c: WebContext,
-    values: ComposerValues | undefined,
-    error?: { field: string; message: string },
-  ) => {
+  const render = async (c: WebContext, values: ComposerValues | undefined, error?: FieldError) => {
     const { session, zone } = await viewer(ctx, c);
     const accounts = await ctx.accounts.list(session.workspaceId);
     const page = composerPage({
@@ -26,7 +22,7 @@ export function composerRoutes(ctx: AppContext): Hono<WebEnv> {
       zone,
       error,
     });
-    return c.html(page, error ? 400 : 200);
+    return c.html(page, error?.status ?? 200);
   };
 
   app.get('/', (c) => render(c, undefined));

@@ -108,7 +108,7 @@ ${other ? html`<div class="problem" role="alert">${error?.message}</div>` : ''}
       } catch (e) {
         const error = fieldError(e);
         if (!error) throw e;
-        return render(c, id, sent, error, 400);
+        return render(c, id, sent, error, error.status);
       }
     }
     return c.redirect(`/app/posts/${id}`, 303);

@@ -15,9 +15,16 @@ export function problemPage(c: Context, e: unknown, o: { zone: string; section: 
   return c.html(page({ title: 'Problem', section: o.section, zone: o.zone, body }), err.status as ContentfulStatusCode);
 }
 
-/** The refusal's field and sentence, for showing beside that field. */
-export function fieldError(e: unknown): { field: string; message: string } | null {
+/** A refusal as a form shows it: beside `field`, answered with the API's status for it. */
+export interface FieldError {
+  field: string;
+  message: string;
+  status: ContentfulStatusCode;
+}
+
+/** The refusal's field, sentence and status, for showing beside that field; null for a server fault. */
+export function fieldError(e: unknown): FieldError | null {
   const err = HayonError.from(e);
   if (!err.isClientError) return null;
-  return { field: err.field ?? 'body', message: messageFor(err, 'web') };
+  return { field: err.field ?? 'body', message: messageFor(err, 'web'), status: err.status as ContentfulStatusCode };
 }
