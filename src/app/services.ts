@@ -163,6 +163,7 @@ function createPostsService(
     media: deps.media,
     checkCallbackUrl: (url) => checkCallbackUrl(url, { allowHosts: a.config.fetchAllowHosts }),
     removeMedia: (keys) => deps.media.store.delete(keys),
+    defaultTimezone: a.config.defaultTimezone,
     onCancelled: (post) => deps.notify.callbackNotifier.afterCancel(post),
     results: deps.notify.results,
     onCreated: observePostAccepted(deps.metrics, subsystem(a.log, 'posts')),

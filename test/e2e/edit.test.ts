@@ -126,6 +126,20 @@ describe('edit a post (HTTP, embedded)', () => {
     expect([...bluesky.posts.values()].map((p) => p.text)).toContain('In flight');
   });
 
+  it('"next slot" moves the post into the first free slot of the weekly schedule, past the slots others hold', async () => {
+    await h.ctx.workspaces.updateSettings(h.workspaceId, { slots: 'mon-sun 06:00,18:00', timezone: 'UTC' });
+    const first = await (
+      await h.api('POST', '/v1/posts', { text: 'first', targets: ['bluesky'], when: 'next slot' })
+    ).json();
+    const created = await schedule({ when: 'in 30 minutes' });
+    const res = await h.api('PATCH', `/v1/posts/${created.id}`, { when: 'next slot' });
+    expect(res.status).toBe(200);
+    const moved = await res.json();
+    expect(moved.scheduledAt).not.toBe(first.scheduledAt);
+    expect(moved.scheduledAt).toMatch(/T(06|18):00:00\.000Z$/);
+    expect(Date.parse(moved.scheduledAt) - Date.parse(first.scheduledAt)).toBe(12 * 3600_000);
+  });
+
   it('an unknown id is a 404 naming it', async () => {
     const res = await h.api('PATCH', '/v1/posts/post_nope', { text: 'x' });
     expect(res.status).toBe(404);

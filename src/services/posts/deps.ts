@@ -47,6 +47,8 @@ export interface PostsServiceDeps {
   openCredentials(account: Account): Record<string, unknown>;
   /** Stores credentials a platform changed while deleting a post (a refreshed session), sealed. */
   saveCredentials?: (account: Account, credentials: Record<string, unknown>) => Promise<void>;
+  /** HAYON_DEFAULT_TIMEZONE: the zone of a workspace's slots when it sets none (an edit to "next slot"). */
+  defaultTimezone?: string;
   /** How long checking content with the platforms may take in all; default 10 s. */
   validateTimeoutMs?: number;
   /** Told when deliveries become due at `at`, so an in-process scheduler can set its timer. */

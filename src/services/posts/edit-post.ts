@@ -7,8 +7,10 @@ import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/pos
 import { type PostPatch, postPatchFields, postPatchSchema } from '../../core/post-patch.js';
 import { withStoredMedia } from '../../core/post-media.js';
 import { formatInZone, parseWhen, type ResolvedSchedule } from '../../core/schedule.js';
+import { isNextSlot } from '../../core/slots.js';
 import type { PostsServiceDeps } from './deps.js';
 import { findPost } from './find-post.js';
+import { nextFreeSlot } from './next-slot.js';
 import { planContent } from './plan-content.js';
 import { deliveryName } from './retry-post.js';
 import { activeTargets, attachMedia, checkAltText, checkHasContent, storedMediaOf } from './validate-post.js';
@@ -43,8 +45,12 @@ export async function editPost(
   const { post: old } = found;
   const now = deps.clock();
   const timezone = patch.timezone ?? old.timezone;
-  const schedule =
-    patch.when !== undefined || patch.timezone !== undefined
+  // "next slot" takes the first free slot as a new post does (not guarded against a post taking
+  // the same slot at the same moment, as create's insert is).
+  const slotZone = { defaultTimezone: deps.defaultTimezone ?? old.timezone, displayZone: timezone };
+  const schedule = isNextSlot(patch.when)
+    ? await nextFreeSlot(deps, workspaceId, { now, ...slotZone })
+    : patch.when !== undefined || patch.timezone !== undefined
       ? parseWhen(patch.when ?? new Date(Math.max(old.scheduledAt, now)).toISOString(), { timezone, now })
       : { at: old.scheduledAt, timezone, local: formatInZone(old.scheduledAt, timezone) };
   const live = found.deliveries.filter((d) => d.state !== 'cancelled');
