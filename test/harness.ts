@@ -46,6 +46,8 @@ export interface StartOptions extends AppOverrides {
   worker?: boolean;
   /** Open a real port too (for benchmarks); the port is on `ctx.config.port` after start. */
   listen?: boolean;
+  /** The port to listen on with `listen` (default: a free one). */
+  listenPort?: number;
   /** HAYON_SECRET_KEY (default: random) and HAYON_SECRET_KEY_PREVIOUS (default: none). */
   secretKey?: Buffer;
   previousSecretKeys?: Buffer[];
@@ -93,7 +95,7 @@ export async function startHayon(
   let port: number | undefined;
   let role: ServeRole | undefined;
   if (options.listen) {
-    role = new ServeRole(ctx, { worker: options.worker ?? true, port: 0, host: '127.0.0.1' });
+    role = new ServeRole(ctx, { worker: options.worker ?? true, port: options.listenPort ?? 0, host: '127.0.0.1' });
     port = await role.start();
   } else {
     if (options.worker ?? true) {
