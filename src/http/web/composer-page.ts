@@ -55,8 +55,7 @@ ${d.accounts.map((a) => {
   const off = a.health !== 'active';
   return html`<div><input type="checkbox" id="${id}" name="targets" value="${a.id}"${checked.has(a.id) ? raw(' checked') : ''}${off ? raw(' disabled') : ''}>
 <label for="${id}" style="display:inline">${platformNames[a.platform]} ${a.handle}</label>
-${off ? html` <span class="st st-bad">needs reconnecting</span> <a href="/app/accounts">Reconnect</a>` : ''}
-<span class="muted" data-count-for="${a.id}"></span></div>`;
+${off ? html` <span class="st st-bad">needs reconnecting</span> <a href="/app/accounts">Reconnect</a>` : ''}</div>`;
 })}
 ${errorFor(d, 'err-targets', isTargets)}</fieldset>`;
 }

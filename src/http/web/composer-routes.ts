@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../../app/app-context.js';
 import { HayonError } from '../../core/errors.js';
+import { platformNames } from '../../core/platform-names.js';
 import { readJsonBody } from '../middleware/json-body.js';
 import { composerPage, type ComposerValues } from './composer-page.js';
 import { emptyValues, readComposerForm, toPostRequest } from './composer-form.js';
@@ -37,7 +38,7 @@ export function composerRoutes(ctx: AppContext): Hono<WebEnv> {
       ...(preview.schedule
         ? { schedule: { at: new Date(preview.schedule.at).toISOString(), local: preview.schedule.local } }
         : {}),
-      targets: preview.targets,
+      targets: preview.targets.map((t) => ({ ...t, name: platformNames[t.platform] })),
       issues: preview.issues,
     });
   });

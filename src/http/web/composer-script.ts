@@ -14,11 +14,11 @@ form.querySelectorAll('textarea[data-platform]').forEach(function(t){if(t.value)
 return d}
 function show(r){var counts=document.getElementById('counts');var parts=document.getElementById('parts');counts.textContent='';parts.textContent='';
 var issues=r.issues||[];
-r.targets.forEach(function(t){var li=el('li');var line=(t.platform[0].toUpperCase()+t.platform.slice(1))+' '+t.handle+': ';
+r.targets.forEach(function(t){var li=el('li');var line=t.name+' '+t.handle+': ';
 if(t.count!=null){line+=t.count+' of '+t.max+' '+t.unit;var over=t.count>t.max;
 if(t.parts)line+=', a thread of '+t.parts.length+' parts';else if(over)line+=' (too long)';
 li.textContent=line;if(over&&!t.parts)li.className='err'}else li.textContent=line+'not measured';counts.appendChild(li);
-if(t.parts){var h=el('h3','Thread on '+t.platform+' ('+t.handle+')');var ol=el('ol');t.parts.forEach(function(p){var i=el('li');i.appendChild(el('pre',p,'text'));ol.appendChild(i)});parts.appendChild(h);parts.appendChild(ol)}});
+if(t.parts){var h=el('h3','Thread on '+t.name+' ('+t.handle+')');var ol=el('ol');t.parts.forEach(function(p){var i=el('li');i.appendChild(el('pre',p,'text'));ol.appendChild(i)});parts.appendChild(h);parts.appendChild(ol)}});
 if(!r.targets.length)counts.appendChild(el('li','Choose accounts to see each count.','muted'));
 issues.filter(function(i){return i.field!=='when'&&i.field!=='timezone'}).forEach(function(i){counts.appendChild(el('li',i.field+': '+i.message,'err'))});
 var echo=document.getElementById('when-echo');var w=issues.filter(function(i){return i.field==='when'||i.field==='timezone'})[0];

@@ -13,7 +13,7 @@ a:hover{color:#062f5f}
 .skip:focus{left:8px;top:8px;background:#fff;padding:6px;z-index:9}
 header{background:#fff;border-bottom:1px solid #ccc;padding:8px 16px;display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center}
 header .brand{font-weight:700;margin-right:8px}
-header nav a{padding:4px 6px}
+header nav a{padding:4px 6px;white-space:nowrap}
 header nav a[aria-current=page]{font-weight:700;text-decoration-thickness:3px}
 main{padding:16px;max-width:1200px;margin:0 auto}
 h1{font-size:1.5rem;margin:.2em 0 .6em}
@@ -47,13 +47,14 @@ th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 .week section{border:1px solid #ccc;background:#fff;padding:6px;min-height:8em}
 .week h2{font-size:1rem;margin:0 0 4px}
 .cards>li{border:1px solid #ccc;background:#fff;padding:8px;margin:6px 0;list-style:none}
+.cards h3{margin:0 0 4px;font-size:1.05rem}
 .cards{padding:0}
 pre.text{white-space:pre-wrap;background:#fff;border:1px solid #ddd;padding:8px;margin:4px 0}
 .counts li{margin:2px 0}
 @media (max-width:700px){
  .week{grid-template-columns:1fr}
  .cal thead{display:none}
- .cal,.cal tbody,.cal tr,.cal td{display:block;width:100%;height:auto}
+ .cal,.cal tbody,.cal tr,.cal td,.cal caption{display:block;width:100%;height:auto}
  .cal td.out{display:none}
  header{padding:8px}
  main{padding:8px}
