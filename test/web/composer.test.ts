@@ -150,6 +150,17 @@ describe('web composer', () => {
     when.append('nonce', 'n4');
     const refused = await (await browser.postMultipart('/app/compose', when)).text();
     expect(refused).toMatch(/<p class="err" id="err-when" role="alert">[^<]*in the past/);
+    const own = new FormData();
+    own.append('text', 'short');
+    own.append('targets', accounts.bluesky);
+    own.append('override.bluesky', 'This Bluesky text is longer than its thirty characters');
+    own.append('nonce', 'n6');
+    const ownPage = await (await browser.postMultipart('/app/compose', own)).text();
+    expect(ownPage).toMatch(/<details open>/);
+    expect(ownPage).toMatch(
+      /<textarea id="ov-bluesky" name="override.bluesky" data-platform="bluesky" aria-describedby="err-ov-bluesky" aria-invalid="true">This Bluesky text/,
+    );
+    expect(ownPage).toMatch(/<p class="err" id="err-ov-bluesky" role="alert">Too long for bluesky/);
     const file = new FormData();
     file.append('text', 'with a file');
     file.append('targets', accounts.mastodon);
