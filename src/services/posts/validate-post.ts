@@ -35,6 +35,7 @@ export async function activeTargets(
       throw new HayonError('invalid_request', 'account needs reconnecting', {
         field: `targets[${i}]`,
         userMessage: `The ${account.platform} account ${account.handle} needs reconnecting (${account.health}).`,
+        nextStep: { kind: 'reconnect', platform: account.platform },
       });
     }
   });
