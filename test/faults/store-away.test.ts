@@ -1,0 +1,187 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { MongoStore } from '../../src/store/mongo/mongo-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
+import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
+import {
+  apiCell,
+  discordCell,
+  type Rig,
+  type StoreFault,
+  slackCell,
+  startRig,
+  webhookCell,
+} from './store-away-cells.js';
+
+// The fault matrix at ingest, store column: the store taken away for real (another connection
+// holding SQLite's write lock past busy_timeout, SQLite's disk full, MongoDB's connection cut by
+// a TCP proxy), then brought back. Each cell: what the user sees while it is away (a 503 with
+// Retry-After, an ephemeral in Slack or Discord), that nothing was half-written, and that the
+// same request once it is back makes exactly one post.
+const cells = [
+  ['HTTP API', apiCell],
+  ['Slack /post', slackCell],
+  ['Discord /post', discordCell],
+  ['webhook', webhookCell],
+] as const;
+const cellTimeout = 60_000;
+
+/** Writes zeros into `file` until the disk under it refuses (ENOSPC). */
+function fillDisk(file: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const size of [1 << 20, 1 << 16, 1 << 12, 512]) {
+      const chunk = Buffer.alloc(size);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A tmpfs of `size` mounted on a fresh folder, or undefined where mounting is not allowed. */
+function tinyDisk(size: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'hayon-full-disk-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
+describe('store away · ingest · SQLite locked', () => {
+  for (const [surface, cell] of cells) {
+    it(`store away · ingest · ${surface} · SQLite locked`, { timeout: cellTimeout }, async () => {
+      const rig = await startRig();
+      const { store } = rig.h.ctx.config;
+      if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
+      let locker: Database.Database | undefined;
+      const fault: StoreFault = {
+        says: /the database is busy/,
+        // Another process's write transaction, held past hayon's busy_timeout.
+        async takeAway() {
+          locker = new Database(store.path);
+          locker.exec('BEGIN IMMEDIATE');
+        },
+        async bringBack() {
+          locker?.exec('ROLLBACK');
+          locker?.close();
+        },
+      };
+      try {
+        await cell(rig, fault);
+      } finally {
+        if (locker?.open) locker.close();
+        await rig.stop();
+      }
+    });
+  }
+});
+
+describe('store away · ingest · SQLite disk full', () => {
+  let mount: string | undefined;
+  beforeAll(() => {
+    mount = tinyDisk('16m');
+    // Where no tmpfs can be mounted (not root), the file is made full with max_page_count instead.
+    if (!mount) console.log('store away: no tmpfs could be mounted; SQLite disk full is made with max_page_count');
+  });
+  afterAll(() => {
+    if (!mount) return;
+    execFileSync('umount', [mount]);
+    rmSync(mount, { recursive: true, force: true });
+  });
+
+  for (const [surface, cell] of cells) {
+    it(`store away · ingest · ${surface} · SQLite disk full`, { timeout: cellTimeout }, async () => {
+      const dir = mount ? mkdtempSync(join(mount, 'cell-')) : mkdtempSync(join(tmpdir(), 'hayon-full-'));
+      const path = join(dir, 'hayon.db');
+      const store = new SqliteStore({ path, busyTimeoutMs: 3000 });
+      const filler = join(dir, 'filler');
+      const db = () => (store as unknown as { db: Database.Database }).db;
+      const fault: StoreFault = mount
+        ? {
+            says: /disk of the database is full/,
+            async takeAway() {
+              // The WAL emptied first, so that the next write has to grow a file.
+              db().pragma('wal_checkpoint(TRUNCATE)');
+              fillDisk(filler);
+            },
+            async bringBack() {
+              rmSync(filler, { force: true });
+            },
+          }
+        : {
+            says: /disk of the database is full/,
+            async takeAway() {
+              db().exec('VACUUM');
+              db().pragma(`max_page_count = ${db().pragma('page_count', { simple: true })}`);
+            },
+            async bringBack() {
+              db().pragma('max_page_count = 1073741823');
+            },
+          };
+      const rig = await startRig(store);
+      try {
+        await cell(rig, fault);
+      } finally {
+        await fault.bringBack();
+        await rig.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+const mongo = mongoTestServer();
+
+describe.skipIf(mongo.skip !== undefined)('store away · ingest · MongoDB down', () => {
+  const dbName = `hayon_store_away_${process.pid}_${Date.now()}`;
+  let proxy: TcpFaultProxy;
+  let rig: Rig;
+  let fault: StoreFault;
+
+  // One database for the four cells: DocumentDB takes about 2 s per index build.
+  beforeAll(async () => {
+    const base = mongoDatabaseUrl(mongo.url ?? '', dbName);
+    const server = /^mongodb:\/\/(?:[^@/]*@)?([^/:]+):(\d+)/.exec(base);
+    if (!server) throw new Error('expected a mongodb://host:port URL');
+    proxy = new TcpFaultProxy(server[1] ?? '', Number(server[2]));
+    const port = await proxy.start();
+    const url = base.replace(`${server[1]}:${server[2]}`, `127.0.0.1:${port}`);
+    rig = await startRig(new MongoStore({ url, serverSelectionTimeoutMs: 3000 }));
+    fault = { says: /the database is not answering/, takeAway: () => proxy.cut(), bringBack: () => proxy.restore() };
+  }, 300_000);
+  afterAll(async () => {
+    await proxy?.restore();
+    await rig?.stop();
+    await proxy?.stop();
+    const admin = mongoose.createConnection(mongoDatabaseUrl(mongo.url ?? '', dbName), {
+      serverSelectionTimeoutMS: 5000,
+    });
+    await admin.asPromise();
+    await admin.dropDatabase();
+    await admin.close();
+  }, 60_000);
+
+  for (const [surface, cell] of cells) {
+    it(`store away · ingest · ${surface} · MongoDB down`, { timeout: cellTimeout }, async () => {
+      try {
+        await cell(rig, fault);
+      } finally {
+        await proxy.restore();
+      }
+    });
+  }
+});
