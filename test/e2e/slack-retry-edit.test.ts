@@ -134,12 +134,16 @@ describe('Slack Retry and Edit (HTTP mode, FakeSlackApi)', () => {
       targets: { targets: { type: 'multi_static_select', selected_options: [{ value: blueskyId }] } },
       when: { hayon_when: { type: 'plain_text_input', value: 'tomorrow 10am' } },
       link_preview: { link_preview: { type: 'checkboxes', selected_options: [{ value: 'on' }] } },
+      override_bluesky: { text: { type: 'plain_text_input', value: 'Final words, for the sky' } },
     });
     expect(res.status).toBe(200);
     await waitFor(async () => slack.ephemerals().some((e) => e.text?.startsWith(`Saved \`${post.id}\``)));
     const after = (await posts())[0];
     expect(after.text).toBe('Final words');
     expect(after.scheduledAtLocal).toMatch(/10:00 CES?T \(Europe\/Berlin\)/);
+    expect((await h.ctx.posts.get(h.workspaceId, post.id)).post.overrides).toEqual({
+      bluesky: { text: 'Final words, for the sky' },
+    });
     await waitFor(async () => text(topLevel()[0]?.blocks).includes('Final words'));
     expect(text(topLevel()[0]?.blocks)).toContain('10:00');
   });

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { Actor } from '../../../core/audit.js';
+import { HayonError } from '../../../core/errors.js';
 import { editableStates } from '../../../core/delivery-state.js';
 import type { Post, PlatformId } from '../../../core/post.js';
 import type { MediaRef } from '../../../core/post-request.js';
@@ -123,21 +124,27 @@ export async function editModalSubmitted(
 }
 
 /**
- * The post's overrides with the form's per-platform texts (their media and options kept); undefined
+ * The post's overrides with the form's per-platform texts (their thread and options kept); undefined
  * when no text changed, so an edit of other fields leaves them as they are.
  */
 function editedOverrides(post: Post, texts: Partial<Record<PlatformId, string>>): Post['overrides'] | undefined {
-  const platforms = new Set([...Object.keys(post.overrides), ...Object.keys(texts)] as PlatformId[]);
-  let changed = false;
+  const platforms = [...new Set([...Object.keys(post.overrides), ...Object.keys(texts)] as PlatformId[])];
+  if (platforms.every((p) => (post.overrides[p]?.text ?? '') === (texts[p] ?? ''))) return undefined;
+  // Attachments of an override (from the API) cannot go back through the form: rather than drop
+  // them, the change is refused with where to make it.
+  const withMedia = platforms.find((p) => post.overrides[p]?.media?.length);
+  if (withMedia) {
+    throw new HayonError('invalid_request', 'override media', {
+      field: `overrides.${withMedia}`,
+      userMessage: `This post has its own attachments for ${withMedia}, which this form cannot keep: change its per-platform texts with \`hayon posts edit\` or the API.`,
+    });
+  }
   const out: Post['overrides'] = {};
   for (const p of platforms) {
-    // Media of an override came by the API as stored items, not as the refs an edit takes: the
-    // form keeps text, thread and options only.
-    const { text: before, media: _media, ...rest } = post.overrides[p] ?? {};
+    const { text: _before, ...rest } = post.overrides[p] ?? {};
     const text = texts[p];
-    if ((before ?? '') !== (text ?? '')) changed = true;
     const next = { ...rest, ...(text ? { text } : {}) };
     if (Object.keys(next).length) out[p] = next;
   }
-  return changed ? out : undefined;
+  return out;
 }
