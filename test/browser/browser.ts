@@ -34,18 +34,18 @@ export function openContext(browser: Browser, timezoneId: string): Promise<Brows
   return browser.newContext({ timezoneId, locale: 'en-GB', viewport: { width: 1280, height: 900 } });
 }
 
-/** Saves a screenshot of the whole page as `test-output/browser/<name>.png`. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot of the page (whole, unless `fullPage: false`) as `test-output/browser/<name>.png`. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
 /** axe-core's serious and critical violations on the page as it is now (id, impact, where). */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: axe.source });
   const violations = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe.run;
-    const result = await run();
+    const w = globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } };
+    const result = await w.axe.run();
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,

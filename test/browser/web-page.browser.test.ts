@@ -38,7 +38,11 @@ describe.skipIf(skip)('the web page in a real browser (chromium)', () => {
   let base: string;
   let secretKey: Buffer;
   /** Moves hayon's clock (only the expired-link case does). */
-  const offsetMs = 0;
+  let offsetMs = 0;
+  /** The post scheduled for tomorrow (edited, then cancelled). */
+  let scheduledId = '';
+  /** The post published to Bluesky with an image. */
+  let publishedId = '';
 
   /** Goes to `path`, checks it with axe-core, and keeps a screenshot. */
   async function visit(path: string, name: string): Promise<void> {
@@ -127,6 +131,7 @@ describe.skipIf(skip)('the web page in a real browser (chromium)', () => {
     await page.getByLabel(/^When/).fill('now');
     await page.getByRole('button', { name: 'Schedule post' }).click();
     await page.waitForURL(/\/app\/posts\/post_/);
+    publishedId = postIdOfUrl();
     // The page updates by itself while the delivery goes out.
     const published = page.getByRole('link', { name: new RegExp(`^https://bsky\\.app/profile/${user.handle}/post/`) });
     await published.first().waitFor({ timeout: 20_000 });
@@ -135,12 +140,147 @@ describe.skipIf(skip)('the web page in a real browser (chromium)', () => {
     const [record] = (await client.listPosts(user.did)) as { uri: string; value: Record<string, unknown> }[];
     expect(href.split('/').pop()).toBe(record?.uri.split('/').pop());
     expect(record?.value.text).toBe('Hello from the web page https://example.com');
-    expect((record?.value.embed as { images: { alt: string }[] }).images[0]?.alt).toBe('A grey rectangle');
+    expect((record?.value.embed as { images: { alt: string }[] } | undefined)?.images[0]?.alt).toBe('A grey rectangle');
     // The attachment is shown, loaded (not just its alt text in a broken frame).
     const image = page.getByRole('img', { name: 'A grey rectangle' });
     await image.scrollIntoViewIfNeeded();
-    await page.waitForFunction((el) => (el as HTMLImageElement).complete, await image.elementHandle());
-    expect(await image.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(64);
+    await page.waitForFunction((el) => (el as unknown as { complete: boolean }).complete, await image.elementHandle());
+    expect(await image.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(64);
+  }, 60_000);
+
+  it('schedules a post for later and shows it in the calendar at the local time of the browser', async () => {
+    await page.goto(`${base}/app/compose`);
+    await page.getByLabel(`Bluesky ${user.handle}`).check();
+    await page.getByLabel('Text', { exact: true }).fill('Tomorrow morning in Berlin');
+    await page.getByLabel(/^When/).fill('tomorrow 9am');
+    // The author's zone is Berlin; the browser is in Tokyo.
+    await page.getByLabel('Time zone').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Schedule post' }).click();
+    await page.waitForURL(/\/app\/posts\/post_/);
+    scheduledId = postIdOfUrl();
+    const stored = (await h.ctx.posts.get(h.workspaceId, scheduledId))?.post;
+    const at = stored?.scheduledAt ?? 0;
+    expect(localParts(at, 'Europe/Berlin').time).toBe('09:00');
+    const tokyo = localParts(at, viewerZone);
+    expect(await page.locator('main').textContent()).toContain(`${tokyo.date} ${tokyo.time}`);
+
+    await visit(`/app?view=week&at=${tokyo.date}`, 'calendar-week');
+    const item = page.locator(`[data-date="${tokyo.date}"] li[data-post="${scheduledId}"]`);
+    expect(await item.locator('time').textContent()).toBe(tokyo.time);
+    await expect(item.getByRole('link').textContent()).resolves.toContain('Tomorrow morning in Berlin');
+    await visit(`/app?view=month&at=${tokyo.date}`, 'calendar-month');
+    expect(await page.locator(`[data-date="${tokyo.date}"] li[data-post="${scheduledId}"] time`).textContent()).toBe(
+      tokyo.time,
+    );
+  }, 60_000);
+
+  it('edits the scheduled post: new text and time, shown on its page and in the calendar', async () => {
+    await page.goto(`${base}/app/posts/${scheduledId}`);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.waitForURL(/\/edit$/);
+    await check('edit');
+    await page.getByLabel('Text', { exact: true }).fill('Tomorrow at ten in Berlin');
+    await page.getByLabel('When', { exact: true }).fill('tomorrow 10am');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(new RegExp(`/app/posts/${scheduledId}$`));
+    expect(await page.locator('main').textContent()).toContain('Tomorrow at ten in Berlin');
+    const at = (await h.ctx.posts.get(h.workspaceId, scheduledId))?.post.scheduledAt ?? 0;
+    expect(localParts(at, 'Europe/Berlin').time).toBe('10:00');
+    const tokyo = localParts(at, viewerZone);
+    await page.goto(`${base}/app?view=week&at=${tokyo.date}`);
+    expect(await page.locator(`li[data-post="${scheduledId}"] time`).textContent()).toBe(tokyo.time);
+  }, 60_000);
+
+  it('refuses a form without the CSRF token with a page that says to reload, and does nothing', async () => {
+    await page.goto(`${base}/app/posts/${scheduledId}`);
+    await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { remove(): void }[] } })
+        .document;
+      for (const input of doc.querySelectorAll('input[name=_csrf]')) input.remove();
+    });
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Cancel' }).click(),
+    ]);
+    expect(response.status()).toBe(403);
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('This form is out of date');
+    expect(await page.locator('main').textContent()).toContain('Reload the page and try again');
+    await check('csrf-refused');
+    const still = await h.ctx.posts.get(h.workspaceId, scheduledId);
+    expect(still?.deliveries.map((d) => d.state)).toEqual(['scheduled']);
+  }, 60_000);
+
+  it('cancels the scheduled post from its page', async () => {
+    await page.goto(`${base}/app/posts/${scheduledId}`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('#post-status').textContent()).resolves.toContain('Cancelled');
+    await check('post-cancelled');
+    const after = await h.ctx.posts.get(h.workspaceId, scheduledId);
+    expect(after?.deliveries.map((d) => d.state)).toEqual(['cancelled']);
+    const audit = await h.ctx.audit.list(h.workspaceId, { limit: 20 });
+    expect(audit.find((a) => a.action === 'post.cancelled')?.actor).toMatchObject({ kind: 'web', id: 'cli' });
+  }, 60_000);
+
+  it('retries a delivery that failed (Mastodon answered 500) and shows it published', async () => {
+    mastodon.failNext({ kind: 'transient', status: 500, message: 'Mastodon answered 500' });
+    await page.goto(`${base}/app/compose`);
+    await page.getByRole('checkbox', { name: /^Mastodon / }).check();
+    await page.getByLabel('Text', { exact: true }).fill('A post that fails once');
+    await page.getByLabel(/^When/).fill('now');
+    await page.getByRole('button', { name: 'Schedule post' }).click();
+    await page.waitForURL(/\/app\/posts\/post_/);
+    const id = postIdOfUrl();
+    await page.getByText('Mastodon answered 500').first().waitFor({ timeout: 20_000 });
+    await check('post-failed');
+    await page.getByRole('button', { name: 'Retry failed' }).click();
+    await page.waitForLoadState('load');
+    await page.locator('#post-status', { hasText: 'Published' }).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'post-retried');
+    expect(mastodon.posts.size).toBe(1);
+    const after = await h.ctx.posts.get(h.workspaceId, id);
+    expect(after?.deliveries.map((d) => d.state)).toEqual(['published']);
+    // Two calls to Mastodon: the one that answered 500, the retry.
+    expect(mastodon.calls).toBe(2);
+  }, 60_000);
+
+  it('the other pages pass the accessibility check: posts list, accounts, hooks, sign out', async () => {
+    await visit('/app/posts', 'posts-list');
+    await visit('/app/accounts', 'accounts');
+    await visit('/app/hooks', 'hooks');
+    // The README's pictures (docs/images/ holds copies): the month, and the published post.
+    await page.goto(`${base}/app`);
+    await screenshot(page, 'readme-calendar', { fullPage: false });
+    await page.goto(`${base}/app/posts/${publishedId}`);
+    await screenshot(page, 'readme-post', { fullPage: false });
+    await page.getByRole('link', { name: 'Sign out' }).click();
+    await check('sign-out');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are signed out');
+    await page.goto(`${base}/app`);
+    expect(new URL(page.url()).pathname).toBe('/app/login');
+  }, 60_000);
+
+  it('the accessibility check itself finds a control without a label', async () => {
+    await page.setContent('<!doctype html><html lang="en"><title>x</title><main><input type="text"></main></html>');
+    expect((await accessibilityProblems(page)).join('\n')).toMatch(/^critical label/);
+  });
+
+  it('refuses a sign-in link after 15 minutes', async () => {
+    const url = await link();
+    offsetMs = 16 * 60_000;
+    try {
+      const response = await page.goto(url);
+      expect(response?.status()).toBe(410);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('This sign-in link has expired');
+      expect(await page.locator('main').textContent()).toContain('hayon web login');
+      await check('link-expired');
+      expect((await context.cookies()).find((c) => c.name === 'hayon_session')).toBeUndefined();
+    } finally {
+      offsetMs = 0;
+    }
   }, 60_000);
 });
 
