@@ -101,6 +101,7 @@ export async function startHayon(
     if (options.worker ?? true) {
       await ctx.worker.start();
       ctx.callbacks.start();
+      ctx.chat.start();
     }
     ctx.scheduler.start();
     ctx.sweeper.start();

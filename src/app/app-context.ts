@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Secrets } from '../config/secrets.js';
 import type { CallbackSender } from '../notify/callbacks/callback-sender.js';
+import type { ChatSender } from '../notify/chat/chat-sender.js';
 import type { ConnectLinkMaker } from '../services/connect/connect-links.js';
 import type { ConnectService } from '../services/connect/connect-service.js';
 import type { DeliveryWorker } from '../worker/delivery-worker.js';
@@ -11,7 +12,13 @@ import { createIngress, type Ingress } from './ingress.js';
 import { createDeliveryNotifier, createNotify } from './notify.js';
 import type { AppOverrides } from './overrides.js';
 import { createServices, type Services } from './services.js';
-import { createCallbackSender, createDeliveryWorker, createScheduler, createSweeper } from './worker-parts.js';
+import {
+  createCallbackSender,
+  createChatSender,
+  createDeliveryWorker,
+  createScheduler,
+  createSweeper,
+} from './worker-parts.js';
 
 export type { AppOverrides } from './overrides.js';
 
@@ -33,6 +40,8 @@ export interface WorkerLoops {
   sweeper: Sweeper;
   /** Sends the callback outbox; runs where the worker runs. */
   callbacks: CallbackSender;
+  /** Sends the chat outbox (replies, summary edits, alerts); runs where the worker runs. */
+  chat: ChatSender;
 }
 
 /**
@@ -64,7 +73,7 @@ export const AppContext = {
 
 async function cliContext(config: Config, secrets: Secrets, overrides: AppOverrides = {}): Promise<CliContext> {
   const a = await openAdapters(config, secrets, overrides);
-  const services = createServices(a, secrets, createNotify(a, undefined), undefined, overrides);
+  const services = createServices(a, secrets, createNotify(a, undefined, undefined), undefined, overrides);
   return {
     ...a,
     ...services,
@@ -121,18 +130,20 @@ function workerParts(
   overrides: AppOverrides,
 ): Services & WorkerLoops {
   const callbacks = createCallbackSender(a, overrides);
-  const notify = createNotify(a, callbacks);
+  const chat = createChatSender(a, overrides);
+  const notify = createNotify(a, callbacks, chat);
   const services = createServices(a, secrets, notify, scheduler, overrides);
   const sweeper = createSweeper(a, overrides);
   const notifier = createDeliveryNotifier(a, notify, overrides);
   const worker = createDeliveryWorker(a, services, notifier, scheduler, overrides);
-  return { ...services, sweeper, worker, callbacks };
+  return { ...services, sweeper, worker, callbacks, chat };
 }
 
 async function stopLoops(loops: WorkerLoops): Promise<void> {
   await loops.sweeper.stop();
   await loops.worker.stop();
   await loops.callbacks.stop();
+  await loops.chat.stop();
 }
 
 async function close(a: Adapters): Promise<void> {

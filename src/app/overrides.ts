@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { MediaStore } from '../media/media-store.js';
 import type { DownloadOptions, Downloaded } from '../net/safe-fetch.js';
 import type { CallbackSenderOptions } from '../notify/callbacks/callback-sender.js';
+import type { ChatSenderOptions } from '../notify/chat/chat-sender.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { MediaLoader, Platform } from '../platforms/platform.js';
 import type { Transport } from '../queue/transport.js';
@@ -29,4 +30,5 @@ export interface AppOverrides {
   scheduler?: Partial<SchedulerOptions>;
   sweeper?: Partial<SweeperOptions>;
   callbacks?: Partial<CallbackSenderOptions>;
+  chat?: Partial<ChatSenderOptions>;
 }

@@ -3,6 +3,9 @@ import { newId } from '../core/ids.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { subsystem } from '../logger.js';
 import { CallbackSender } from '../notify/callbacks/callback-sender.js';
+import { ChatSender } from '../notify/chat/chat-sender.js';
+import { outboxSlackClient } from '../notify/slack/slack-client.js';
+import { AuditLog } from '../services/audit-log.js';
 import type { Notifier } from '../notify/notifier.js';
 import { DeliveryWorker } from '../worker/delivery-worker.js';
 import { Pacer } from '../worker/pacer.js';
@@ -37,6 +40,25 @@ export function createCallbackSender(a: Adapters, overrides: AppOverrides): Call
       allowHosts: a.config.fetchAllowHosts,
     },
     overrides.callbacks,
+  );
+}
+
+/**
+ * Sends the chat outbox (thread replies, summary edits, alerts), where the worker runs, with
+ * clients of the same bots that neither retry nor wait out a 429 themselves: the outbox does.
+ */
+export function createChatSender(a: Adapters, overrides: AppOverrides): ChatSender {
+  const log = subsystem(a.log, 'chat');
+  return new ChatSender(
+    {
+      store: a.store,
+      clock: a.clock,
+      log,
+      audit: new AuditLog({ store: a.store, clock: a.clock, log: subsystem(a.log, 'audit') }),
+      slack: a.slackClient ? outboxSlackClient(a.slackClient, subsystem(a.log, 'slack')) : undefined,
+      discord: a.discordApi?.forOutbox(),
+    },
+    overrides.chat,
   );
 }
 

@@ -12,6 +12,7 @@ export const auditActions = [
   'post.edited',
   'post.deleted',
   'delivery.replayed',
+  'notify.dropped',
   'account.connected',
   'account.reconnected',
   'account.removed',

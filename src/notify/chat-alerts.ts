@@ -1,34 +1,48 @@
-import type { webApi } from '@slack/bolt';
+import { newId } from '../core/ids.js';
 import { type AccountAlert, type AccountAlerts, alertText } from '../services/accounts/account-health.js';
 import type { WorkspaceStore } from '../store/ports/workspace-store.js';
-import type { DiscordApi } from './discord/discord-api.js';
+import type { ChatOutbox } from './chat/chat-outbox.js';
 
 /**
  * Account alerts in the workspace's alert channels (`hayon workspace set --slack-alerts C… |
  * --discord-alerts …`): an admin chooses a channel of people who may reconnect accounts, since
- * the message carries a reconnect link. Without a channel the alert is only logged.
+ * the message carries a reconnect link. Without a channel the alert is only logged. Alerts go
+ * through the chat outbox, so one raised while Slack or Discord is down arrives when it is back.
  */
 export class ChatAlerts implements AccountAlerts {
   constructor(
     private readonly deps: {
       store: WorkspaceStore;
-      slack?: webApi.WebClient | undefined;
-      discord?: DiscordApi | undefined;
+      outbox: ChatOutbox;
+      slack: boolean;
+      discord: boolean;
     },
   ) {}
 
   async send(alert: AccountAlert): Promise<void> {
-    const workspace = await this.deps.store.getWorkspace(alert.account.workspaceId);
+    const { workspaceId } = alert.account;
+    const workspace = await this.deps.store.getWorkspace(workspaceId);
     const channels = workspace?.settings?.alertChannels ?? {};
-    const sends: Promise<unknown>[] = [];
+    const id = newId('alert');
     if (channels.slack && this.deps.slack) {
       const text = alertText(alert, (url, label) => `<${url}|${label}>`);
-      sends.push(this.deps.slack.chat.postMessage({ channel: channels.slack, text, unfurl_links: false }));
+      await this.deps.outbox.add({
+        id: `${id}.slack`,
+        chat: 'slack',
+        thread: `slack:${channels.slack}`,
+        workspaceId,
+        request: { op: 'post', channelId: channels.slack, body: { text, unfurl_links: false } },
+      });
     }
     if (channels.discord && this.deps.discord) {
       const content = alertText(alert, (url, label) => `[${label}](<${url}>)`);
-      sends.push(this.deps.discord.send(channels.discord, { content, allowed_mentions: { parse: [] } }));
+      await this.deps.outbox.add({
+        id: `${id}.discord`,
+        chat: 'discord',
+        thread: `discord:${channels.discord}`,
+        workspaceId,
+        request: { op: 'post', channelId: channels.discord, body: { content, allowed_mentions: { parse: [] } } },
+      });
     }
-    await Promise.all(sends);
   }
 }

@@ -24,3 +24,22 @@ export interface Notifier {
 }
 
 export const silentNotifier: Notifier = { notify: async () => {} };
+
+/** The event's id: the same for the same outcome, so what tells of it is stored (and received) once. */
+export function deliveryEventId(event: DeliveryEvent): string {
+  const { delivery } = event;
+  switch (event.kind) {
+    case 'published':
+      return `${delivery.id}.published`;
+    case 'retrying':
+      return `${delivery.id}.retrying.${delivery.attempts}`;
+    case 'failed':
+      return `${delivery.id}.failed.${delivery.lastError?.at ?? delivery.attempts}`;
+  }
+}
+
+/** A delivery event's id for a chat reply: a held or retried delivery is told of each time it is moved. */
+export function chatEventId(event: DeliveryEvent): string {
+  const id = deliveryEventId(event);
+  return event.kind === 'retrying' ? `${id}.${event.nextAttemptAt}` : id;
+}

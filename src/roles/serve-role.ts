@@ -59,6 +59,7 @@ export class ServeRole {
       if (this.options.worker) {
         await ctx.worker.start();
         ctx.callbacks.start();
+        ctx.chat.start();
       }
       ctx.scheduler.start();
       ctx.sweeper.start();

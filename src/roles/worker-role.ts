@@ -22,6 +22,7 @@ export class WorkerRole {
     this.#metrics = await startMetricsListener(this.ctx, { shared: false });
     await this.ctx.worker.start();
     this.ctx.callbacks.start();
+    this.ctx.chat.start();
     this.ctx.sweeper.start();
     subsystem(this.ctx.log, 'worker').info(
       {

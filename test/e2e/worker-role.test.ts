@@ -51,6 +51,7 @@ describe('hayon worker beside serve --no-worker (FakeSlackApi)', () => {
     await w.worker.stop();
     await w.sweeper.stop();
     await w.callbacks.stop();
+    await w.chat.stop();
     await h.stop();
     await slack.stop();
   });

@@ -128,6 +128,16 @@ export class FakeDiscordApi {
     return this.#local.stop();
   }
 
+  /** The server stops listening: every call is refused (ECONNREFUSED) until {@link up}. */
+  down(): Promise<void> {
+    return this.#local.down();
+  }
+
+  /** Listening again on the same port, with everything it held. */
+  up(): Promise<void> {
+    return this.#local.up();
+  }
+
   get origin(): string {
     return this.#local.origin;
   }

@@ -17,7 +17,7 @@ export interface SlackMessage {
   user?: string;
 }
 
-type Failure = { status: 429; retryAfter: number } | { error: string };
+type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
 type Args = Record<string, unknown>;
 type Answer = Record<string, unknown>;
 type ViewCall = { method: 'views.open' | 'views.update'; trigger_id?: string; view_id?: string; view: Args };
@@ -95,6 +95,16 @@ export class FakeSlackApi {
     return this.#local.stop();
   }
 
+  /** The server stops listening: every call is refused (ECONNREFUSED) until {@link up}. */
+  down(): Promise<void> {
+    return this.#local.down();
+  }
+
+  /** Listening again on the same port, with everything it held. */
+  up(): Promise<void> {
+    return this.#local.up();
+  }
+
   get origin(): string {
     return this.#local.origin;
   }
@@ -132,7 +142,7 @@ export class FakeSlackApi {
     this.#usergroups.set(id, [...users]);
   }
 
-  /** The next call(s) to `method` fail: `{ status: 429, retryAfter: 1 }` answers 429 with Retry-After (seconds) and body {ok:false,error:'ratelimited'}; `{ error: 'channel_not_found' }` answers 200 {ok:false,error}. */
+  /** The next call(s) to `method` fail: `{ status: 429, retryAfter: 1 }` answers 429 with Retry-After (seconds) and body {ok:false,error:'ratelimited'}; `{ status: 503 }` answers that status with a text body (Slack down); `{ error: 'channel_not_found' }` answers 200 {ok:false,error}. */
   failNext(method: string, failure: Failure, times = 1): void {
     this.#local.script(method, ...Array.from({ length: times }, () => failure));
   }
@@ -166,8 +176,11 @@ export class FakeSlackApi {
     const { args, token, invalid } = await readArgs(req, url);
     this.calls.push({ method, args, at: Date.now() });
     const failure = this.#local.scripted(method);
-    if (failure && 'status' in failure) {
+    if (failure && 'retryAfter' in failure) {
       return json(res, 429, fail('ratelimited'), { 'retry-after': String(failure.retryAfter) });
+    }
+    if (failure && 'status' in failure) {
+      return void res.writeHead(failure.status, { 'content-type': 'text/plain' }).end('Slack is having trouble');
     }
     if (failure) return json(res, 200, fail(failure.error));
     if (invalid) return json(res, 200, fail(invalid));

@@ -33,6 +33,19 @@ export class LocalServer<Answer> {
     await new Promise((resolve) => this.#server?.close(resolve));
   }
 
+  /** Stops listening (connections are refused) until {@link up}; what the fake holds is kept. */
+  async down(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Listens again on the same port after {@link down}. */
+  async up(): Promise<void> {
+    const port = Number(new URL(this.origin).port);
+    await new Promise<void>((resolve, reject) => {
+      this.#server?.once('error', reject).listen(port, '127.0.0.1', () => resolve());
+    });
+  }
+
   /** Queues `answer` for the next request to `route`. */
   script(route: string, ...answers: Answer[]): void {
     const list = this.#script.get(route) ?? [];

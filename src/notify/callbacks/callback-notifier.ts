@@ -1,7 +1,7 @@
 import type { CallbackEvent } from '../../core/callback-event.js';
 import type { Clock } from '../../core/clock.js';
 import type { Callback } from '../../core/hook.js';
-import type { DeliveryEvent, Notifier } from '../notifier.js';
+import { type DeliveryEvent, deliveryEventId as eventId, type Notifier } from '../notifier.js';
 import type { Account, Delivery, Post } from '../../core/post.js';
 import { toDeliveryView, toPostView } from '../../core/post-view.js';
 import type { AccountStore } from '../../store/ports/account-store.js';
@@ -10,19 +10,6 @@ import type { PostStore } from '../../store/ports/post-store.js';
 
 /** States a delivery leaves only by an operator's hand (a revived parked delivery). */
 const finalStates: readonly Delivery['state'][] = ['published', 'failed', 'cancelled'];
-
-/** The event's id: the same for the same outcome, so it is stored (and received) once. */
-function eventId(event: DeliveryEvent): string {
-  const { delivery } = event;
-  switch (event.kind) {
-    case 'published':
-      return `${delivery.id}.published`;
-    case 'retrying':
-      return `${delivery.id}.retrying.${delivery.attempts}`;
-    case 'failed':
-      return `${delivery.id}.failed.${delivery.lastError?.at ?? delivery.attempts}`;
-  }
-}
 
 /**
  * Turns delivery outcomes of posts that have a `callbackUrl` into callbacks in the store's

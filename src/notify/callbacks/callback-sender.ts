@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { CallbackStore } from '../../store/ports/callback-store.js';
 import { type CallbackAnswer, type PostCallbackOptions, postCallback } from './post-callback.js';
 import type { SigningSecrets } from '../../services/signing-secrets.js';
+import { OutboxLoop } from '../outbox-loop.js';
 
 export interface CallbackSenderOptions {
   /** How often the outbox is looked at when nothing woke the sender. */
@@ -53,65 +54,38 @@ export interface CallbackSenderDeps {
  */
 export class CallbackSender {
   readonly #options: CallbackSenderOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #loop: OutboxLoop<Callback>;
 
   constructor(
     private readonly deps: CallbackSenderDeps,
     options: Partial<CallbackSenderOptions> = {},
   ) {
     this.#options = { ...defaultCallbackSenderOptions, ...options };
+    const { store } = deps;
+    this.#loop = new OutboxLoop(
+      {
+        clock: deps.clock,
+        log: deps.log,
+        name: 'callback',
+        take: (now, leaseUntil, limit) => store.takeDueCallbacks(now, leaseUntil, limit),
+        send: (callback) => this.#send(callback),
+        nextDueAt: () => store.nextCallbackDueAt(),
+      },
+      this.#options,
+    );
   }
 
   start(): void {
-    this.#stopped = false;
-    this.wake();
+    this.#loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   /** Look at the outbox now (a callback was just stored). */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#running = this.#run().finally(() => {
-      this.#running = undefined;
-      if (this.#stopped) return;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      } else {
-        this.#timer = setTimeout(() => this.wake(), this.#options.pollMs).unref();
-      }
-    });
-  }
-
-  async #run(): Promise<void> {
-    const { store, clock, log } = this.deps;
-    try {
-      for (;;) {
-        const now = clock();
-        const batch = await store.takeDueCallbacks(now, now + this.#options.leaseMs, this.#options.concurrency);
-        await Promise.all(batch.map((c) => this.#send(c)));
-        if (batch.length < this.#options.concurrency || this.#stopped) break;
-      }
-      // A retry due before the next poll gets its own timer.
-      const next = await store.nextCallbackDueAt();
-      const wait = next === null ? Number.POSITIVE_INFINITY : next - clock();
-      if (wait < this.#options.pollMs) setTimeout(() => this.wake(), Math.max(wait, 10)).unref();
-    } catch (err) {
-      log.warn({ err }, 'callback outbox could not be read');
-    }
+    this.#loop.wake();
   }
 
   async #send(callback: Callback): Promise<void> {

@@ -1,4 +1,4 @@
-import { REST, Routes } from 'discord.js';
+import { REST, type RESTOptions, Routes } from 'discord.js';
 import type { Logger } from '../../logger.js';
 
 /** A message body as Discord takes it (content, components, flags). */
@@ -13,15 +13,28 @@ export class DiscordApi {
 
   constructor(
     readonly applicationId: string,
-    token: string,
-    apiUrl: string,
-    log?: Logger,
+    private readonly token: string,
+    private readonly apiUrl: string,
+    private readonly log?: Logger,
+    options: Partial<RESTOptions> = {},
   ) {
-    this.rest = new REST({ api: apiUrl, timeout: 15_000, retries: 3 }).setToken(token);
+    this.rest = new REST({ api: apiUrl, timeout: 15_000, retries: 3, ...options }).setToken(token);
     if (log)
       this.rest.on('rateLimited', (info) =>
         log.warn({ route: info.route, wait: info.timeToReset }, 'discord rate limit'),
       );
+  }
+
+  /**
+   * The same bot for the chat outbox's sender: no retries of its own and a 429 thrown (with its
+   * retry-after) rather than waited out, so an outage or a long rate limit puts the message back
+   * in the outbox instead of holding the sender.
+   */
+  forOutbox(): DiscordApi {
+    return new DiscordApi(this.applicationId, this.token, this.apiUrl, this.log, {
+      retries: 0,
+      rejectOnRateLimit: () => true,
+    });
   }
 
   /** The answer to an interaction that came by the gateway (over HTTP it is the response body). */

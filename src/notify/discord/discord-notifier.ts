@@ -1,20 +1,17 @@
-import type { DeliveryEvent, Notifier } from '../notifier.js';
+import { chatEventId, type DeliveryEvent, type Notifier } from '../notifier.js';
 import { formatInZone } from '../../core/schedule.js';
 import type { AccountStore } from '../../store/ports/account-store.js';
-import type { PostStore } from '../../store/ports/post-store.js';
-import { PerKeyQueue } from '../../core/per-key-queue.js';
+import type { ChatOutbox } from '../chat/chat-outbox.js';
 import { targetName, whatToDo } from '../post-summary.js';
-import type { DiscordApi } from './discord-api.js';
-import { postMessage, retryRow } from './message.js';
+import { retryRow } from './message.js';
 
 /**
  * Posts each delivery event into the thread on hayon's reply (the link; why and when it is
- * retried; why it failed and what to do), and edits the reply into the post's summary.
+ * retried; why it failed and what to do), and edits the reply into the post's summary, rendered
+ * when it is sent. Both go through the chat outbox, in order in the thread.
  */
 export class DiscordNotifier implements Notifier {
-  readonly #edits = new PerKeyQueue();
-
-  constructor(private readonly deps: { api: DiscordApi; store: AccountStore & PostStore }) {}
+  constructor(private readonly deps: { outbox: ChatOutbox; store: AccountStore }) {}
 
   async notify(event: DeliveryEvent): Promise<void> {
     const { post, delivery } = event;
@@ -31,12 +28,26 @@ export class DiscordNotifier implements Notifier {
             ? `🔁 ${who}: attempt ${delivery.attempts} did not go through (${event.reason}). Trying again at ${formatInZone(event.nextAttemptAt, post.timezone)}.`
             : `❌ ${who} failed: ${event.reason}. ${whatToDo(delivery)}`;
     const retry = event.kind === 'failed' ? { components: [retryRow(post.id)] } : {};
-    await this.deps.api.send(threadId ?? channelId, { content, allowed_mentions: { parse: [] }, ...retry });
-    if (!messageId) return;
-    // Edits of one message in order, each with what the store holds when its turn comes.
-    await this.#edits.run(post.id, async () => {
-      const current = await this.deps.store.getPost(post.id);
-      if (current) await this.deps.api.edit(channelId, messageId, postMessage(current, accounts));
-    });
+    const where = threadId ?? channelId;
+    const id = `${chatEventId(event)}.discord.${where}`;
+    const about = {
+      chat: 'discord',
+      thread: `discord:${where}`,
+      workspaceId: post.workspaceId,
+      postId: post.id,
+    } as const;
+    const body = { content, allowed_mentions: { parse: [] }, ...retry };
+    await this.deps.outbox.add(
+      { ...about, id, request: { op: 'post', channelId: where, body } },
+      ...(messageId
+        ? [
+            {
+              ...about,
+              id: `${id}.summary`,
+              request: { op: 'summary', channelId, messageId, postId: post.id },
+            } as const,
+          ]
+        : []),
+    );
   }
 }

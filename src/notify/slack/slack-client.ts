@@ -20,3 +20,16 @@ export function slackClientOptions(apiUrl: string, log: Logger) {
 export function createSlackClient(botToken: string, apiUrl: string, log: Logger): webApi.WebClient {
   return new webApi.WebClient(botToken, slackClientOptions(apiUrl, log));
 }
+
+/**
+ * The same bot for the chat outbox's sender: no retries of its own and a 429 thrown (its
+ * `retryAfter` in seconds) rather than waited out, so an outage or a long rate limit puts the
+ * message back in the outbox instead of holding the sender.
+ */
+export function outboxSlackClient(client: webApi.WebClient, log: Logger): webApi.WebClient {
+  return new webApi.WebClient(client.token, {
+    ...slackClientOptions(client.slackApiUrl, log),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+}
