@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { callbackEventSchema } from '../../core/callback-event.js';
 import { postViewSchema } from '../../core/post-view.js';
 import { maxHookBodyBytes } from '../routes/hooks.js';
-import { error, hayonSignatureHeader, rateLimited, signatureScheme } from './responses.js';
+import { error, hayonSignatureHeader, rateLimited, retryAfterHeader, signatureScheme } from './responses.js';
 import { anyObject, hookIgnoredSchema } from './schemas.js';
 import type { OperationSpec, WebhookSpec } from './types.js';
 
@@ -59,6 +59,11 @@ const hook: OperationSpec = {
     '413': error(`The body is larger than ${maxHookBodyBytes / 1024 / 1024} MiB.`),
     '422': error('The hook’s template uses a field this payload lacks (error.code template_field_missing).'),
     '429': rateLimited('More events than the hook’s rate limit allows in the last minute.'),
+    '503': error(
+      'The store cannot be reached or cannot write now (error.code store_unavailable): nothing was saved. The ' +
+        'sender retries after Retry-After seconds; the event’s id makes the retry the same post.',
+      { 'Retry-After': retryAfterHeader },
+    ),
   },
 };
 

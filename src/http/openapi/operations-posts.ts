@@ -69,6 +69,7 @@ export function postOperations(): OperationSpec[] {
         '422': error('The Idempotency-Key was used before with another request (error.code idempotency_key_reused).'),
         '429': tokenErrors['429'],
         '502': error('A target platform could not be asked whether it takes the post; nothing was stored.'),
+        '503': tokenErrors['503'],
       },
     },
     {

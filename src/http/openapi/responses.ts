@@ -21,6 +21,14 @@ export function rateLimited(description: string): ResponseSpec {
   return error(description, { 'Retry-After': retryAfterHeader });
 }
 
+/** The store away (MongoDB down, SQLite locked or its disk full): nothing was saved. */
+export const storeUnavailable: ResponseSpec = error(
+  'The store cannot be reached or cannot write now (error.code store_unavailable; the message names the ' +
+    'database): nothing was saved. Send the same request again after Retry-After seconds (the same ' +
+    'Idempotency-Key makes it the same post).',
+  { 'Retry-After': retryAfterHeader },
+);
+
 /** What every `/v1/*` route with a token may also answer. */
 export const tokenErrors = {
   '401': error(
@@ -28,6 +36,7 @@ export const tokenErrors = {
       'error.field is Authorization.',
   ),
   '429': rateLimited('Too many requests with this token in the last minute. Retry after Retry-After seconds.'),
+  '503': storeUnavailable,
 } satisfies Record<string, ResponseSpec>;
 
 /** The 403 of a route that needs `scope` (`hayon tokens create --scopes …`). */
