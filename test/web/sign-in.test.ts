@@ -83,6 +83,20 @@ describe('signing in to the web page with a one-time link', () => {
     expect(await forged.text()).toContain('This sign-in link is not valid');
   });
 
+  it('a link the store cannot check: a 503 page, and the token in no log line', async () => {
+    const h = await start();
+    const { url } = await h.ctx.webSessions.createLink(h.workspaceId, { kind: 'cli' });
+    const token = url.split('/').pop() ?? '';
+    h.ctx.store.useWebLogin = async () => {
+      throw new Error('database not answering');
+    };
+    const r = await h.request(pathOf(url));
+    expect(r.status).toBe(503);
+    expect(await r.text()).toContain('Try the same link again in a minute');
+    expect(h.logs.some((l) => l.msg === 'a sign-in link could not be checked')).toBe(true);
+    expect(JSON.stringify(h.logs)).not.toContain(token);
+  });
+
   it('marks the cookie Secure when hayon is reached over https', async () => {
     const h = await start({ env: { publicUrl: 'https://hayon.example' } });
     const { url } = await h.ctx.webSessions.createLink(h.workspaceId, { kind: 'cli' });

@@ -51,6 +51,14 @@ export function linkRefusedPage(reason: keyof typeof refusals): Html {
   return plainPage(title, html`<p class="problem" role="alert">${why}</p>${howToSignIn}`);
 }
 
+/** The store did not answer: the link may still work in a minute. */
+export function linkUncheckedPage(): Html {
+  return plainPage(
+    'hayon cannot check this link right now',
+    html`<p class="problem" role="alert">Its database is not answering. Try the same link again in a minute; if it has expired by then, ask for a new one.</p>`,
+  );
+}
+
 /** A POST without the session's CSRF token. */
 export function reloadPage(): Html {
   return plainPage(

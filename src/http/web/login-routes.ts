@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../../app/app-context.js';
-import { linkRefusedPage, signedOutPage, signInPage, signOutPage } from './login-pages.js';
+import type { Redeemed } from '../../services/web-sessions.js';
+import { linkRefusedPage, linkUncheckedPage, signedOutPage, signInPage, signOutPage } from './login-pages.js';
 import {
   requireWebSession,
   sessionCookieOptions,
@@ -31,7 +32,14 @@ export function loginRoutes(ctx: AppContext): Hono<WebEnv> {
     c.header('Referrer-Policy', 'no-referrer');
     // A HEAD (a link preview, a checker) must not use up the link.
     if (c.req.method === 'HEAD') return c.body(null, 200);
-    const result = await ctx.webSessions.redeem(c.req.param('token'));
+    let result: Redeemed;
+    try {
+      result = await ctx.webSessions.redeem(c.req.param('token'));
+    } catch (err) {
+      // Logged without the path: it holds the link's token.
+      ctx.log.error({ err }, 'a sign-in link could not be checked');
+      return c.html(linkUncheckedPage(), 503);
+    }
     if (!result.ok) return c.html(linkRefusedPage(result.reason), result.reason === 'unknown' ? 401 : 410);
     setCookie(c, webSessionCookie, result.cookie, cookieOptions);
     return c.redirect('/app', 303);
