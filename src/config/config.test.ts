@@ -45,6 +45,14 @@ describe('envToConfig: defaults', () => {
     expect(config.mediaMaxBytes).toBe(50 * 1024 * 1024);
   });
 
+  it('ends web page sessions after 12 hours unused or 7 days in all, unless told otherwise', () => {
+    expect(config.webSessions).toEqual({ idleMs: 12 * 3_600_000, absoluteMs: 7 * 86_400_000 });
+    expect(envToConfig({ webIdleHours: '1', webSessionDays: '30' }, cwd).webSessions).toEqual({
+      idleMs: 3_600_000,
+      absoluteMs: 30 * 86_400_000,
+    });
+  });
+
   it('treats empty strings as unset', () => {
     expect(envToConfig({ port: '', dataDir: '', logLevel: '', defaultTimezone: '' }, cwd)).toEqual(config);
   });
@@ -151,6 +159,8 @@ describe('envToConfig: a bad value throws a ConfigError naming its variable', ()
     ['HAYON_MAX_ATTEMPTS', { maxAttempts: 'many' }, 'many'],
     ['HAYON_LEASE_SECONDS', { leaseSeconds: '0' }, '"0"'],
     ['HAYON_SWEEP_INTERVAL_MS', { sweepIntervalMs: '10' }, '"10"'],
+    ['HAYON_WEB_IDLE_HOURS', { webIdleHours: '0' }, '"0"'],
+    ['HAYON_WEB_SESSION_DAYS', { webSessionDays: 'a week' }, 'a week'],
   ];
   it.each(cases)('%s from %j', (variable, env, hint) => {
     const e = configError(env);
