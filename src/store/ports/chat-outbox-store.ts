@@ -19,7 +19,7 @@ export interface ChatOutboxStore {
   takeDueChatMessages(now: number, leaseUntil: number, limit: number): Promise<ChatMessage[]>;
   /** Records an attempt: `sent`, back to `pending` at `dueAt`, or `dropped` for good. */
   finishChatMessage(id: string, outcome: ChatMessageOutcome, at: number): Promise<void>;
-  /** A thread's messages in order (tests, `hayon posts show`). */
+  /** A thread's messages in order, whatever their state (tests, the fault suite). */
   listChatMessages(thread: string): Promise<ChatMessage[]>;
   /** The earliest `dueAt` among pending messages, or null. */
   nextChatMessageDueAt(): Promise<number | null>;
