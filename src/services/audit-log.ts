@@ -22,8 +22,21 @@ export class AuditLog {
   constructor(private readonly deps: { store: AuditStore; clock: Clock; log: Logger }) {}
 
   async record(entry: AuditRecord): Promise<void> {
+    const full = this.entry(entry);
+    try {
+      await this.deps.store.addAudit(full);
+    } catch (err) {
+      this.deps.log.warn({ err, action: entry.action, target: entry.target }, 'audit entry not recorded');
+    }
+  }
+
+  /**
+   * The entry `record` would write, with its id and time, for a store to write itself in the
+   * transaction of the action it describes (`createPost`'s `post.created`).
+   */
+  entry(entry: AuditRecord): AuditEntry {
     const at = this.deps.clock();
-    const full: AuditEntry = {
+    return {
       id: newId('aud', at),
       workspaceId: entry.workspaceId,
       at,
@@ -32,11 +45,6 @@ export class AuditLog {
       ...(entry.target !== undefined ? { target: entry.target } : {}),
       ...(entry.details !== undefined ? { details: entry.details } : {}),
     };
-    try {
-      await this.deps.store.addAudit(full);
-    } catch (err) {
-      this.deps.log.warn({ err, action: entry.action, target: entry.target }, 'audit entry not recorded');
-    }
   }
 
   /** A workspace's entries, newest first; `before` (epoch ms) pages back to older ones (`hayon audit`). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { actorOf } from '../../core/audit.js';
+import { type AuditEntry, actorOf } from '../../core/audit.js';
+import type { CreatePostOptions } from '../../store/ports/post-store.js';
 import { HayonError } from '../../core/errors.js';
 import { newCorrelationId, newId } from '../../core/ids.js';
 import type { AttachedMedia } from '../../core/media-intake.js';
@@ -114,24 +115,31 @@ async function storePost(
     updatedAt: now,
   }));
   const slotZone = { defaultTimezone: ctx.defaultTimezone ?? 'UTC', displayZone: request.timezone };
+  // The audit line is written with the post, in its transaction; made at each try, as a slot
+  // taken by another post moves the time.
+  const audit = () =>
+    deps.audit?.entry({
+      workspaceId: ctx.workspaceId,
+      actor: actorOf(ctx.origin, ctx.author),
+      action: 'post.created',
+      target: post.id,
+      details: { targets: accounts.length, scheduledAt: new Date(post.scheduledAt).toISOString() },
+    });
   const stored = await storeWithResults(deps, post, deliveries, accounts, async () =>
     isNextSlot(request.when)
-      ? storeInSlot(deps, post, deliveries, schedule, slotZone)
-      : { result: await store.createPost(post, deliveries), schedule },
+      ? storeInSlot(deps, post, deliveries, schedule, slotZone, audit)
+      : { result: await store.createPost(post, deliveries, withAudit(audit())), schedule },
   );
   const { result } = stored;
   schedule = stored.schedule;
   if (!result.created) return repeated(deps, result.value, request, ctx.workspaceId);
   deps.onCreated?.(result.value);
   if (!ctx.holdDispatch) dispatchPost(deps, result.value);
-  await deps.audit?.record({
-    workspaceId: ctx.workspaceId,
-    actor: actorOf(ctx.origin, ctx.author),
-    action: 'post.created',
-    target: post.id,
-    details: { targets: accounts.length, scheduledAt: new Date(schedule.at).toISOString() },
-  });
   return { created: true, value: result.value, schedule, accounts };
+}
+
+function withAudit(entry: AuditEntry | undefined): CreatePostOptions {
+  return entry ? { audit: entry } : {};
 }
 
 async function repeated(

@@ -67,6 +67,9 @@ export interface PostsServiceDeps {
   onCancelled?: (post: Post) => Promise<void>;
   /** Shows posts from the API, the CLI and webhooks in the workspace's results channels, with their outcomes. */
   results?: ResultsChannels;
-  /** Records who made, cancelled, hurried, retried and edited each post (never fails the action). */
-  audit?: Pick<AuditLog, 'record'>;
+  /**
+   * Records who made, cancelled, hurried, retried and edited each post (never fails the action);
+   * `post.created` is written by the store with the post, in its transaction (`entry`).
+   */
+  audit?: Pick<AuditLog, 'record' | 'entry'>;
 }

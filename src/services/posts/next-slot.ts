@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../core/audit.js';
 import { HayonError } from '../../core/errors.js';
 import type { Delivery, Post } from '../../core/post.js';
 import { formatInZone, type ResolvedSchedule } from '../../core/schedule.js';
@@ -65,13 +66,17 @@ export async function storeInSlot(
   deliveries: Delivery[],
   first: ResolvedSchedule,
   options: SlotOptions,
+  audit?: () => AuditEntry | undefined,
 ): Promise<{ result: CreatePostResult; schedule: ResolvedSchedule }> {
   let schedule = first;
   for (let attempt = 1; ; attempt++) {
     post.scheduledAt = schedule.at;
     for (const d of deliveries) d.dueAt = schedule.at;
+    // The audit line (written with the post) is made once the time is known.
+    const entry = audit?.();
     try {
-      return { result: await deps.store.createPost(post, deliveries, { slot: true }), schedule };
+      const result = await deps.store.createPost(post, deliveries, { slot: true, ...(entry ? { audit: entry } : {}) });
+      return { result, schedule };
     } catch (e) {
       if (!(e instanceof SlotTakenError) || attempt >= maxTries) throw slotRace(e);
     }

@@ -1,4 +1,5 @@
-import type { Connection } from 'mongoose';
+import type { ClientSession, Connection } from 'mongoose';
+import type { AuditEntry } from '../../core/audit.js';
 import type { Delivery, Post } from '../../core/post.js';
 import { type CreatePostOptions, SlotTakenError } from '../ports/post-store.js';
 import { isDuplicateKey, isWriteConflict } from './errors.js';
@@ -23,6 +24,7 @@ export async function writePost(
   post: Post,
   deliveries: Delivery[],
   options: CreatePostOptions = {},
+  addAudit?: (entry: AuditEntry, session: ClientSession) => Promise<void>,
 ): Promise<string | null> {
   const stray = deliveries.find((d) => d.postId !== post.id);
   if (stray) throw new Error(`createPost: delivery ${stray.id} belongs to post ${stray.postId}, not ${post.id}`);
@@ -34,6 +36,7 @@ export async function writePost(
       }
       await models.posts.insertMany([fromPost(post)], { session });
       if (docs.length > 0) await models.deliveries.insertMany(docs, { session });
+      if (options.audit && addAudit) await addAudit(options.audit, session);
     });
     return null;
   } catch (e) {

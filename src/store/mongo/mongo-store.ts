@@ -215,7 +215,9 @@ export class MongoStore implements Store {
       const existing = await this.findPostByIdempotencyKey(post.workspaceId, post.idempotencyKey);
       if (existing) return { created: false, value: existing };
     }
-    const holder = await writePost(this.connection, this.models, post, deliveries, options);
+    const holder = await writePost(this.connection, this.models, post, deliveries, options, (entry, session) =>
+      this.tokensAudit.addAudit(entry, session),
+    );
     if (holder !== null) return { created: false, value: (await this.getPost(holder))! };
     // What was written is what a read would return (the contract checks it): no read back.
     return { created: true, value: { post, deliveries } };

@@ -1,4 +1,4 @@
-import { type Connection, type Model, Schema } from 'mongoose';
+import { type ClientSession, type Connection, type Model, Schema } from 'mongoose';
 import type { Actor, AuditAction, AuditDetails, AuditEntry } from '../../core/audit.js';
 import type { ApiToken, Workspace } from '../../core/post.js';
 import { toApiToken, toWorkspace } from './mapping.js';
@@ -79,8 +79,9 @@ export class MongoTokensAudit {
     return docs.map(toWorkspace);
   }
 
-  async addAudit(entry: AuditEntry): Promise<void> {
-    await this.audit.create({
+  /** With `session`: inside that transaction (createPost's `post.created`). */
+  async addAudit(entry: AuditEntry, session?: ClientSession): Promise<void> {
+    const doc = {
       _id: entry.id,
       workspaceId: entry.workspaceId,
       at: new Date(entry.at),
@@ -88,7 +89,8 @@ export class MongoTokensAudit {
       action: entry.action,
       ...(entry.target !== undefined ? { target: entry.target } : {}),
       ...(entry.details !== undefined ? { details: entry.details } : {}),
-    });
+    };
+    await (session ? this.audit.insertMany([doc], { session }) : this.audit.create(doc));
   }
 
   async listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {

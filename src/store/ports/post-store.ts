@@ -1,26 +1,10 @@
+import type { AuditEntry } from '../../core/audit.js';
 import type { Delivery, Post, PostWithDeliveries } from '../../core/post.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
 export type CreatePostResult =
   | { created: true; value: PostWithDeliveries }
   | { created: false; value: PostWithDeliveries };
-
-export interface CreatePostOptions {
-  /**
-   * The post takes a slot of the workspace's queue (`when: "next slot"`): it is stored only when
-   * no other post holds its `scheduledAt` (see `heldTimes`), checked in the same transaction as
-   * the insert; otherwise nothing is written and `SlotTakenError` is thrown.
-   */
-  slot?: boolean;
-}
-
-/** `createPost` with `slot`: another post holds that time; pick the next free slot and try again. */
-export class SlotTakenError extends Error {
-  constructor(readonly at: number) {
-    super(`the slot at ${new Date(at).toISOString()} is held by another post`);
-    this.name = 'SlotTakenError';
-  }
-}
 
 /**
  * An edit of a post of which nothing has started publishing (`PostStore.editPost`): the post as
@@ -39,15 +23,35 @@ export interface PostEdit {
 }
 
 /** The result of `editPost`: the post as edited, or the deliveries that had started (nothing written). */
-export type EditPostResult =
-  | { edited: true; value: PostWithDeliveries }
-  | { edited: false; started: Delivery[] };
+export type EditPostResult = { edited: true; value: PostWithDeliveries } | { edited: false; started: Delivery[] };
+
+export interface CreatePostOptions {
+  /**
+   * The post takes a slot of the workspace's queue (`when: "next slot"`): it is stored only when
+   * no other post holds its `scheduledAt` (see `heldTimes`), checked in the same transaction as
+   * the insert; otherwise nothing is written and `SlotTakenError` is thrown.
+   */
+  slot?: boolean;
+  /**
+   * The audit log's line for the new post (`post.created`), written in the same transaction: a
+   * post is never stored without it. Not written when the idempotency key finds an earlier post.
+   */
+  audit?: AuditEntry;
+}
+
+/** `createPost` with `slot`: another post holds that time; pick the next free slot and try again. */
+export class SlotTakenError extends Error {
+  constructor(readonly at: number) {
+    super(`the slot at ${new Date(at).toISOString()} is held by another post`);
+    this.name = 'SlotTakenError';
+  }
+}
 
 /**
  * Posts, each with its deliveries (one per target account): creating them, reading them, and the
  * changes a user asks for on a whole post (cancel, post now). `createPost` is the one method of
- * the whole store that must write several records all or nothing (MongoDB adapters do it with an
- * insert order and a cleanup, see their docs).
+ * the whole store that must write several records all or nothing (in one transaction on both
+ * adapters).
  */
 export interface PostStore {
   /**

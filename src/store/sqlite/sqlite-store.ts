@@ -69,6 +69,10 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL syncs at checkpoints rather than at every commit: a commit survives a
+    // crash of the process, and the database stays consistent on a power loss (the last commits
+    // may be lost then). FULL would cost an fsync per post.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     this.db.pragma('foreign_keys = ON');
     this.hooks = new SqliteHooksCallbacks(this.db, (source) => this.sql(source));
@@ -169,6 +173,7 @@ export class SqliteStore implements Store {
           const row = fromDelivery(d);
           this.sql(insertSql('deliveries', Object.keys(row))).run(row);
         }
+        if (options.audit) this.tokensAudit.addAudit(options.audit);
         return null;
       })
       .immediate();

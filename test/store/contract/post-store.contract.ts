@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../src/core/audit.js';
 import type { Delivery, Post } from '../../../src/core/post.js';
 import type { Store } from '../../../src/store/store.js';
 import { makeAccount, makeDelivery, makePost, MINUTE, seedPost, T0 } from '../store-fixtures.js';
@@ -100,6 +101,29 @@ export function postStoreContract(store: () => Store): void {
     expect(await store().getPost(second.post.id)).toBeNull();
     for (const d of second.deliveries) expect(await store().getDelivery(d.id)).toBeNull();
     expect(await store().countDeliveries()).toEqual(before);
+  });
+
+  it('createPost writes its audit entry with the post, none when a delivery fails it or the key finds an earlier post', async () => {
+    const entry = (id: string, target: string): AuditEntry => ({
+      id,
+      workspaceId: 'ws_audit',
+      at: T0,
+      actor: { kind: 'api', id: 'tok_1', name: 'ci' },
+      action: 'post.created',
+      target,
+      details: { targets: 2 },
+    });
+    const made = draft('ws_audit', { idempotencyKey: 'key-a' });
+    await store().createPost(made.post, made.deliveries, { audit: entry('aud_1', made.post.id) });
+    const broken = draft('ws_audit');
+    const dup = { ...broken.deliveries[1]!, id: broken.deliveries[0]!.id };
+    await expect(
+      store().createPost(broken.post, [broken.deliveries[0]!, dup], { audit: entry('aud_2', broken.post.id) }),
+    ).rejects.toThrow();
+    const again = draft('ws_audit', { idempotencyKey: 'key-a' });
+    const repeated = await store().createPost(again.post, again.deliveries, { audit: entry('aud_3', again.post.id) });
+    expect(repeated.created).toBe(false);
+    expect(await store().listAudit('ws_audit', { limit: 10 })).toEqual([entry('aud_1', made.post.id)]);
   });
 
   it('the same idempotency key in another workspace is independent', async () => {
