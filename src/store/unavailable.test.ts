@@ -83,6 +83,17 @@ describe('translateStoreErrors', () => {
     expect(store.calls).toBe(2);
   });
 
+  it('lets a call through once a second when the ping it runs first passes (a blip costs about a second)', async () => {
+    const store = translateStoreErrors(new FlakyStore(), sqliteAwayReason, 60_000, 0);
+    store.away = true;
+    await expect(store.write()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.write()).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.calls).toBe(1);
+    store.away = false;
+    await expect(store.write()).resolves.toBe('written');
+    expect(store.calls).toBe(2);
+  });
+
   it('tries again once the breaker window has passed', async () => {
     const store = translateStoreErrors(new FlakyStore(), sqliteAwayReason, 0);
     store.away = true;

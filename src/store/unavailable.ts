@@ -12,21 +12,27 @@ const alwaysTried = new Set<PropertyKey>(['init', 'close', 'ping']);
  * A breaker keeps a store that is away from costing every caller its full wait (the SQLite busy
  * wait blocks the whole process, as better-sqlite3 is synchronous; MongoDB's server selection
  * holds each request for seconds): for `openForMs` after such an error, calls fail at once with
- * the same StoreUnavailableError. `ping` always reaches the store, and its success closes the
- * breaker (a read that succeeds does not: reads pass a held SQLite write lock), so the readiness
- * probe notices first when the store is back.
+ * the same StoreUnavailableError, except that at most once per `probeEveryMs` a call first runs
+ * the store's `ping` (SQLite: a 200 ms lock probe) and goes through if it passes. A ping that
+ * succeeds (also the readiness probe's) closes the breaker; a read that succeeds does not, as
+ * reads pass a held SQLite write lock. So a blip costs about a second, an outage one short probe
+ * a second.
  */
 export function translateStoreErrors<T extends object>(
   store: T,
   classify: (e: unknown) => StoreAwayReason | undefined,
   openForMs = 5000,
+  probeEveryMs = 1000,
 ): T {
   let open: { until: number; reason: StoreAwayReason } | undefined;
+  let lastProbe = 0;
+  let probing: Promise<void> | undefined;
   const translate = (e: unknown): unknown => {
     if (e instanceof HayonError) return e;
     const reason = classify(e);
     if (!reason) return e;
     open = { until: Date.now() + openForMs, reason };
+    lastProbe = Date.now();
     return new StoreUnavailableError(reason, e);
   };
   const wrapped = new Map<PropertyKey, { fn: unknown; wrapper: unknown }>();
@@ -42,10 +48,20 @@ export function translateStoreErrors<T extends object>(
         return result;
       };
       const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-        if (open && !alwaysTried.has(prop)) {
-          if (Date.now() < open.until) {
-            return Promise.reject(new StoreUnavailableError(open.reason, new Error('store still away (breaker open)')));
+        if (open && !alwaysTried.has(prop) && Date.now() < open.until) {
+          const away = new StoreUnavailableError(open.reason, new Error('store still away (breaker open)'));
+          const ping = (receiver as { ping?: () => Promise<void> }).ping;
+          if (probing || typeof ping !== 'function' || Date.now() - lastProbe < probeEveryMs) {
+            return Promise.reject(away);
           }
+          lastProbe = Date.now();
+          probing = ping.call(receiver).finally(() => {
+            probing = undefined;
+          });
+          return probing.then(
+            () => wrapper.apply(this, args),
+            () => Promise.reject(away),
+          );
         }
         try {
           const result = fn.apply(this === receiver ? target : this, args);
