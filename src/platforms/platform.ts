@@ -1,4 +1,4 @@
-import type { Account, PlatformId, PlatformOptions } from '../core/post.js';
+import type { Account, PlatformId } from '../core/post.js';
 import type { ResolvedContent, ResolvedMedia, TextRules, ValidationIssue } from '../core/content.js';
 
 /** What a platform takes for images; the media layer makes a version within it, once, and keeps it. */
