@@ -6,6 +6,8 @@
 //   npx tsx bench/broker-restart.ts [--posts 200] [--down-ms 4000] [--send-retry-ms 30000]
 // `--send-retry-ms 0` is the scheduler without its retry: the sends refused while the broker is
 // down are left to the sweeper (HAYON_STRANDED_AFTER_MS, 60 s by default).
+// Pacing is off (200 posts to one account at once are the point) and the output says so. A post
+// not published exactly once, or a failed delivery, fails the run with no figure.
 import { execFile } from 'node:child_process';
 import { parseArgs, promisify } from 'node:util';
 import { AppContext } from '../src/app/app-context.js';
@@ -15,6 +17,7 @@ import { envToSecrets } from '../src/config/secrets.js';
 import { createLogger } from '../src/logger.js';
 import { WorkerRole } from '../src/roles/worker-role.js';
 import { FakePlatform } from '../test/fakes/fake-platform.js';
+import { assertAllOk, countPublishes, liftedLimit } from './lib/check.js';
 import { scaledEnv } from './lib/scaled.js';
 import { percentile, table } from './lib/stats.js';
 
@@ -40,6 +43,7 @@ const env = readEnv({
 });
 const config = envToConfig(env);
 const platform = new FakePlatform('bluesky', { latencyMs: 50 });
+const published = countPublishes(platform);
 const ctx = await AppContext.fromConfig(config, envToSecrets(env, config), {
   platforms: { bluesky: platform },
   log: createLogger('error'),
@@ -53,11 +57,14 @@ try {
   ctx.scheduler.start();
   // Far enough ahead for creating them all; they fall due together.
   const due = Date.now() + 3_000 + total * 15;
-  for (let i = 0; i < total; i++)
-    await ctx.posts.create(
+  const expected: string[] = [];
+  for (let i = 0; i < total; i++) {
+    const out = await ctx.posts.create(
       { text: `restart ${i}`, targets: ['bluesky'], when: new Date(due).toISOString() },
       { workspaceId: 'default', origin: { kind: 'api' } },
     );
+    expected.push(out.value.deliveries[0]!.id);
+  }
   // Down from 1 s before they are due (stop_app itself takes a moment) for --down-ms.
   await sleep(due - 1_000 - Date.now());
   const stopped = Date.now();
@@ -69,6 +76,14 @@ try {
   console.error(`[broker-restart] broker app started ${restarted - due} ms after they were due`);
   const deadline = due + 120_000;
   while (platform.posts.size < total && Date.now() < deadline) await sleep(200);
+  await sleep(1_000); // a second publish of one would come right after the first
+  const counts = await ctx.store.countDeliveries();
+  assertAllOk('bench/broker-restart', {
+    expected,
+    published,
+    failed: { 'deliveries failed': counts.failed ?? 0 },
+  });
+  liftedLimit('pacing', 'HAYON_PACING=false');
   const lateness = [...platform.posts.values()].map((p) => p.at - due);
   const within = (ms: number) => lateness.filter((l) => l <= ms).length;
   console.log(

@@ -2,10 +2,12 @@
 // EXIF with orientation and GPS): normalizeImage, fitImage to Bluesky's 1,000,000 bytes and to an Instagram-like
 // 8 MB / 1440 px. Prints the median of a few runs per step, and peak RSS (sampled every 5 ms) with its rise over
 // the RSS just before the step.
+// A step whose output breaks its limit (bytes, pixels) or fails makes the run print no figure.
 //   npx tsx bench/media.ts [--runs 5]
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { fitImage, normalizeImage, type ProcessedImage } from '../src/media/process.js';
+import { assertAllOk } from './lib/check.js';
 import { fmt, percentile, table } from './lib/stats.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
@@ -37,17 +39,27 @@ const input = await sharp(photoLikePixels(4000, 3000), { raw: { width: 4000, hei
 interface Step {
   name: string;
   run: () => Promise<ProcessedImage>;
+  /** What its output must stay within. */
+  maxBytes?: number;
+  maxDimension?: number;
 }
 const steps: Step[] = [
   { name: 'normalizeImage', run: () => normalizeImage(input, 'image/jpeg') },
-  { name: 'fitImage 1,000,000 B (Bluesky)', run: () => fitImage(input, 'image/jpeg', { maxBytes: 1_000_000 }) },
+  {
+    name: 'fitImage 1,000,000 B (Bluesky)',
+    run: () => fitImage(input, 'image/jpeg', { maxBytes: 1_000_000 }),
+    maxBytes: 1_000_000,
+  },
   {
     name: 'fitImage 8 MB, 1440 px (Instagram)',
     run: () => fitImage(input, 'image/jpeg', { maxBytes: 8_000_000, maxDimension: 1440 }),
+    maxBytes: 8_000_000,
+    maxDimension: 1440,
   },
 ];
 
 const rows: Record<string, string>[] = [];
+const problems: string[] = [];
 for (const step of steps) {
   await step.run(); // warm-up
   const times: number[] = [];
@@ -63,6 +75,10 @@ for (const step of steps) {
     times.push(performance.now() - started);
   }
   clearInterval(sampler);
+  if (!out || (step.maxBytes && out.bytes.length > step.maxBytes))
+    problems.push(`${step.name}: ${out ? `${out.bytes.length} bytes` : 'no output'}, over ${step.maxBytes}`);
+  if (out && step.maxDimension && Math.max(out.width, out.height) > step.maxDimension)
+    problems.push(`${step.name}: ${out.width}×${out.height}, over ${step.maxDimension} px`);
   peak = Math.max(peak, process.memoryUsage().rss);
   rows.push({
     step: step.name,
@@ -75,6 +91,7 @@ for (const step of steps) {
   });
 }
 
+assertAllOk('bench/media', { problems });
 console.log(
   `\nbench/media: 4000×3000 JPEG, ${mb(input.length)}, EXIF orientation 6 + GPS; ${runs} runs per step after 1 warm-up;` +
     ` sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, concurrency ${sharp.concurrency()}`,

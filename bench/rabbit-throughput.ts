@@ -1,7 +1,8 @@
 // bench/rabbit-throughput: the RabbitMQ transport alone. Sends persistent delivery messages with
 // one confirm wait per batch (and, for comparison, one per message), then consumes them with a
 // no-op handler at several concurrencies (prefetch = concurrency). Queues get a prefix of their
-// own and are deleted afterwards.
+// own and are deleted afterwards. Each message sent must be consumed exactly once (counted by its
+// delivery id), or the run prints no figure.
 //   npx tsx bench/rabbit-throughput.ts [--messages 20000] [--url amqp://…]
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { RabbitTransport } from '../src/queue/rabbitmq/rabbit-transport.js';
 import { deleteTopology } from '../src/queue/rabbitmq/topology.js';
 import type { TransportMessage } from '../src/queue/transport.js';
+import { assertAllOk } from './lib/check.js';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '20000' }, url: { type: 'string' } } });
 const total = Number(values.messages);
@@ -28,15 +30,24 @@ const message = (i: number): TransportMessage => ({
 
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
+/** The ids sent and not yet consumed, in send order. */
+let pending: string[] = [];
+
 async function sendAll(t: RabbitTransport, n: number, batch: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < n; i += batch) {
-    await t.send(Array.from({ length: Math.min(batch, n - i) }, (_, j) => message(i + j)));
+    const messages = Array.from({ length: Math.min(batch, n - i) }, (_, j) => message(i + j));
+    await t.send(messages);
+    for (const m of messages) if (m.kind === 'delivery') pending.push(m.deliveryId);
   }
   return rate(n, performance.now() - started);
 }
 
+/** Consumes what was sent (`n` messages) and checks each was handled exactly once. */
 async function consumeAll(t: RabbitTransport, n: number, concurrency: number): Promise<number> {
+  const expected = pending;
+  pending = [];
+  const published = new Map<string, number>();
   let seen = 0;
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => {
@@ -44,14 +55,17 @@ async function consumeAll(t: RabbitTransport, n: number, concurrency: number): P
   });
   const started = performance.now();
   const consumer = await t.consume(
-    async () => {
+    async (m) => {
+      if (m.kind === 'delivery') published.set(m.deliveryId, (published.get(m.deliveryId) ?? 0) + 1);
       if (++seen === n) done();
     },
     { concurrency },
   );
   await finished;
   const ms = performance.now() - started;
+  await new Promise((r) => setTimeout(r, 500)); // a redelivery would come right after
   await consumer.stop();
+  assertAllOk(`bench/rabbit-throughput (consume, concurrency ${concurrency})`, { expected, published });
   return rate(n, ms);
 }
 

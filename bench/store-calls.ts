@@ -3,6 +3,8 @@
 // this process against a FakePlatform that answers in 100 ms, and prints, for creating and for
 // delivering, each Store method's calls, total and mean time. Needs scripts/test-services.sh.
 //   npx tsx bench/store-calls.ts [--posts 1000] [--pacing on|off]
+// Every delivery must be published exactly once and none fail, or it prints no figure (the per-method
+// figures of creating come after that check too). Counts MongoDB commands: bench/round-trips.ts.
 // It showed where the time went on FerretDB 1.x (a full-collection `$in`, since removed with FerretDB).
 import { parseArgs } from 'node:util';
 import { AppContext } from '../src/app/app-context.js';
@@ -13,6 +15,7 @@ import { createLogger } from '../src/logger.js';
 import { WorkerRole } from '../src/roles/worker-role.js';
 import { MongoStore } from '../src/store/mongo/mongo-store.js';
 import { FakePlatform } from '../test/fakes/fake-platform.js';
+import { assertAllOk, countPublishes } from './lib/check.js';
 import { scaledEnv, secondsUntilPublished } from './lib/scaled.js';
 import { table } from './lib/stats.js';
 
@@ -47,19 +50,20 @@ for (const name of Object.getOwnPropertyNames(MongoStore.prototype)) {
     };
 }
 
+/** The tables, printed once the run is known to have done all its work. */
+const reports: string[] = [];
 function report(title: string): void {
   calls.delete('countDeliveries'); // this bench's own polling
   const rows = [...calls].sort((a, b) => b[1].ms - a[1].ms);
-  console.log(`\n${title}`);
-  console.log(
-    table(
+  reports.push(
+    `\n${title}\n${table(
       rows.map(([name, c]) => ({
         method: name,
         calls: c.n,
         'total ms': c.ms.toFixed(0),
         'mean ms': (c.ms / c.n).toFixed(1),
       })),
-    ),
+    )}`,
   );
   calls.clear();
 }
@@ -72,8 +76,10 @@ const env = readEnv({
   HAYON_PACING: values.pacing === 'off' ? 'false' : 'true',
 });
 const config = envToConfig(env);
+const platform = new FakePlatform('bluesky', { latencyMs: 100 });
+const published = countPublishes(platform);
 const ctx = await AppContext.fromConfig(config, envToSecrets(env, config), {
-  platforms: { bluesky: new FakePlatform('bluesky', { latencyMs: 100 }) },
+  platforms: { bluesky: platform },
   log: createLogger('warn'),
 });
 const store = ctx.store as unknown as Record<string, (...args: never[]) => unknown>;
@@ -86,11 +92,14 @@ try {
   for (let i = 0; i < accounts; i++)
     await ctx.accounts.add('default', 'bluesky', { identifier: `calls${i}.test`, appPassword: 'pw' });
   const t0 = Date.now();
-  for (let i = 0; i < total; i++)
-    await ctx.posts.create(
+  const expected: string[] = [];
+  for (let i = 0; i < total; i++) {
+    const out = await ctx.posts.create(
       { text: `calls ${i}`, targets: [`bluesky:calls${i % accounts}.test`] },
       { workspaceId: 'default', origin: { kind: 'api' } },
     );
+    expected.push(out.value.deliveries[0]!.id);
+  }
   const createMs = Date.now() - t0;
   report(`creating ${total} posts one after another: ${(createMs / total).toFixed(1)} ms a post`);
   const role = new WorkerRole(ctx);
@@ -100,6 +109,10 @@ try {
   report(
     `delivering them (one worker, concurrency 16, pacing ${values.pacing}): ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(0)} deliveries/s`,
   );
+  await new Promise((r) => setTimeout(r, 1_000)); // a second publish of one would come right after the first
+  const counts = await ctx.store.countDeliveries();
+  assertAllOk('bench/store-calls', { expected, published, failed: { 'deliveries failed': counts.failed ?? 0 } });
+  for (const r of reports) console.log(r);
 } finally {
   await ctx.dispose();
   scaled.dispose();

@@ -1,6 +1,8 @@
 // A server for bench/ingest.ts, in its own process so that the load generator does not share its
 // event loop. `hayon`: the real roles on a temp-dir SQLite with three FakePlatform accounts.
 // `bare`: a Hono app with one JSON endpoint, the floor to compare against.
+// The per-token rate limit (600 a minute by default) is lifted: 32 clients on one token are the
+// load here, not an abuse to refuse. On SIGTERM it prints the deliveries it holds, by state.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { FakePlatform } from '../../test/fakes/fake-platform.js';
@@ -8,9 +10,11 @@ import { scaledOverrides } from './scaled.js';
 import { startHayon } from '../../test/harness.js';
 
 const kind = process.argv[2];
+/** HAYON_RATE_LIMIT_PER_TOKEN, as bench/ingest.ts gives it (it says so in its output). */
+const rateLimitPerToken = process.argv[3] ?? '600';
 
-/** With `scaled` as the second argument: DocumentDB and RabbitMQ from scripts/test-services.sh. */
-const scaled = () => (process.argv[3] === 'scaled' ? scaledOverrides('ingest') : {});
+/** With `scaled` as the third argument: DocumentDB and RabbitMQ from scripts/test-services.sh. */
+const scaled = () => (process.argv[4] === 'scaled' ? scaledOverrides('ingest') : {});
 if (kind === 'bare') {
   const app = new Hono();
   app.post('/v1/posts', async (c) => c.json({ id: 'x', received: await c.req.json() }, 202));
@@ -23,14 +27,19 @@ if (kind === 'bare') {
     mastodon: new FakePlatform('mastodon', { maxLength: 500, latencyMs: 100 }),
     tumblr: new FakePlatform('tumblr', { maxLength: 4096, latencyMs: 100 }),
   };
-  const h = await startHayon({ platforms, listen: true, env: { logLevel: 'warn' }, ...scaled() });
+  const h = await startHayon({
+    platforms,
+    listen: true,
+    env: { logLevel: 'warn', rateLimitPerToken: rateLimitPerToken },
+    ...scaled(),
+  });
   for (const id of ['bluesky', 'mastodon', 'tumblr'] as const) {
     await h.ctx.accounts.add(h.workspaceId, id, { identifier: `bench.${id}`, appPassword: 'pw' });
   }
   process.stdout.write(`${JSON.stringify({ port: h.port, token: h.token })}\n`);
   process.on('SIGTERM', async () => {
     const counts = await h.ctx.store.countDeliveries();
-    process.stderr.write(`deliveries at stop: ${JSON.stringify(counts)}\n`);
+    process.stdout.write(`${JSON.stringify({ deliveries: counts })}\n`);
     await h.stop();
     process.exit(0);
   });

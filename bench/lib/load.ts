@@ -1,8 +1,14 @@
 import { percentile } from './stats.js';
 
 export interface LoadResult {
+  /** Requests answered inside the measured window (their latencies make the figures). */
   requests: number;
+  /** Requests not answered with the expected status, warm-up included. */
   errors: number;
+  /** Every request sent, warm-up included, by the status it got (`network`: no answer). */
+  statuses: Record<string, number>;
+  /** Every request sent, warm-up included. */
+  sent: number;
   seconds: number;
   perSecond: number;
   p50: number;
@@ -23,20 +29,26 @@ export async function runLoad(options: {
   expectStatus: number;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
   let errors = 0;
+  let sent = 0;
   const start = performance.now();
   const warmEnd = start + options.warmupMs;
   const end = warmEnd + options.durationMs;
   const loop = async () => {
     while (performance.now() < end) {
       const t0 = performance.now();
+      let status = 'network';
+      sent++;
       try {
         const res = await fetch(options.url, options.init());
         await res.arrayBuffer();
-        if (res.status !== options.expectStatus) errors++;
+        status = String(res.status);
       } catch {
-        errors++;
+        // counted as `network`
       }
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status !== String(options.expectStatus)) errors++;
       const t1 = performance.now();
       if (t0 >= warmEnd && t1 <= end) latencies.push(t1 - t0);
     }
@@ -46,6 +58,8 @@ export async function runLoad(options: {
   return {
     requests: latencies.length,
     errors,
+    statuses,
+    sent,
     seconds,
     perSecond: latencies.length / seconds,
     p50: percentile(latencies, 50),
