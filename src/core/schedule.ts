@@ -105,7 +105,21 @@ function describeSpan(ms: number): string {
 }
 
 function resolve(text: string, timezone: string, now: number): number {
-  return parseIso(text, timezone) ?? parseWords(text, timezone, now);
+  return parseIso(text, timezone) ?? parseSpan(text, now) ?? parseWords(text, timezone, now);
+}
+
+/** "in 10 minutes", "in 2h", "in 30 sec": elapsed time from now, whatever the zone. */
+const spanAhead = /^in\s+(\d{1,6})\s*(seconds?|sec|s|minutes?|mins?|m|hours?|hrs?|h)$/i;
+const unitMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * The commonest words, read without chrono (what it would give: an offset from now); anything
+ * else, days and weeks included (chrono counts those in calendar days), goes to parseWords.
+ */
+function parseSpan(text: string, now: number): number | undefined {
+  const m = spanAhead.exec(text);
+  if (!m) return undefined;
+  return now + Number(m[1]) * unitMs[m[2]!.charAt(0).toLowerCase()]!;
 }
 
 /** ISO 8601 date and time: with an offset that instant, without it a wall clock in the zone. */
