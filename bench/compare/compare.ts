@@ -2,28 +2,40 @@
 // all publishing to one local fake platform that answers in 100 ms, at equal concurrency:
 // (a) 200 posts spread over 60 s: lateness p50/p99/max; (b) 1,000 posts due at one instant: time
 // until all started, p99 lateness; (c) 1,000 posts due now, queued before the workers start:
-// deliveries/s. Each waits at most 60 s for its last job. Every run checks that each job was
-// published exactly once ("twice / missing").
+// deliveries/s; (d) the ceiling: (c) with 3,000 posts against a second fake platform that answers
+// at once (0 ms), deliveries/s and each system's ratio to BullMQ's. (a) to (c) wait at most 60 s
+// for their last job, (d) 180 s. Every run checks that each job was published exactly once
+// (calls per key at the fake platform); a job published twice or not at all, or a workload that
+// failed, makes the bench exit 1 with what went wrong and no table.
 // Each system is fresh for each workload. Prints one table and writes it to
 // .tmp/bench-compare.json. Needs scripts/test-services.sh and bench/compare/setup.sh
 // (bench/compare/run.sh runs both, then this).
-//   npx tsx bench/compare/compare.ts [--quick] [--only a,b,c] [--systems hayon-embedded,bullmq,...]
+//   npx tsx bench/compare/compare.ts [--quick] [--only a,b,c,d] [--systems hayon-embedded,bullmq,...]
 //     [--concurrency 16] [--latency-ms 100] [--scaled-workers 2] [--hayon-pacing on|off]
 //     [--agenda-every-ms 1000] [--agenda-lock-limit 0]   (the agenda-tuned row, only with --systems)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { assertAllOk } from '../lib/check.js';
 import { fmt, table } from '../lib/stats.js';
 import { startFakePlatformServer } from './fake-platform-server.js';
 import { agenda, agendaDefaults } from './systems/agenda.js';
 import { bullmq } from './systems/bullmq.js';
 import { hayonEmbedded, hayonScaled } from './systems/hayon.js';
 import type { SystemOptions, SystemSpec } from './systems/system.js';
-import { fullSizes, quickSizes, type WorkloadId, type WorkloadResult, windowMs, workloads } from './workloads.js';
+import {
+  fullSizes,
+  instantWorkloads,
+  quickSizes,
+  type WorkloadId,
+  type WorkloadResult,
+  windowMs,
+  workloads,
+} from './workloads.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'a,b,c' },
+    only: { type: 'string', default: 'a,b,c,d' },
     systems: { type: 'string' },
     concurrency: { type: 'string', default: '16' },
     'latency-ms': { type: 'string', default: '100' },
@@ -57,7 +69,10 @@ if (unknown.length > 0) throw new Error(`unknown systems ${unknown} (known: ${sp
 
 const latencyMs = Number(values['latency-ms']);
 const server = await startFakePlatformServer({ latencyMs });
+/** The platform of the ceiling workload (d): it answers at once. */
+const instant = await startFakePlatformServer({ latencyMs: 0 });
 const options: SystemOptions = { platformUrl: server.url, concurrency: Number(values.concurrency) };
+const serverFor = (id: WorkloadId) => (instantWorkloads.includes(id) ? instant : server);
 
 interface Row {
   system: string;
@@ -71,9 +86,10 @@ interface Row {
 }
 
 async function runOne(spec: SystemSpec, id: WorkloadId): Promise<WorkloadResult> {
-  const system = await spec.start(options);
+  const platform = serverFor(id);
+  const system = await spec.start({ ...options, platformUrl: platform.url });
   try {
-    return await workloads[id](system, server, sizes);
+    return await workloads[id](system, platform, sizes);
   } finally {
     await system.stop();
   }
@@ -91,7 +107,7 @@ for (const spec of specs.filter((s) => chosen.includes(s.name))) {
       Object.assign(row.cells, result.cells);
       row.doubled += result.doubled;
       row.missing += result.missing;
-      if (result.missing) row.problems.push(`(${id}) ${result.missing} not published within ${windowMs / 1000} s`);
+      if (result.missing) row.problems.push(`(${id}) ${result.missing} not published in the window`);
       if (result.doubled) row.problems.push(`(${id}) ${result.doubled} published twice`);
       if (result.note) row.notes.push(result.note);
     } catch (err) {
@@ -102,6 +118,7 @@ for (const spec of specs.filter((s) => chosen.includes(s.name))) {
   rows.push(row);
 }
 await server.close();
+await instant.close();
 
 const columns: [string, (n: number) => string][] = [
   ['a p50', fmt],
@@ -110,7 +127,9 @@ const columns: [string, (n: number) => string][] = [
   ['b all started', fmt],
   ['b p99', fmt],
   ['c deliveries/s', (n) => n.toFixed(0)],
+  ['d deliveries/s', (n) => n.toFixed(0)],
 ];
+const bullmqCeiling = rows.find((r) => r.system === 'bullmq')?.figures['d deliveries/s'];
 const printed = rows.map((r) => ({
   system: r.system,
   ...Object.fromEntries(
@@ -118,21 +137,29 @@ const printed = rows.map((r) => ({
       .filter(([c]) => only.includes(c[0] as WorkloadId))
       .map(([c, show]) => [c, r.cells[c] ?? (Number.isFinite(r.figures[c]) ? show(r.figures[c]!) : '-')]),
   ),
+  ...(only.includes('d') && bullmqCeiling
+    ? { 'd of bullmq': `${((r.figures['d deliveries/s'] ?? 0) / bullmqCeiling).toFixed(2)}×` }
+    : {}),
   'twice / missing': `${r.doubled} / ${r.missing}`,
 }));
+
+// No table over work that was not all done exactly once (STYLE.md, "Benches").
+assertAllOk('bench/compare', { problems: rows.flatMap((r) => r.problems.map((p) => `${r.system}: ${p}`)) });
 
 const ideal = (options.concurrency * 1000) / latencyMs;
 console.log(
   `\nbench/compare${values.quick ? ' --quick' : ''}: fake platform ${latencyMs} ms per call, concurrency ${options.concurrency} everywhere` +
     ` (ideal ${ideal.toFixed(0)} deliveries/s); (a) ${sizes.spreadCount} over ${sizes.spreadMs / 1000} s,` +
     ` (b) ${sizes.burstCount} due at one instant, (c) ${sizes.backlogCount} due now, queued before the workers start;` +
-    ` each waits at most ${windowMs / 1000} s;` +
+    ` (d) ${sizes.ceilingCount} as (c) against a platform answering at once (0 ms);` +
+    ` (a)-(c) wait at most ${windowMs / 1000} s;` +
     ` ran ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`,
 );
 console.log(table(printed));
 for (const spec of specs.filter((s) => chosen.includes(s.name)))
   console.log(`  ${spec.name}: ${spec.describe(options)}`);
-for (const r of rows) for (const p of [...r.problems, ...r.notes]) console.log(`  ${r.system}: ${p}`);
+for (const r of rows) for (const p of r.notes) console.log(`  ${r.system}: ${p}`);
+console.log('  every job published exactly once (calls per key at the fake platform)');
 
 await mkdir('.tmp', { recursive: true });
 await writeFile(

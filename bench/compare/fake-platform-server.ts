@@ -22,7 +22,7 @@ export interface FakePlatformServer {
 }
 
 /**
- * Starts the server. `POST /p/<key>` publishes (200 `{ id }` after `latencyMs`); `GET /p/<key>`
+ * Starts the server. `POST /p/<key>` publishes (200 `{ id }` after `latencyMs`, at once for 0); `GET /p/<key>`
  * answers 200 when the key was published and 404 when not (for hayon's reconcile).
  */
 export async function startFakePlatformServer(options: { latencyMs: number }): Promise<FakePlatformServer> {
@@ -40,10 +40,13 @@ export async function startFakePlatformServer(options: { latencyMs: number }): P
     const arrival = seen ?? { startedAt: now, calls: 0 };
     arrival.calls++;
     if (!seen) arrivals.set(key, arrival);
-    setTimeout(() => {
+    const answer = () => {
       arrival.finishedAt ??= Date.now();
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: key }));
-    }, options.latencyMs);
+    };
+    // 0 ms: at once, once the request has been read (no timer turn in between).
+    if (options.latencyMs === 0) req.readableEnded ? answer() : req.once('end', answer);
+    else setTimeout(answer, options.latencyMs);
   });
   // Every worker keeps its connections open; the default 5 s keep-alive would close idle ones mid-run.
   server.keepAliveTimeout = 60_000;

@@ -1,4 +1,4 @@
-// The three workloads of bench/compare, each run on a fresh system. Lateness is when the fake
+// The four workloads of bench/compare, each run on a fresh system. Lateness is when the fake
 // platform saw a job's first publish call minus when the job was due, on one clock (the bench
 // process's, where the fake platform runs).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +6,7 @@ import { percentile } from '../lib/stats.js';
 import type { FakePlatformServer } from './fake-platform-server.js';
 import type { System } from './systems/system.js';
 
-export type WorkloadId = 'a' | 'b' | 'c';
+export type WorkloadId = 'a' | 'b' | 'c' | 'd';
 
 export interface WorkloadSizes {
   /** (a): posts spread evenly over `spreadMs`. */
@@ -16,6 +16,8 @@ export interface WorkloadSizes {
   burstCount: number;
   /** (c): posts due now, queued before the workers start. */
   backlogCount: number;
+  /** (d): the same as (c) against a platform that answers at once (each system's own ceiling). */
+  ceilingCount: number;
 }
 
 export const fullSizes = {
@@ -23,6 +25,7 @@ export const fullSizes = {
   spreadMs: 60_000,
   burstCount: 1_000,
   backlogCount: 1_000,
+  ceilingCount: 3_000,
 } as const satisfies WorkloadSizes;
 
 export const quickSizes = {
@@ -30,6 +33,7 @@ export const quickSizes = {
   spreadMs: 15_000,
   burstCount: 300,
   backlogCount: 400,
+  ceilingCount: 1_000,
 } as const satisfies WorkloadSizes;
 
 export interface WorkloadResult {
@@ -46,6 +50,12 @@ export interface WorkloadResult {
 
 /** How long each workload waits for the last job, after its last due time (or, for (c), the start). */
 export const windowMs = 60_000;
+
+/** (d) waits longer: it has three times (c)'s jobs, and the slowest system may take a minute for (c). */
+export const ceilingWindowMs = 180_000;
+
+/** Which fake platform each workload publishes to: (d) to one that answers at once (0 ms). */
+export const instantWorkloads: readonly WorkloadId[] = ['d'];
 
 /** Several API clients at once create the jobs, the same number for every system. */
 const createClients = 8;
@@ -167,32 +177,38 @@ export async function burst(system: System, server: FakePlatformServer, sizes: W
 }
 
 /**
- * (c) `backlogCount` posts due now, created while no worker runs; then the workers start.
- * Deliveries per second from the first publish call to the last answer, over the jobs that
- * started within the window.
+ * `count` posts due now, created while no worker runs; then the workers start. Deliveries per
+ * second from the first publish call to the last answer, over the jobs that started within `window`.
  */
-export async function backlog(system: System, server: FakePlatformServer, sizes: WorkloadSizes) {
-  const { keys } = await createAll(system, new Array(sizes.backlogCount).fill(null));
+async function backlogOf(system: System, server: FakePlatformServer, count: number, column: string, window: number) {
+  const { keys } = await createAll(system, new Array(count).fill(null));
   await system.startWorkers();
-  await waitPublished(server, keys, Date.now() + windowMs);
+  await waitPublished(server, keys, Date.now() + window);
   const arrivals = keys.flatMap((k) => server.arrival(k) ?? []);
   const first = Math.min(...arrivals.map((a) => a.startedAt));
   const last = Math.max(...arrivals.map((a) => a.finishedAt ?? a.startedAt));
-  const rate = arrivals.length === 0 ? 0 : (arrivals.length * 1000) / (last - first);
+  const rate = arrivals.length === 0 ? 0 : (arrivals.length * 1000) / Math.max(1, last - first);
   return {
-    figures: { 'c deliveries/s': rate },
+    figures: { [column]: rate },
     ...(arrivals.length < keys.length
-      ? {
-          cells: {
-            'c deliveries/s': `${rate.toFixed(0)} (${arrivals.length} of ${keys.length} in ${windowMs / 1000} s)`,
-          },
-        }
+      ? { cells: { [column]: `${rate.toFixed(0)} (${arrivals.length} of ${keys.length} in ${window / 1000} s)` } }
       : {}),
     ...checkOnce(server, keys),
   } satisfies WorkloadResult;
 }
 
-export const workloads = { a: spread, b: burst, c: backlog } as const satisfies Record<
+/** (c) `backlogCount` posts due now, queued before the workers start: deliveries/s. */
+export const backlog = (system: System, server: FakePlatformServer, sizes: WorkloadSizes) =>
+  backlogOf(system, server, sizes.backlogCount, 'c deliveries/s', windowMs);
+
+/**
+ * (d) the ceiling: (c) with `ceilingCount` posts against a fake platform that answers at once, so
+ * that the platform is not the bound: how many deliveries a second the system itself moves.
+ */
+export const ceiling = (system: System, server: FakePlatformServer, sizes: WorkloadSizes) =>
+  backlogOf(system, server, sizes.ceilingCount, 'd deliveries/s', ceilingWindowMs);
+
+export const workloads = { a: spread, b: burst, c: backlog, d: ceiling } as const satisfies Record<
   WorkloadId,
   (system: System, server: FakePlatformServer, sizes: WorkloadSizes) => Promise<WorkloadResult>
 >;
