@@ -131,3 +131,26 @@ function limitsFrom(body: InstanceBody): InstanceLimits {
       : {}),
   };
 }
+
+/**
+ * The instance URL of each account, kept so that checking a post (rules, validate) does not open
+ * the account's credentials each time. Keyed by the account's id and its sealed credentials, which
+ * change whenever the credentials do (a reconnect, a key rotation), so a stale URL is never used.
+ * The oldest entries go beyond `max`.
+ */
+export class AccountInstanceUrls {
+  readonly #urls = new Map<string, string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  get(account: { id: string; credentials: string }, open: () => string): string {
+    const key = `${account.id}\n${account.credentials}`;
+    let url = this.#urls.get(key);
+    if (url === undefined) {
+      url = open();
+      if (this.#urls.size >= this.max) this.#urls.delete(this.#urls.keys().next().value!);
+      this.#urls.set(key, url);
+    }
+    return url;
+  }
+}

@@ -4,7 +4,7 @@ import { defaultSleep } from '../http.js';
 import type { AccountContext, Platform, PlatformDeps, PublishInput, PublishResult } from '../platform.js';
 import { MastodonApi, type MastodonStatus, site } from './api.js';
 import { type MastodonCredentials, parseCredentials } from './credentials.js';
-import { defaultLimits, type InstanceLimits, InstanceLimitsCache, rulesFor } from './instance.js';
+import { AccountInstanceUrls, defaultLimits, type InstanceLimits, InstanceLimitsCache, rulesFor } from './instance.js';
 import { uploadMedia } from './media.js';
 import { findEarlierStatus, type MastodonCheckpoint, readCheckpoint } from './reconcile.js';
 import { statusParams, statusOptions } from './status-options.js';
@@ -58,8 +58,12 @@ export function createMastodonPlatform(deps: PlatformDeps, options: Partial<Mast
   const opts = { ...defaults, ...options };
   const instances = new InstanceLimitsCache(deps.timeoutMs, opts.instanceTtlMs, opts.clock);
   const polling = { pollMs: opts.mediaPollMs, polls: opts.mediaPolls, sleep: deps.sleep ?? defaultSleep };
+  const instanceUrls = new AccountInstanceUrls();
   const limitsFor = (ctx: AccountContext): Promise<InstanceLimits> =>
-    instances.get(parseCredentials(ctx.credentials).instanceUrl, ctx.signal);
+    instances.get(
+      instanceUrls.get(ctx.account, () => parseCredentials(ctx.credentials).instanceUrl),
+      ctx.signal,
+    );
   const resultOf = (s: MastodonStatus): PublishResult => ({ remoteId: s.id, url: s.url ?? s.uri });
   const apiFor = (creds: MastodonCredentials) =>
     new MastodonApi(creds.instanceUrl, creds.accessToken, deps.timeoutMs, opts.clock);

@@ -2,6 +2,7 @@ import { resolveContent } from '../../core/content.js';
 import { deadline } from '../../core/deadline.js';
 import type { Account, PostWithDeliveries } from '../../core/post.js';
 import type { PostsServiceDeps, TargetMeasure } from './deps.js';
+import { checkContext } from './check-context.js';
 
 /**
  * Each delivery's text measured the way its platform counts, against its limit (what a chat
@@ -21,7 +22,7 @@ export async function measureTargets(
       const base = { deliveryId: d.id, platform: d.platform, handle: account?.handle ?? d.accountId };
       if (!account || !platform) return base;
       try {
-        const rules = await platform.rules({ account, credentials: deps.openCredentials(account), signal });
+        const rules = await platform.rules(checkContext(deps, account, signal));
         const text = resolveContent(value.post, d.platform).text;
         return {
           ...base,

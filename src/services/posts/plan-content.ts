@@ -5,8 +5,8 @@ import { HayonError, PlatformError } from '../../core/errors.js';
 import type { Account, PlatformId, Post } from '../../core/post.js';
 import { platformNames } from '../../core/platform-names.js';
 import { defaultSplitOptions, splitText } from '../../core/thread-split.js';
-import type { AccountContext } from '../../platforms/platform.js';
 import type { PostsServiceDeps } from './deps.js';
+import { checkContext } from './check-context.js';
 
 type PlanDeps = Pick<PostsServiceDeps, 'platforms' | 'openCredentials' | 'validateTimeoutMs'>;
 
@@ -27,7 +27,7 @@ export async function planContent(deps: PlanDeps, post: Post, accounts: Account[
           userMessage: `hayon cannot publish to ${id} yet.`,
         });
       }
-      const ctx: AccountContext = { account, credentials: deps.openCredentials(account), signal };
+      const ctx = checkContext(deps, account, signal);
       const content = resolveContent(post, id);
       const fieldOf = (issue: ValidationIssue) => {
         const key = issue.field.startsWith('media') ? 'media' : 'text';

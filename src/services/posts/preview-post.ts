@@ -10,6 +10,7 @@ import type { PostsServiceDeps } from './deps.js';
 import { nextFreeSlot } from './next-slot.js';
 import { planContent } from './plan-content.js';
 import { parsePostRequest } from './validate-post.js';
+import { checkContext } from './check-context.js';
 
 /** A refusal the request would get, naming its field (`when`, `targets[1]`, `overrides.mastodon.text`). */
 export interface DraftIssue {
@@ -139,7 +140,7 @@ async function measure(deps: PostsServiceDeps, post: Post, accounts: Account[]):
       const platform = deps.platforms[account.platform];
       if (!platform) return base;
       try {
-        const rules = await platform.rules({ account, credentials: deps.openCredentials(account), signal });
+        const rules = await platform.rules(checkContext(deps, account, signal));
         const text = resolveContent(post, account.platform).text;
         return { ...base, count: rules.count(text), max: rules.maxLength, unit: rules.unit };
       } catch {
