@@ -11,6 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     // A test certificate authority for fakes served over HTTPS (FakeTumblrServer): made once per
     // run, and trusted by every worker through NODE_EXTRA_CA_CERTS (see the file for why here).
-    globalSetup: ['test/setup/test-ca.ts'],
+    // The fault matrix (#22) is printed after a run that included test/faults.
+    globalSetup: ['test/setup/test-ca.ts', 'test/faults/matrix-report.ts'],
   },
 });

@@ -4,7 +4,7 @@ import type { MetricsSink } from '../observability/metrics.js';
 import type { CredentialBox } from '../crypto/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
-import { resolveContent } from '../core/content.js';
+import { type ResolvedContent, type ResolvedMedia, resolveContent } from '../core/content.js';
 import { PlatformError } from '../core/errors.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
@@ -18,7 +18,6 @@ import type {
   PublishInput,
   PublishResult,
 } from '../platforms/platform.js';
-import type { ResolvedContent, ResolvedMedia } from '../core/content.js';
 import { sendPatiently } from '../queue/send-patiently.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { AccountStore } from '../store/ports/account-store.js';
@@ -28,6 +27,7 @@ import type { PostStore } from '../store/ports/post-store.js';
 import type { Pacer } from './pacer.js';
 import { attemptRecord, toDeliveryError } from './outcomes.js';
 import { deliveryMessage } from './messages.js';
+import { withinDeadline } from './time-bound.js';
 /** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
 const maxEarlyMs = 2_000;
 
@@ -120,7 +120,8 @@ export class DeliveryWorker {
     const stopRenewing = this.#renewLease(claim.delivery.id);
     try {
       if (await this.#pace(attempt, claim.from, dlog)) return;
-      const result = await this.#publish(attempt, claim.from === 'unknown');
+      const publish = (signal: AbortSignal) => this.#publish(attempt, claim.from === 'unknown', signal);
+      const result = await withinDeadline(this.options.leaseMs, attempt.delivery.platform, publish);
       await this.#record(attempt, { kind: 'published', result, at: clock() }, dlog);
     } catch (e) {
       await this.#fail(attempt, e, dlog);
@@ -169,11 +170,10 @@ export class DeliveryWorker {
    * (`dlv_…`, `dlv_….1`, …); the chain is saved after each part, so a retry resumes and never
    * repeats one. When the last attempt's outcome is unknown, the platform is asked first.
    */
-  async #publish(attempt: Attempt, uncertain: boolean): Promise<PublishResult> {
+  async #publish(attempt: Attempt, uncertain: boolean, signal: AbortSignal): Promise<PublishResult> {
     const { box, store, clock } = this.deps;
     const { post, delivery, account, platform } = attempt;
     const owner = this.options.owner;
-    const signal = AbortSignal.timeout(this.options.leaseMs);
     const { value: credentials, stale } = box.unseal(account.id, account.credentials);
     if (stale) await this.#reseal(account, credentials);
     const content = await this.#fitMedia(resolveContent(post, delivery.platform), platform, {

@@ -10,6 +10,7 @@ export class TcpFaultProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private listenPort = 0;
+  private hanging = false;
 
   constructor(
     private readonly targetHost: string,
@@ -23,6 +24,14 @@ export class TcpFaultProxy {
   /** Starts listening on 127.0.0.1 (a free port the first time, the same one after a cut). */
   async start(): Promise<number> {
     const server = createServer((client) => {
+      if (this.hanging) {
+        // Accepted and read, never answered: a server that says neither yes nor no.
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
+        client.resume();
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -53,8 +62,24 @@ export class TcpFaultProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** The server is back on the same port. */
+  /**
+   * The server hangs: open connections are reset, new ones are accepted and never answered
+   * (until `restore()`).
+   */
+  async hang(): Promise<void> {
+    this.hanging = true;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (!this.server) await this.start();
+  }
+
+  /** The server is back on the same port, answering. */
   async restore(): Promise<void> {
+    if (this.hanging) {
+      this.hanging = false;
+      for (const s of this.sockets) s.destroy();
+      this.sockets.clear();
+    }
     if (!this.server) await this.start();
   }
 
