@@ -20,6 +20,7 @@ import type { Transport } from '../queue/transport.js';
 import { MongoStore } from '../store/mongo/mongo-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { withReadCache } from '../store/read-cache.js';
 import { SigningSecrets } from '../services/signing-secrets.js';
 import type { AppOverrides } from './overrides.js';
 
@@ -49,7 +50,8 @@ export interface Adapters {
 /** Opens the adapters (the store and the media store are initialised here) in this order. */
 export async function openAdapters(config: Config, secrets: Secrets, overrides: AppOverrides): Promise<Adapters> {
   const log = overrides.log ?? createLogger(config.logLevel);
-  const store = overrides.store ?? createStore(config);
+  // Tokens, accounts and workspaces are read from memory for 2 s at most (see read-cache.ts).
+  const store = withReadCache(overrides.store ?? createStore(config));
   await store.init();
   const transport = overrides.transport ?? createTransport(config, log);
   const fetch = overrides.fetch ?? globalThis.fetch;
