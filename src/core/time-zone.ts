@@ -114,12 +114,36 @@ function shortZoneName(at: number, timeZone: string): string {
  * Other differences are kept: Intl would turn Asia/Kolkata into the older Asia/Calcutta.
  */
 export function zoneName(timeZone: string): string {
-  const resolved = formatter(timeZone).resolvedOptions().timeZone;
-  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+  let name = zoneNames.get(timeZone);
+  if (name === undefined) {
+    const resolved = formatter(timeZone).resolvedOptions().timeZone;
+    name = resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+    remember(zoneNames, timeZone, name);
+  }
+  return name;
+}
+
+// Pure functions of their arguments, asked the same again and again (each post's time is written
+// when it is read and again in the answer): the last answers are kept, a few thousand at most.
+const zoneNames = new Map<string, string>();
+const written = new Map<string, string>();
+function remember(map: Map<string, string>, key: string, value: string): void {
+  if (map.size >= 4096) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }
 
 /** `2026-11-29 09:00 CET (Europe/Berlin)`: how hayon writes a time back to its author. */
 export function formatInZone(at: number, timeZone: string): string {
+  const key = `${at}\n${timeZone}`;
+  let text = written.get(key);
+  if (text === undefined) {
+    text = writeInZone(at, timeZone);
+    remember(written, key, text);
+  }
+  return text;
+}
+
+function writeInZone(at: number, timeZone: string): string {
   const w = wallClockAt(at, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const short = shortZoneName(at, timeZone);
