@@ -16,6 +16,7 @@ import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-
 import type { CreatePostOptions, CreatePostResult, EditPostResult, PostEdit } from '../ports/post-store.js';
 import { SlotTakenError } from '../ports/post-store.js';
 import { heldTimes, isHeld } from './post-slots.js';
+import { PostWriter } from './post-writer.js';
 import type { Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { SqliteAccounts } from './accounts.js';
@@ -45,6 +46,12 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+interface PostToWrite {
+  post: Post;
+  deliveries: Delivery[];
+  options: CreatePostOptions;
+}
+
 const clearLease = 'lease_owner = NULL, lease_expires_at = NULL';
 const cancellable = cancellableStates.map((s) => `'${s}'`).join(', ');
 
@@ -64,6 +71,7 @@ export class SqliteStore implements Store {
   private readonly history: SqliteHistoryPacing;
   private readonly web: SqliteWebSessions;
   private readonly path: string;
+  private readonly postWriter: PostWriter<PostToWrite, string | null>;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -83,6 +91,7 @@ export class SqliteStore implements Store {
     this.history = new SqliteHistoryPacing((source) => this.sql(source));
     this.web = new SqliteWebSessions((source) => this.sql(source));
     this.path = options.path;
+    this.postWriter = new PostWriter(this.db, (post) => this.insertPost(post));
     // Locked, full or unwritable: one StoreUnavailableError for the edges (see ../unavailable.ts).
     // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
     return translateStoreErrors(this, sqliteAwayReason);
@@ -157,29 +166,31 @@ export class SqliteStore implements Store {
 
   async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
     // The key check and the inserts share one IMMEDIATE transaction, so a concurrent request with
-    // the same key (from any process) waits and then finds this post instead of failing.
-    const existingId = this.db
-      .transaction((): string | null => {
-        if (post.idempotencyKey !== undefined) {
-          const found = this.findPostIdByKey(post.workspaceId, post.idempotencyKey);
-          if (found) return found;
-        }
-        if (options.slot && isHeld((s) => this.sql(s), post.workspaceId, post.scheduledAt)) {
-          throw new SlotTakenError(post.scheduledAt);
-        }
-        const postRow = fromPost(post);
-        this.sql(insertSql('posts', Object.keys(postRow))).run(postRow);
-        for (const d of deliveries) {
-          const row = fromDelivery(d);
-          this.sql(insertSql('deliveries', Object.keys(row))).run(row);
-        }
-        if (options.audit) this.tokensAudit.addAudit(options.audit);
-        return null;
-      })
-      .immediate();
+    // the same key (from any process) waits and then finds this post instead of failing. Posts
+    // asked for at once share a commit, each in its own savepoint (post-writer.ts).
+    const existingId = await this.postWriter.submit({ post, deliveries, options });
     if (existingId) return { created: false, value: (await this.getPost(existingId))! };
     // What was written is exactly what a read would return: no need to read it back.
     return { created: true, value: { post, deliveries } };
+  }
+
+  /** Inside createPost's transaction: the id of the post the key already names, else null once written. */
+  private insertPost({ post, deliveries, options }: PostToWrite): string | null {
+    if (post.idempotencyKey !== undefined) {
+      const found = this.findPostIdByKey(post.workspaceId, post.idempotencyKey);
+      if (found) return found;
+    }
+    if (options.slot && isHeld((s) => this.sql(s), post.workspaceId, post.scheduledAt)) {
+      throw new SlotTakenError(post.scheduledAt);
+    }
+    const postRow = fromPost(post);
+    this.sql(insertSql('posts', Object.keys(postRow))).run(postRow);
+    for (const d of deliveries) {
+      const row = fromDelivery(d);
+      this.sql(insertSql('deliveries', Object.keys(row))).run(row);
+    }
+    if (options.audit) this.tokensAudit.addAudit(options.audit);
+    return null;
   }
 
   private findPostIdByKey(workspaceId: string, key: string): string | null {

@@ -126,6 +126,19 @@ export function postStoreContract(store: () => Store): void {
     expect(await store().listAudit('ws_audit', { limit: 10 })).toEqual([entry('aud_1', made.post.id)]);
   });
 
+  it('createPost calls at once: one that fails takes none of the others with it', async () => {
+    const drafts = [draft('ws_at_once'), draft('ws_at_once'), draft('ws_at_once'), draft('ws_at_once')];
+    const broken = drafts[2]!;
+    broken.deliveries[1] = { ...broken.deliveries[1]!, id: broken.deliveries[0]!.id };
+    const results = await Promise.allSettled(drafts.map((d) => store().createPost(d.post, d.deliveries)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    for (const [i, d] of drafts.entries()) {
+      const stored = await store().getPost(d.post.id);
+      if (i === 2) expect(stored).toBeNull();
+      else expect(sortById(stored?.deliveries ?? [])).toEqual(sortById(d.deliveries));
+    }
+  });
+
   it('the same idempotency key in another workspace is independent', async () => {
     const a = draft('ws_a', { idempotencyKey: 'key-1' });
     const b = draft('ws_b', { idempotencyKey: 'key-1' });
