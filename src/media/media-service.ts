@@ -5,7 +5,14 @@ import type { MediaItem } from '../core/post.js';
 import { uploadIdPattern } from '../core/post-request.js';
 import type { ImageLimits, LoadedMedia, MediaLoader } from '../platforms/platform.js';
 import type { ResolvedMedia } from '../core/content.js';
-import { extensionFor, isMediaType, type MediaStore, type MediaType, type UploadTarget } from './media-store.js';
+import {
+  extensionFor,
+  isMediaType,
+  type MediaStore,
+  MediaStoreUnavailableError,
+  type MediaType,
+  type UploadTarget,
+} from './media-store.js';
 import { ObjectTooLargeError } from './read-capped.js';
 import { convertToJpeg, fitImage, ImageProcessingError, normalizeImage } from './process.js';
 import { DownloadError, type DownloadOptions, type Downloaded, downloadUrl } from '../net/safe-fetch.js';
@@ -254,6 +261,14 @@ export class MediaService implements MediaIntake {
    * from before the media store) pass unchanged.
    */
   async forPlatform(media: readonly ResolvedMedia[], limits: ImageLimits): Promise<ResolvedMedia[]> {
+    return this.#fitted(media, limits).catch((e: unknown) => {
+      // The media store away: the attempt is transient and retried, not an internal failure.
+      if (!(e instanceof MediaStoreUnavailableError)) throw e;
+      throw new PlatformError('transient', 'The media store could not be read.', { platform: 'media', cause: e });
+    });
+  }
+
+  #fitted(media: readonly ResolvedMedia[], limits: ImageLimits): Promise<ResolvedMedia[]> {
     return Promise.all(
       media.map(async (item) => {
         if (!item.key) return item;

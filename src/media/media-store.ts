@@ -1,3 +1,6 @@
+import { HayonError } from '../core/errors.js';
+import { storeRetryAfterSec } from '../core/store-unavailable.js';
+
 /**
  * The media store: where every attachment lives once hayon has it. Keys are
  * `temp/{workspace}/{uuid}.{ext}` for uploads not yet in a post (removed after 24 h) and
@@ -84,4 +87,22 @@ const keyPattern = /^(?!.*\.\.)(?!\/)[A-Za-z0-9/_.-]{1,512}$/;
 
 export function assertKey(key: string): void {
   if (!keyPattern.test(key)) throw new Error(`invalid media key: ${JSON.stringify(key)}`);
+}
+
+/**
+ * The media store cannot be reached or does not answer (S3 down, a 5xx, a timeout). At ingest the
+ * API answers 503 `store_unavailable` with `Retry-After` and this sentence, which names the media
+ * store; nothing of the post was kept, so the same request can be sent again. At publish the
+ * attempt is transient and retried.
+ */
+export class MediaStoreUnavailableError extends HayonError {
+  constructor(kind: MediaStore['kind'], cause: unknown) {
+    const store = kind === 's3' ? 'the media store (S3)' : 'the media store (disk)';
+    super('store_unavailable', `media store unavailable: ${kind}`, {
+      cause,
+      userMessage: `hayon cannot store attachments right now: ${store} is not answering. Try again in a minute.`,
+      retryAfterSec: storeRetryAfterSec,
+    });
+    this.name = 'MediaStoreUnavailableError';
+  }
 }

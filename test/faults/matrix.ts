@@ -51,7 +51,7 @@ export const decisions: Record<Dependency, Partial<Record<Step, string>>> = {
     publish: 'unacked messages return to the queue; the claim drops what was already published',
   },
   'S3 down': {
-    ingest: '503 media_store_unavailable + Retry-After naming the media store, nothing written',
+    ingest: '503 store_unavailable + Retry-After, the message naming the media store (S3); nothing kept',
     publish: 'transient: retried with backoff, published once when S3 is back',
   },
   'platform down': {

@@ -11,7 +11,13 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertKey, type MediaStore, type StoredObject, type UploadTarget } from '../media-store.js';
+import {
+  assertKey,
+  type MediaStore,
+  MediaStoreUnavailableError,
+  type StoredObject,
+  type UploadTarget,
+} from '../media-store.js';
 import { ObjectTooLargeError, readCapped } from '../read-capped.js';
 
 export interface S3MediaStoreOptions {
@@ -51,6 +57,9 @@ export class S3MediaStore implements MediaStore {
       // checksum framing of a streamed upload inside the object otherwise.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // A store that does not answer ends the call (then retried by the SDK, then ours: a 503 at
+      // ingest, a transient attempt at publish) rather than hold a request for good.
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
     };
     this.#client = new S3Client(config);
     // A presigned URL's signature covers its host, so it is signed for the host it will be used at.
@@ -76,8 +85,8 @@ export class S3MediaStore implements MediaStore {
 
   async put(key: string, bytes: Uint8Array, mimeType: string): Promise<void> {
     assertKey(key);
-    await this.#client.send(
-      new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: bytes, ContentType: mimeType }),
+    await this.#call(() =>
+      this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: bytes, ContentType: mimeType })),
     );
   }
 
@@ -85,7 +94,9 @@ export class S3MediaStore implements MediaStore {
     assertKey(key);
     const { maxBytes } = options;
     try {
-      const answer = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
+      const answer = await this.#call(() =>
+        this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key })),
+      );
       const mimeType = answer.ContentType ?? 'application/octet-stream';
       if (maxBytes === undefined) {
         return { bytes: Buffer.from((await answer.Body?.transformToByteArray()) ?? []), mimeType };
@@ -106,7 +117,9 @@ export class S3MediaStore implements MediaStore {
   async head(key: string): Promise<StoredObject | null> {
     assertKey(key);
     try {
-      const answer = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      const answer = await this.#call(() =>
+        this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key })),
+      );
       return {
         key,
         size: answer.ContentLength ?? 0,
@@ -124,21 +137,16 @@ export class S3MediaStore implements MediaStore {
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000);
       chunk.forEach(assertKey);
-      await this.#client.send(
-        new DeleteObjectsCommand({
-          Bucket: this.#bucket,
-          Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
-        }),
-      );
+      const Delete = { Objects: chunk.map((Key) => ({ Key })), Quiet: true };
+      await this.#call(() => this.#client.send(new DeleteObjectsCommand({ Bucket: this.#bucket, Delete })));
     }
   }
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
     let token: string | undefined;
     do {
-      const page = await this.#client.send(
-        new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: prefix, ContinuationToken: token }),
-      );
+      const input = { Bucket: this.#bucket, Prefix: prefix, ContinuationToken: token };
+      const page = await this.#call(() => this.#client.send(new ListObjectsV2Command(input)));
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;
         // ListObjects does not return types; callers that need one ask `head`.
@@ -171,6 +179,17 @@ export class S3MediaStore implements MediaStore {
       { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type']) },
     );
     return { method: 'PUT', url, headers: { 'Content-Type': mimeType }, expiresAt };
+  }
+
+  /** One call; an S3 that cannot be reached, answers 5xx or times out is a MediaStoreUnavailableError. */
+  async #call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === undefined || status >= 500) throw new MediaStoreUnavailableError('s3', e);
+      throw e;
+    }
   }
 
   close(): void {
