@@ -6,6 +6,7 @@ import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
+import { recordCell } from './matrix.js';
 
 const slackChannel = 'C0RESULTS';
 const discordChannel = '1300000000000000077';
@@ -108,6 +109,7 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
     (await h.ctx.audit.list(h.workspaceId, { limit: 50 })).filter((e) => e.action === 'notify.dropped');
 
   it('Slack down · notify: 503s on every reply and edit, then back; every reply arrives once, in order', async () => {
+    recordCell('Slack API down', 'notify');
     const post = await scheduledPost();
     slack.failNext('chat.postMessage', { status: 503 }, 4);
     slack.failNext('chat.update', { status: 503 }, 4);
@@ -120,6 +122,7 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
   });
 
   it('Slack refusing connections · notify: replies wait in the outbox until Slack listens again', async () => {
+    recordCell('Slack API down', 'notify');
     const post = await scheduledPost();
     await slack.down();
     await publishNow(post.id);
@@ -132,6 +135,7 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
   });
 
   it('Slack rate-limited · notify: a 429 with Retry-After is waited out, then the reply arrives', async () => {
+    recordCell('Slack API down', 'notify');
     const post = await scheduledPost();
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
     await publishNow(post.id);
@@ -162,6 +166,7 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
   });
 
   it('Discord down · notify: 503s on every reply and edit, then back; every reply arrives once, in order', async () => {
+    recordCell('Discord API down', 'notify');
     const post = await scheduledPost();
     const down = { status: 503, code: 0, message: 'Service Unavailable' };
     discord.failNext('POST', /^\/channels\/\d+\/messages$/, down, 4);
@@ -173,6 +178,7 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
   });
 
   it('Discord refusing connections · notify: replies wait in the outbox until Discord listens again', async () => {
+    recordCell('Discord API down', 'notify');
     const post = await scheduledPost();
     await discord.down();
     await publishNow(post.id);
@@ -184,6 +190,7 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
   });
 
   it('Discord rate-limited · notify: a 429 with Retry-After is waited out, then the reply arrives', async () => {
+    recordCell('Discord API down', 'notify');
     const post = await scheduledPost();
     discord.failNext('POST', new RegExp(`^/channels/${post.discordThread}/messages$`), { status: 429, retryAfter: 2 });
     await publishNow(post.id);

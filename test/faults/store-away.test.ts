@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
+import { recordCell } from './matrix.js';
 import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
 import {
   apiCell,
@@ -64,6 +65,7 @@ function tinyDisk(size: string): string | undefined {
 describe('store away · ingest · SQLite locked', () => {
   for (const [surface, cell] of cells) {
     it(`store away · ingest · ${surface} · SQLite locked`, { timeout: cellTimeout }, async () => {
+      recordCell('SQLite locked', 'ingest');
       const rig = await startRig();
       const { store } = rig.h.ctx.config;
       if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
@@ -105,6 +107,7 @@ describe('store away · ingest · SQLite disk full', () => {
 
   for (const [surface, cell] of cells) {
     it(`store away · ingest · ${surface} · SQLite disk full`, { timeout: cellTimeout }, async (t) => {
+      recordCell('SQLite disk full', 'ingest');
       if (!mount) return t.skip('no tmpfs could be mounted here (mount -t tmpfs needs root)');
       const dir = mkdtempSync(join(mount, 'cell-'));
       const path = join(dir, 'hayon.db');
@@ -167,6 +170,7 @@ describe.skipIf(mongo.skip !== undefined)('store away · ingest · MongoDB down'
 
   for (const [surface, cell] of cells) {
     it(`store away · ingest · ${surface} · MongoDB down`, { timeout: cellTimeout }, async () => {
+      recordCell('MongoDB down', 'ingest');
       try {
         await cell(rig, fault);
       } finally {
