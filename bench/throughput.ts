@@ -59,9 +59,14 @@ async function run(workers: number) {
     await once(lines, 'line');
     // The second line, at SIGTERM: what it published.
     reports.push(
-      once(lines, 'line').then(
-        ([line]) => (JSON.parse(line as string) as { published: Record<string, number> }).published,
-      ),
+      Promise.race([
+        once(lines, 'line').then(
+          ([line]) => (JSON.parse(line as string) as { published: Record<string, number> }).published,
+        ),
+        once(lines, 'close').then(() => {
+          throw new Error('a worker process ended without saying what it published');
+        }),
+      ]),
     );
     children.push(child);
   }
