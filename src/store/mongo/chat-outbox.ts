@@ -124,38 +124,34 @@ export class MongoChatOutbox {
     const at = new Date(now);
     const due: QueryFilter<ChatDoc> = { state: 'pending', dueAt: { $lte: at } };
     const lapsed: QueryFilter<ChatDoc> = { state: 'sending', leaseUntil: { $lt: at } };
-    const pick = { _id: 1, thread: 1, seq: 1 } as const;
-    const found = [
-      ...(await this.messages.find(lapsed).limit(limit).select(pick).lean<ChatDoc[]>()),
-      ...(await this.messages
-        .find(due)
-        .sort({ dueAt: 1, seq: 1 })
-        .limit(limit * 4)
-        .select(pick)
-        .lean<ChatDoc[]>()),
-    ];
-    // The first of each thread, if nothing earlier in it is still unsent.
-    const first = new Map<string, ChatDoc>();
-    for (const doc of found)
-      if ((first.get(doc.thread)?.seq ?? Number.POSITIVE_INFINITY) > doc.seq) first.set(doc.thread, doc);
-    const heads: ChatDoc[] = [];
-    for (const doc of first.values()) {
-      if (heads.length >= limit) break;
-      const earlier = await this.messages.exists({
-        thread: doc.thread,
-        seq: { $lt: doc.seq },
-        state: { $in: ['pending', 'sending'] },
-      });
-      if (!earlier) heads.push(doc);
-    }
+    // The first unsent message of each thread (by seq), kept when it is due or its lease lapsed.
+    // Not a window of the earliest due messages: a head whose retry was put off sorts after the
+    // messages waiting behind it, and a window full of those would never reach it.
+    const heads = await this.messages.aggregate<{ _id: string; id: string }>([
+      { $match: { state: { $in: ['pending', 'sending'] } } },
+      { $sort: { thread: 1, seq: 1 } },
+      {
+        $group: {
+          _id: '$thread',
+          id: { $first: '$_id' },
+          seq: { $first: '$seq' },
+          state: { $first: '$state' },
+          dueAt: { $first: '$dueAt' },
+          leaseUntil: { $first: '$leaseUntil' },
+        },
+      },
+      { $match: { $or: [due, lapsed] } },
+      { $sort: { dueAt: 1, seq: 1 } },
+      { $limit: limit },
+    ]);
     const update = {
       $set: { state: 'sending', leaseUntil: new Date(leaseUntil), updatedAt: at },
       $inc: { attempts: 1 },
     };
     const docs = await Promise.all(
-      heads.map(({ _id }) =>
+      heads.map(({ id }) =>
         this.messages
-          .findOneAndUpdate({ _id, $or: [due, lapsed] }, update, { returnDocument: 'after' })
+          .findOneAndUpdate({ _id: id, $or: [due, lapsed] }, update, { returnDocument: 'after' })
           .lean<ChatDoc>(),
       ),
     );

@@ -67,6 +67,22 @@ export function chatOutboxContract(store: () => ChatOutboxStore): void {
     ]);
   });
 
+  it('a thread whose first message waits for a retry is reached even when many messages behind heads are due earlier', async () => {
+    // Five threads: each first message failed and waits until T0 + 5 s; the replies behind it
+    // were due at T0. Taking 2 at a time must still find the heads once they are due.
+    for (let t = 0; t < 5; t++) {
+      for (let n = 0; n < 4; n++) await store().addChatMessage(message(`t${t}m${n}`, { thread: `t${t}` }));
+    }
+    const heads = await store().takeDueChatMessages(T0, T0 + 60_000, 5);
+    expect(ids(heads).sort()).toEqual(['t0m0', 't1m0', 't2m0', 't3m0', 't4m0']);
+    for (const m of heads) {
+      await store().finishChatMessage(m.id, { kind: 'retry', dueAt: T0 + 5_000, error: 'Slack answered 503.' }, T0);
+    }
+    expect(await store().takeDueChatMessages(T0 + 1_000, T0 + 60_000, 2)).toEqual([]);
+    const again = await store().takeDueChatMessages(T0 + 5_000, T0 + 60_000, 2);
+    expect(again.map((m) => m.seq)).toEqual([1, 1]);
+  });
+
   it('a message whose sender died (lease ran out) is taken again, still before the next of its thread', async () => {
     await store().addChatMessage(message('a1'));
     await store().addChatMessage(message('a2'));
