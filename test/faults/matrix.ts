@@ -28,43 +28,44 @@ export type Dependency = (typeof dependencies)[number];
 /** The one-line decision of each cell; a step where the dependency is not used is left out. */
 export const decisions: Record<Dependency, Partial<Record<Step, string>>> = {
   'SQLite locked': {
-    ingest: '503 store_unavailable + Retry-After (ephemeral in chat), nothing half-written',
-    schedule: 'the pass fails and is logged; the next pass (≤ 1 s) sends the due posts: late, none lost',
-    publish: 'claim fails: the message is given back, the lease is the fallback; retried, published once',
-    notify: 'the outcome and its reply are one write: both wait until the store takes it',
+    ingest: '503 store_unavailable, Retry-After: 30 (chat: an ephemeral); nothing half-written',
+    schedule: 'passes fail and are logged, tried again each second; the post goes out once when back',
+    publish: 'the claim fails: the message is given back, the sweeper resends; published once',
+    notify: 'replies are stored with the outcome: none is sent or lost while it is away',
   },
   'SQLite disk full': {
-    ingest: '503 store_unavailable naming the full disk, nothing half-written',
-    schedule: 'as locked: reads go on, the move to queued waits for space',
-    publish: 'as locked: the outcome cannot be written, the lease lapses, reconciled, published once',
+    ingest: '503 store_unavailable naming the full disk; nothing half-written',
+    schedule: 'as locked: the post goes out once when there is room',
+    publish: 'as locked',
     notify: 'as locked',
   },
   'MongoDB down': {
-    ingest: '503 store_unavailable + Retry-After within seconds, nothing half-written',
-    schedule: 'passes fail and are logged; due posts go out when it is back, each once',
-    publish: 'claims fail, messages given back; attempts in flight reconciled after their lease',
-    notify: 'replies are written with the outcome: kept until it is back',
+    ingest: '503 store_unavailable within 3 s, Retry-After: 30; nothing half-written',
+    schedule: 'passes fail and are logged, tried again each second; the post goes out once when back',
+    publish: 'the claim fails: the message is given back; lapsed leases reconciled; published once',
+    notify: 'replies are stored with the outcome: none is sent or lost while it is away',
   },
   'RabbitMQ down': {
-    ingest: '202 at once: the post is stored, sent when the broker is back (patient send, then the sweeper)',
-    schedule: 'due posts move to queued; the send is retried for 30 s, then the sweeper sends them',
-    publish: 'unacked messages return to the queue; the claim drops what was already published',
+    ingest: '202 at once: the post is stored; sent when the broker is back (30 s of retries, then the sweeper)',
+    schedule: 'the due post waits as queued; sent when the broker is back; published once',
+    publish: 'an unacked message is redelivered; the claim drops it when already published',
   },
   'S3 down': {
-    ingest: '503 store_unavailable + Retry-After, the message naming the media store (S3); nothing kept',
-    publish: 'transient: retried with backoff, published once when S3 is back',
+    ingest: '503 store_unavailable naming the media store (S3), Retry-After: 30; nothing kept',
+    publish: 'transient ("The media store could not be read."): retried; published once with its media',
   },
   'platform down': {
-    publish: 'transient: retried with backoff; reconciled by its key, published once when back',
+    publish: 'transient ("could not be reached"): retried with backoff; published once when back',
   },
   'platform hanging': {
-    publish: 'the attempt deadline ends it as transient; retried, published once (no double)',
+    publish:
+      'each call times out (HAYON_PLATFORM_TIMEOUT_MS), the attempt at its deadline (the lease): transient, retried; published once',
   },
   'Slack API down': {
-    notify: 'replies wait in the chat outbox (24 h backoff, in order per thread); each arrives once',
+    notify: 'replies wait in the chat outbox (retried up to 5 min apart, for 24 h); each arrives once, in order',
   },
   'Discord API down': {
-    notify: 'replies wait in the chat outbox (24 h backoff, in order per thread); each arrives once',
+    notify: 'replies wait in the chat outbox (retried up to 5 min apart, for 24 h); each arrives once, in order',
   },
 };
 
