@@ -27,10 +27,10 @@ import type { PostStore } from '../store/ports/post-store.js';
 import type { Pacer } from './pacer.js';
 import { attemptRecord, toDeliveryError } from './outcomes.js';
 import { deliveryMessage } from './messages.js';
+import { notifyPatiently } from './notify-patiently.js';
 import { withinDeadline } from './time-bound.js';
 /** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
 const maxEarlyMs = 2_000;
-
 export interface DeliveryWorkerDeps {
   /** The claim, lease and outcome of each attempt, its post and account, and its history record. */
   store: DeliveryStore & PostStore & AccountStore & HistoryStore;
@@ -324,7 +324,7 @@ export class DeliveryWorker {
               held,
             } as const)
           : ({ kind: 'failed', post: attempt.post, delivery, reason: outcome.error.message } as const);
-    await notifier.notify(event).catch((err) => log.warn({ err }, 'notification failed'));
+    await notifyPatiently(notifier, event, { retryMs: 30_000, stopping: () => this.#stopping, log });
   }
 
   async #fail(attempt: Attempt, e: unknown, log: Logger): Promise<void> {

@@ -1,0 +1,46 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
+import type { DeliveryEvent, Notifier } from '../notify/notifier.js';
+import { notifyPatiently } from './notify-patiently.js';
+
+const event = { kind: 'published' } as unknown as DeliveryEvent;
+
+function failing(times: number): Notifier & { calls: number } {
+  const n = {
+    calls: 0,
+    async notify() {
+      n.calls++;
+      if (n.calls <= times) throw new Error('the store is not answering');
+    },
+  };
+  return n;
+}
+
+describe('notifyPatiently', () => {
+  it('tries again while the store is away, so the reply is stored late rather than lost', async () => {
+    const notifier = failing(2);
+    await notifyPatiently(notifier, event, { retryMs: 5_000, stopping: () => false, log: createLogger('silent') });
+    expect(notifier.calls).toBe(3);
+  });
+
+  it('gives up with a log line past retryMs, and at once when the worker is stopping', async () => {
+    const lines: string[] = [];
+    const log = createLogger(
+      'warn',
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const notifier = failing(100);
+    await notifyPatiently(notifier, event, { retryMs: 500, stopping: () => false, log });
+    expect(notifier.calls).toBe(2); // at 0 and 200 ms: the pause before a 3rd (400 ms) would pass 500 ms
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['notification failed']);
+    const stopping = failing(100);
+    await notifyPatiently(stopping, event, { retryMs: 5_000, stopping: () => true, log });
+    expect(stopping.calls).toBe(1);
+  });
+});
