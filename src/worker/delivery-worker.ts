@@ -27,7 +27,7 @@ import type { PostStore } from '../store/ports/post-store.js';
 import type { Pacer } from './pacer.js';
 import { attemptRecord, toDeliveryError } from './outcomes.js';
 import { deliveryMessage } from './messages.js';
-import { notifyPatiently } from './notify-patiently.js';
+import { notifyFinished, notifyPatiently } from './notify-patiently.js';
 import { withinDeadline } from './time-bound.js';
 /** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
 const maxEarlyMs = 2_000;
@@ -103,7 +103,7 @@ export class DeliveryWorker {
     const claim = await store
       .claim(message.deliveryId, this.options.owner, now, now + this.options.leaseMs)
       .catch((err: unknown) => this.#giveBack(message.deliveryId, err, log)); // applied, its answer lost?
-    if (!claim) return; // published, cancelled, claimed elsewhere or not due: drop (ack).
+    if (!claim) return notifyFinished(this.deps, message, { retryMs: 30_000, stopping: () => this.#stopping, log });
     const dlog = log.child({
       postId: message.postId,
       deliveryId: message.deliveryId,

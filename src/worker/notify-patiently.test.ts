@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import type { DeliveryEvent, Notifier } from '../notify/notifier.js';
-import { notifyPatiently } from './notify-patiently.js';
+import { notifyFinished, notifyPatiently } from './notify-patiently.js';
 
 const event = { kind: 'published' } as unknown as DeliveryEvent;
 
@@ -42,5 +42,25 @@ describe('notifyPatiently', () => {
     const stopping = failing(100);
     await notifyPatiently(stopping, event, { retryMs: 5_000, stopping: () => true, log });
     expect(stopping.calls).toBe(1);
+  });
+
+  it('notifyFinished stores again what a published or failed delivery tells, and nothing for one still under way', async () => {
+    const told: DeliveryEvent[] = [];
+    const notifier: Notifier = { notify: async (e) => void told.push(e) };
+    const post = { id: 'post_1' };
+    const deliveries = [
+      { id: 'dlv_a', state: 'published' },
+      { id: 'dlv_b', state: 'failed', lastError: { kind: 'invalid', message: 'Too long.' } },
+      { id: 'dlv_c', state: 'publishing' },
+    ];
+    const store = { getPost: async () => ({ post, deliveries }) } as never;
+    const options = { retryMs: 1_000, stopping: () => false, log: createLogger('silent') };
+    for (const deliveryId of ['dlv_a', 'dlv_b', 'dlv_c', 'dlv_gone']) {
+      await notifyFinished({ store, notifier }, { postId: 'post_1', deliveryId }, options);
+    }
+    expect(told.map((e) => [e.kind, e.delivery.id, 'reason' in e ? e.reason : undefined])).toEqual([
+      ['published', 'dlv_a', undefined],
+      ['failed', 'dlv_b', 'Too long.'],
+    ]);
   });
 });

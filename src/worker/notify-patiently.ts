@@ -1,5 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { DeliveryEvent, Notifier } from '../notify/notifier.js';
+import type { TransportMessage } from '../queue/transport.js';
+import type { PostStore } from '../store/ports/post-store.js';
 
 /**
  * Stores a delivery's notifications (chat replies, callbacks) once its outcome is recorded. The
@@ -26,5 +28,29 @@ export async function notifyPatiently(
       }
       await new Promise((r) => setTimeout(r, pause));
     }
+  }
+}
+
+/**
+ * A message whose delivery the claim refused (published, cancelled, claimed elsewhere or not due)
+ * is dropped (acked). When the delivery is published or failed, its notifications are stored
+ * again first: the attempt that finished it may have died between recording the outcome and
+ * storing them (a worker killed then), and its message came back from the broker. That is safe:
+ * each notification has the outcome's fixed id, so one already stored is not stored twice.
+ */
+export async function notifyFinished(
+  deps: { store: Pick<PostStore, 'getPost'>; notifier: Notifier },
+  message: Pick<TransportMessage, 'postId' | 'deliveryId'>,
+  options: { retryMs: number; stopping: () => boolean; log: Logger },
+): Promise<void> {
+  const found = await deps.store.getPost(message.postId).catch(() => null);
+  const delivery = found?.deliveries.find((d) => d.id === message.deliveryId);
+  if (!found || !delivery) return;
+  const { post } = found;
+  if (delivery.state === 'published') {
+    await notifyPatiently(deps.notifier, { kind: 'published', post, delivery }, options);
+  } else if (delivery.state === 'failed') {
+    const reason = delivery.lastError?.message ?? 'failed';
+    await notifyPatiently(deps.notifier, { kind: 'failed', post, delivery, reason }, options);
   }
 }
