@@ -44,7 +44,7 @@ async function startServer(kind: 'hayon' | 'bare'): Promise<Server> {
   return { child, next, ...((await next()) as { port: number; token?: string }) };
 }
 
-async function measure(kind: 'hayon' | 'bare'): Promise<LoadResult> {
+async function measure(kind: 'hayon' | 'bare'): Promise<LoadResult & { cpuPerRequestMs: number }> {
   const server = await startServer(kind);
   let n = 0;
   const result = await runLoad({
@@ -64,9 +64,9 @@ async function measure(kind: 'hayon' | 'bare'): Promise<LoadResult> {
       }),
     }),
   });
-  const held = kind === 'hayon' ? server.next() : Promise.resolve({});
+  const held = server.next();
   server.child.kill('SIGTERM');
-  const { deliveries } = (await held) as { deliveries?: Record<string, number> };
+  const { deliveries, cpuMs } = (await held) as { deliveries?: Record<string, number>; cpuMs: number };
   await once(server.child, 'exit');
   const accepted = result.statuses['202'] ?? 0;
   const stored = Object.values(deliveries ?? {}).reduce((a, b) => a + b, 0);
@@ -81,19 +81,21 @@ async function measure(kind: 'hayon' | 'bare'): Promise<LoadResult> {
           ]
         : [],
   });
-  return result;
+  return { ...result, cpuPerRequestMs: cpuMs / Math.max(1, result.sent) };
 }
 
 const hayon = await measure('hayon');
 const bare = await measure('bare');
 liftedLimit('the per-token rate limit of hayon serve', `HAYON_RATE_LIMIT_PER_TOKEN=${rateLimitPerToken}`);
-const row = (name: string, r: LoadResult) => ({
+const row = (name: string, r: LoadResult & { cpuPerRequestMs: number }) => ({
   server: name,
   'posts/s': r.perSecond.toFixed(0),
   p50: `${r.p50.toFixed(2)} ms`,
   p99: `${r.p99.toFixed(2)} ms`,
   max: `${r.max.toFixed(1)} ms`,
   'of bare': `${((100 * r.perSecond) / bare.perSecond).toFixed(0)}%`,
+  // The server's own CPU per request, warm-up included: what other load on the machine changes least.
+  'CPU/request': `${(r.cpuPerRequestMs * 1000).toFixed(0)} µs`,
   requests: r.requests,
   'sent (with warm-up)': r.sent,
 });
@@ -105,5 +107,9 @@ console.log(
     row(values.scaled ? 'hayon serve (documentdb+rabbitmq)' : 'hayon serve (sqlite)', hayon),
     row('bare hono JSON', bare),
   ]),
+);
+console.log(
+  `hayon / bare hono: posts/s ×${(hayon.perSecond / bare.perSecond).toFixed(2)}, p50 ×${(hayon.p50 / bare.p50).toFixed(1)}, ` +
+    `p99 ×${(hayon.p99 / bare.p99).toFixed(1)}, CPU per request ×${(hayon.cpuPerRequestMs / bare.cpuPerRequestMs).toFixed(1)}`,
 );
 console.log('goal: hayon p99 <= 20 ms and >= 2,000 posts/s on 2 cores');
