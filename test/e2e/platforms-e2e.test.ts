@@ -43,7 +43,9 @@ describe('one post to Mastodon, Threads and Facebook (real adapters, fake server
     expect(res.status).toBe(400);
     const { error } = await res.json();
     expect(error.field).toBe('text');
-    expect(error.message).toMatch(/^Too long for Mastodon by \d+ characters \(\d+ of 120; links count 23\)\.$/);
+    expect(error.message).toMatch(
+      /^Too long for Mastodon by \d+ characters \(\d+ of 120; links count 23\)\. Shorten it, or set thread: "auto" to split it into a thread\.$/,
+    );
   });
 
   it('publishes everywhere, as a thread where the text is too long, with a link per platform', async () => {

@@ -69,7 +69,7 @@ describe('threads (embedded, FakePlatform)', () => {
     const body = await res.json();
     expect(body.error.field).toBe('text');
     expect(body.error.message).toBe(
-      `Too long for bluesky by ${[...long].length - 60} characters (${[...long].length} of 60).`,
+      `Too long for bluesky by ${[...long].length - 60} characters (${[...long].length} of 60). Shorten it, or set thread: "auto" to split it into a thread.`,
     );
     expect((await (await h.api('GET', '/v1/posts')).json()).posts).toEqual([]);
   });
