@@ -42,8 +42,9 @@ export async function postMany(
             },
             body: JSON.stringify(body(i)),
           });
-          if (res.status === 429) {
-            // Rate limited: wait as told and try again; this is not a failure of the request.
+          if (res.status === 429 || res.status === 503) {
+            // Rate limited, or the store away (chaos): wait as told and try again; this is not a
+            // failure of the request (nothing was written, the idempotency key makes it one post).
             const wait = Number(res.headers.get('retry-after') ?? 1);
             await res.body?.cancel();
             await new Promise((r) => setTimeout(r, Math.max(wait, 1) * 1000));
