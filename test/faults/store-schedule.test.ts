@@ -1,11 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
 import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
+import { fillDisk, removeDisk, tinyDisk } from './full-disk.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, schedule step, store column: a post scheduled while the store is there falls
@@ -62,6 +66,39 @@ describe('store away at the schedule step', () => {
       async bringBack() {
         locker?.exec('ROLLBACK');
         locker?.close();
+      },
+    });
+  }, 60_000);
+});
+
+describe('SQLite disk full at the schedule step', () => {
+  let mount: string | undefined;
+  let h: TestHayon | undefined;
+  beforeAll(() => {
+    mount = tinyDisk('16m');
+  });
+  afterAll(async () => {
+    await h?.stop();
+    if (mount) removeDisk(mount);
+  });
+
+  it('SQLite disk full · schedule: the disk fills past the post’s time; room again → published once', async (t) => {
+    recordCell('SQLite disk full', 'schedule');
+    if (!mount) return t.skip('no tmpfs could be mounted here (mount -t tmpfs needs root)');
+    const dir = mkdtempSync(join(mount, 'cell-'));
+    const store = new SqliteStore({ path: join(dir, 'hayon.db'), busyTimeoutMs: 3000 });
+    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
+    h = await startHayon({ store, platforms: { bluesky } });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    const filler = join(dir, 'filler');
+    await scheduleThenLose(h, bluesky, {
+      async takeAway() {
+        // The WAL emptied first, so that the next write has to grow a file.
+        (store as unknown as { db: Database.Database }).db.pragma('wal_checkpoint(TRUNCATE)');
+        fillDisk(filler);
+      },
+      async bringBack() {
+        rmSync(filler, { force: true });
       },
     });
   }, 60_000);
