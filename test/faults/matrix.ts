@@ -30,7 +30,8 @@ export const decisions: Record<Dependency, Partial<Record<Step, string>>> = {
   'SQLite locked': {
     ingest: '503 store_unavailable, Retry-After: 30 (chat: an ephemeral); nothing half-written',
     schedule: 'passes fail and are logged, tried again each second; the post goes out once when back',
-    publish: 'the claim fails: the message is given back, the sweeper resends; published once',
+    publish:
+      'an outcome that cannot be written waits: the lease lapses, the next attempt asks the platform first; published once',
     notify: 'replies are stored with the outcome: none is sent or lost while it is away',
   },
   'SQLite disk full': {
@@ -42,7 +43,8 @@ export const decisions: Record<Dependency, Partial<Record<Step, string>>> = {
   'MongoDB down': {
     ingest: '503 store_unavailable within 3 s, Retry-After: 30; nothing half-written',
     schedule: 'passes fail and are logged, tried again each second; the post goes out once when back',
-    publish: 'the claim fails: the message is given back; lapsed leases reconciled; published once',
+    publish:
+      'an outcome that cannot be written waits: the lease lapses, the next attempt asks the platform first; published once',
     notify: 'replies are stored with the outcome: none is sent or lost while it is away',
   },
   'RabbitMQ down': {

@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import mongoose from 'mongoose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MongoStore } from '../../src/store/mongo/mongo-store.js';
+import { FakePlatform } from '../fakes/fake-platform.js';
+import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
+import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
+import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
+import { recordCell } from './matrix.js';
+
+// The fault matrix, publish step, store column: the store goes away while a delivery is being
+// published (the platform takes 1.5 s), so its outcome cannot be recorded; it comes back 4 s
+// later. The attempt's lease lapses, the sweeper sends the delivery again as `unknown`, and the
+// next attempt asks the platform first: it finds the post and records it. Published once.
+const fast = {
+  env: { leaseSeconds: '2' },
+  sweeper: { intervalMs: 250, strandedAfterMs: 1_000 },
+  retry: { maxAttempts: 10, baseDelayMs: 200, maxDelayMs: 400, jitter: 0 },
+};
+
+async function loseDuringPublish(
+  h: TestHayon,
+  bluesky: FakePlatform,
+  fault: { takeAway(): Promise<void>; bringBack(): Promise<void> },
+) {
+  const created = await (await h.api('POST', '/v1/posts', { text: 'recorded late', targets: ['bluesky'] })).json();
+  await waitFor(async () => bluesky.calls === 1, 10_000);
+  await fault.takeAway();
+  try {
+    await new Promise((r) => setTimeout(r, 4_000));
+  } finally {
+    await fault.bringBack();
+  }
+  const view = async (): Promise<Answer> => (await h.api('GET', `/v1/posts/${created.id}`)).json();
+  await waitFor(async () => (await view()).status === 'COMPLETED', 30_000);
+  expect([...bluesky.posts.keys()]).toEqual([(await view()).deliveries[0].id]);
+  expect(bluesky.calls).toBe(1);
+}
+
+describe('store away at the publish step', () => {
+  let h: TestHayon | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('SQLite locked · publish: the outcome cannot be written; back → reconciled, published once', async () => {
+    recordCell('SQLite locked', 'publish');
+    const bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
+    h = await startHayon({ ...fast, platforms: { bluesky } });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    const { store } = h.ctx.config;
+    if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
+    let locker: Database.Database | undefined;
+    await loseDuringPublish(h, bluesky, {
+      async takeAway() {
+        locker = new Database(store.path);
+        locker.exec('BEGIN IMMEDIATE');
+      },
+      async bringBack() {
+        locker?.exec('ROLLBACK');
+        locker?.close();
+      },
+    });
+  }, 60_000);
+});
+
+const mongo = mongoTestServer();
+
+describe.skipIf(mongo.skip !== undefined)('MongoDB away at the publish step', () => {
+  const dbName = `hayon_store_publish_${process.pid}_${Date.now()}`;
+  let proxy: TcpFaultProxy;
+  let h: TestHayon | undefined;
+  let bluesky: FakePlatform;
+
+  beforeAll(async () => {
+    const base = mongoDatabaseUrl(mongo.url ?? '', dbName);
+    const server = /^mongodb:\/\/(?:[^@/]*@)?([^/:]+):(\d+)/.exec(base);
+    if (!server) throw new Error('expected a mongodb://host:port URL');
+    proxy = new TcpFaultProxy(server[1] ?? '', Number(server[2]));
+    const port = await proxy.start();
+    const url = base.replace(`${server[1]}:${server[2]}`, `127.0.0.1:${port}`);
+    bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
+    const store = new MongoStore({ url, serverSelectionTimeoutMs: 3000 });
+    h = await startHayon({ ...fast, store, platforms: { bluesky } });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+  }, 300_000);
+  afterAll(async () => {
+    await proxy?.restore();
+    await h?.stop();
+    await proxy?.stop();
+    const admin = mongoose.createConnection(mongoDatabaseUrl(mongo.url ?? '', dbName), {
+      serverSelectionTimeoutMS: 5000,
+    });
+    await admin.asPromise();
+    await admin.dropDatabase();
+    await admin.close();
+  }, 60_000);
+
+  it('MongoDB down · publish: the outcome cannot be written; back → reconciled, published once', async () => {
+    recordCell('MongoDB down', 'publish');
+    await loseDuringPublish(h as TestHayon, bluesky, { takeAway: () => proxy.cut(), bringBack: () => proxy.restore() });
+  }, 60_000);
+});
