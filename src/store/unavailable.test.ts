@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { HayonError } from '../core/errors.js';
 import { StoreUnavailableError } from '../core/store-unavailable.js';
@@ -32,6 +33,16 @@ describe('store errors', () => {
       false,
     );
     expect(isUnreachable(new Error('boom'))).toBe(false);
+  });
+
+  const { MongoBulkWriteError, MongoNetworkError } = mongoose.mongo;
+  it('knows a network error that insertMany copied into a MongoBulkWriteError (a post written while MongoDB is away)', () => {
+    const network = new MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017');
+    const bulk = new MongoBulkWriteError(network as never, {} as never);
+    expect(bulk.name).toBe('MongoBulkWriteError');
+    expect(isUnreachable(bulk)).toBe(true);
+    const duplicate = new MongoBulkWriteError({ message: 'E11000 duplicate key', code: 11000 }, {} as never);
+    expect(isUnreachable(duplicate)).toBe(false);
   });
 });
 

@@ -20,14 +20,17 @@ const unreachableNames = new Set([
 
 /**
  * True when the server could not be reached or the connection to it closed: the driver's
- * network and server-selection errors (also when they are the cause of another error), and
- * mongoose's "buffering timed out" for a call made while disconnected.
+ * network and server-selection errors (also when they are the cause of another error, or copied
+ * into one: insertMany's MongoBulkWriteError takes a network error's fields, `beforeHandshake`
+ * among them, but neither its name nor its cause), and mongoose's "buffering timed out" for a
+ * call made while disconnected.
  */
 export function isUnreachable(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
     if (typeof cur !== 'object') return false;
     const { name, message } = cur as { name?: unknown; message?: unknown };
     if (typeof name === 'string' && unreachableNames.has(name)) return true;
+    if (typeof (cur as { beforeHandshake?: unknown }).beforeHandshake === 'boolean') return true;
     if (typeof message === 'string' && /buffering timed out|connection .*closed/i.test(message)) return true;
     cur = (cur as { cause?: unknown }).cause;
   }
