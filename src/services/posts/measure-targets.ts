@@ -1,8 +1,7 @@
 import { resolveContent } from '../../core/content.js';
-import { deadline } from '../../core/deadline.js';
 import type { Account, PostWithDeliveries } from '../../core/post.js';
 import type { PostsServiceDeps, TargetMeasure } from './deps.js';
-import { checkContext } from './check-context.js';
+import { checkContext, lazyDeadline } from './check-context.js';
 
 /**
  * Each delivery's text measured the way its platform counts, against its limit (what a chat
@@ -14,7 +13,7 @@ export async function measureTargets(
   accounts: readonly Account[],
 ): Promise<TargetMeasure[]> {
   const byId = new Map(accounts.map((a) => [a.id, a]));
-  const signal = deadline([], deps.validateTimeoutMs ?? 10_000);
+  const signal = lazyDeadline(deps.validateTimeoutMs ?? 10_000);
   return Promise.all(
     value.deliveries.map(async (d): Promise<TargetMeasure> => {
       const account = byId.get(d.accountId);

@@ -1,4 +1,3 @@
-import { deadline } from '../../core/deadline.js';
 import type { TextRules, ValidationIssue } from '../../core/content.js';
 import { resolveContent, threadModeFor } from '../../core/content.js';
 import { HayonError, PlatformError } from '../../core/errors.js';
@@ -6,7 +5,7 @@ import type { Account, PlatformId, Post } from '../../core/post.js';
 import { platformNames } from '../../core/platform-names.js';
 import { defaultSplitOptions, splitText } from '../../core/thread-split.js';
 import type { PostsServiceDeps } from './deps.js';
-import { checkContext } from './check-context.js';
+import { checkContext, lazyDeadline } from './check-context.js';
 
 type PlanDeps = Pick<PostsServiceDeps, 'platforms' | 'openCredentials' | 'validateTimeoutMs'>;
 
@@ -16,7 +15,7 @@ type PlanDeps = Pick<PostsServiceDeps, 'platforms' | 'openCredentials' | 'valida
  * single post). The first issue found is a 400 naming the field (`overrides.mastodon.text`).
  */
 export async function planContent(deps: PlanDeps, post: Post, accounts: Account[]): Promise<(string[] | undefined)[]> {
-  const signal = deadline([], deps.validateTimeoutMs ?? 10_000);
+  const signal = lazyDeadline(deps.validateTimeoutMs ?? 10_000);
   return Promise.all(
     accounts.map(async (account) => {
       const id = account.platform;

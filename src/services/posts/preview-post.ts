@@ -1,5 +1,4 @@
 import { resolveContent } from '../../core/content.js';
-import { deadline } from '../../core/deadline.js';
 import { HayonError } from '../../core/errors.js';
 import type { Account, PlatformId, Post } from '../../core/post.js';
 import type { PostRequest } from '../../core/post-request.js';
@@ -10,7 +9,7 @@ import type { PostsServiceDeps } from './deps.js';
 import { nextFreeSlot } from './next-slot.js';
 import { planContent } from './plan-content.js';
 import { parsePostRequest } from './validate-post.js';
-import { checkContext } from './check-context.js';
+import { checkContext, lazyDeadline } from './check-context.js';
 
 /** A refusal the request would get, naming its field (`when`, `targets[1]`, `overrides.mastodon.text`). */
 export interface DraftIssue {
@@ -133,7 +132,7 @@ function draftPost(request: PostRequest, workspaceId: string, now: number): Post
 
 /** Each account's count and limit, from its platform's rules (as `measureTargets` does for a stored post). */
 async function measure(deps: PostsServiceDeps, post: Post, accounts: Account[]): Promise<DraftTarget[]> {
-  const signal = deadline([], deps.validateTimeoutMs ?? 10_000);
+  const signal = lazyDeadline(deps.validateTimeoutMs ?? 10_000);
   return Promise.all(
     accounts.map(async (account): Promise<DraftTarget> => {
       const base = { accountId: account.id, platform: account.platform, handle: account.handle };
