@@ -10,7 +10,6 @@ import { startHayon, type TestHayon } from '../harness.js';
 import {
   anyString,
   anyValue,
-  type FieldCheck,
   Fuzzer,
   fieldIsInBody,
   fuzzMediaMaxBytes,
@@ -27,6 +26,7 @@ import {
   url,
   when,
 } from './fuzz-inputs.js';
+import { browserRequests, numberish, only, query, type Request, segment, systemRequests } from './fuzz-route-inputs.js';
 
 // Generated input against the HTTP API (issue #10): never a 5xx; a 4xx is JSON naming the field,
 // header or parameter at fault, and writes nothing (see Fuzzer). Generated input may be valid:
@@ -36,33 +36,19 @@ import {
 // Runs per property, sized so that the file takes about 15 s on a shared 2-core machine.
 const runs = { bodies: 800, raw: 250, headers: 150, routes: 800 };
 
-/** A generated request to a route, with what its 4xx may name. */
-interface Request {
-  route: string;
-  method: string;
-  path: string;
-  /** The API token to send (default the harness's), or null for none. */
-  token?: string | null;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-  fields: FieldCheck;
-}
-
 const json = { 'content-type': 'application/json' };
-// A generated segment may be `%2e%2e`, which the URL resolves away: an unknown route names `path`.
-const only =
-  (...names: string[]) =>
-  (field: string) =>
-    names.includes(field);
-
 describe('fuzzing the HTTP API', () => {
   let h: TestHayon;
   let web: FakeMediaServer;
   let fuzz: Fuzzer;
   let manageToken: string;
   let accountIds: string[];
+  /** The expired Tumblr account: the one that DELETE /v1/accounts/{id} may remove. */
+  let expiredAccountId: string;
   /** A scheduled, a due and a cancelled post. */
   const postIds: string[] = [];
+  /** What DELETE /v1/posts/{id} may delete: the cancelled post and one of its own. */
+  const deletable: string[] = [];
   /** Two uploads' signed PUT URLs, and a signed GET URL of the first once sent. */
   const uploads: { url: URL; type: string; file: Uint8Array }[] = [];
   let download: URL;
@@ -91,6 +77,7 @@ describe('fuzzing the HTTP API', () => {
     await h.ctx.accounts.add(h.workspaceId, 'mastodon', { identifier: '@alice@example.social', appPassword: 'pw' });
     const tumblr = await h.ctx.accounts.add(h.workspaceId, 'tumblr', { identifier: 'alice', appPassword: 'pw' });
     await h.ctx.store.setAccountHealth(tumblr.id, 'expired', 'test', Date.now());
+    expiredAccountId = tumblr.id;
     accountIds = (await h.ctx.store.listAccounts(h.workspaceId)).map((a) => a.id);
     const scopes = ['posts:read', 'posts:write', 'accounts:manage'] as const;
     manageToken = (await createApiToken(h.ctx.store, h.workspaceId, 'manage', h.ctx.clock, scopes)).token;
@@ -98,6 +85,8 @@ describe('fuzzing the HTTP API', () => {
       postIds.push((await (await h.api('POST', '/v1/posts', { text: when, targets: ['bluesky'], when })).json()).id);
     }
     await h.api('POST', `/v1/posts/${postIds[2]}/cancel`);
+    const doomed = await h.api('POST', '/v1/posts', { text: 'to delete', targets: ['bluesky'], when: 'in 4 hours' });
+    deletable.push(postIds[2] as string, (await doomed.json()).id);
     const photo = new Uint8Array(await (await fetch(`${web.origin}/photo.jpg`)).arrayBuffer());
     for (const [type, file] of [['image/jpeg', photo] as const, ['image/png', new Uint8Array(64)] as const]) {
       const made = await (await h.api('POST', '/v1/uploads', { type, size: file.length })).json();
@@ -241,27 +230,6 @@ describe('fuzzing the HTTP API', () => {
     );
   }, 120_000);
 
-  const segment = fc.oneof(
-    fc.string({ minLength: 1 }).map(encodeURIComponent),
-    fc.constantFrom('%ff', '%E0%A4%A', '%', '%2e%2e', '%2F', '%00', 'x'.repeat(3_000), '__proto__'),
-    // Every byte percent-encoded: encodeURIComponent throws on a lone surrogate.
-    anyString
-      .filter((s) => s.length > 0 && s.length < 5_000)
-      .map((s) => Buffer.from(s).toString('hex').replace(/../g, '%$&')),
-  );
-  /** A query string of some of `params`, now and then with a broken escape or a bare name after them. */
-  const query = (params: Record<string, fc.Arbitrary<string>>) =>
-    fc
-      .tuple(fc.record(params, { requiredKeys: [] }), fc.constantFrom('', '', '&%ff=%E0', '&x'))
-      .map(([q, raw]) => `?${new URLSearchParams(q as Record<string, string>)}${raw}`);
-  const numberish = fc.oneof(
-    { weight: 2, arbitrary: fc.integer({ min: 0, max: 15_000 }).map((n) => String(n / 100)) },
-    fc.double().map(String),
-    fc.integer().map(String),
-    fc.constantFrom('3.7', '-1', '0', '1e400', '0x10', 'NaN', '', ' 5 ', '100000000000000000000'),
-    anyString,
-  );
-
   /** Requests to every route but POST /v1/posts, from generated ids, queries, signed-URL parameters and bodies. */
   const routes = (): fc.Arbitrary<Request> => {
     const list = query({
@@ -289,6 +257,15 @@ describe('fuzzing the HTTP API', () => {
         fields: only('id', 'path'),
       };
     });
+    // Deleting only posts no other request uses, so that the others keep their state.
+    const remove = fc.oneof(fc.constantFrom(...deletable), segment).map(
+      (id): Request => ({
+        route: 'DELETE /v1/posts/{id}',
+        method: 'DELETE',
+        path: `/v1/posts/${id}`,
+        fields: only('id', 'path'),
+      }),
+    );
     // An edit: the body of a post, every field optional, on a waiting, a due or a cancelled post.
     const someFields = validish().chain((b) =>
       fc
@@ -319,6 +296,19 @@ describe('fuzzing the HTTP API', () => {
       const route = { route: 'POST /v1/connect/{platform}', method: 'POST', path: `/v1/connect/${p}`, fields };
       return { ...route, token: manageToken, ...(body !== null ? { headers: json, body: serialize(body) } : {}) };
     });
+    // Removing an account: mostly ids that are none, now and then the expired one (the others stay targets).
+    const accountId = fc.oneof(
+      { weight: 1, arbitrary: fc.constant(expiredAccountId) },
+      { weight: 4, arbitrary: segment },
+    );
+    const unlink = fc
+      .tuple(accountId, query({ cancelWaiting: fc.oneof(fc.constantFrom('true', 'false', 'yes', ''), anyString) }))
+      .map(
+        ([id, q]): Request => ({
+          ...{ route: 'DELETE /v1/accounts/{id}', method: 'DELETE', path: `/v1/accounts/${id}${q}` },
+          ...{ token: manageToken, fields: only('id', 'path', 'cancelWaiting') },
+        }),
+      );
     const size = fc.oneof(fc.integer({ min: 1, max: 300_000 }), fc.constantFrom(0, -1, 1.5, 2 ** 53, 1e308));
     const type = fc.constantFrom('image/jpeg', 'image/png', 'video/mp4', 'image/svg+xml', 'text/html');
     const upload = mutated(fc.record({ type, size })).map(
@@ -366,30 +356,8 @@ describe('fuzzing the HTTP API', () => {
         fields: only('key', 'expires', 'sig', 'path'),
       };
     });
-    // The browser side of connecting answers HTML pages, refusals too: checked for status and writes.
-    const params = ['state', 'workspace', 'code', 'error', 'error_description', 'account'];
-    const step = fc.constantFrom('GET start', 'GET callback', 'POST callback', 'POST choose');
-    const browser = fc
-      .tuple(
-        step,
-        fc.oneof(fc.constantFrom(...platformIds), segment),
-        query(Object.fromEntries(params.map((p) => [p, fc.oneof(headerValue, anyString)]))),
-      )
-      .map(([s, p, q]): Request => {
-        const [method = 'GET', name = 'start'] = s.split(' ');
-        const route = { route: `${s} (HTML)`, method, token: null, fields: 'html' as const };
-        if (method === 'GET') return { ...route, path: `/connect/${p}/${name}${q}` };
-        const form = { 'content-type': 'application/x-www-form-urlencoded' };
-        return { ...route, path: `/connect/${p}/${name}`, headers: form, body: q.slice(1) };
-      });
-    const systemPaths = fc.constantFrom('/metrics', '/healthz', '/readyz', '/openapi.json', '/docs');
-    const system = fc.tuple(systemPaths, fc.option(headerValue)).map(
-      ([path, authorization]): Request => ({
-        ...{ route: `GET ${path}`, method: 'GET', path, token: null, fields: only('Authorization') },
-        headers: authorization === null ? {} : { authorization },
-      }),
-    );
-    return fc.oneof({ weight: 2, arbitrary: list }, one, edit, link, upload, put, get, browser, system);
+    const all = [one, remove, edit, link, unlink, upload, put, get, browserRequests(), systemRequests()];
+    return fc.oneof({ weight: 2, arbitrary: list }, ...all);
   };
 
   it('every other route: generated ids, queries, signed-URL parameters and bodies', async () => {
@@ -405,14 +373,15 @@ describe('fuzzing the HTTP API', () => {
     const fuzzed = [
       ...['POST /v1/posts', 'GET /v1/posts', 'GET /v1/posts/{id}', 'POST /v1/posts/{id}/cancel'],
       ...['POST /v1/posts/{id}/publish-now', 'POST /v1/uploads', 'POST /v1/connect/{platform}'],
-      ...['PATCH /v1/posts/{id}', 'POST /v1/posts/{id}/retry'],
+      ...['PATCH /v1/posts/{id}', 'POST /v1/posts/{id}/retry', 'DELETE /v1/posts/{id}', 'DELETE /v1/accounts/{id}'],
       ...['GET /connect/{platform}/start', 'GET /connect/{platform}/callback', 'POST /connect/{platform}/callback'],
       ...['POST /connect/{platform}/choose', 'PUT /media/upload/{key}', 'GET /media/{key}', 'GET /metrics'],
-      ...['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs', 'POST /v1/hooks/{hookId}'],
+      ...['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs', 'GET /', 'POST /v1/hooks/{hookId}'],
     ];
     const documented = operations()
       .filter((op) => !op.tags.includes('Chat'))
       .map((op) => `${op.method.toUpperCase()} ${op.path}`);
     expect(documented.filter((route) => !fuzzed.includes(route))).toEqual([]);
+    expect(fuzzed.filter((route) => !documented.includes(route))).toEqual([]);
   });
 });
