@@ -61,10 +61,12 @@ const help = `hayon: publish to social platforms from chat, webhooks and the com
   hayon posts show <id> [--log] | list | cancel <id>
   hayon posts retry <id>                   send its failed deliveries again (same keys: never twice)
   hayon posts edit <id> [--text …] [--at …] [--to …] [--media …]   change what has not started publishing
+  hayon posts delete <id>                  cancel what waits, delete what was published where the platform allows
   hayon accounts add bluesky --identifier HANDLE --app-password PASSWORD [--service URL]
   hayon accounts connect mastodon|bluesky|tumblr|threads|instagram|facebook [--instance mastodon.social]
                                            a link to connect an account in a browser
   hayon accounts list | check
+  hayon accounts remove <id> [--cancel-waiting]   remove an account (refused while its posts wait)
   hayon tokens create --name NAME [--scopes posts:write,posts:read,accounts:manage]
   hayon tokens list [--json] | revoke <id>
   hayon web login [--workspace W]         a link that signs a browser in to the web page, once, within 15 min

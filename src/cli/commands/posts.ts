@@ -4,16 +4,19 @@ import { type Command, parseFlags, UsageError } from '../io.js';
 import { printPost } from './post.js';
 import { printPostLog } from './post-log.js';
 import { editUsage, postsEdit, postsRetry, retryUsage } from './posts-change.js';
+import { deleteUsage, postsDelete } from './posts-delete.js';
 
 export const usage = `hayon posts show <id> [--log] | posts list [--limit N] | posts cancel <id>  [--workspace W] [--json]
   ${retryUsage}
-  ${editUsage}`;
+  ${editUsage}
+  ${deleteUsage}`;
 
 /** `hayon posts show [--log]|list|cancel|retry|edit`. */
 export const postsCommand: Command = async ({ args, open, io, ...more }) => {
   const [sub, ...rest] = args;
   if (sub === 'retry') return postsRetry({ args: rest, open, io, ...more });
   if (sub === 'edit') return postsEdit({ args: rest, open, io, ...more });
+  if (sub === 'delete') return postsDelete({ args: rest, open, io, ...more });
   const { values, positionals } = parseFlags(
     rest,
     { workspace: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, log: { type: 'boolean' } },

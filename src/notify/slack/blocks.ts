@@ -74,10 +74,10 @@ export function postMessage(
       ],
     });
   }
-  if (somethingPublished(value)) blocks.push(deleteActions(post.id));
   if (value.deliveries.some((d) => d.state === 'failed')) {
     blocks.push({ type: 'actions', block_id: 'failed_actions', elements: [retryButton(post.id)] });
   }
+  if (somethingPublished(value)) blocks.push(deleteActions(post.id));
   blocks.push({ type: 'context', block_id: 'id', elements: [mrkdwn(`\`${post.id}\``)] });
   return { text: `${status === 'Scheduled' ? `Scheduled for ${whenLine(post)}` : status}: ${firstLine(post)}`, blocks };
 }

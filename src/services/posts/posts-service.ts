@@ -9,15 +9,15 @@ import { dispatchPost } from './dispatch.js';
 import { findPost } from './find-post.js';
 import { measureTargets } from './measure-targets.js';
 import { nextFreeSlot } from './next-slot.js';
-import { editPost, type EditPostOutcome } from './edit-post.js';
 import { type DraftPreview, type PreviewContext, previewPost } from './preview-post.js';
+import { editPost, type EditPostOutcome } from './edit-post.js';
 import { publishNow } from './publish-now.js';
 import { retryPost } from './retry-post.js';
 
 export type { DeletePostOutcome, DeliveryDeleteResult } from './delete-post.js';
 export type { CreatePostContext, CreatePostOutcome, PostsServiceDeps, TargetMeasure } from './deps.js';
-export type { DraftIssue, DraftPreview, DraftTarget, PreviewContext } from './preview-post.js';
 export type { EditPostOutcome } from './edit-post.js';
+export type { DraftIssue, DraftPreview, DraftTarget, PreviewContext } from './preview-post.js';
 
 /**
  * The posts' use cases, one file each in this folder; this class is the one door the rest of
@@ -65,14 +65,14 @@ export class PostsService {
     return retryPost(this.deps, workspaceId, id, actor);
   }
 
-  /** Cancels what waits and deletes what was published, where the platform allows it (delete-post.ts). */
-  delete(workspaceId: string, id: string, actor?: Actor): Promise<DeletePostOutcome> {
-    return deletePost(this.deps, workspaceId, id, actor);
-  }
-
   /** What a draft would become, stored nowhere: counts, thread parts, the time, refusals (preview-post.ts). */
   preview(input: Record<string, unknown>, ctx: PreviewContext): Promise<DraftPreview> {
     return previewPost(this.deps, input, ctx);
+  }
+
+  /** Cancels what waits and deletes what was published, where the platform allows it (delete-post.ts). */
+  delete(workspaceId: string, id: string, actor?: Actor): Promise<DeletePostOutcome> {
+    return deletePost(this.deps, workspaceId, id, actor);
   }
 
   /**
