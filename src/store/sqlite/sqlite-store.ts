@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { cancellableStates } from '../../core/delivery-state.js';
 import type {
   Account,
   AccountHealth,
@@ -13,14 +12,12 @@ import type {
   WorkspaceSettings,
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
-import type { CreatePostOptions, CreatePostResult, EditPostResult, PostEdit } from '../ports/post-store.js';
-import { SlotTakenError } from '../ports/post-store.js';
-import { heldTimes, isHeld } from './post-slots.js';
-import { PostWriter } from './post-writer.js';
+import type { CreatePostOptions, EditPostResult, PostEdit } from '../ports/post-store.js';
+import { SqlitePosts } from './posts.js';
+import { SqliteDeliveries } from './deliveries.js';
 import type { Store } from '../store.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { SqliteAccounts } from './accounts.js';
-import { editPost } from './post-edits.js';
 import { SqliteHooksCallbacks } from './hooks-callbacks.js';
 import { SqliteChatOutbox } from './chat-outbox.js';
 import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
@@ -37,7 +34,6 @@ import { migrations } from './migrations.js';
 import { sqliteAwayReason } from './errors.js';
 import { probeWritable } from './probe.js';
 import { translateStoreErrors } from '../unavailable.js';
-import { type DeliveryRow, fromDelivery, fromPost, insertSql, json, type PostRow, toDelivery, toPost } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. The parent directory is created if missing. */
@@ -46,18 +42,10 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface PostToWrite {
-  post: Post;
-  deliveries: Delivery[];
-  options: CreatePostOptions;
-}
-
-const clearLease = 'lease_owner = NULL, lease_expires_at = NULL';
-const cancellable = cancellableStates.map((s) => `'${s}'`).join(', ');
-
 /**
- * The Store over one SQLite file (better-sqlite3). better-sqlite3 is synchronous, so the methods
- * are async only to fit the port; each state change is one conditional UPDATE, which also keeps
+ * The Store over one SQLite file (better-sqlite3): opens and migrates the file, and maps each port
+ * method to the sibling file of its aggregate. better-sqlite3 is synchronous, so the methods are
+ * async only to fit the port; each state change is one conditional UPDATE, which also keeps
  * several processes sharing the file (WAL) safe.
  */
 export class SqliteStore implements Store {
@@ -70,8 +58,9 @@ export class SqliteStore implements Store {
   private readonly tokensAudit: SqliteTokensAudit;
   private readonly history: SqliteHistoryPacing;
   private readonly web: SqliteWebSessions;
+  private readonly posts: SqlitePosts;
+  private readonly deliveries: SqliteDeliveries;
   private readonly path: string;
-  private readonly postWriter: PostWriter<PostToWrite, string | null>;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -91,7 +80,12 @@ export class SqliteStore implements Store {
     this.history = new SqliteHistoryPacing((source) => this.sql(source));
     this.web = new SqliteWebSessions((source) => this.sql(source));
     this.path = options.path;
-    this.postWriter = new PostWriter(this.db, (post) => this.insertPost(post));
+    this.posts = new SqlitePosts(
+      this.db,
+      (source) => this.sql(source),
+      (entry) => this.tokensAudit.addAudit(entry),
+    );
+    this.deliveries = new SqliteDeliveries((source) => this.sql(source));
     // Locked, full or unwritable: one StoreUnavailableError for the edges (see ../unavailable.ts).
     // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
     return translateStoreErrors(this, sqliteAwayReason);
@@ -164,257 +158,47 @@ export class SqliteStore implements Store {
   readonly removeAccount = async (id: string) => this.accounts.removeAccount(id);
   readonly markDeliveryDeleted = async (id: string, at: number) => this.accounts.markDeliveryDeleted(id, at);
 
-  async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
-    // The key check and the inserts share one IMMEDIATE transaction, so a concurrent request with
-    // the same key (from any process) waits and then finds this post instead of failing. Posts
-    // asked for at once share a commit, each in its own savepoint (post-writer.ts).
-    const existingId = await this.postWriter.submit({ post, deliveries, options });
-    if (existingId) return { created: false, value: (await this.getPost(existingId))! };
-    // What was written is exactly what a read would return: no need to read it back.
-    return { created: true, value: { post, deliveries } };
-  }
+  // Posts: see posts.ts (and post-edits.ts for an edit of a post that has not started).
+  readonly createPost = async (post: Post, deliveries: Delivery[], options?: CreatePostOptions) =>
+    this.posts.createPost(post, deliveries, options);
+  readonly getPost = async (id: string): Promise<PostWithDeliveries | null> => this.posts.getPost(id);
+  readonly getPostAlone = async (id: string): Promise<Post | null> => this.posts.getPostAlone(id);
+  readonly correlationIds = async (postIds: readonly string[]): Promise<Map<string, string>> =>
+    this.posts.correlationIds(postIds);
+  readonly findPostByIdempotencyKey = async (workspaceId: string, key: string) =>
+    this.posts.findPostByIdempotencyKey(workspaceId, key);
+  readonly listPosts = async (workspaceId: string, options: { limit: number; before?: number }) =>
+    this.posts.listPosts(workspaceId, options);
+  readonly listPostsScheduled = async (workspaceId: string, range: { from: number; to: number; limit: number }) =>
+    this.posts.listPostsScheduled(workspaceId, range);
+  readonly listScheduledTimes = async (workspaceId: string, range: { from: number; to: number }) =>
+    this.posts.listScheduledTimes(workspaceId, range);
+  readonly heldTimes = async (workspaceId: string, range: { from: number; to: number }) =>
+    this.posts.heldTimes(workspaceId, range);
+  readonly cancelPost = async (postId: string, at: number): Promise<number> => this.posts.cancelPost(postId, at);
+  readonly editPost = async (e: PostEdit): Promise<EditPostResult> => this.posts.editPost(e);
+  readonly bringForward = async (postId: string, now: number): Promise<number> => this.posts.bringForward(postId, now);
 
-  /** Inside createPost's transaction: the id of the post the key already names, else null once written. */
-  private insertPost({ post, deliveries, options }: PostToWrite): string | null {
-    if (post.idempotencyKey !== undefined) {
-      const found = this.findPostIdByKey(post.workspaceId, post.idempotencyKey);
-      if (found) return found;
-    }
-    if (options.slot && isHeld((s) => this.sql(s), post.workspaceId, post.scheduledAt)) {
-      throw new SlotTakenError(post.scheduledAt);
-    }
-    const postRow = fromPost(post);
-    this.sql(insertSql('posts', Object.keys(postRow))).run(postRow);
-    for (const d of deliveries) {
-      const row = fromDelivery(d);
-      this.sql(insertSql('deliveries', Object.keys(row))).run(row);
-    }
-    if (options.audit) this.tokensAudit.addAudit(options.audit);
-    return null;
-  }
-
-  private findPostIdByKey(workspaceId: string, key: string): string | null {
-    const row = this.sql('SELECT id FROM posts WHERE workspace_id = ? AND idempotency_key = ?').get(workspaceId, key) as
-      | { id: string }
-      | undefined;
-    return row?.id ?? null;
-  }
-
-  async getPost(id: string): Promise<PostWithDeliveries | null> {
-    const row = this.postRow(id);
-    return row ? (this.withDeliveries([row])[0] ?? null) : null;
-  }
-
-  async getPostAlone(id: string): Promise<Post | null> {
-    const row = this.postRow(id);
-    return row ? toPost(row) : null;
-  }
-
-  private postRow(id: string): PostRow | undefined {
-    return this.sql('SELECT * FROM posts WHERE id = ?').get(id) as PostRow | undefined;
-  }
-
-  async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
-    // Callers pass a batch (500 at most), far below SQLite's 32,766 bound parameters.
-    const unique = [...new Set(postIds)];
-    const rows = this.sql(`SELECT id, correlation_id FROM posts WHERE id IN (${unique.map(() => '?').join(',')})`).all(
-      ...unique,
-    ) as { id: string; correlation_id: string }[];
-    return new Map(rows.map((r) => [r.id, r.correlation_id]));
-  }
-
-  async findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null> {
-    const id = this.findPostIdByKey(workspaceId, key);
-    return id ? this.getPost(id) : null;
-  }
-
-  async listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]> {
-    const rows = this.sql(
-      `SELECT * FROM posts WHERE workspace_id = ? AND created_at < ?
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
-    ).all(workspaceId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit) as PostRow[];
-    return this.withDeliveries(rows);
-  }
-
-  async listPostsScheduled(
-    workspaceId: string,
-    range: { from: number; to: number; limit: number },
-  ): Promise<PostWithDeliveries[]> {
-    const rows = this.sql(
-      `SELECT * FROM posts WHERE workspace_id = ? AND scheduled_at >= ? AND scheduled_at < ?
-       ORDER BY scheduled_at, id LIMIT ?`,
-    ).all(workspaceId, range.from, range.to, range.limit) as PostRow[];
-    return this.withDeliveries(rows);
-  }
-
-  async listScheduledTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
-    return this.sql(
-      'SELECT scheduled_at FROM posts WHERE workspace_id = ? AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at',
-    )
-      .pluck()
-      .all(workspaceId, range.from, range.to) as number[];
-  }
-
-  /** Attaches deliveries to posts with one query, in the order they were given to createPost. */
-  private withDeliveries(posts: PostRow[]): PostWithDeliveries[] {
-    if (posts.length === 0) return [];
-    const rows = this.sql(
-      'SELECT * FROM deliveries WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
-    ).all(JSON.stringify(posts.map((p) => p.id))) as DeliveryRow[];
-    const byPost = new Map<string, Delivery[]>();
-    for (const row of rows) {
-      const list = byPost.get(row.post_id) ?? [];
-      list.push(toDelivery(row));
-      byPost.set(row.post_id, list);
-    }
-    return posts.map((p) => ({ post: toPost(p), deliveries: byPost.get(p.id) ?? [] }));
-  }
-
-  async heldTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
-    return heldTimes((s) => this.sql(s), workspaceId, range);
-  }
-
-  async cancelPost(postId: string, at: number): Promise<number> {
-    return this.sql(
-      `UPDATE deliveries SET state = 'cancelled', ${clearLease}, updated_at = ?
-       WHERE post_id = ? AND state IN (${cancellable})`,
-    ).run(at, postId).changes;
-  }
-
-  // An edit of a post that has not started: see post-edits.ts.
-  readonly editPost = async (e: PostEdit): Promise<EditPostResult> => editPost(this.db, (s) => this.sql(s), e);
-
-  async bringForward(postId: string, now: number): Promise<number> {
-    return this.sql(
-      `UPDATE deliveries SET due_at = ?, updated_at = ? WHERE post_id = ? AND state = 'scheduled' AND due_at > ?`,
-    ).run(now, now, postId, now).changes;
-  }
-
-  async reviveDelivery(id: string, now: number, to: 'queued' | 'scheduled' = 'queued'): Promise<boolean> {
-    return (
-      this.sql(
-        `UPDATE deliveries SET state = ?, attempts = 0, due_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'`,
-      ).run(to, now, now, id).changes === 1
-    );
-  }
-
-  async getDelivery(id: string): Promise<Delivery | null> {
-    const row = this.sql('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
-    return row ? toDelivery(row) : null;
-  }
-
-  async takeDue(now: number, limit: number): Promise<Delivery[]> {
-    const rows = this.sql(
-      `UPDATE deliveries SET state = 'queued', updated_at = @now
-       WHERE state = 'scheduled' AND due_at <= @now AND id IN (
-         SELECT id FROM deliveries WHERE state = 'scheduled' AND due_at <= @now ORDER BY due_at, id LIMIT @limit)
-       RETURNING *`,
-    ).all({ now, limit }) as DeliveryRow[];
-    return sortByDue(rows).map(toDelivery);
-  }
-
-  async takeDueByIds(ids: readonly string[], now: number): Promise<Delivery[]> {
-    if (ids.length === 0) return [];
-    const rows = this.sql(
-      `UPDATE deliveries SET state = 'queued', updated_at = @now
-       WHERE state = 'scheduled' AND due_at <= @now AND id IN (SELECT value FROM json_each(@ids))
-       RETURNING *`,
-    ).all({ now, ids: JSON.stringify(ids) }) as DeliveryRow[];
-    return sortByDue(rows).map(toDelivery);
-  }
-
-  async nextDueAt(): Promise<number | null> {
-    const row = this.sql(`SELECT MIN(due_at) AS due FROM deliveries WHERE state = 'scheduled'`).get() as {
-      due: number | null;
-    };
-    return row.due;
-  }
-
-  async claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
-    // Two compare-and-sets rather than one, so that we know which state the claim came from.
-    const set = `UPDATE deliveries SET state = 'publishing', attempts = attempts + 1,
-      lease_owner = @owner, lease_expires_at = @leaseUntil, updated_at = @now`;
-    const params = { id, owner, now, leaseUntil };
-    const queued = this.sql(`${set} WHERE id = @id AND state = 'queued' AND due_at <= @now RETURNING *`).get(params);
-    if (queued) return { delivery: toDelivery(queued as DeliveryRow), from: 'queued' };
-    const unknown = this.sql(`${set} WHERE id = @id AND state = 'unknown' RETURNING *`).get(params);
-    if (unknown) return { delivery: toDelivery(unknown as DeliveryRow), from: 'unknown' };
-    return null;
-  }
-
-  async renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
-    return (
-      this.sql(
-        `UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND state = 'publishing' AND lease_owner = ?`,
-      ).run(leaseUntil, id, owner).changes === 1
-    );
-  }
-
-  async saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean> {
-    const sets = ['updated_at = @at'];
-    if (progress.chain) sets.push('chain = @chain');
-    if (progress.checkpoint !== undefined) sets.push('checkpoint = @checkpoint');
-    const changes = this.sql(
-      `UPDATE deliveries SET ${sets.join(', ')} WHERE id = @id AND state = 'publishing' AND lease_owner = @owner`,
-    ).run({
-      id,
-      owner,
-      at,
-      chain: json(progress.chain),
-      checkpoint: progress.checkpoint ? JSON.stringify(progress.checkpoint) : null,
-    }).changes;
-    return changes === 1;
-  }
-
-  async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
-    const where = `WHERE id = @id AND state = 'publishing' AND lease_owner = @owner`;
-    const base = { id, owner, at };
-    let changes: number;
-    if (outcome.kind === 'published') {
-      changes = this.sql(
-        `UPDATE deliveries SET state = 'published', result = @result, published_at = @publishedAt,
-         ${clearLease}, updated_at = @at ${where}`,
-      ).run({ ...base, result: JSON.stringify(outcome.result), publishedAt: outcome.at }).changes;
-    } else if (outcome.kind === 'retry') {
-      changes = this.sql(
-        `UPDATE deliveries SET state = @state, due_at = @dueAt, last_error = @error, attempts = attempts - @refund,
-         ${clearLease}, updated_at = @at ${where}`,
-      ).run({
-        ...base,
-        state: outcome.state,
-        dueAt: outcome.dueAt,
-        error: JSON.stringify(outcome.error),
-        refund: outcome.refundAttempt ? 1 : 0,
-      }).changes;
-    } else {
-      changes = this.sql(
-        `UPDATE deliveries SET state = 'failed', last_error = @error, ${clearLease}, updated_at = @at ${where}`,
-      ).run({ ...base, error: JSON.stringify(outcome.error) }).changes;
-    }
-    return changes === 1;
-  }
-
-  async expireLeases(now: number, limit: number): Promise<Delivery[]> {
-    const rows = this.sql(
-      `UPDATE deliveries SET state = 'unknown', ${clearLease}, due_at = @now, updated_at = @now
-       WHERE state = 'publishing' AND lease_expires_at < @now AND id IN (
-         SELECT id FROM deliveries WHERE state = 'publishing' AND lease_expires_at < @now
-         ORDER BY lease_expires_at, id LIMIT @limit)
-       RETURNING *`,
-    ).all({ now, limit }) as DeliveryRow[];
-    return sortByDue(rows).map(toDelivery);
-  }
-
-  async takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]> {
-    const rows = this.sql(
-      `UPDATE deliveries SET due_at = @now, updated_at = @now
-       WHERE state = @state AND due_at < @olderThan AND id IN (
-         SELECT id FROM deliveries WHERE state = @state AND due_at < @olderThan
-         ORDER BY due_at, id LIMIT @limit)
-       RETURNING *`,
-    ).all({ state, olderThan, now, limit }) as DeliveryRow[];
-    return rows.map(toDelivery).sort((a, b) => a.id.localeCompare(b.id));
-  }
+  // The delivery lifecycle: see deliveries.ts.
+  readonly reviveDelivery = async (id: string, now: number, to?: 'queued' | 'scheduled') =>
+    this.deliveries.reviveDelivery(id, now, to);
+  readonly getDelivery = async (id: string): Promise<Delivery | null> => this.deliveries.getDelivery(id);
+  readonly takeDue = async (now: number, limit: number): Promise<Delivery[]> => this.deliveries.takeDue(now, limit);
+  readonly takeDueByIds = async (ids: readonly string[], now: number): Promise<Delivery[]> =>
+    this.deliveries.takeDueByIds(ids, now);
+  readonly nextDueAt = async (): Promise<number | null> => this.deliveries.nextDueAt();
+  readonly claim = async (id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> =>
+    this.deliveries.claim(id, owner, now, leaseUntil);
+  readonly renewLease = async (id: string, owner: string, leaseUntil: number): Promise<boolean> =>
+    this.deliveries.renewLease(id, owner, leaseUntil);
+  readonly saveProgress = async (id: string, owner: string, progress: DeliveryProgress, at: number) =>
+    this.deliveries.saveProgress(id, owner, progress, at);
+  readonly finishAttempt = async (id: string, owner: string, outcome: AttemptOutcome, at: number) =>
+    this.deliveries.finishAttempt(id, owner, outcome, at);
+  readonly expireLeases = async (now: number, limit: number): Promise<Delivery[]> =>
+    this.deliveries.expireLeases(now, limit);
+  readonly takeStranded = async (state: 'queued' | 'unknown', olderThan: number, now: number, limit: number) =>
+    this.deliveries.takeStranded(state, olderThan, now, limit);
 
   // Counts, history, breakdown and pacing: see history-pacing.ts.
   readonly countDeliveries = async (): Promise<Record<string, number>> => this.history.countDeliveries();
@@ -479,9 +263,4 @@ export class SqliteStore implements Store {
     workspaceId: string,
     options: { limit: number; before?: number },
   ): Promise<AuditEntry[]> => this.tokensAudit.listAudit(workspaceId, options);
-}
-
-/** RETURNING gives rows in no promised order. */
-function sortByDue(rows: DeliveryRow[]): DeliveryRow[] {
-  return rows.sort((a, b) => a.due_at - b.due_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
