@@ -1,23 +1,22 @@
 import mongoose, { type Connection } from 'mongoose';
-import {
-  type Account,
-  type AccountHealth,
-  type ApiToken,
-  type Delivery,
-  deliveryStates,
-  type Post,
-  type PostWithDeliveries,
-  type Workspace,
-  type WorkspaceSettings,
+import type {
+  Account,
+  AccountHealth,
+  ApiToken,
+  Delivery,
+  Post,
+  PostWithDeliveries,
+  Workspace,
+  WorkspaceSettings,
 } from '../../core/post.js';
-import { cancellableStates } from '../../core/delivery-state.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
-import type { CreatePostOptions, CreatePostResult, EditPostResult, PostEdit } from '../ports/post-store.js';
+import type { CreatePostOptions, EditPostResult, PostEdit } from '../ports/post-store.js';
 import type { Store } from '../store.js';
-import { requireTransactions, writePost } from './create-post.js';
-import { heldTimes } from './post-slots.js';
+import { requireTransactions } from './create-post.js';
 import { DeliveryWrites } from './delivery-writes.js';
-import { editPost } from './post-edits.js';
+import { MongoAccounts } from './accounts.js';
+import { MongoDeliveryReads } from './delivery-reads.js';
+import { MongoPosts } from './posts.js';
 import { MongoHooksCallbacks } from './hooks-callbacks.js';
 import { MongoChatOutbox } from './chat-outbox.js';
 import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
@@ -31,21 +30,10 @@ import type { PaceLedger } from '../../core/pacing.js';
 import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
-import { isDuplicateKey, isUnreachable } from './errors.js';
+import { isUnreachable } from './errors.js';
 import { translateStoreErrors } from '../unavailable.js';
-import {
-  fromAccount,
-  fromApiToken,
-  fromWorkspace,
-  idempotencySlot,
-  toAccount,
-  toApiToken,
-  toDelivery,
-  toPost,
-  toWorkspace,
-} from './mapping.js';
 import { MongoRemovals } from './removals.js';
-import { createModels, type DeliveryDoc, type Models, type PostDoc } from './schemas.js';
+import { createModels, type Models } from './schemas.js';
 
 export interface MongoStoreOptions {
   /** `mongodb://…`; the database is the one in the URL unless `dbName` is given. */
@@ -75,6 +63,9 @@ export class MongoStore implements Store {
   private readonly history: MongoHistoryPacing;
   private readonly removals: MongoRemovals;
   private readonly web: MongoWebSessions;
+  private readonly accounts: MongoAccounts;
+  private readonly posts: MongoPosts;
+  private readonly reads: MongoDeliveryReads;
 
   constructor(options: MongoStoreOptions) {
     this.connection = mongoose.createConnection(options.url, {
@@ -97,6 +88,9 @@ export class MongoStore implements Store {
     this.history = new MongoHistoryPacing(this.connection, this.models);
     this.removals = new MongoRemovals(this.models, this.writes);
     this.web = new MongoWebSessions(this.connection);
+    this.accounts = new MongoAccounts(this.models, this.writes);
+    this.posts = new MongoPosts(this.connection, this.models, this.writes, this.tokensAudit);
+    this.reads = new MongoDeliveryReads(this.models);
     // Down or unreachable: one StoreUnavailableError for the edges (see ../unavailable.ts).
     // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
     return translateStoreErrors(this, (e) => (isUnreachable(e) ? 'not_answering' : undefined));
@@ -122,87 +116,27 @@ export class MongoStore implements Store {
     await this.connection.db!.command({ ping: 1 });
   }
 
-  async ensureWorkspace(workspace: Workspace): Promise<Workspace> {
-    try {
-      await this.models.workspaces.insertMany([fromWorkspace(workspace)]);
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-    }
-    return (await this.getWorkspace(workspace.id))!;
-  }
+  // Workspaces and API tokens: see tokens-audit.ts.
+  readonly ensureWorkspace = (workspace: Workspace): Promise<Workspace> => this.tokensAudit.ensureWorkspace(workspace);
+  readonly getWorkspace = (id: string): Promise<Workspace | null> => this.tokensAudit.getWorkspace(id);
+  readonly updateWorkspaceSettings = (id: string, settings: WorkspaceSettings): Promise<Workspace | null> =>
+    this.tokensAudit.updateWorkspaceSettings(id, settings);
+  readonly createApiToken = (token: ApiToken): Promise<void> => this.tokensAudit.createApiToken(token);
+  readonly findApiTokenByHash = (hash: string): Promise<ApiToken | null> => this.tokensAudit.findApiTokenByHash(hash);
+  readonly touchApiToken = (id: string, at: number): Promise<void> => this.tokensAudit.touchApiToken(id, at);
 
-  async getWorkspace(id: string): Promise<Workspace | null> {
-    const doc = await this.models.workspaces.findById(id).lean();
-    return doc ? toWorkspace(doc) : null;
-  }
-
-  async updateWorkspaceSettings(id: string, settings: WorkspaceSettings): Promise<Workspace | null> {
-    // One document, one atomic update: each setting is its own field, so concurrent changes of
-    // different settings do not overwrite each other.
-    const set = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`settings.${k}`, v]));
-    const doc = await this.models.workspaces.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean();
-    return doc ? toWorkspace(doc) : null;
-  }
-
-  async createApiToken(token: ApiToken): Promise<void> {
-    await this.models.apiTokens.insertMany([fromApiToken(token)]);
-  }
-
-  async findApiTokenByHash(hash: string): Promise<ApiToken | null> {
-    const doc = await this.models.apiTokens.findOne({ hash }).lean();
-    return doc ? toApiToken(doc) : null;
-  }
-
-  async touchApiToken(id: string, at: number): Promise<void> {
-    await this.models.apiTokens.updateOne({ _id: id }, { $set: { lastUsedAt: new Date(at) } });
-  }
-
-  async createAccount(account: Account): Promise<void> {
-    await this.models.accounts.insertMany([fromAccount(account)]);
-  }
-
-  async getAccount(id: string): Promise<Account | null> {
-    const doc = await this.models.accounts.findById(id).lean();
-    return doc ? toAccount(doc) : null;
-  }
-
-  async listAccounts(workspaceId: string): Promise<Account[]> {
-    const docs = await this.models.accounts.find({ workspaceId }).sort({ createdAt: 1, _id: 1 }).lean();
-    return docs.map(toAccount);
-  }
-
-  async updateAccountCredentials(id: string, credentials: string, at: number, ifCurrent?: string): Promise<void> {
-    // One conditional update: with `ifCurrent`, only a caller that saw the current value writes.
-    const filter = ifCurrent === undefined ? { _id: id } : { _id: id, credentials: ifCurrent };
-    await this.models.accounts.updateOne(filter, { $set: { credentials, updatedAt: new Date(at) } });
-  }
-
-  async setAccountHealth(id: string, health: AccountHealth, reason: string | undefined, at: number): Promise<void> {
-    const set = { health, updatedAt: new Date(at), ...(reason === undefined ? {} : { healthReason: reason }) };
-    const update = reason === undefined ? { $set: set, $unset: { healthReason: 1 } } : { $set: set };
-    await this.models.accounts.updateOne({ _id: id }, update);
-  }
-
-  async markAccountUnhealthy(
-    id: string,
-    health: Exclude<AccountHealth, 'active'>,
-    reason: string,
-    at: number,
-  ): Promise<boolean> {
-    // One conditional update: of callers racing on an active account, one wins.
-    const before = await this.models.accounts.findOneAndUpdate(
-      { _id: id, health: 'active' },
-      { $set: { health, healthReason: reason, updatedAt: new Date(at) } },
-    );
-    return before !== null;
-  }
-
-  async wakeWaitingDeliveries(accountId: string, now: number): Promise<number> {
-    const docs = await this.models.deliveries
-      .find({ accountId, state: 'scheduled', 'lastError.kind': 'auth' })
-      .lean<DeliveryDoc[]>();
-    return this.writes.bringForward(docs, now);
-  }
+  // Accounts: see accounts.ts.
+  readonly createAccount = (account: Account): Promise<void> => this.accounts.createAccount(account);
+  readonly getAccount = (id: string): Promise<Account | null> => this.accounts.getAccount(id);
+  readonly listAccounts = (workspaceId: string): Promise<Account[]> => this.accounts.listAccounts(workspaceId);
+  readonly updateAccountCredentials = (id: string, credentials: string, at: number, ifCurrent?: string) =>
+    this.accounts.updateAccountCredentials(id, credentials, at, ifCurrent);
+  readonly setAccountHealth = (id: string, health: AccountHealth, reason: string | undefined, at: number) =>
+    this.accounts.setAccountHealth(id, health, reason, at);
+  readonly markAccountUnhealthy = (id: string, health: Exclude<AccountHealth, 'active'>, reason: string, at: number) =>
+    this.accounts.markAccountUnhealthy(id, health, reason, at);
+  readonly wakeWaitingDeliveries = (accountId: string, now: number): Promise<number> =>
+    this.accounts.wakeWaitingDeliveries(accountId, now);
 
   // Removals: see removals.ts.
   readonly waitingDeliveriesOf = (accountId: string) => this.removals.waitingDeliveriesOf(accountId);
@@ -210,163 +144,47 @@ export class MongoStore implements Store {
   readonly removeAccount = (id: string) => this.removals.removeAccount(id);
   readonly markDeliveryDeleted = (id: string, at: number) => this.removals.markDeliveryDeleted(id, at);
 
-  async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
-    if (post.idempotencyKey !== undefined) {
-      const existing = await this.findPostByIdempotencyKey(post.workspaceId, post.idempotencyKey);
-      if (existing) return { created: false, value: existing };
-    }
-    const holder = await writePost(this.connection, this.models, post, deliveries, options, (entry, session) =>
-      this.tokensAudit.addAudit(entry, session),
-    );
-    if (holder !== null) return { created: false, value: (await this.getPost(holder))! };
-    // What was written is what a read would return (the contract checks it): no read back.
-    return { created: true, value: { post, deliveries } };
-  }
+  // Posts: see posts.ts (create-post.ts and post-edits.ts for its transactions).
+  readonly createPost = (post: Post, deliveries: Delivery[], options?: CreatePostOptions) =>
+    this.posts.createPost(post, deliveries, options);
+  readonly editPost = (e: PostEdit): Promise<EditPostResult> => this.posts.editPost(e);
+  readonly getPostAlone = (id: string): Promise<Post | null> => this.posts.getPostAlone(id);
+  readonly correlationIds = (postIds: readonly string[]): Promise<Map<string, string>> =>
+    this.posts.correlationIds(postIds);
+  readonly getPost = (id: string): Promise<PostWithDeliveries | null> => this.posts.getPost(id);
+  readonly findPostByIdempotencyKey = (workspaceId: string, key: string) =>
+    this.posts.findPostByIdempotencyKey(workspaceId, key);
+  readonly listPosts = (workspaceId: string, options: { limit: number; before?: number }) =>
+    this.posts.listPosts(workspaceId, options);
+  readonly listPostsScheduled = (workspaceId: string, range: { from: number; to: number; limit: number }) =>
+    this.posts.listPostsScheduled(workspaceId, range);
+  readonly listScheduledTimes = (workspaceId: string, range: { from: number; to: number }) =>
+    this.posts.listScheduledTimes(workspaceId, range);
+  readonly heldTimes = (workspaceId: string, range: { from: number; to: number }): Promise<number[]> =>
+    this.posts.heldTimes(workspaceId, range);
+  readonly cancelPost = (postId: string, at: number): Promise<number> => this.posts.cancelPost(postId, at);
+  readonly bringForward = (postId: string, now: number): Promise<number> => this.posts.bringForward(postId, now);
 
-  /** An edit of a post that has not started, in one transaction: see post-edits.ts. */
-  editPost(e: PostEdit): Promise<EditPostResult> {
-    return editPost(this.connection, this.models, e);
-  }
-
-  async getPostAlone(id: string): Promise<Post | null> {
-    const doc = await this.models.posts.findById(id).lean();
-    return doc ? toPost(doc) : null;
-  }
-
-  async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {
-    const ids = [...new Set(postIds)];
-    if (ids.length === 0) return new Map();
-    const docs = await this.models.posts
-      .find({ _id: { $in: ids } })
-      .select({ _id: 1, correlationId: 1 })
-      .lean();
-    return new Map(docs.map((d) => [d._id, d.correlationId]));
-  }
-
-  async getPost(id: string): Promise<PostWithDeliveries | null> {
-    const doc = await this.models.posts.findById(id).lean();
-    return doc ? ((await this.withDeliveries([doc]))[0] ?? null) : null;
-  }
-
-  async findPostByIdempotencyKey(workspaceId: string, key: string): Promise<PostWithDeliveries | null> {
-    const doc = await this.models.posts.findOne({ workspaceId, keySlot: idempotencySlot(key) }).lean();
-    return doc ? ((await this.withDeliveries([doc]))[0] ?? null) : null;
-  }
-
-  async listPosts(workspaceId: string, options: { limit: number; before?: number }): Promise<PostWithDeliveries[]> {
-    const filter = options.before === undefined ? {} : { createdAt: { $lt: new Date(options.before) } };
-    const docs = await this.models.posts
-      .find({ workspaceId, ...filter })
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(options.limit)
-      .lean();
-    return this.withDeliveries(docs);
-  }
-
-  async listPostsScheduled(
-    workspaceId: string,
-    range: { from: number; to: number; limit: number },
-  ): Promise<PostWithDeliveries[]> {
-    const docs = await this.models.posts
-      .find({ workspaceId, scheduledAt: { $gte: new Date(range.from), $lt: new Date(range.to) } })
-      .sort({ scheduledAt: 1, _id: 1 })
-      .limit(range.limit)
-      .lean();
-    return this.withDeliveries(docs);
-  }
-
-  async listScheduledTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
-    const docs = await this.models.posts
-      .find({ workspaceId, scheduledAt: { $gte: new Date(range.from), $lt: new Date(range.to) } }, { scheduledAt: 1 })
-      .sort({ scheduledAt: 1 })
-      .lean();
-    return docs.map((d) => d.scheduledAt.getTime());
-  }
-
-  /** Attaches deliveries to posts (one `$in` query), in the order they were given to createPost. */
-  private async withDeliveries(posts: PostDoc[]): Promise<PostWithDeliveries[]> {
-    if (posts.length === 0) return [];
-    const docs = await this.models.deliveries
-      .find({ postId: { $in: posts.map((p) => p._id) } })
-      .sort({ postId: 1, seq: 1 })
-      .lean<DeliveryDoc[]>();
-    return posts.map((p) => ({
-      post: toPost(p),
-      deliveries: docs.filter((d) => d.postId === p._id).map(toDelivery),
-    }));
-  }
-
-  heldTimes(workspaceId: string, range: { from: number; to: number }): Promise<number[]> {
-    return heldTimes(this.models, workspaceId, range);
-  }
-
-  async cancelPost(postId: string, at: number): Promise<number> {
-    // A post's deliveries exist exactly when the post does (createPost's transaction).
-    const docs = await this.models.deliveries.find({ postId, state: { $in: [...cancellableStates] } }).lean();
-    return this.writes.cancel(docs, at);
-  }
-
-  async bringForward(postId: string, now: number): Promise<number> {
-    const docs = await this.models.deliveries
-      .find({ postId, state: 'scheduled', dueAt: { $gt: new Date(now) } })
-      .lean();
-    return this.writes.bringForward(docs, now);
-  }
-
-  async getDelivery(id: string): Promise<Delivery | null> {
-    const doc = await this.models.deliveries.findById(id).lean();
-    return doc ? toDelivery(doc) : null;
-  }
-
-  takeDueByIds(ids: readonly string[], now: number): Promise<Delivery[]> {
-    return this.writes.takeDueByIds(ids, now);
-  }
-
-  takeDue(now: number, limit: number): Promise<Delivery[]> {
-    return this.writes.takeDue(now, limit);
-  }
-
-  async nextDueAt(): Promise<number | null> {
-    const doc = await this.models.deliveries.findOne({ state: 'scheduled' }).sort({ dueAt: 1 }).lean();
-    return doc ? doc.dueAt.getTime() : null;
-  }
-
-  claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
-    return this.writes.claim(id, owner, now, leaseUntil);
-  }
-
-  reviveDelivery(id: string, now: number, to: 'queued' | 'scheduled' = 'queued'): Promise<boolean> {
-    return this.writes.revive(id, now, to);
-  }
-
-  renewLease(id: string, owner: string, leaseUntil: number): Promise<boolean> {
-    return this.writes.renewLease(id, owner, leaseUntil);
-  }
-
-  saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean> {
-    return this.writes.saveProgress(id, owner, progress, at);
-  }
-
-  finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
-    return this.writes.finishAttempt(id, owner, outcome, at);
-  }
-
-  expireLeases(now: number, limit: number): Promise<Delivery[]> {
-    return this.writes.expireLeases(now, limit);
-  }
-
-  async takeStranded(state: 'queued' | 'unknown', olderThan: number, now: number, limit: number): Promise<Delivery[]> {
-    return this.writes.takeStranded(state, olderThan, now, limit);
-  }
-
-  async countDeliveries(): Promise<Record<string, number>> {
-    const rows = await this.models.deliveries.aggregate<{ _id: string; n: number }>([
-      { $group: { _id: '$state', n: { $sum: 1 } } },
-    ]);
-    const counts: Record<string, number> = Object.fromEntries(deliveryStates.map((s) => [s, 0]));
-    for (const row of rows) counts[row._id] = row.n;
-    return counts;
-  }
+  // Reads of deliveries: see delivery-reads.ts; their state changes: see delivery-writes.ts.
+  readonly getDelivery = (id: string): Promise<Delivery | null> => this.reads.getDelivery(id);
+  readonly nextDueAt = (): Promise<number | null> => this.reads.nextDueAt();
+  readonly countDeliveries = (): Promise<Record<string, number>> => this.reads.countDeliveries();
+  readonly takeDueByIds = (ids: readonly string[], now: number): Promise<Delivery[]> =>
+    this.writes.takeDueByIds(ids, now);
+  readonly takeDue = (now: number, limit: number): Promise<Delivery[]> => this.writes.takeDue(now, limit);
+  readonly claim = (id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> =>
+    this.writes.claim(id, owner, now, leaseUntil);
+  readonly reviveDelivery = (id: string, now: number, to: 'queued' | 'scheduled' = 'queued'): Promise<boolean> =>
+    this.writes.revive(id, now, to);
+  readonly renewLease = (id: string, owner: string, leaseUntil: number): Promise<boolean> =>
+    this.writes.renewLease(id, owner, leaseUntil);
+  readonly saveProgress = (id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean> =>
+    this.writes.saveProgress(id, owner, progress, at);
+  readonly finishAttempt = (id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> =>
+    this.writes.finishAttempt(id, owner, outcome, at);
+  readonly expireLeases = (now: number, limit: number): Promise<Delivery[]> => this.writes.expireLeases(now, limit);
+  readonly takeStranded = (state: 'queued' | 'unknown', olderThan: number, now: number, limit: number) =>
+    this.writes.takeStranded(state, olderThan, now, limit);
 
   // History, breakdown and pacing: see history-pacing.ts.
   readonly deliveryBreakdown = (): Promise<DeliveryBreakdownRow[]> => this.history.deliveryBreakdown();

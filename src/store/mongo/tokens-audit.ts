@@ -1,7 +1,8 @@
 import { type ClientSession, type Connection, type Model, Schema } from 'mongoose';
 import type { Actor, AuditAction, AuditDetails, AuditEntry } from '../../core/audit.js';
-import type { ApiToken, Workspace } from '../../core/post.js';
-import { toApiToken, toWorkspace } from './mapping.js';
+import type { ApiToken, Workspace, WorkspaceSettings } from '../../core/post.js';
+import { isDuplicateKey } from './errors.js';
+import { fromApiToken, fromWorkspace, toApiToken, toWorkspace } from './mapping.js';
 import type { Models } from './schemas.js';
 
 interface AuditDoc {
@@ -44,7 +45,7 @@ function toAudit(doc: AuditDoc): AuditEntry {
   };
 }
 
-/** Token listing and revocation, the workspace list and the audit log on the Mongo store's connection. */
+/** Workspaces, API tokens and the audit log on the Mongo store's connection. */
 export class MongoTokensAudit {
   readonly audit: Model<AuditDoc>;
 
@@ -57,6 +58,41 @@ export class MongoTokensAudit {
 
   async init(): Promise<void> {
     await this.audit.createIndexes();
+  }
+
+  async ensureWorkspace(workspace: Workspace): Promise<Workspace> {
+    try {
+      await this.models.workspaces.insertMany([fromWorkspace(workspace)]);
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
+    return (await this.getWorkspace(workspace.id))!;
+  }
+
+  async getWorkspace(id: string): Promise<Workspace | null> {
+    const doc = await this.models.workspaces.findById(id).lean();
+    return doc ? toWorkspace(doc) : null;
+  }
+
+  async updateWorkspaceSettings(id: string, settings: WorkspaceSettings): Promise<Workspace | null> {
+    // One document, one atomic update: each setting is its own field, so concurrent changes of
+    // different settings do not overwrite each other.
+    const set = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`settings.${k}`, v]));
+    const doc = await this.models.workspaces.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean();
+    return doc ? toWorkspace(doc) : null;
+  }
+
+  async createApiToken(token: ApiToken): Promise<void> {
+    await this.models.apiTokens.insertMany([fromApiToken(token)]);
+  }
+
+  async findApiTokenByHash(hash: string): Promise<ApiToken | null> {
+    const doc = await this.models.apiTokens.findOne({ hash }).lean();
+    return doc ? toApiToken(doc) : null;
+  }
+
+  async touchApiToken(id: string, at: number): Promise<void> {
+    await this.models.apiTokens.updateOne({ _id: id }, { $set: { lastUsedAt: new Date(at) } });
   }
 
   async listApiTokens(workspaceId: string): Promise<ApiToken[]> {
