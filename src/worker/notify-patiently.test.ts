@@ -44,23 +44,40 @@ describe('notifyPatiently', () => {
     expect(stopping.calls).toBe(1);
   });
 
-  it('notifyFinished stores again what a published or failed delivery tells, and nothing for one still under way', async () => {
+  it('notifyFinished stores again what a published or failed delivery tells; one still under way is looked at again after its lease', async () => {
     const told: DeliveryEvent[] = [];
     const notifier: Notifier = { notify: async (e) => void told.push(e) };
     const post = { id: 'post_1' };
     const deliveries = [
       { id: 'dlv_a', state: 'published' },
       { id: 'dlv_b', state: 'failed', lastError: { kind: 'invalid', message: 'Too long.' } },
-      { id: 'dlv_c', state: 'publishing' },
+      { id: 'dlv_c', state: 'publishing', leaseExpiresAt: 5_000 },
     ];
     const store = { getPost: async () => ({ post, deliveries }) } as never;
+    const sent: [string, number | undefined][] = [];
+    const transport = {
+      maxDelayMs: 3_600_000,
+      send: async (ms: { deliveryId: string }[], o?: { delayMs?: number }) => {
+        for (const m of ms) sent.push([m.deliveryId, o?.delayMs]);
+      },
+    };
     const options = { retryMs: 1_000, stopping: () => false, log: createLogger('silent') };
     for (const deliveryId of ['dlv_a', 'dlv_b', 'dlv_c', 'dlv_gone']) {
-      await notifyFinished({ store, notifier }, { postId: 'post_1', deliveryId }, options);
+      const message = {
+        kind: 'delivery',
+        v: 1,
+        postId: 'post_1',
+        deliveryId,
+        platform: 'bluesky',
+        correlationId: 'c',
+      } as const;
+      await notifyFinished({ store, notifier, transport, clock: () => 1_000 }, message, options);
     }
     expect(told.map((e) => [e.kind, e.delivery.id, 'reason' in e ? e.reason : undefined])).toEqual([
       ['published', 'dlv_a', undefined],
       ['failed', 'dlv_b', 'Too long.'],
     ]);
+    // Held by another attempt: its message comes back 1 s after that attempt's lease ends.
+    expect(sent).toEqual([['dlv_c', 5_000]]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { DeliveryEvent, Notifier } from '../notify/notifier.js';
-import type { TransportMessage } from '../queue/transport.js';
+import type { Transport, TransportMessage } from '../queue/transport.js';
 import type { PostStore } from '../store/ports/post-store.js';
 
 /**
@@ -36,11 +36,17 @@ export async function notifyPatiently(
  * is dropped (acked). When the delivery is published or failed, its notifications are stored
  * again first: the attempt that finished it may have died between recording the outcome and
  * storing them (a worker killed then), and its message came back from the broker. That is safe:
- * each notification has the outcome's fixed id, so one already stored is not stored twice.
+ * each notification has the outcome's fixed id, so one already stored is not stored twice. A
+ * delivery another attempt still holds gets its message back after that attempt's lease.
  */
 export async function notifyFinished(
-  deps: { store: Pick<PostStore, 'getPost'>; notifier: Notifier },
-  message: Pick<TransportMessage, 'postId' | 'deliveryId'>,
+  deps: {
+    store: Pick<PostStore, 'getPost'>;
+    notifier: Notifier;
+    transport: Pick<Transport, 'send' | 'maxDelayMs'>;
+    clock: () => number;
+  },
+  message: TransportMessage,
   options: { retryMs: number; stopping: () => boolean; log: Logger },
 ): Promise<void> {
   const found = await deps.store.getPost(message.postId).catch(() => null);
@@ -52,5 +58,12 @@ export async function notifyFinished(
   } else if (delivery.state === 'failed') {
     const reason = delivery.lastError?.message ?? 'failed';
     await notifyPatiently(deps.notifier, { kind: 'failed', post, delivery, reason }, options);
+  } else if (delivery.state === 'publishing' && delivery.leaseExpiresAt !== undefined && !options.stopping()) {
+    // Another attempt holds it, and its worker may have died with the outcome's write on its way
+    // (applied after this read). The message comes back once the lease is over: the delivery is
+    // then finished (told of again above) or its lease lapsed (the claim takes it as unknown).
+    const delayMs = Math.max(delivery.leaseExpiresAt - deps.clock(), 0) + 1_000;
+    if (delayMs > deps.transport.maxDelayMs) return;
+    await deps.transport.send([message], { delayMs }).catch((err) => options.log.warn({ err }, 'not sent again'));
   }
 }
