@@ -1,32 +1,24 @@
 import path from 'node:path';
-import { defaultApiUrl as facebookGraphUrl } from '../platforms/facebook/credentials.js';
-import { defaultThreadsApiUrl } from '../platforms/threads/credentials.js';
-import { type PaceLimit, parsePaceLimits } from '../core/pacing.js';
-import { type PlatformId, platformIds } from '../core/post.js';
-import { defaultPaceLimits } from '../platforms/pacing-limits.js';
+import type { PaceLimit } from '../core/pacing.js';
+import type { PlatformId } from '../core/post.js';
+import { type DiscordConfig, discordConfig, type SlackConfig, slackConfig } from './chat-apps.js';
+import { type ConnectAppsConfig, connectApps } from './connect-apps.js';
 import type { HayonEnv } from './env.js';
-import { ConfigError, flag, int, timeZone, url } from './values.js';
+import { type MediaStoreConfig, mediaStoreConfig } from './media-store.js';
+import { pacingConfig } from './pacing.js';
+import { ConfigError, int, timeZone, url } from './values.js';
+import { type WebSessionsConfig, webSessionsConfig } from './web-sessions.js';
+import { type WorkerConfig, workerConfig } from './worker.js';
 
 export { ConfigError };
+export type { DiscordConfig, SlackConfig } from './chat-apps.js';
+export type { ConnectAppsConfig, OAuthAppConfig } from './connect-apps.js';
+export type { MediaStoreConfig } from './media-store.js';
+export type { WebSessionsConfig } from './web-sessions.js';
+export type { WorkerConfig } from './worker.js';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mongo'; url: string };
 export type TransportConfig = { kind: 'local' } | { kind: 'rabbitmq'; url: string };
-export type MediaStoreConfig =
-  | { kind: 'disk'; root: string }
-  | {
-      kind: 's3';
-      bucket: string;
-      region: string;
-      endpoint?: string | undefined;
-      /**
-       * The S3 endpoint as clients and platforms reach it, for presigned URLs (upload and
-       * download); `HAYON_S3_PUBLIC_URL`, default the endpoint hayon itself uses. Set it when
-       * hayon reaches the store at an inside address (`http://minio:9000` in docker-compose)
-       * that Threads, Instagram, Facebook and API clients cannot.
-       */
-      publicEndpoint?: string | undefined;
-      forcePathStyle: boolean;
-    };
 
 /** Step 2 of 3: the validated, typed configuration. Holds no secrets (see secrets.ts). */
 export interface Config {
@@ -50,23 +42,8 @@ export interface Config {
   store: StoreConfig;
   /** `HAYON_AMQP_URL` selects RabbitMQ; default the in-process transport. */
   transport: TransportConfig;
-  worker: {
-    /** Deliveries published at once per worker. `HAYON_WORKER_CONCURRENCY`, default 16. */
-    concurrency: number;
-    /** Attempts per delivery before it is parked. `HAYON_MAX_ATTEMPTS`, default 6. */
-    maxAttempts: number;
-    /** How long a claim holds before the delivery counts as `unknown`. `HAYON_LEASE_SECONDS`, default 120. */
-    leaseMs: number;
-    /** How often the sweeper looks for expired leases and lost messages. `HAYON_SWEEP_INTERVAL_MS`, default 10000. */
-    sweepIntervalMs: number;
-    /** A queued delivery this long past due is sent again. `HAYON_STRANDED_AFTER_MS`, default 60000. */
-    strandedAfterMs: number;
-    /**
-     * The same while the broker has messages waiting (they are probably in that queue).
-     * `HAYON_STRANDED_WHILE_BUSY_AFTER_MS`, default 600000.
-     */
-    strandedWhileBusyAfterMs: number;
-  };
+  /** How a worker publishes deliveries and sweeps for lost ones: see worker.ts. */
+  worker: WorkerConfig;
   /** Zone used when a request names none. `HAYON_DEFAULT_TIMEZONE`, default `UTC`. */
   defaultTimezone: string;
   /** One upstream platform call. `HAYON_PLATFORM_TIMEOUT_MS`, default 30000. */
@@ -120,12 +97,8 @@ export interface Config {
    * that expire before its next look this often (`HAYON_TOKEN_REFRESH_MINUTES`, default 15).
    */
   accountHealth: { graceMs: number; checkEveryMs: number; refreshEveryMs: number };
-  /**
-   * Signed-in browsers of the web page (`/app`): a session ends after this long without a request
-   * (`HAYON_WEB_IDLE_HOURS`, default 12) and this long after signing in whatever the use
-   * (`HAYON_WEB_SESSION_DAYS`, default 7).
-   */
-  webSessions: { idleMs: number; absoluteMs: number };
+  /** Signed-in browsers of the web page (`/app`): see web-sessions.ts. */
+  webSessions: WebSessionsConfig;
   /**
    * Per-account pacing under each platform's write limits (`HAYON_PACING`, default true), with
    * the documented limits (platforms/pacing-limits.ts) or, per platform named in
@@ -151,197 +124,7 @@ export interface Config {
   connect: ConnectAppsConfig;
 }
 
-export interface ConnectAppsConfig {
-  tumblr?: OAuthAppConfig | undefined;
-  /** Facebook Login: Facebook Pages, and Instagram professional accounts through their Page. */
-  meta?: OAuthAppConfig | undefined;
-  threads?: OAuthAppConfig | undefined;
-}
-
-/** One OAuth 2 app hayon is registered as. */
-export interface OAuthAppConfig {
-  /** The app's public id: Tumblr's OAuth consumer key, a Meta or Threads app id. */
-  clientId: string;
-  /**
-   * Where the person approves, an origin: `HAYON_TUMBLR_OAUTH_URL` (default
-   * `https://www.tumblr.com`), `HAYON_META_OAUTH_URL` (`https://www.facebook.com`),
-   * `HAYON_THREADS_OAUTH_URL` (`https://threads.com`). Tests point them at fakes.
-   */
-  oauthUrl: string;
-  /**
-   * Where the code is exchanged and the accounts to choose from are listed:
-   * `HAYON_TUMBLR_API_URL` (`https://api.tumblr.com`), `HAYON_META_GRAPH_URL`
-   * (`https://graph.facebook.com/v26.0`, the Facebook adapter's), `HAYON_THREADS_GRAPH_URL`
-   * (`https://graph.threads.net/v1.0`, the Threads adapter's). Meta's carry the Graph API version;
-   * an account connected while one is not its default keeps it as the account's `apiUrl`.
-   */
-  apiUrl: string;
-}
-
-export interface DiscordConfig {
-  mode: 'http' | 'gateway';
-  applicationId: string;
-  /** Ed25519 public key (hex) that signs interactions; HTTP mode. */
-  publicKey?: string | undefined;
-  /** `HAYON_DISCORD_API_URL`, default `https://discord.com/api`; tests point it at a fake. */
-  apiUrl: string;
-  /** The hayon workspace the guild maps to. `HAYON_DISCORD_WORKSPACE`, default `default`. */
-  workspaceId: string;
-}
-
-export interface SlackConfig {
-  mode: 'http' | 'socket';
-  /** `HAYON_SLACK_API_URL`, default `https://slack.com/api/`; tests point it at a fake. */
-  apiUrl: string;
-  /** The hayon workspace the Slack team maps to. `HAYON_SLACK_WORKSPACE`, default `default`. */
-  workspaceId: string;
-}
-
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function pacingConfig(env: HayonEnv): Record<PlatformId, PaceLimit[]> {
-  const none = Object.fromEntries(platformIds.map((p) => [p, []])) as unknown as Record<PlatformId, PaceLimit[]>;
-  if (env.pacing && !flag('HAYON_PACING', env.pacing)) return none;
-  try {
-    return { ...defaultPaceLimits, ...(parsePaceLimits(env.paceLimits ?? '', platformIds) as Partial<typeof none>) };
-  } catch (e) {
-    throw new ConfigError(`HAYON_PACE_LIMITS: ${(e as Error).message}.`);
-  }
-}
-
-function mediaStoreConfig(env: HayonEnv, dataDir: string): MediaStoreConfig {
-  if (!env.s3Bucket) {
-    if (env.s3Endpoint) throw new ConfigError('HAYON_S3_ENDPOINT is set but HAYON_S3_BUCKET is not.');
-    if (env.s3PublicUrl) throw new ConfigError('HAYON_S3_PUBLIC_URL is set but HAYON_S3_BUCKET is not.');
-    return { kind: 'disk', root: path.join(dataDir, 'media') };
-  }
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(env.s3Bucket)) {
-    throw new ConfigError(`HAYON_S3_BUCKET is not a valid bucket name: "${env.s3Bucket}".`);
-  }
-  return {
-    kind: 's3',
-    bucket: env.s3Bucket,
-    region: env.s3Region || 'us-east-1',
-    ...(env.s3Endpoint ? { endpoint: url('HAYON_S3_ENDPOINT', env.s3Endpoint, ['http:', 'https:']) } : {}),
-    ...(env.s3PublicUrl
-      ? { publicEndpoint: url('HAYON_S3_PUBLIC_URL', env.s3PublicUrl, ['http:', 'https:']).replace(/\/+$/, '') }
-      : {}),
-    forcePathStyle: flag('HAYON_S3_FORCE_PATH_STYLE', env.s3ForcePathStyle),
-  };
-}
-
-function discordConfig(env: HayonEnv): DiscordConfig | undefined {
-  if (!env.discordToken) {
-    if (env.discordAppId || env.discordPublicKey) {
-      throw new ConfigError('HAYON_DISCORD_TOKEN must be set with HAYON_DISCORD_APP_ID and HAYON_DISCORD_PUBLIC_KEY.');
-    }
-    return undefined;
-  }
-  if (!env.discordAppId || !/^\d{15,22}$/.test(env.discordAppId)) {
-    throw new ConfigError(
-      'HAYON_DISCORD_APP_ID must be the application id (a number) from the Discord developer portal.',
-    );
-  }
-  if (env.discordPublicKey && !/^[0-9a-f]{64}$/i.test(env.discordPublicKey)) {
-    throw new ConfigError("HAYON_DISCORD_PUBLIC_KEY must be the 64 hex characters of the application's public key.");
-  }
-  return {
-    mode: env.discordPublicKey ? 'http' : 'gateway',
-    applicationId: env.discordAppId,
-    ...(env.discordPublicKey ? { publicKey: env.discordPublicKey.toLowerCase() } : {}),
-    apiUrl: url('HAYON_DISCORD_API_URL', env.discordApiUrl || 'https://discord.com/api', ['http:', 'https:']).replace(
-      /\/+$/,
-      '',
-    ),
-    workspaceId: env.discordWorkspace || 'default',
-  };
-}
-
-/** An OAuth 2 app from its four variables (named for the messages), or undefined without its id. */
-function oauthApp(
-  names: { id: string; secret: string; oauthUrl: string; apiUrl: string },
-  values: {
-    id?: string | undefined;
-    secret?: string | undefined;
-    oauthUrl?: string | undefined;
-    apiUrl?: string | undefined;
-  },
-  defaults: { oauthUrl: string; apiUrl: string },
-  numericId: boolean,
-): OAuthAppConfig | undefined {
-  if (!values.id) {
-    if (values.secret) throw new ConfigError(`${names.secret} is set but ${names.id} is not.`);
-    return undefined;
-  }
-  if (numericId && !/^\d+$/.test(values.id)) {
-    throw new ConfigError(`${names.id} must be the app id (a number) from Meta's app dashboard.`);
-  }
-  if (!values.secret) throw new ConfigError(`${names.secret} must be set with ${names.id}.`);
-  const base = (name: string, raw: string) => url(name, raw, ['http:', 'https:']).replace(/\/+$/, '');
-  return {
-    clientId: values.id,
-    oauthUrl: base(names.oauthUrl, values.oauthUrl || defaults.oauthUrl),
-    apiUrl: base(names.apiUrl, values.apiUrl || defaults.apiUrl),
-  };
-}
-
-function connectApps(env: HayonEnv): ConnectAppsConfig {
-  const names = (p: string, id: string, api: string) => ({
-    id: `${p}_${id}`,
-    secret: `${p}_${id === 'CLIENT_ID' ? 'CLIENT_SECRET' : 'APP_SECRET'}`,
-    oauthUrl: `${p}_OAUTH_URL`,
-    apiUrl: `${p}_${api}`,
-  });
-  const tumblr = oauthApp(
-    names('HAYON_TUMBLR', 'CLIENT_ID', 'API_URL'),
-    { id: env.tumblrClientId, secret: env.tumblrClientSecret, oauthUrl: env.tumblrOauthUrl, apiUrl: env.tumblrApiUrl },
-    // The Tumblr adapter's own API base.
-    { oauthUrl: 'https://www.tumblr.com', apiUrl: 'https://api.tumblr.com' },
-    false,
-  );
-  const meta = oauthApp(
-    names('HAYON_META', 'APP_ID', 'GRAPH_URL'),
-    { id: env.metaAppId, secret: env.metaAppSecret, oauthUrl: env.metaOauthUrl, apiUrl: env.metaGraphUrl },
-    { oauthUrl: 'https://www.facebook.com', apiUrl: facebookGraphUrl },
-    true,
-  );
-  const threads = oauthApp(
-    names('HAYON_THREADS', 'APP_ID', 'GRAPH_URL'),
-    { id: env.threadsAppId, secret: env.threadsAppSecret, oauthUrl: env.threadsOauthUrl, apiUrl: env.threadsGraphUrl },
-    // Meta's Threads documentation (2026) sends people to threads.com (threads.net redirects there).
-    { oauthUrl: 'https://threads.com', apiUrl: defaultThreadsApiUrl },
-    true,
-  );
-  return { ...(tumblr ? { tumblr } : {}), ...(meta ? { meta } : {}), ...(threads ? { threads } : {}) };
-}
-
-function slackConfig(env: HayonEnv): SlackConfig | undefined {
-  if (!env.slackBotToken) {
-    if (env.slackSigningSecret || env.slackAppToken) {
-      throw new ConfigError(
-        'HAYON_SLACK_BOT_TOKEN must be set with HAYON_SLACK_SIGNING_SECRET or HAYON_SLACK_APP_TOKEN.',
-      );
-    }
-    return undefined;
-  }
-  if (!env.slackBotToken.startsWith('xoxb-'))
-    throw new ConfigError('HAYON_SLACK_BOT_TOKEN must be a bot token (xoxb-…).');
-  if (env.slackAppToken && !env.slackAppToken.startsWith('xapp-')) {
-    throw new ConfigError('HAYON_SLACK_APP_TOKEN must be an app-level token (xapp-…) with connections:write.');
-  }
-  const mode = env.slackAppToken ? 'socket' : 'http';
-  if (mode === 'http' && !env.slackSigningSecret) {
-    throw new ConfigError(
-      'HAYON_SLACK_SIGNING_SECRET must be set for Slack over HTTP (or set HAYON_SLACK_APP_TOKEN for Socket Mode).',
-    );
-  }
-  const apiUrl = url('HAYON_SLACK_API_URL', env.slackApiUrl || 'https://slack.com/api/', ['http:', 'https:']);
-  return {
-    mode,
-    apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
-    workspaceId: env.slackWorkspace || 'default',
-  };
-}
 
 /** Applies defaults and checks; throws ConfigError with a sentence naming the variable. */
 export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config {
@@ -372,20 +155,7 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
     transport: env.amqpUrl
       ? { kind: 'rabbitmq', url: url('HAYON_AMQP_URL', env.amqpUrl, ['amqp:', 'amqps:']) }
       : { kind: 'local' },
-    worker: {
-      concurrency: int('HAYON_WORKER_CONCURRENCY', env.workerConcurrency, 16, 1, 1000),
-      maxAttempts: int('HAYON_MAX_ATTEMPTS', env.maxAttempts, 6, 1, 50),
-      leaseMs: int('HAYON_LEASE_SECONDS', env.leaseSeconds, 120, 1, 3600) * 1000,
-      sweepIntervalMs: int('HAYON_SWEEP_INTERVAL_MS', env.sweepIntervalMs, 10_000, 50, 3_600_000),
-      strandedAfterMs: int('HAYON_STRANDED_AFTER_MS', env.strandedAfterMs, 60_000, 100, 86_400_000),
-      strandedWhileBusyAfterMs: int(
-        'HAYON_STRANDED_WHILE_BUSY_AFTER_MS',
-        env.strandedWhileBusyAfterMs,
-        600_000,
-        100,
-        86_400_000,
-      ),
-    },
+    worker: workerConfig(env),
     defaultTimezone: timeZone('HAYON_DEFAULT_TIMEZONE', env.defaultTimezone),
     platformTimeoutMs: int('HAYON_PLATFORM_TIMEOUT_MS', env.platformTimeoutMs, 30_000, 100, 600_000),
     storeTimeoutMs: int('HAYON_STORE_TIMEOUT_MS', env.storeTimeoutMs, 3000, 100, 120_000),
@@ -408,10 +178,7 @@ export function envToConfig(env: HayonEnv, cwd: string = process.cwd()): Config 
       checkEveryMs: int('HAYON_ACCOUNT_CHECK_HOURS', env.accountCheckHours, 6, 0, 24 * 7) * 3_600_000,
       refreshEveryMs: int('HAYON_TOKEN_REFRESH_MINUTES', env.tokenRefreshMinutes, 15, 1, 24 * 60) * 60_000,
     },
-    webSessions: {
-      idleMs: int('HAYON_WEB_IDLE_HOURS', env.webIdleHours, 12, 1, 24 * 30) * 3_600_000,
-      absoluteMs: int('HAYON_WEB_SESSION_DAYS', env.webSessionDays, 7, 1, 365) * 86_400_000,
-    },
+    webSessions: webSessionsConfig(env),
     bluesky: {
       resolverUrl: url('HAYON_BLUESKY_RESOLVER_URL', env.blueskyResolverUrl || 'https://public.api.bsky.app', [
         'http:',
