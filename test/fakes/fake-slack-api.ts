@@ -1,4 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type Answer,
+  type Args,
+  fail,
+  fileEntity,
+  isObject,
+  json,
+  messageContent,
+  readArgs,
+  str,
+  userEntity,
+} from './fake-slack-wire.js';
 import { LocalServer } from './local-server.js';
 
 export interface SlackCall {
@@ -18,17 +30,10 @@ export interface SlackMessage {
 }
 
 type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
-type Args = Record<string, unknown>;
-type Answer = Record<string, unknown>;
 type ViewCall = { method: 'views.open' | 'views.update'; trigger_id?: string; view_id?: string; view: Args };
 
 const BOT_ID = 'B0HAYON';
 const APP_ID = 'A0HAYON';
-/** Form fields Slack takes as JSON-encoded strings. */
-const JSON_FIELDS = ['blocks', 'view', 'attachments'];
-
-const fail = (error: string): Answer => ({ ok: false, error });
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
  * FakeSlackApi: a local HTTP server that follows the Slack Web API for what hayon calls (auth.test,
@@ -134,7 +139,13 @@ export class FakeSlackApi {
     options: { name: string; mimetype: string },
   ): { id: string; url_private: string; url_private_download: string } {
     this.#files.set(id, { bytes, ...options, created: Math.floor(Date.now() / 1000) });
-    const { url_private, url_private_download } = this.#fileEntity(id);
+    const { url_private, url_private_download } = fileEntity(
+      this.origin,
+      this.teamId,
+      this.botUserId,
+      id,
+      this.#files.get(id),
+    );
     return { id, url_private, url_private_download };
   }
 
@@ -293,32 +304,18 @@ export class FakeSlackApi {
     const id = str(a.user) ?? '';
     const user = this.#users.get(id);
     if (!user) return fail('user_not_found');
-    const profile = { real_name: user.name, display_name: user.name, team: this.teamId };
-    return {
-      ok: true,
-      user: {
-        id,
-        team_id: this.teamId,
-        name: user.name,
-        deleted: false,
-        is_admin: user.admin,
-        is_owner: false,
-        real_name: user.name,
-        tz: user.tz,
-        tz_label: tzLabel(user.tz),
-        tz_offset: tzOffsetSeconds(user.tz),
-        profile,
-        is_bot: false,
-        is_app_user: false,
-        updated: Math.floor(Date.now() / 1000),
-      },
-    };
+    return { ok: true, user: userEntity(this.teamId, id, user) };
   }
 
   #filesInfo(a: Args): Answer {
     const id = str(a.file) ?? '';
     if (!this.#files.has(id)) return fail('file_not_found');
-    return { ok: true, file: this.#fileEntity(id), comments: [], response_metadata: { next_cursor: '' } };
+    return {
+      ok: true,
+      file: fileEntity(this.origin, this.teamId, this.botUserId, id, this.#files.get(id)),
+      comments: [],
+      response_metadata: { next_cursor: '' },
+    };
   }
 
   #usergroupUsers(a: Args): Answer {
@@ -397,101 +394,4 @@ export class FakeSlackApi {
   #viewByExternalId(externalId: string): Answer | undefined {
     return [...this.#openViews.values()].find((v) => v.external_id === externalId);
   }
-
-  #fileEntity(id: string): Answer & { url_private: string; url_private_download: string } {
-    const file = this.#files.get(id);
-    if (!file) throw new Error(`no file ${id}`);
-    const base = `${this.origin}/files-pri/${this.teamId}-${id}`;
-    const name = encodeURIComponent(file.name);
-    return {
-      id,
-      created: file.created,
-      timestamp: file.created,
-      name: file.name,
-      title: file.name,
-      mimetype: file.mimetype,
-      filetype: filetype(file.name, file.mimetype),
-      pretty_type: filetype(file.name, file.mimetype).toUpperCase(),
-      user: this.botUserId,
-      mode: 'hosted',
-      is_external: false,
-      is_public: false,
-      size: file.bytes.byteLength,
-      url_private: `${base}/${name}`,
-      url_private_download: `${base}/download/${name}`,
-      permalink: `${this.origin}/files/${this.botUserId}/${id}/${name}`,
-    };
-  }
-}
-
-/** text and blocks of chat.postMessage / update / postEphemeral, or Slack's error code for them. */
-function messageContent(a: Args): { text?: string; blocks?: unknown[] } | string {
-  if (a.blocks !== undefined && !Array.isArray(a.blocks)) return 'invalid_blocks_format';
-  const text = str(a.text);
-  const blocks = Array.isArray(a.blocks) && a.blocks.length > 0 ? a.blocks : undefined;
-  if (!text && !blocks) return 'no_text';
-  return { ...(text !== undefined && { text }), ...(blocks && { blocks }) };
-}
-
-/** Query string plus body (form-encoded, or JSON), with JSON-encoded fields parsed; the token from the header or a `token` field. */
-async function readArgs(req: IncomingMessage, url: URL): Promise<{ args: Args; token?: string; invalid?: string }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  const args: Args = Object.fromEntries(url.searchParams);
-  if (type === 'application/json') {
-    try {
-      Object.assign(args, body ? JSON.parse(body) : {});
-    } catch {
-      return { args, invalid: 'invalid_json' };
-    }
-  } else {
-    Object.assign(args, Object.fromEntries(new URLSearchParams(body)));
-  }
-  for (const key of JSON_FIELDS) {
-    const value = args[key];
-    if (typeof value !== 'string') continue;
-    try {
-      args[key] = JSON.parse(value);
-    } catch {
-      // Left as the string; the method answers it as malformed.
-    }
-  }
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const token = bearer ?? str(args.token);
-  delete args.token;
-  return token ? { args, token } : { args };
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
-}
-
-function isObject(v: unknown): v is Args {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function filetype(name: string, mimetype: string): string {
-  const ext = /\.(\w+)$/.exec(name)?.[1]?.toLowerCase() ?? mimetype.split('/')[1] ?? 'binary';
-  return ext === 'jpeg' ? 'jpg' : ext;
-}
-
-/** The zone's offset from UTC now, in seconds, as users.info's `tz_offset`. */
-function tzOffsetSeconds(tz: string, at = new Date()): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')?.value;
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
-  if (!m) return 0;
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
-}
-
-/** "Pacific Standard Time", as users.info's `tz_label`. */
-function tzLabel(tz: string, at = new Date()): string {
-  return (
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value ?? tz
-  );
 }
