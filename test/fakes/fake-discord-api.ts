@@ -1,31 +1,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type Answer,
+  applyEdit,
+  BOT_USER,
+  type Body,
+  type DiscordCall,
+  type DiscordMessage,
+  error,
+  imageSize,
+  invalidForm,
+  isObject,
+  json,
+  messageEntity,
+  now,
+  rateLimited,
+  readBody,
+  type Stored,
+  send,
+  type Thread,
+  threadEntity,
+  toPublic,
+  unknownMessage,
+  unknownWebhook,
+} from './fake-discord-wire.js';
 import { LocalServer } from './local-server.js';
 
-export interface DiscordCall {
-  method: string;
-  /** The route below `/api/v10`, without the query: `/channels/123/messages`. */
-  path: string;
-  body: unknown;
-  at: number;
-}
-
-export interface DiscordMessage {
-  id: string;
-  channel_id: string;
-  content: string;
-  embeds?: unknown[];
-  components?: unknown[];
-  flags?: number;
-  /** Set once a thread has been started from the message. */
-  thread?: { id: string; name: string };
-}
+export type { DiscordCall, DiscordMessage } from './fake-discord-wire.js';
 
 type Failure = { status: 429; retryAfter: number } | { status: number; code: number; message: string };
-type Answer = { status: number; body?: unknown };
 type Params = Record<string, string>;
-type Body = Record<string, unknown>;
 type Route = { method: string; pattern: RegExp; bot: boolean; handle: (p: Params, body: unknown) => Answer };
-type Stored = DiscordMessage & { ephemeral: boolean; timestamp: string; edited_timestamp: string | null };
 type Interaction = {
   channelId: string;
   /** The message a component interaction came from: what type 6/7 and `@original` then refer to. */
@@ -34,19 +38,8 @@ type Interaction = {
   deferredEphemeral: boolean;
   originalId?: string;
 };
-type Thread = { id: string; name: string; parentChannelId: string; messageId: string; autoArchive: number; at: string };
-
 const EPHEMERAL = 64;
 const API = '/api/v10';
-const BOT_USER = { username: 'hayon', discriminator: '0', global_name: null, avatar: null, bot: true };
-
-const error = (status: number, code: number, message: string): Answer => ({ status, body: { message, code } });
-const unknownMessage = () => error(404, 10008, 'Unknown Message');
-const unknownWebhook = () => error(404, 10015, 'Unknown Webhook');
-const invalidForm = () => error(400, 50035, 'Invalid Form Body');
-const now = () => new Date().toISOString();
-const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * FakeDiscordApi: a local HTTP server that follows Discord's REST API v10 for what hayon calls:
  * interaction callbacks and the interaction webhook (`@original`, follow-ups), channel messages,
@@ -406,7 +399,7 @@ export class FakeDiscordApi {
     const thread: Thread = { id, name: body.name, parentChannelId, messageId: id, autoArchive, at: now() };
     this.#threads.set(thread.id, thread);
     message.thread = { id: thread.id, name: thread.name };
-    return { status: 201, body: this.#threadEntity(thread) };
+    return { status: 201, body: threadEntity(thread, this.applicationId) };
   }
 
   #register(p: Params, body: unknown): Answer {
@@ -443,79 +436,7 @@ export class FakeDiscordApi {
     return { id: this.applicationId, ...BOT_USER };
   }
 
-  /** The message object as Discord answers it (type 0, the bot as author). */
   #entity(m: Stored): Body {
-    const thread = m.thread && this.#threads.get(m.thread.id);
-    const { id, channel_id, content, timestamp, edited_timestamp } = m;
-    return {
-      ...{ id, type: 0, channel_id, author: this.#user(), content, timestamp, edited_timestamp, tts: false },
-      ...{ mention_everyone: false, mentions: [], mention_roles: [], attachments: [], pinned: false },
-      ...{ embeds: m.embeds ?? [], components: m.components ?? [], flags: m.flags ?? 0 },
-      ...(thread && { thread: this.#threadEntity(thread) }),
-    };
+    return messageEntity(m, this.applicationId, m.thread && this.#threads.get(m.thread.id));
   }
-
-  #threadEntity(t: Thread): Body {
-    const counts = { rate_limit_per_user: 0, message_count: 0, member_count: 1, total_message_sent: 0, flags: 0 };
-    const metadata = { archived: false, auto_archive_duration: t.autoArchive, locked: false };
-    return {
-      ...{ id: t.id, type: 11, parent_id: t.parentChannelId, owner_id: this.applicationId, name: t.name },
-      ...{ last_message_id: null, ...counts },
-      thread_metadata: { ...metadata, archive_timestamp: t.at, create_timestamp: t.at },
-    };
-  }
-}
-
-function toPublic(m: Stored): DiscordMessage {
-  const { ephemeral: _e, timestamp: _t, edited_timestamp: _d, ...rest } = m;
-  return { ...rest, ...(m.thread && { thread: { ...m.thread } }) };
-}
-
-/** A PATCH of a message: fields present replace, `null` clears (as Discord's edit endpoints). */
-function applyEdit(message: Stored, body: Body): void {
-  if (body.content !== undefined) message.content = typeof body.content === 'string' ? body.content : '';
-  for (const key of ['embeds', 'components'] as const) {
-    const value = body[key];
-    if (Array.isArray(value) && value.length > 0) message[key] = value;
-    else if (value !== undefined) delete message[key];
-  }
-  message.edited_timestamp = now();
-}
-
-/** PNG and baseline/progressive JPEG dimensions, as Discord reports them for images. */
-function imageSize(b: Uint8Array): { width?: number; height?: number } {
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (b.byteLength >= 24 && b[0] === 0x89 && b[1] === 0x50)
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  if (b[0] !== 0xff || b[1] !== 0xd8) return {};
-  for (let i = 2; i + 9 < b.byteLength; i += 2 + view.getUint16(i + 2)) {
-    const marker = b[i + 1] ?? 0;
-    if (b[i] !== 0xff) return {};
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: view.getUint16(i + 5), width: view.getUint16(i + 7) };
-    }
-  }
-  return {};
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Discord's 429: Retry-After in whole seconds, the precise value in the body and X-RateLimit-Reset-After. */
-function rateLimited(res: ServerResponse, retryAfter: number): void {
-  const body = { message: 'You are being rate limited.', retry_after: retryAfter, global: false };
-  const headers = { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-scope': 'user' };
-  json(res, 429, body, { ...headers, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': String(retryAfter) });
-}
-
-function send(res: ServerResponse, answer: Answer): void {
-  if (answer.status === 204) return void res.writeHead(204).end();
-  json(res, answer.status, answer.body);
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
