@@ -158,9 +158,9 @@ export class DeliveryWorker {
     const { store, clock } = this.deps;
     log.warn({ err, deliveryId: id }, 'store call failed after the claim; the delivery is given back');
     const error: DeliveryError = { kind: 'internal', message: 'The store did not answer.', at: clock() };
-    const dueAt = clock() + 5_000;
-    const back = { kind: 'retry', state: 'scheduled', dueAt, error, refundAttempt: true } as const;
-    if (await store.finishAttempt(id, this.options.owner, back, clock())) this.deps.onScheduled?.(dueAt);
+    const back = { kind: 'retry', state: 'scheduled', dueAt: clock() + 5_000, error, refundAttempt: true } as const;
+    if (await store.finishAttempt(id, this.options.owner, back, clock()).catch(() => false))
+      this.deps.onScheduled?.(back.dueAt);
     return null;
   }
 

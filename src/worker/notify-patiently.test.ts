@@ -80,4 +80,30 @@ describe('notifyPatiently', () => {
     // Held by another attempt: its message comes back 1 s after that attempt's lease ends.
     expect(sent).toEqual([['dlv_c', 5_000]]);
   });
+
+  it('notifyFinished reads the post again while the store is away, so a message that came back during an outage is not dropped unread', async () => {
+    const told: DeliveryEvent[] = [];
+    const notifier: Notifier = { notify: async (e) => void told.push(e) };
+    let reads = 0;
+    const store = {
+      getPost: async () => {
+        reads++;
+        if (reads <= 2) throw new Error('the store is not answering');
+        return { post: { id: 'post_1' }, deliveries: [{ id: 'dlv_a', state: 'published' }] };
+      },
+    } as never;
+    const transport = { maxDelayMs: 3_600_000, send: async () => {} };
+    const message = {
+      kind: 'delivery',
+      v: 1,
+      postId: 'post_1',
+      deliveryId: 'dlv_a',
+      platform: 'bluesky',
+      correlationId: 'c',
+    } as const;
+    const options = { retryMs: 5_000, stopping: () => false, log: createLogger('silent') };
+    await notifyFinished({ store, notifier, transport, clock: () => 1_000 }, message, options);
+    expect(reads).toBe(3);
+    expect(told.map((e) => [e.kind, e.delivery.id])).toEqual([['published', 'dlv_a']]);
+  });
 });

@@ -4,31 +4,41 @@ import type { Transport, TransportMessage } from '../queue/transport.js';
 import type { PostStore } from '../store/ports/post-store.js';
 
 /**
+ * Runs `fn` until it resolves, pausing 200 ms, 400 ms … up to 2 s between tries, for `retryMs` at
+ * most or until the worker is stopping; then throws the last error. For store calls that must not
+ * be lost to a brief outage of the store (a restart, a failover).
+ */
+export async function patiently<T>(
+  fn: () => Promise<T>,
+  options: { retryMs: number; stopping: () => boolean },
+): Promise<T> {
+  const started = performance.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const pause = Math.min(200 * 2 ** attempt, 2_000);
+      if (options.stopping() || performance.now() - started + pause > options.retryMs) throw err;
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
+
+/**
  * Stores a delivery's notifications (chat replies, callbacks) once its outcome is recorded. The
- * notifier writes to the store's outboxes; when the store is briefly away (a restart, a failover)
- * the write is tried again with a growing pause (200 ms to 2 s) for `retryMs`, so a reply is
- * delayed rather than lost. Every write has a fixed id, so trying again never doubles one. Past
- * `retryMs`, or once the worker is stopping, the failure is logged.
+ * notifier writes to the store's outboxes; when the store is briefly away the write is tried
+ * again ({@link patiently}), so a reply is delayed rather than lost. Every write has a fixed id,
+ * so trying again never doubles one. Past `retryMs`, or once the worker is stopping, the failure
+ * is logged.
  */
 export async function notifyPatiently(
   notifier: Notifier,
   event: DeliveryEvent,
   options: { retryMs: number; stopping: () => boolean; log: Logger },
 ): Promise<void> {
-  const started = performance.now();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await notifier.notify(event);
-      return;
-    } catch (err) {
-      const pause = Math.min(200 * 2 ** attempt, 2_000);
-      if (options.stopping() || performance.now() - started + pause > options.retryMs) {
-        options.log.warn({ err }, 'notification failed');
-        return;
-      }
-      await new Promise((r) => setTimeout(r, pause));
-    }
-  }
+  await patiently(() => notifier.notify(event), options).catch((err) =>
+    options.log.warn({ err }, 'notification failed'),
+  );
 }
 
 /**
@@ -49,7 +59,16 @@ export async function notifyFinished(
   message: TransportMessage,
   options: { retryMs: number; stopping: () => boolean; log: Logger },
 ): Promise<void> {
-  const found = await deps.store.getPost(message.postId).catch(() => null);
+  // Read patiently: a message that comes back while the store is away (its first worker was killed
+  // right after recording the outcome, during the outage) must not be dropped unread, or the
+  // outcome's reply would never be stored.
+  const found = await patiently(() => deps.store.getPost(message.postId), options).catch((err: unknown) => {
+    options.log.warn(
+      { err, deliveryId: message.deliveryId },
+      'finished delivery not read: its notifications not stored again',
+    );
+    return null;
+  });
   const delivery = found?.deliveries.find((d) => d.id === message.deliveryId);
   if (!found || !delivery) return;
   const { post } = found;
