@@ -87,3 +87,33 @@ export class OutboxLoop<T> {
     }
   }
 }
+
+/** Where a sender's loop takes its items from (its store's outbox). */
+export type OutboxSource<T> = Omit<OutboxLoopDeps<T>, 'send'>;
+
+/**
+ * A sender of one store outbox: runs the shared loop and sends each taken item with `send`.
+ */
+export abstract class OutboxSender<T> {
+  readonly #loop: OutboxLoop<T>;
+
+  protected constructor(source: OutboxSource<T>, options: OutboxLoopOptions) {
+    this.#loop = new OutboxLoop({ ...source, send: (item) => this.send(item) }, options);
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
+  }
+
+  /** Look at the outbox now (an item was just stored). */
+  wake(): void {
+    this.#loop.wake();
+  }
+
+  /** Sends one item and records its outcome; never throws for the item's own failure. */
+  protected abstract send(item: T): Promise<void>;
+}

@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { CallbackStore } from '../../store/ports/callback-store.js';
 import { type CallbackAnswer, type PostCallbackOptions, postCallback } from './post-callback.js';
 import type { SigningSecrets } from '../../services/signing-secrets.js';
-import { OutboxLoop } from '../outbox-loop.js';
+import { OutboxSender } from '../outbox-loop.js';
 
 export interface CallbackSenderOptions {
   /** How often the outbox is looked at when nothing woke the sender. */
@@ -52,43 +52,29 @@ export interface CallbackSenderDeps {
  * a URL that now points to a private network, or 24 hours of failures is failed for good;
  * anything else is tried again with backoff.
  */
-export class CallbackSender {
+export class CallbackSender extends OutboxSender<Callback> {
   readonly #options: CallbackSenderOptions;
-  readonly #loop: OutboxLoop<Callback>;
 
   constructor(
     private readonly deps: CallbackSenderDeps,
     options: Partial<CallbackSenderOptions> = {},
   ) {
-    this.#options = { ...defaultCallbackSenderOptions, ...options };
+    const merged = { ...defaultCallbackSenderOptions, ...options };
     const { store } = deps;
-    this.#loop = new OutboxLoop(
+    super(
       {
         clock: deps.clock,
         log: deps.log,
         name: 'callback',
         take: (now, leaseUntil, limit) => store.takeDueCallbacks(now, leaseUntil, limit),
-        send: (callback) => this.#send(callback),
         nextDueAt: () => store.nextCallbackDueAt(),
       },
-      this.#options,
+      merged,
     );
+    this.#options = merged;
   }
 
-  start(): void {
-    this.#loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#loop.stop();
-  }
-
-  /** Look at the outbox now (a callback was just stored). */
-  wake(): void {
-    this.#loop.wake();
-  }
-
-  async #send(callback: Callback): Promise<void> {
+  protected async send(callback: Callback): Promise<void> {
     const { store, clock, log, secrets } = this.deps;
     const host = safeHost(callback.url);
     const where = {

@@ -8,7 +8,7 @@ import type { ChatOutboxStore } from '../../store/ports/chat-outbox-store.js';
 import type { PostStore } from '../../store/ports/post-store.js';
 import type { DiscordApi } from '../discord/discord-api.js';
 import { postMessage as discordMessage } from '../discord/message.js';
-import { OutboxLoop, type OutboxLoopOptions } from '../outbox-loop.js';
+import { type OutboxLoopOptions, OutboxSender } from '../outbox-loop.js';
 import { postMessage as slackMessage } from '../slack/blocks.js';
 import { classifyChatError } from './chat-errors.js';
 
@@ -47,43 +47,29 @@ export interface ChatSenderDeps {
  * can never be sent (the channel deleted, the bot removed) or still unsent after 24 hours is
  * dropped with a log line and a `notify.dropped` audit entry.
  */
-export class ChatSender {
+export class ChatSender extends OutboxSender<ChatMessage> {
   readonly #options: ChatSenderOptions;
-  readonly #loop: OutboxLoop<ChatMessage>;
 
   constructor(
     private readonly deps: ChatSenderDeps,
     options: Partial<ChatSenderOptions> = {},
   ) {
-    this.#options = { ...defaultChatSenderOptions, ...options };
+    const merged = { ...defaultChatSenderOptions, ...options };
     const { store } = deps;
-    this.#loop = new OutboxLoop(
+    super(
       {
         clock: deps.clock,
         log: deps.log,
         name: 'chat',
         take: (now, leaseUntil, limit) => store.takeDueChatMessages(now, leaseUntil, limit),
-        send: (message) => this.#send(message),
         nextDueAt: () => store.nextChatMessageDueAt(),
       },
-      this.#options,
+      merged,
     );
+    this.#options = merged;
   }
 
-  start(): void {
-    this.#loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#loop.stop();
-  }
-
-  /** Look at the outbox now (a message was just stored). */
-  wake(): void {
-    this.#loop.wake();
-  }
-
-  async #send(message: ChatMessage): Promise<void> {
+  protected async send(message: ChatMessage): Promise<void> {
     const { store, clock, log } = this.deps;
     const where = { messageId: message.id, chat: message.chat, postId: message.postId, attempt: message.attempts };
     let outcome: ChatMessageOutcome;
