@@ -1,6 +1,7 @@
-import { type Connection, type Model, type QueryFilter, Schema } from 'mongoose';
+import { type Connection, type Model, Schema } from 'mongoose';
 import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
 import { isDuplicateKey } from './errors.js';
+import { byDueThenId, finishUpdate, leaseEach, nextDueAt, outboxFields, takeableAt } from './outbox-lease.js';
 
 interface ChatDoc {
   _id: string;
@@ -65,12 +66,7 @@ function toMessage(doc: ChatDoc): ChatMessage {
     ...(doc.postId !== undefined ? { postId: doc.postId } : {}),
     request: doc.request,
     state: doc.state,
-    attempts: doc.attempts,
-    dueAt: doc.dueAt.getTime(),
-    ...(doc.leaseUntil ? { leaseUntil: doc.leaseUntil.getTime() } : {}),
-    ...(doc.lastError !== undefined ? { lastError: doc.lastError } : {}),
-    createdAt: doc.createdAt.getTime(),
-    updatedAt: doc.updatedAt.getTime(),
+    ...outboxFields(doc),
   };
 }
 
@@ -121,9 +117,7 @@ export class MongoChatOutbox {
   }
 
   async takeDueChatMessages(now: number, leaseUntil: number, limit: number): Promise<ChatMessage[]> {
-    const at = new Date(now);
-    const due: QueryFilter<ChatDoc> = { state: 'pending', dueAt: { $lte: at } };
-    const lapsed: QueryFilter<ChatDoc> = { state: 'sending', leaseUntil: { $lt: at } };
+    const { due, lapsed } = takeableAt<ChatDoc>(new Date(now));
     // The first unsent message of each thread (by seq), kept when it is due or its lease lapsed.
     // Not a window of the earliest due messages: a head whose retry was put off sorts after the
     // messages waiting behind it, and a window full of those would never reach it.
@@ -144,33 +138,17 @@ export class MongoChatOutbox {
       { $sort: { dueAt: 1, seq: 1 } },
       { $limit: limit },
     ]);
-    const update = {
-      $set: { state: 'sending', leaseUntil: new Date(leaseUntil), updatedAt: at },
-      $inc: { attempts: 1 },
-    };
-    const docs = await Promise.all(
-      heads.map(({ id }) =>
-        this.messages
-          .findOneAndUpdate({ _id: id, $or: [due, lapsed] }, update, { returnDocument: 'after' })
-          .lean<ChatDoc>(),
-      ),
+    const docs = await leaseEach(
+      this.messages,
+      heads.map(({ id }) => id),
+      now,
+      leaseUntil,
     );
-    const taken = docs.filter((d): d is ChatDoc => d !== null).map(toMessage);
-    return taken.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+    return docs.map(toMessage).sort(byDueThenId);
   }
 
   async finishChatMessage(id: string, outcome: ChatMessageOutcome, at: number): Promise<void> {
-    const updatedAt = new Date(at);
-    const update =
-      outcome.kind === 'sent'
-        ? { $set: { state: 'sent', updatedAt }, $unset: { leaseUntil: 1, lastError: 1 } }
-        : outcome.kind === 'retry'
-          ? {
-              $set: { state: 'pending', dueAt: new Date(outcome.dueAt), lastError: outcome.error, updatedAt },
-              $unset: { leaseUntil: 1 },
-            }
-          : { $set: { state: 'dropped', lastError: outcome.error, updatedAt }, $unset: { leaseUntil: 1 } };
-    await this.messages.updateOne({ _id: id }, update);
+    await this.messages.updateOne({ _id: id }, finishUpdate(outcome, at));
   }
 
   async listChatMessages(thread: string): Promise<ChatMessage[]> {
@@ -178,11 +156,6 @@ export class MongoChatOutbox {
   }
 
   async nextChatMessageDueAt(): Promise<number | null> {
-    const doc = await this.messages
-      .findOne({ state: 'pending' })
-      .sort({ dueAt: 1 })
-      .select({ dueAt: 1 })
-      .lean<Pick<ChatDoc, 'dueAt'>>();
-    return doc ? doc.dueAt.getTime() : null;
+    return nextDueAt(this.messages);
   }
 }

@@ -1,6 +1,7 @@
-import { type Connection, type Model, type QueryFilter, Schema } from 'mongoose';
+import { type Connection, type Model, Schema } from 'mongoose';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
 import { isDuplicateKey } from './errors.js';
+import { byDueThenId, finishUpdate, leaseEach, nextDueAt, outboxFields, takeableAt } from './outbox-lease.js';
 
 interface HookDoc {
   _id: string;
@@ -68,12 +69,7 @@ function toCallback(doc: CallbackDoc): Callback {
     body: doc.body,
     signer: doc.signer,
     state: doc.state,
-    attempts: doc.attempts,
-    dueAt: doc.dueAt.getTime(),
-    ...(doc.leaseUntil ? { leaseUntil: doc.leaseUntil.getTime() } : {}),
-    ...(doc.lastError !== undefined ? { lastError: doc.lastError } : {}),
-    createdAt: doc.createdAt.getTime(),
-    updatedAt: doc.updatedAt.getTime(),
+    ...outboxFields(doc),
   };
 }
 
@@ -145,41 +141,23 @@ export class MongoHooksCallbacks {
   }
 
   async takeDueCallbacks(now: number, leaseUntil: number, limit: number): Promise<Callback[]> {
-    const at = new Date(now);
-    const due: QueryFilter<CallbackDoc> = { state: 'pending', dueAt: { $lte: at } };
-    const lapsed: QueryFilter<CallbackDoc> = { state: 'sending', leaseUntil: { $lt: at } };
+    const { due, lapsed } = takeableAt<CallbackDoc>(new Date(now));
     // One state per query: an equality every server can use without a scan.
     const candidates = [
       ...(await this.callbacks.find(due).sort({ dueAt: 1, _id: 1 }).limit(limit).select({ _id: 1 }).lean()),
       ...(await this.callbacks.find(lapsed).limit(limit).select({ _id: 1 }).lean()),
     ].slice(0, limit);
-    const update = {
-      $set: { state: 'sending', leaseUntil: new Date(leaseUntil), updatedAt: at },
-      $inc: { attempts: 1 },
-    };
-    const docs = await Promise.all(
-      candidates.map(({ _id }) =>
-        this.callbacks
-          .findOneAndUpdate({ _id, $or: [due, lapsed] }, update, { returnDocument: 'after' })
-          .lean<CallbackDoc>(),
-      ),
+    const docs = await leaseEach(
+      this.callbacks,
+      candidates.map(({ _id }) => _id),
+      now,
+      leaseUntil,
     );
-    const taken = docs.filter((d): d is CallbackDoc => d !== null).map(toCallback);
-    return taken.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+    return docs.map(toCallback).sort(byDueThenId);
   }
 
   async finishCallback(id: string, outcome: CallbackOutcome, at: number): Promise<void> {
-    const updatedAt = new Date(at);
-    const update =
-      outcome.kind === 'sent'
-        ? { $set: { state: 'sent', updatedAt }, $unset: { leaseUntil: 1, lastError: 1 } }
-        : outcome.kind === 'retry'
-          ? {
-              $set: { state: 'pending', dueAt: new Date(outcome.dueAt), lastError: outcome.error, updatedAt },
-              $unset: { leaseUntil: 1 },
-            }
-          : { $set: { state: 'failed', lastError: outcome.error, updatedAt }, $unset: { leaseUntil: 1 } };
-    await this.callbacks.updateOne({ _id: id }, update);
+    await this.callbacks.updateOne({ _id: id }, finishUpdate(outcome, at));
   }
 
   async listCallbacks(postId: string): Promise<Callback[]> {
@@ -188,11 +166,6 @@ export class MongoHooksCallbacks {
   }
 
   async nextCallbackDueAt(): Promise<number | null> {
-    const doc = await this.callbacks
-      .findOne({ state: 'pending' })
-      .sort({ dueAt: 1 })
-      .select({ dueAt: 1 })
-      .lean<Pick<CallbackDoc, 'dueAt'>>();
-    return doc ? doc.dueAt.getTime() : null;
+    return nextDueAt(this.callbacks);
   }
 }

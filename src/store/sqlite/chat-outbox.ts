@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
+import { byDueThenId, type OutboxRow, outboxFields } from './outbox-rows.js';
 
-interface ChatRow {
+interface ChatRow extends OutboxRow {
   id: string;
   chat: ChatMessage['chat'];
   thread: string;
@@ -10,12 +11,6 @@ interface ChatRow {
   post_id: string | null;
   request: string;
   state: ChatMessage['state'];
-  attempts: number;
-  due_at: number;
-  lease_until: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
 }
 
 function toMessage(row: ChatRow): ChatMessage {
@@ -28,12 +23,7 @@ function toMessage(row: ChatRow): ChatMessage {
     ...(row.post_id !== null ? { postId: row.post_id } : {}),
     request: JSON.parse(row.request) as ChatMessage['request'],
     state: row.state,
-    attempts: row.attempts,
-    dueAt: row.due_at,
-    ...(row.lease_until !== null ? { leaseUntil: row.lease_until } : {}),
-    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    ...outboxFields(row),
   };
 }
 
@@ -82,7 +72,7 @@ export class SqliteChatOutbox {
          LIMIT ?)
        RETURNING *`,
     ).all(leaseUntil, now, now, now, limit) as ChatRow[];
-    return rows.map(toMessage).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+    return rows.map(toMessage).sort(byDueThenId);
   }
 
   finishChatMessage(id: string, outcome: ChatMessageOutcome, at: number): void {

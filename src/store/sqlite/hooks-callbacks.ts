@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
+import { byDueThenId, type OutboxRow, outboxFields } from './outbox-rows.js';
 
 interface HookRow {
   id: string;
@@ -8,7 +9,7 @@ interface HookRow {
   data: string;
 }
 
-interface CallbackRow {
+interface CallbackRow extends OutboxRow {
   id: string;
   post_id: string;
   workspace_id: string;
@@ -16,12 +17,6 @@ interface CallbackRow {
   body: string;
   signer: string;
   state: Callback['state'];
-  attempts: number;
-  due_at: number;
-  lease_until: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
 }
 
 const toHook = (row: HookRow): Hook => JSON.parse(row.data) as Hook;
@@ -35,12 +30,7 @@ function toCallback(row: CallbackRow): Callback {
     body: row.body,
     signer: JSON.parse(row.signer) as Callback['signer'],
     state: row.state,
-    attempts: row.attempts,
-    dueAt: row.due_at,
-    ...(row.lease_until !== null ? { leaseUntil: row.lease_until } : {}),
-    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    ...outboxFields(row),
   };
 }
 
@@ -127,7 +117,7 @@ export class SqliteHooksCallbacks {
          LIMIT ?)
        RETURNING *`,
     ).all(leaseUntil, now, now, now, limit) as CallbackRow[];
-    return rows.map(toCallback).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+    return rows.map(toCallback).sort(byDueThenId);
   }
 
   finishCallback(id: string, outcome: CallbackOutcome, at: number): void {
