@@ -50,6 +50,16 @@ function checkAge(header: string, signedAtMs: number, nowMs: number, toleranceSe
   );
 }
 
+/** The header was sent with a value (a blank one counts as missing). */
+function present(header: string | undefined): header is string {
+  return header !== undefined && header.trim() !== '';
+}
+
+/** The values given for `key`, in order. */
+function valuesOf(items: readonly [string, string][], key: string): string[] {
+  return items.filter(([k]) => k === key).map(([, v]) => v);
+}
+
 /** `key=value` pairs split on commas; undefined when a part has no `=`. */
 function pairs(header: string): [string, string][] | undefined {
   const out: [string, string][] = [];
@@ -96,7 +106,7 @@ export function verifyHayon(
   toleranceSec = defaultToleranceSec,
 ): SignatureCheck {
   const name = hayonSignatureHeader;
-  if (header === undefined || header.trim() === '') {
+  if (!present(header)) {
     return fail(
       'missing',
       `${name} is missing: sign each request with the hook's secret as t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">.`,
@@ -105,8 +115,8 @@ export function verifyHayon(
   const malformed = fail('malformed', `${name} is malformed: expected t=<unix seconds>,v1=<64 hex digits>.`);
   const items = pairs(header);
   if (!items) return malformed;
-  const times = items.filter(([k]) => k === 't').map(([, v]) => v);
-  const given = items.filter(([k]) => k === 'v1').map(([, v]) => hexBytes(v));
+  const times = valuesOf(items, 't');
+  const given = valuesOf(items, 'v1').map(hexBytes);
   const t = times[0];
   if (times.length !== 1 || t === undefined || !/^[0-9]{1,12}$/.test(t)) return malformed;
   if (given.length === 0 || given.some((g) => g === undefined)) return malformed;
@@ -130,7 +140,7 @@ export function signGithub(secret: string, body: string | Buffer): string {
 
 export function verifyGithub(header: string | undefined, body: Buffer, secrets: readonly string[]): SignatureCheck {
   const name = githubSignatureHeader;
-  if (header === undefined || header.trim() === '') {
+  if (!present(header)) {
     return fail('missing', `${name} is missing: set the webhook's secret in GitHub to the hook's secret.`);
   }
   const m = /^sha256=(.*)$/.exec(header.trim());
@@ -175,7 +185,7 @@ export function verifyGhost(
   toleranceSec = defaultToleranceSec,
 ): SignatureCheck {
   const name = ghostSignatureHeader;
-  if (header === undefined || header.trim() === '') {
+  if (!present(header)) {
     return fail(
       'missing',
       `${name} is missing: set the webhook's secret in Ghost (Settings → Integrations → the webhook) to the hook's secret.`,
@@ -184,8 +194,8 @@ export function verifyGhost(
   const malformed = fail('malformed', `${name} is malformed: expected sha256=<64 hex digits>, t=<milliseconds>.`);
   const items = pairs(header);
   if (!items) return malformed;
-  const sigs = items.filter(([k]) => k === 'sha256').map(([, v]) => hexBytes(v));
-  const times = items.filter(([k]) => k === 't').map(([, v]) => v);
+  const sigs = valuesOf(items, 'sha256').map(hexBytes);
+  const times = valuesOf(items, 't');
   const given = sigs[0];
   const t = times[0];
   if (sigs.length !== 1 || given === undefined || times.length !== 1 || t === undefined) return malformed;

@@ -47,12 +47,11 @@ export async function whenTyped(
   });
 }
 
-/** The form submitted: cheap errors back into the form, then files, the post, the message. */
-export async function modalSubmitted(
-  deps: SlackDeps,
-  { ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs,
-): Promise<void> {
-  const values = readModal(view.state.values as never);
+/** A submitted form: what it holds, what it carried, and who sent it (in the channel it was opened from). */
+export function submission(
+  body: SlackViewMiddlewareArgs['body'],
+  view: SlackViewMiddlewareArgs['view'],
+): { values: ReturnType<typeof readModal>; metadata: ModalMetadata; who: SlackAuthor } {
   const metadata = JSON.parse(view.private_metadata) as ModalMetadata;
   const who = {
     teamId: body.team?.id ?? '',
@@ -60,6 +59,15 @@ export async function modalSubmitted(
     userId: body.user.id,
     userName: body.user.name,
   };
+  return { values: readModal(view.state.values as never), metadata, who };
+}
+
+/** The form submitted: cheap errors back into the form, then files, the post, the message. */
+export async function modalSubmitted(
+  deps: SlackDeps,
+  { ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs,
+): Promise<void> {
+  const { values, metadata, who } = submission(body, view);
   const fileIds = [...metadata.fileIds, ...values.fileIds];
   // Cheap checks answer in the modal itself; Slack waits 3 s for them.
   const errors: Record<string, string> = {};

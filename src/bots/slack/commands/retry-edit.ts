@@ -6,9 +6,9 @@ import type { Post, PlatformId } from '../../../core/post.js';
 import type { MediaRef } from '../../../core/post-request.js';
 import { formatInZone } from '../../../core/schedule.js';
 import { mayPost, type SlackDeps, userMessage } from '../context.js';
-import { type ModalMetadata, postModal, readModal } from '../modal.js';
+import { postModal } from '../modal.js';
 import { actor, ephemeral, guarded, refreshMessage, type SlackAuthor } from '../respond.js';
-import { stageSlackFile } from './post-modal.js';
+import { stageSlackFile, submission } from './post-modal.js';
 
 const auditActor = (who: SlackAuthor): Actor => ({
   kind: 'slack',
@@ -90,14 +90,7 @@ export async function editModalSubmitted(
   deps: SlackDeps,
   { ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs,
 ): Promise<void> {
-  const values = readModal(view.state.values as never);
-  const metadata = JSON.parse(view.private_metadata) as ModalMetadata;
-  const who = {
-    teamId: body.team?.id ?? '',
-    channelId: metadata.channelId,
-    userId: body.user.id,
-    userName: body.user.name,
-  };
+  const { values, metadata, who } = submission(body, view);
   if (values.targets.length === 0)
     return void (await ack({ response_action: 'errors', errors: { targets: 'Choose at least one account.' } }));
   await ack();
