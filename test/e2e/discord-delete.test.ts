@@ -1,76 +1,46 @@
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
+import type { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
-import { startHayon, type TestHayon, waitFor } from '../harness.js';
-
-const guild = '1300000000000000001';
-const channel = '1300000000000000002';
-const alice = { id: '1300000000000000003', username: 'alice' };
-const manageGuild = String(1 << 5);
-
-/** An Ed25519 key pair like the one Discord signs interactions with; the public key as hex. */
-function keyPair(): { privateKey: KeyObject; publicHex: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const der = publicKey.export({ format: 'der', type: 'spki' });
-  return { privateKey, publicHex: der.subarray(der.length - 32).toString('hex') };
-}
+import { type TestHayon, waitFor } from '../harness.js';
+import {
+  channel,
+  type DiscordRig,
+  newInteraction,
+  signedHeaders,
+  startDiscordRig,
+  stopDiscordRig,
+} from './discord-setup.js';
 
 // The Delete button of a post's Discord reply, end to end over the HTTP interactions endpoint
 // against FakeDiscordApi: a first press asks (a private answer with a second button), the second
 // deletes. Bluesky can delete, "Instagram" cannot (no `remove`, as its API has none).
 describe('Discord: the Delete button with its confirm step (HTTP interactions, FakeDiscordApi)', () => {
+  let rig: DiscordRig;
   let discord: FakeDiscordApi;
   let h: TestHayon;
   let bluesky: FakePlatform;
   let instagram: FakePlatform;
-  let keys: ReturnType<typeof keyPair>;
-  let n = 0;
 
   beforeEach(async () => {
-    discord = new FakeDiscordApi();
-    await discord.start();
-    keys = keyPair();
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
     instagram = new FakePlatform('instagram', { maxLength: 2200, canDelete: false });
-    h = await startHayon({
-      env: {
-        discordToken: discord.botToken,
-        discordAppId: discord.applicationId,
-        discordPublicKey: keys.publicHex,
-        discordApiUrl: discord.apiUrl,
-      },
-      platforms: { bluesky, instagram },
-    });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    rig = await startDiscordRig({ platforms: { bluesky, instagram } });
+    ({ discord, h } = rig);
     await h.ctx.accounts.add(h.workspaceId, 'instagram', { identifier: 'alice.gram', appPassword: 'pw' });
   });
-  afterEach(async () => {
-    await h.stop();
-    await discord.stop();
-  });
+  afterEach(() => stopDiscordRig(rig));
 
   const send = async (interaction: Record<string, unknown>) => {
     const body = JSON.stringify(interaction);
-    const timestamp = String(Math.floor(Date.now() / 1000));
     const res = await h.request('/discord/interactions', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-signature-timestamp': timestamp,
-        'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), keys.privateKey).toString('hex'),
-      },
+      headers: signedHeaders(body, rig.keys.privateKey),
       body,
     });
     return res.json();
   };
-  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-    const token = `interaction-token-${++n}`;
-    discord.addInteraction(token, channel, { answeredOverHttp: true });
-    const member = { user: alice, roles: [] as string[], permissions: manageGuild };
-    const payload = { id: `1400000000000000${n}`, application_id: discord.applicationId, type, token, version: 1 };
-    return { token, payload: { ...payload, guild_id: guild, channel_id: channel, member, data, ...extra } };
-  };
+  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    newInteraction(rig, type, data, undefined, extra);
   const click = (customId: string, messageId: string | undefined) =>
     interaction(3, { custom_id: customId, component_type: 2 }, { message: { id: messageId, channel_id: channel } });
   const buttons = (components: unknown) => JSON.stringify(components ?? []);

@@ -1,72 +1,45 @@
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
+import type { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
-import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
-
-const guild = '1300000000000000001';
-const channel = '1300000000000000002';
-const alice = { id: '1300000000000000003', username: 'alice' };
-const manageGuild = String(1 << 5);
-
-function keyPair(): { privateKey: KeyObject; publicHex: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const der = publicKey.export({ format: 'der', type: 'spki' });
-  return { privateKey, publicHex: der.subarray(der.length - 32).toString('hex') };
-}
+import { type Answer, type TestHayon, waitFor } from '../harness.js';
+import {
+  channel,
+  type DiscordRig,
+  newInteraction,
+  signedHeaders,
+  startDiscordRig,
+  stopDiscordRig,
+} from './discord-setup.js';
 
 // The Retry and Edit buttons in Discord, over the HTTP interactions endpoint: signed requests, a
 // fake Discord REST API recording the reply, its edits and the thread, FakePlatforms behind.
 describe('Discord Retry and Edit (HTTP interactions, FakeDiscordApi)', () => {
+  let rig: DiscordRig;
   let discord: FakeDiscordApi;
   let h: TestHayon;
   let bluesky: FakePlatform;
-  let keys: ReturnType<typeof keyPair>;
-  let n = 0;
 
   beforeEach(async () => {
-    discord = new FakeDiscordApi();
-    await discord.start();
-    keys = keyPair();
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({
-      env: {
-        discordToken: discord.botToken,
-        discordAppId: discord.applicationId,
-        discordPublicKey: keys.publicHex,
-        discordApiUrl: discord.apiUrl,
-      },
+    rig = await startDiscordRig({
       platforms: { bluesky },
       retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, jitter: 0 },
     });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    ({ discord, h } = rig);
   });
-  afterEach(async () => {
-    await h.stop();
-    await discord.stop();
-  });
+  afterEach(() => stopDiscordRig(rig));
 
   const send = async (interaction: Record<string, unknown>): Promise<Answer> => {
     const body = JSON.stringify(interaction);
-    const timestamp = String(Math.floor(Date.now() / 1000));
     const res = await h.request('/discord/interactions', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-signature-timestamp': timestamp,
-        'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), keys.privateKey).toString('hex'),
-      },
+      headers: signedHeaders(body, rig.keys.privateKey),
       body,
     });
     return res.json();
   };
-  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-    const token = `interaction-token-${++n}`;
-    discord.addInteraction(token, channel, { answeredOverHttp: true });
-    const member = { user: alice, roles: [] as string[], permissions: manageGuild };
-    const payload = { id: `14000000000000000${n}`, application_id: discord.applicationId, type, token, version: 1 };
-    return { token, payload: { ...payload, guild_id: guild, channel_id: channel, member, data, ...extra } };
-  };
+  const interaction = (type: number, data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    newInteraction(rig, type, data, undefined, extra);
   const slashPost = (text: string, when?: string) =>
     interaction(2, {
       id: '1',

@@ -1,4 +1,3 @@
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
@@ -6,60 +5,39 @@ import { FakeDiscordGateway } from '../fakes/fake-discord-gateway.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { solidPng } from '../fakes/images.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
+import {
+  alice,
+  channel,
+  type DiscordRig,
+  guild,
+  keyPair,
+  manageGuild,
+  newInteraction,
+  signedHeaders,
+  startDiscordRig,
+  stopDiscordRig,
+} from './discord-setup.js';
 
-const guild = '1300000000000000001';
-const channel = '1300000000000000002';
-const alice = { id: '1300000000000000003', username: 'alice' };
 const bob = { id: '1300000000000000004', username: 'bob' };
-const manageGuild = String(1 << 5);
 const social = '1300000000000000005';
-
-/** An Ed25519 key pair like the one Discord signs interactions with; the public key as the portal shows it (hex). */
-function keyPair(): { privateKey: KeyObject; publicHex: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const der = publicKey.export({ format: 'der', type: 'spki' });
-  return { privateKey, publicHex: der.subarray(der.length - 32).toString('hex') };
-}
 
 // Discord end to end over the HTTP interactions endpoint: requests signed with a real Ed25519
 // key, a fake Discord REST API recording the deferred reply, its edits, the thread and the
 // messages in it, FakePlatforms behind.
 describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
+  let rig: DiscordRig;
   let discord: FakeDiscordApi;
   let h: TestHayon;
   let bluesky: FakePlatform;
-  let keys: ReturnType<typeof keyPair>;
-  let n = 0;
 
   beforeEach(async () => {
-    discord = new FakeDiscordApi();
-    await discord.start();
-    keys = keyPair();
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({
-      env: {
-        discordToken: discord.botToken,
-        discordAppId: discord.applicationId,
-        discordPublicKey: keys.publicHex,
-        discordApiUrl: discord.apiUrl,
-      },
-      platforms: { bluesky },
-    });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    rig = await startDiscordRig({ platforms: { bluesky } });
+    ({ discord, h } = rig);
   });
-  afterEach(async () => {
-    await h.stop();
-    await discord.stop();
-  });
+  afterEach(() => stopDiscordRig(rig));
 
-  const signed = (body: string, privateKey = keys.privateKey) => {
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    return {
-      'content-type': 'application/json',
-      'x-signature-timestamp': timestamp,
-      'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), privateKey).toString('hex'),
-    };
-  };
+  const signed = (body: string, privateKey = rig.keys.privateKey) => signedHeaders(body, privateKey);
   const send = async (interaction: Record<string, unknown>) => {
     const body = JSON.stringify(interaction);
     const res = await h.request('/discord/interactions', { method: 'POST', headers: signed(body), body });
@@ -69,27 +47,9 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
   const interaction = (
     type: number,
     data: Record<string, unknown>,
-    member = { user: alice, roles: [] as string[], permissions: manageGuild },
+    member: Record<string, unknown> = { user: alice, roles: [] as string[], permissions: manageGuild },
     extra: Record<string, unknown> = {},
-  ) => {
-    const token = `interaction-token-${++n}`;
-    discord.addInteraction(token, channel, { answeredOverHttp: true });
-    return {
-      token,
-      payload: {
-        id: `14000000000000000${n}`,
-        application_id: discord.applicationId,
-        type,
-        token,
-        version: 1,
-        guild_id: guild,
-        channel_id: channel,
-        member,
-        data,
-        ...extra,
-      },
-    };
-  };
+  ) => newInteraction(rig, type, data, member, extra);
   const post = (
     options: { name: string; type: number; value: string | boolean }[],
     resolved?: Record<string, unknown>,
@@ -365,7 +325,7 @@ describe('Discord (HTTP interactions, FakeDiscordApi)', () => {
         HAYON_LOG_LEVEL: 'silent',
         HAYON_DISCORD_TOKEN: discord.botToken,
         HAYON_DISCORD_APP_ID: discord.applicationId,
-        HAYON_DISCORD_PUBLIC_KEY: keys.publicHex,
+        HAYON_DISCORD_PUBLIC_KEY: rig.keys.publicHex,
         HAYON_DISCORD_API_URL: discord.apiUrl,
       },
       cwd: h.dataDir,
