@@ -1,48 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signSlackRequest } from '../../src/bots/slack/verify.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
-import { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import { startHayon, type TestHayon, waitFor } from '../harness.js';
-
-const signingSecret = 'slack-signing-secret-for-tests';
-const channel = 'C0LAUNCH';
-const alice = 'U0ALICE';
+import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { type TestHayon, waitFor } from '../harness.js';
+import { alice, channel, type SlackRig, sendSigned, startSlackRig, stopSlackRig } from './slack-setup.js';
 
 // The Delete button of a post's Slack message, end to end over HTTP against FakeSlackApi:
 // Bluesky can delete, "Instagram" cannot (no `remove`, as its API has none).
 describe('Slack: the Delete button (HTTP mode, FakeSlackApi)', () => {
+  let rig: SlackRig;
   let slack: FakeSlackApi;
   let h: TestHayon;
   let bluesky: FakePlatform;
   let instagram: FakePlatform;
 
   beforeEach(async () => {
-    slack = new FakeSlackApi();
-    await slack.start();
-    slack.addUser(alice, { tz: 'Europe/Berlin', name: 'alice' });
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
     instagram = new FakePlatform('instagram', { maxLength: 2200, canDelete: false });
-    h = await startHayon({
-      env: { slackBotToken: slack.botToken, slackSigningSecret: signingSecret, slackApiUrl: slack.apiUrl },
-      platforms: { bluesky, instagram },
-    });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    rig = await startSlackRig({ platforms: { bluesky, instagram } });
+    ({ slack, h } = rig);
     await h.ctx.accounts.add(h.workspaceId, 'instagram', { identifier: 'alice.gram', appPassword: 'pw' });
   });
-  afterEach(async () => {
-    await h.stop();
-    await slack.stop();
-  });
+  afterEach(() => stopSlackRig(rig));
 
-  const send = (body: string) =>
-    h.request('/slack/events', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),
-      },
-      body,
-    });
+  const send = (body: string) => sendSigned(h, body, 'application/x-www-form-urlencoded');
   const command = (text: string) =>
     send(
       new URLSearchParams({

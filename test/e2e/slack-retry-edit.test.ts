@@ -1,47 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signSlackRequest } from '../../src/bots/slack/verify.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
-import { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
-
-const signingSecret = 'slack-signing-secret-for-tests';
-const channel = 'C0LAUNCH';
-const alice = 'U0ALICE';
+import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { type Answer, type TestHayon, waitFor } from '../harness.js';
+import { alice, channel, type SlackRig, sendSigned, startSlackRig, stopSlackRig } from './slack-setup.js';
 
 // The Retry and Edit buttons in Slack, over HTTP: signed requests into /slack/events, a fake
 // Slack Web API recording what hayon sends, FakePlatforms behind. Each test asserts what a Slack
 // user sees: the buttons, the thread, the form, the edited message, the private answers.
 describe('Slack Retry and Edit (HTTP mode, FakeSlackApi)', () => {
+  let rig: SlackRig;
   let slack: FakeSlackApi;
   let h: TestHayon;
   let bluesky: FakePlatform;
   let tumblr: FakePlatform;
 
   beforeEach(async () => {
-    slack = new FakeSlackApi();
-    await slack.start();
-    slack.addUser(alice, { tz: 'Europe/Berlin', name: 'alice' });
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
     tumblr = new FakePlatform('tumblr', { maxLength: 4096, threads: false });
-    h = await startHayon({
-      env: { slackBotToken: slack.botToken, slackSigningSecret: signingSecret, slackApiUrl: slack.apiUrl },
+    rig = await startSlackRig({
       platforms: { bluesky, tumblr },
       retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50, jitter: 0 },
     });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    ({ slack, h } = rig);
     await h.ctx.accounts.add(h.workspaceId, 'tumblr', { identifier: 'alice', appPassword: 'pw' });
   });
-  afterEach(async () => {
-    await h.stop();
-    await slack.stop();
-  });
+  afterEach(() => stopSlackRig(rig));
 
-  const send = (body: string, contentType: string) =>
-    h.request('/slack/events', {
-      method: 'POST',
-      headers: { 'content-type': contentType, ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)) },
-      body,
-    });
+  const send = (body: string, contentType: string) => sendSigned(h, body, contentType);
   const command = (text: string) =>
     send(
       new URLSearchParams({

@@ -1,19 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../src/bots/slack/verify.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { FakeSlackSocket } from '../fakes/fake-slack-socket.js';
 import { solidPng } from '../fakes/images.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 
-const signingSecret = 'slack-signing-secret-for-tests';
-const channel = 'C0LAUNCH';
-const alice = 'U0ALICE';
+import {
+  alice,
+  channel,
+  type SlackRig,
+  sendSigned,
+  signingSecret,
+  startSlackRig,
+  stopSlackRig,
+} from './slack-setup.js';
 
 // Slack end to end over HTTP: signed requests into hayon's /slack/events, a fake Slack Web API
 // that records what hayon sends, FakePlatforms behind. What each test asserts is what a Slack
 // user would see: the message, its thread, its edits, the ephemeral answers.
 describe('Slack (HTTP mode, FakeSlackApi)', () => {
+  let rig: SlackRig;
   let slack: FakeSlackApi;
   let h: TestHayon;
   let bluesky: FakePlatform;
@@ -21,36 +28,21 @@ describe('Slack (HTTP mode, FakeSlackApi)', () => {
 
   // A fresh Slack per test: its channel, ephemerals and views start empty.
   beforeEach(async () => {
-    slack = new FakeSlackApi();
-    await slack.start();
-    slack.addUser(alice, { tz: 'Europe/Berlin', name: 'alice' });
-    slack.addUser('U0BOB', { tz: 'America/New_York', name: 'bob' });
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
     tumblr = new FakePlatform('tumblr', { maxLength: 4096, threads: false });
-    h = await startHayon({
-      env: { slackBotToken: slack.botToken, slackSigningSecret: signingSecret, slackApiUrl: slack.apiUrl },
+    rig = await startSlackRig({
       platforms: { bluesky, tumblr },
       retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 200, jitter: 0 },
     });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    ({ slack, h } = rig);
+    slack.addUser('U0BOB', { tz: 'America/New_York', name: 'bob' });
     await h.ctx.accounts.add(h.workspaceId, 'tumblr', { identifier: 'alice', appPassword: 'pw' });
   });
-  afterEach(async () => {
-    await h.stop();
-    await slack.stop();
-  });
+  afterEach(() => stopSlackRig(rig));
 
   /** A signed request as Slack sends it. */
   const send = (body: string, contentType: string, headers: Record<string, string> = {}) =>
-    h.request('/slack/events', {
-      method: 'POST',
-      headers: {
-        'content-type': contentType,
-        ...signSlackRequest(signingSecret, body, Math.floor(Date.now() / 1000)),
-        ...headers,
-      },
-      body,
-    });
+    sendSigned(h, body, contentType, headers);
   const command = (name: string, text: string, user = alice) =>
     send(
       new URLSearchParams({
