@@ -2,34 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import type { PostView } from '../../src/core/post-view.js';
 import { solidPng } from '../fakes/images.js';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-  /** Everything written, both streams. */
-  all: string;
-}
-
-/** Runs `hayon <argv>` in-process against a data dir, collecting what it writes. */
-async function hayon(dataDir: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: { HAYON_DATA_DIR: dataDir, HAYON_LOG_LEVEL: 'silent', ...env },
-    cwd: dataDir,
-  };
-  const code = await main(argv, io);
-  return { code, out, err, all: [...out, ...err].join('\n') };
-}
+import { addBluesky, hayon } from './cli-run.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'hayon-cli-'));
@@ -197,17 +174,7 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
 
   it('refuses a wrong app password with exit 2, never echoing the password', async () => {
     const wrong = `wrong-${user.password}-pw`;
-    const r = await run(
-      'accounts',
-      'add',
-      'bluesky',
-      '--service',
-      pds.url,
-      '--identifier',
-      user.handle,
-      '--app-password',
-      wrong,
-    );
+    const r = await run(...addBluesky(pds.url, user.handle, wrong));
     expect(r.code).toBe(2);
     expect(r.err.join('\n')).toContain('Bluesky refused this identifier and app password');
     expect(r.err.join('\n')).toContain('App passwords');
@@ -220,17 +187,7 @@ describe.skipIf(unavailable)('hayon CLI against a real local Bluesky PDS', () =>
   });
 
   it('connects the account and prints its handle', async () => {
-    const r = await run(
-      'accounts',
-      'add',
-      'bluesky',
-      '--service',
-      pds.url,
-      '--identifier',
-      user.handle,
-      '--app-password',
-      user.password,
-    );
+    const r = await run(...addBluesky(pds.url, user.handle, user.password));
     expect(r.code).toBe(0);
     expect(r.out.join('\n')).toContain(`bluesky:${user.handle}`);
     expect(r.all).not.toContain(user.password);

@@ -2,32 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import type { PostView } from '../../src/core/post-view.js';
 import { createBlueskyPlatform } from '../../src/platforms/bluesky/bluesky-platform.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function hayon(dataDir: string, argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: { HAYON_DATA_DIR: dataDir, HAYON_LOG_LEVEL: 'silent' },
-    cwd: dataDir,
-  };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { addBluesky, hayonText, type TextRun } from './cli-run.js';
 
 const unavailable = pdsUnavailableReason();
 
@@ -40,25 +20,15 @@ describe.skipIf(unavailable)('hayon posts delete, hayon accounts remove', () => 
   let dir: string;
   let user: { handle: string; did: string; password: string };
   let accountId: string;
-  const run = (...argv: string[]) => hayon(dir, argv);
-  const view = (r: Run) => JSON.parse(r.out) as PostView;
+  const run = (...argv: string[]) => hayonText(dir, argv);
+  const view = (r: TextRun) => JSON.parse(r.out) as PostView;
 
   beforeAll(async () => {
     pds = await startPds();
     client = new PdsClient(pds.url);
     user = await client.createAccount('cli');
     dir = await mkdtemp(join(tmpdir(), 'hayon-cli-delete-'));
-    const added = await run(
-      'accounts',
-      'add',
-      'bluesky',
-      '--service',
-      pds.url,
-      '--identifier',
-      user.handle,
-      '--app-password',
-      user.password,
-    );
+    const added = await run(...addBluesky(pds.url, user.handle, user.password));
     expect(added.code).toBe(0);
     accountId = added.out.split(/\s+/)[0] ?? '';
   });

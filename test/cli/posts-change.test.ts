@@ -2,31 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import type { PostView } from '../../src/core/post-view.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { pdsUnavailableReason, startPds, type TestPds } from '../servers/bluesky/harness.js';
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string;
-}
-
-async function hayon(dataDir: string, argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: { HAYON_DATA_DIR: dataDir, HAYON_LOG_LEVEL: 'silent' },
-    cwd: dataDir,
-  };
-  const code = await main(argv, io);
-  return { code, out, err: err.join('\n') };
-}
+import { addBluesky, hayonText, type TextRun } from './cli-run.js';
 
 const unavailable = pdsUnavailableReason();
 
@@ -36,25 +16,15 @@ describe.skipIf(unavailable)('hayon posts edit and retry', () => {
   let pds: TestPds;
   let dir: string;
   let handle: string;
-  const run = (...argv: string[]) => hayon(dir, argv);
-  const json = (r: Run) => JSON.parse(r.out.join('\n')) as PostView;
+  const run = (...argv: string[]) => hayonText(dir, argv);
+  const json = (r: TextRun) => JSON.parse(r.out) as PostView;
 
   beforeAll(async () => {
     pds = await startPds();
     const user = await new PdsClient(pds.url).createAccount('edit');
     handle = user.handle;
     dir = await mkdtemp(join(tmpdir(), 'hayon-cli-edit-'));
-    const added = await run(
-      'accounts',
-      'add',
-      'bluesky',
-      '--service',
-      pds.url,
-      '--identifier',
-      user.handle,
-      '--app-password',
-      user.password,
-    );
+    const added = await run(...addBluesky(pds.url, user.handle, user.password));
     expect(added.code).toBe(0);
   });
   afterAll(async () => {
@@ -122,8 +92,8 @@ describe.skipIf(unavailable)('hayon posts edit and retry', () => {
 
     const retried = await run('posts', 'retry', id);
     expect(retried.code).toBe(0);
-    expect(retried.out.join('\n')).toContain(`bluesky:${handle}`);
-    expect(retried.out.join('\n')).toMatch(/scheduled/);
+    expect(retried.out).toContain(`bluesky:${handle}`);
+    expect(retried.out).toMatch(/scheduled/);
     expect(retried.err).toContain('sends the failed deliveries now');
 
     const again = await run('posts', 'retry', id);
@@ -131,7 +101,7 @@ describe.skipIf(unavailable)('hayon posts edit and retry', () => {
     expect(again.err).toContain('Nothing to retry');
     expect(again.err).toContain(`Bluesky (${handle}) is scheduled`);
     const audit = await run('audit', '--json');
-    expect(JSON.parse(audit.out.join('\n')).map((e: { action: string }) => e.action)).toContain('post.retried');
+    expect(JSON.parse(audit.out).map((e: { action: string }) => e.action)).toContain('post.retried');
 
     // Due again and not yet started: now it can be edited before it goes out.
     expect((await run('posts', 'edit', id, '--text', 'changed')).code).toBe(0);
