@@ -5,7 +5,13 @@ export function isDuplicateKey(e: unknown): boolean {
 
 /** True for WriteConflict (112): a concurrent transaction holds the document or the index key. */
 export function isWriteConflict(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e && e.code === 112;
+  if (typeof e !== 'object' || e === null) return false;
+  const err = e as { code?: unknown; writeErrors?: { code?: unknown }[]; message?: unknown };
+  if (err.code === 112 || err.writeErrors?.some((w) => w.code === 112)) return true;
+  // DocumentDB answers a write that waited on another open transaction's row lock with the
+  // PostgreSQL state in its message (lock not available, serialization failure, deadlock): the
+  // same conflict that MongoDB reports as WriteConflict (112).
+  return typeof err.message === 'string' && /SqlState\(E(55P03|40001|40P01)\)/.test(err.message);
 }
 
 const unreachableNames = new Set([
