@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakePlatform } from '../fakes/fake-platform.js';
-import { startHayon, type TestHayon, waitFor } from '../harness.js';
+import type { FakePlatform } from '../fakes/fake-platform.js';
+import { type TestHayon, waitFor } from '../harness.js';
+import { startTwoPlatforms } from './two-platforms.js';
 
 // The whole flow on the embedded default (SQLite file, in-process transport, real worker and
 // scheduler) against FakePlatform, which fails on demand. Bluesky's own flow runs against a
@@ -11,15 +12,12 @@ describe('posts flow (embedded, FakePlatform)', () => {
   let mastodon: FakePlatform;
 
   beforeEach(async () => {
-    bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    mastodon = new FakePlatform('mastodon', { maxLength: 500 });
-    h = await startHayon({
-      platforms: { bluesky, mastodon },
-      retry: { maxAttempts: 3, baseDelayMs: 30, maxDelayMs: 200, jitter: 0 },
-      sweeper: { intervalMs: 50, strandedAfterMs: 5_000 },
-    });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await h.ctx.accounts.add(h.workspaceId, 'mastodon', { identifier: '@alice@example.social', appPassword: 'pw' });
+    ({ h, bluesky, mastodon } = await startTwoPlatforms({
+      maxAttempts: 3,
+      baseDelayMs: 30,
+      maxDelayMs: 200,
+      jitter: 0,
+    }));
   });
   afterEach(async () => h.stop());
 

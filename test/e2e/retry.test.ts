@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakePlatform } from '../fakes/fake-platform.js';
-import { type Answer, startHayon, type TestHayon } from '../harness.js';
+import type { FakePlatform } from '../fakes/fake-platform.js';
+import type { Answer, TestHayon } from '../harness.js';
+import { startTwoPlatforms } from './two-platforms.js';
 
 // POST /v1/posts/:id/retry on the embedded default (SQLite, in-process transport, real scheduler
 // and worker) against FakePlatform, which keeps what it published by the delivery's key.
@@ -10,15 +11,12 @@ describe('retry a post (HTTP, embedded)', () => {
   let mastodon: FakePlatform;
 
   beforeEach(async () => {
-    bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    mastodon = new FakePlatform('mastodon', { maxLength: 500 });
-    h = await startHayon({
-      platforms: { bluesky, mastodon },
-      retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, jitter: 0 },
-      sweeper: { intervalMs: 50, strandedAfterMs: 5_000 },
-    });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await h.ctx.accounts.add(h.workspaceId, 'mastodon', { identifier: '@alice@example.social', appPassword: 'pw' });
+    ({ h, bluesky, mastodon } = await startTwoPlatforms({
+      maxAttempts: 2,
+      baseDelayMs: 20,
+      maxDelayMs: 50,
+      jitter: 0,
+    }));
   });
   afterEach(async () => h.stop());
 
