@@ -3,13 +3,13 @@ import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
+import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { recordCell } from './matrix.js';
-import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
+import { mongoTestServer } from '../mongo-server.js';
+import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
 import {
   apiCell,
   discordCell,
@@ -147,12 +147,8 @@ describe.skipIf(mongo.skip !== undefined)('store away · ingest · MongoDB down'
 
   // One database for the four cells: DocumentDB takes about 2 s per index build.
   beforeAll(async () => {
-    const base = mongoDatabaseUrl(mongo.url ?? '', dbName);
-    const server = /^mongodb:\/\/(?:[^@/]*@)?([^/:]+):(\d+)/.exec(base);
-    if (!server) throw new Error('expected a mongodb://host:port URL');
-    proxy = new TcpFaultProxy(server[1] ?? '', Number(server[2]));
-    const port = await proxy.start();
-    const url = base.replace(`${server[1]}:${server[2]}`, `127.0.0.1:${port}`);
+    let url: string;
+    ({ proxy, url } = await mongoBehindProxy(mongo.url ?? '', dbName));
     rig = await startRig(new MongoStore({ url, serverSelectionTimeoutMs: 3000 }));
     fault = { says: /the database is not answering/, takeAway: () => proxy.cut(), bringBack: () => proxy.restore() };
   }, 300_000);
@@ -160,12 +156,7 @@ describe.skipIf(mongo.skip !== undefined)('store away · ingest · MongoDB down'
     await proxy?.restore();
     await rig?.stop();
     await proxy?.stop();
-    const admin = mongoose.createConnection(mongoDatabaseUrl(mongo.url ?? '', dbName), {
-      serverSelectionTimeoutMS: 5000,
-    });
-    await admin.asPromise();
-    await admin.dropDatabase();
-    await admin.close();
+    await dropMongoDatabase(mongo.url ?? '', dbName);
   }, 60_000);
 
   for (const [surface, cell] of cells) {

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
-import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
+import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
-import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
+import { mongoTestServer } from '../mongo-server.js';
+import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, publish step, store column: the store goes away while a delivery is being
@@ -74,12 +74,8 @@ describe.skipIf(mongo.skip !== undefined)('MongoDB away at the publish step', ()
   let bluesky: FakePlatform;
 
   beforeAll(async () => {
-    const base = mongoDatabaseUrl(mongo.url ?? '', dbName);
-    const server = /^mongodb:\/\/(?:[^@/]*@)?([^/:]+):(\d+)/.exec(base);
-    if (!server) throw new Error('expected a mongodb://host:port URL');
-    proxy = new TcpFaultProxy(server[1] ?? '', Number(server[2]));
-    const port = await proxy.start();
-    const url = base.replace(`${server[1]}:${server[2]}`, `127.0.0.1:${port}`);
+    let url: string;
+    ({ proxy, url } = await mongoBehindProxy(mongo.url ?? '', dbName));
     bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
     const store = new MongoStore({ url, serverSelectionTimeoutMs: 3000 });
     h = await startHayon({ ...fast, store, platforms: { bluesky } });
@@ -89,12 +85,7 @@ describe.skipIf(mongo.skip !== undefined)('MongoDB away at the publish step', ()
     await proxy?.restore();
     await h?.stop();
     await proxy?.stop();
-    const admin = mongoose.createConnection(mongoDatabaseUrl(mongo.url ?? '', dbName), {
-      serverSelectionTimeoutMS: 5000,
-    });
-    await admin.asPromise();
-    await admin.dropDatabase();
-    await admin.close();
+    await dropMongoDatabase(mongo.url ?? '', dbName);
   }, 60_000);
 
   it('MongoDB down · publish: the outcome cannot be written; back → reconciled, published once', async () => {

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
-import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
+import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
-import { mongoDatabaseUrl, mongoTestServer } from '../mongo-server.js';
+import { mongoTestServer } from '../mongo-server.js';
+import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
 import { fillDisk, removeDisk, tinyDisk } from './full-disk.js';
 import { recordCell } from './matrix.js';
 
@@ -113,12 +113,8 @@ describe.skipIf(mongo.skip !== undefined)('MongoDB away at the schedule step', (
   let bluesky: FakePlatform;
 
   beforeAll(async () => {
-    const base = mongoDatabaseUrl(mongo.url ?? '', dbName);
-    const server = /^mongodb:\/\/(?:[^@/]*@)?([^/:]+):(\d+)/.exec(base);
-    if (!server) throw new Error('expected a mongodb://host:port URL');
-    proxy = new TcpFaultProxy(server[1] ?? '', Number(server[2]));
-    const port = await proxy.start();
-    const url = base.replace(`${server[1]}:${server[2]}`, `127.0.0.1:${port}`);
+    let url: string;
+    ({ proxy, url } = await mongoBehindProxy(mongo.url ?? '', dbName));
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
     h = await startHayon({ store: new MongoStore({ url, serverSelectionTimeoutMs: 3000 }), platforms: { bluesky } });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
@@ -127,12 +123,7 @@ describe.skipIf(mongo.skip !== undefined)('MongoDB away at the schedule step', (
     await proxy?.restore();
     await h?.stop();
     await proxy?.stop();
-    const admin = mongoose.createConnection(mongoDatabaseUrl(mongo.url ?? '', dbName), {
-      serverSelectionTimeoutMS: 5000,
-    });
-    await admin.asPromise();
-    await admin.dropDatabase();
-    await admin.close();
+    await dropMongoDatabase(mongo.url ?? '', dbName);
   }, 60_000);
 
   it('MongoDB down · schedule: connections cut past the post’s time; back → published once', async () => {
