@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
+import { fillDisk, removeDisk, tinyDisk } from './full-disk.js';
 import { recordCell } from './matrix.js';
 import { mongoTestServer } from '../mongo-server.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
@@ -32,35 +31,6 @@ const cells = [
   ['webhook', webhookCell],
 ] as const;
 const cellTimeout = 60_000;
-
-/** Writes zeros into `file` until the disk under it refuses (ENOSPC). */
-function fillDisk(file: string): void {
-  const fd = openSync(file, 'w');
-  try {
-    for (const size of [1 << 20, 1 << 16, 1 << 12, 512]) {
-      const chunk = Buffer.alloc(size);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A tmpfs of `size` mounted on a fresh folder, or undefined where mounting is not allowed. */
-function tinyDisk(size: string): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'hayon-full-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-}
 
 describe('store away · ingest · SQLite locked', () => {
   for (const [surface, cell] of cells) {
@@ -101,8 +71,7 @@ describe('store away · ingest · SQLite disk full', () => {
   });
   afterAll(() => {
     if (!mount) return;
-    execFileSync('umount', [mount]);
-    rmSync(mount, { recursive: true, force: true });
+    removeDisk(mount);
   });
 
   for (const [surface, cell] of cells) {
