@@ -15,13 +15,16 @@ export const storeRetryAfterSec = 30;
 /**
  * The store cannot be reached or cannot write now (MongoDB down, SQLite locked past its busy
  * timeout or its disk full). Every adapter turns its driver's errors of that kind into this one,
- * so the edges answer 503 with `Retry-After` without knowing the driver. Nothing was written:
- * a write that fails this way fails whole (one transaction), so the same request can be sent again.
+ * so the edges answer 503 with `Retry-After` without knowing the driver. A write that fails this
+ * way fails whole (one transaction), so the same request can be sent again (with its idempotency
+ * key); but when the connection was lost with the write on its way (`maybeWritten`), it may have
+ * been applied before: nothing that depends on it may be undone as if it surely was not.
  */
 export class StoreUnavailableError extends HayonError {
   readonly reason: StoreAwayReason;
+  readonly maybeWritten: boolean;
 
-  constructor(reason: StoreAwayReason, cause: unknown) {
+  constructor(reason: StoreAwayReason, cause: unknown, maybeWritten = false) {
     const sentence = `hayon cannot save posts right now: ${why[reason]}. Try again in a minute.`;
     super('store_unavailable', `store unavailable: ${reason}`, {
       cause,
@@ -30,5 +33,6 @@ export class StoreUnavailableError extends HayonError {
     });
     this.name = 'StoreUnavailableError';
     this.reason = reason;
+    this.maybeWritten = maybeWritten;
   }
 }

@@ -50,6 +50,11 @@ export class OutboxLoop<T> {
     await this.#running;
   }
 
+  /** Whether stop() was called: a sender stops waiting on the store. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
   /** Look at the outbox now (an item was just stored). */
   wake(): void {
     if (this.#stopped) return;
@@ -112,6 +117,11 @@ export abstract class OutboxSender<T> {
   /** Look at the outbox now (an item was just stored). */
   wake(): void {
     this.#loop.wake();
+  }
+
+  /** Whether the sender is stopping. */
+  protected get stopping(): boolean {
+    return this.#loop.stopped;
   }
 
   /** Sends one item and records its outcome; never throws for the item's own failure. */

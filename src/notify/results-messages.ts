@@ -91,6 +91,30 @@ export class ResultsMessages implements ResultsChannels {
     ]);
   }
 
+  async unconfirmed(threads: ResultThreads): Promise<void> {
+    const { slack, discord } = this.deps;
+    await Promise.all([
+      threads.slack && slack
+        ? this.#attempt('slack', () =>
+            slack.chat.update({
+              channel: threads.slack!.channelId,
+              ts: threads.slack!.messageTs,
+              text: unconfirmedText,
+            }),
+          )
+        : undefined,
+      threads.discord && discord
+        ? this.#attempt('discord', () =>
+            discord.edit(threads.discord!.channelId, threads.discord!.messageId, {
+              content: unconfirmedText,
+              embeds: [],
+              components: [],
+            }),
+          )
+        : undefined,
+    ]);
+  }
+
   /** The call, or undefined (logged) when it fails or takes longer than the timeout. */
   async #attempt<T>(chat: 'slack' | 'discord', call: () => Promise<T>): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
@@ -108,6 +132,12 @@ export class ResultsMessages implements ResultsChannels {
     }
   }
 }
+
+/** The message of a post whose write was cut off: it may or may not have been stored. */
+export const unconfirmedText =
+  '⚠️ Not confirmed: hayon’s database stopped answering while this post was being saved, and the request ' +
+  'got an error. Sent again with the same idempotency key, the request brings this message back if the post ' +
+  'was saved; if it was not, the post gets a new message.';
 
 function threadName(value: PostWithDeliveries): string {
   const line = value.post.content.text.split('\n')[0]?.trim() ?? '';

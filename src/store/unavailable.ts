@@ -20,7 +20,8 @@ const alwaysTried = new Set<PropertyKey>(['init', 'close', 'ping']);
  */
 export function translateStoreErrors<T extends object>(
   store: T,
-  classify: (e: unknown) => StoreAwayReason | undefined,
+  /** Why the store is away, if `e` says it is; `maybeWritten` when a write was cut on its way. */
+  classify: (e: unknown) => StoreAwayReason | { reason: StoreAwayReason; maybeWritten: true } | undefined,
   openForMs = 5000,
   probeEveryMs = 1000,
 ): T {
@@ -29,11 +30,12 @@ export function translateStoreErrors<T extends object>(
   let probing: Promise<void> | undefined;
   const translate = (e: unknown): unknown => {
     if (e instanceof HayonError) return e;
-    const reason = classify(e);
-    if (!reason) return e;
+    const away = classify(e);
+    if (!away) return e;
+    const reason = typeof away === 'string' ? away : away.reason;
     open = { until: Date.now() + openForMs, reason };
     lastProbe = Date.now();
-    return new StoreUnavailableError(reason, e);
+    return new StoreUnavailableError(reason, e, typeof away !== 'string');
   };
   const wrapped = new Map<PropertyKey, { fn: unknown; wrapper: unknown }>();
   return new Proxy(store, {

@@ -6,6 +6,7 @@ import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
 import { type ResolvedContent, type ResolvedMedia, resolveContent } from '../core/content.js';
 import { PlatformError } from '../core/errors.js';
+import { patiently } from '../core/patiently.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
 import { decideRetry, type RetryPolicy } from '../core/retry-policy.js';
@@ -25,7 +26,7 @@ import type { AttemptOutcome, Claim, DeliveryProgress, DeliveryStore } from '../
 import type { HistoryStore } from '../store/ports/history-store.js';
 import type { PostStore } from '../store/ports/post-store.js';
 import type { Pacer } from './pacer.js';
-import { attemptRecord, toDeliveryError } from './outcomes.js';
+import { attemptRecord, holdsOutcome, toDeliveryError } from './outcomes.js';
 import { deliveryMessage } from './messages.js';
 import { notifyFinished, notifyPatiently } from './notify-patiently.js';
 import { withinDeadline } from './time-bound.js';
@@ -286,8 +287,8 @@ export class DeliveryWorker {
   }
 
   async #record(attempt: Attempt, outcome: Parameters<DeliveryStore['finishAttempt']>[2], log: Logger): Promise<void> {
-    const { store, clock, notifier } = this.deps;
-    const recorded = await store.finishAttempt(attempt.delivery.id, this.options.owner, outcome, clock());
+    const { clock, notifier } = this.deps;
+    const recorded = await this.#finish(attempt.delivery.id, outcome);
     if (!recorded) {
       // Our lease ran out and the sweeper marked the delivery `unknown`: the next attempt will
       // reconcile and find this very post, so nothing is published twice.
@@ -325,6 +326,29 @@ export class DeliveryWorker {
             } as const)
           : ({ kind: 'failed', post: attempt.post, delivery, reason: outcome.error.message } as const);
     await notifyPatiently(notifier, event, { retryMs: 30_000, stopping: () => this.#stopping, log });
+  }
+
+  /**
+   * Records the outcome, trying again for 30 s while the store is away: an outcome lost here
+   * would leave its reply unsent (the message is acked when the handler settles). A write that
+   * went through with its answer lost is recognised by what the store then holds.
+   */
+  async #finish(id: string, outcome: AttemptOutcome): Promise<boolean> {
+    const { store, clock } = this.deps;
+    let unanswered = false;
+    const options = { retryMs: 30_000, stopping: () => this.#stopping };
+    return patiently(async () => {
+      let recorded: boolean;
+      try {
+        recorded = await store.finishAttempt(id, this.options.owner, outcome, clock());
+      } catch (err) {
+        unanswered = true;
+        throw err;
+      }
+      if (recorded || !unanswered) return recorded;
+      const now = await store.getDelivery(id);
+      return now !== null && holdsOutcome(now, outcome);
+    }, options);
   }
 
   async #fail(attempt: Attempt, e: unknown, log: Logger): Promise<void> {

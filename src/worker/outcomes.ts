@@ -33,3 +33,19 @@ export function toDeliveryError(e: unknown, at: number): DeliveryError {
   // Our own unexpected errors are retried like transient ones (a bug or a blip), but say so.
   return { kind: 'internal', message: he.isClientError ? he.publicMessage : 'Internal error in hayon.', at };
 }
+
+/**
+ * Whether the store already holds `outcome` for this delivery: the write of it went through but
+ * its answer was lost (the database went away mid-call), and trying again was refused because
+ * the delivery is no longer `publishing`.
+ */
+export function holdsOutcome(delivery: Delivery, outcome: AttemptOutcome): boolean {
+  switch (outcome.kind) {
+    case 'published':
+      return delivery.state === 'published' && delivery.publishedAt === outcome.at;
+    case 'failed':
+      return delivery.state === 'failed' && delivery.lastError?.at === outcome.error.at;
+    case 'retry':
+      return delivery.state === outcome.state && delivery.dueAt === outcome.dueAt;
+  }
+}

@@ -74,3 +74,16 @@ export function countOutcomeReplies(slack: FakeSlackApi, handles: readonly strin
   }
   return { threads: threads.length, expected: threads.length * handles.length, found, doubled };
 }
+
+/** The (thread, account) pairs of the results channel with no outcome reply: what to look into when one is lost. */
+export function missingReplies(slack: FakeSlackApi, handles: readonly string[]): { threadTs: string; handle: string }[] {
+  const all = slack.messages(resultsChannel);
+  const missing: { threadTs: string; handle: string }[] = [];
+  for (const t of all.filter((m) => !m.thread_ts)) {
+    const outcomes = all.filter((m) => m.thread_ts === t.ts && /: (published|failed)\b/.test(m.text ?? ''));
+    for (const handle of handles) {
+      if (!outcomes.some((m) => (m.text ?? '').includes(` ${handle}: `))) missing.push({ threadTs: t.ts, handle });
+    }
+  }
+  return missing;
+}

@@ -6,7 +6,14 @@ import { scaledUnavailableReason } from '../scaled/cluster.js';
 import { postMany } from '../scaled/pds-count.js';
 import { type ScaledWorld, startScaledWorld } from '../scaled/world.js';
 import { pdsUnavailableReason } from '../servers/bluesky/harness.js';
-import { chatApi, countOutcomeReplies, databaseBehindProxy, type ReplyCount, resultsChannel } from './chaos-faults.js';
+import {
+  chatApi,
+  countOutcomeReplies,
+  databaseBehindProxy,
+  missingReplies,
+  type ReplyCount,
+  resultsChannel,
+} from './chaos-faults.js';
 
 // Run on its own (HAYON_CHAOS=1), as .ci/run does after the suite: it takes minutes on
 // DocumentDB and would slow every other test file sharing the machine with it.
@@ -198,6 +205,12 @@ describe.skipIf(unavailable)(
             `Slack threads ${replies.threads}, outcome replies expected ${replies.expected}, found ${replies.found}, doubled ${replies.doubled}`,
           ].join(' '),
         );
+        // What became of a few missing replies, for the one who looks into a failure.
+        for (const { threadTs, handle } of missingReplies(slack, handles).slice(0, 5)) {
+          const stored = await store.listChatMessages(`slack:${resultsChannel}:${threadTs}`);
+          const states = stored.map((m) => `${m.id} ${m.state} ${m.attempts} ${m.lastError ?? ''}`);
+          console.log(`missing reply for ${handle} in thread ${threadTs}; its outbox: ${states.join(' | ') || 'empty'}`);
+        }
         expect(brokerRestarted).toBe(true);
         expect(dbOutages).toBe(1);
         expect(chatOutageSeconds).toBeGreaterThanOrEqual(chatOutageMs / 1000);

@@ -27,7 +27,11 @@ import { LocalServer } from './local-server.js';
 
 export type { DiscordCall, DiscordMessage } from './fake-discord-wire.js';
 
-type Failure = { status: 429; retryAfter: number } | { status: number; code: number; message: string };
+type Failure =
+  | { status: 429; retryAfter: number }
+  | { status: number; code: number; message: string }
+  /** The call is carried out, and the connection closed before its answer (an answer lost on the way). */
+  | { answerLost: true };
 type Params = Record<string, string>;
 type Route = { method: string; pattern: RegExp; bot: boolean; handle: (p: Params, body: unknown) => Answer };
 type Interaction = {
@@ -183,7 +187,7 @@ export class FakeDiscordApi {
     return { id, filename, size: bytes.byteLength, url, proxy_url: url, content_type, ...imageSize(bytes) };
   }
 
-  /** Next call(s) matching method + path regex (tested against `DiscordCall.path`) fail: `{ status: 429, retryAfter: 1 }` or `{ status, code, message }`. */
+  /** Next call(s) matching method + path regex (tested against `DiscordCall.path`) fail: `{ status: 429, retryAfter: 1 }`, `{ status, code, message }`, or `{ answerLost: true }` (carried out, its answer never sent). */
   failNext(method: string, path: RegExp, failure: Failure, times = 1): void {
     for (let i = 0; i < times; i++) this.#failures.push({ method, path, failure });
   }
@@ -234,7 +238,8 @@ export class FakeDiscordApi {
     const index = this.#failures.findIndex((f) => f.method === method && f.path.test(path));
     const failure = index >= 0 ? this.#failures.splice(index, 1)[0]?.failure : undefined;
     if (failure && 'code' in failure) return send(res, error(failure.status, failure.code, failure.message));
-    if (failure) return rateLimited(res, failure.retryAfter);
+    if (failure && 'retryAfter' in failure) return rateLimited(res, failure.retryAfter);
+    const answerLost = failure !== undefined;
 
     const found = url.pathname.startsWith(`${API}/`) ? this.#match(method, path) : undefined;
     if (!found) return send(res, error(404, 0, '404: Not Found'));
@@ -243,7 +248,9 @@ export class FakeDiscordApi {
       return send(res, error(401, 0, '401: Unauthorized'));
     }
     if (typeof body === 'string') return send(res, error(400, 50109, 'The request body contains invalid JSON.'));
-    send(res, route.handle(params, body));
+    const answer = route.handle(params, body);
+    if (answerLost) return void req.socket.destroy();
+    send(res, answer);
   }
 
   #match(method: string, path: string): [Route, Params] | undefined {
@@ -374,6 +381,13 @@ export class FakeDiscordApi {
     if (content === '' && embeds.length === 0 && components.length === 0) {
       return error(400, 50006, 'Cannot send an empty message');
     }
+    // A nonce enforced: the author's message with it from the last few minutes is the answer.
+    const nonce = typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : undefined;
+    if (nonce !== undefined && nonce.length > 25) return invalidForm();
+    if (nonce !== undefined && body.enforce_nonce === true) {
+      const earlier = this.#messages.find((m) => m.nonce === nonce && m.channel_id === channelId);
+      if (earlier) return { status: 200, body: this.#entity(earlier) };
+    }
     const flags = Number(body.flags) || 0;
     const ephemeral = byWebhook && (flags & EPHEMERAL) !== 0;
     const message: Stored = {
@@ -381,6 +395,7 @@ export class FakeDiscordApi {
       ...(embeds.length > 0 && { embeds }),
       ...(components.length > 0 && { components }),
       ...(flags !== 0 && { flags: byWebhook ? flags : flags & ~EPHEMERAL }),
+      ...(nonce !== undefined && { nonce }),
     };
     this.#messages.push(message);
     if (ephemeral && token) this.#ephemerals.set(token, [...(this.#ephemerals.get(token) ?? []), message.id]);

@@ -24,7 +24,13 @@ export interface DiscordMessage {
 
 export type Answer = { status: number; body?: unknown };
 export type Body = Record<string, unknown>;
-export type Stored = DiscordMessage & { ephemeral: boolean; timestamp: string; edited_timestamp: string | null };
+export type Stored = DiscordMessage & {
+  ephemeral: boolean;
+  timestamp: string;
+  edited_timestamp: string | null;
+  /** The nonce it was sent with, if any (answered back, as Discord does). */
+  nonce?: string;
+};
 export type Thread = {
   id: string;
   name: string;

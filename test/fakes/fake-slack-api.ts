@@ -27,9 +27,16 @@ export interface SlackMessage {
   /** The parent's ts on replies; absent on top-level messages (even those with replies). */
   thread_ts?: string;
   user?: string;
+  /** Message metadata (`{event_type, event_payload}`), as posted; listed with `include_all_metadata`. */
+  metadata?: Record<string, unknown>;
 }
 
-type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
+type Failure =
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503 }
+  | { error: string }
+  /** The call is carried out, and the connection closed before its answer (an answer lost on the way). */
+  | { answerLost: true };
 type ViewCall = { method: 'views.open' | 'views.update'; trigger_id?: string; view_id?: string; view: Args };
 
 const BOT_ID = 'B0HAYON';
@@ -37,7 +44,7 @@ const APP_ID = 'A0HAYON';
 
 /**
  * FakeSlackApi: a local HTTP server that follows the Slack Web API for what hayon calls (auth.test,
- * chat.*, views.open/update, users.info, files.info and private file downloads,
+ * chat.*, conversations.replies/history, views.open/update, users.info, files.info and private file downloads,
  * usergroups.users.list), with Slack's error answers: HTTP 200 `{ok:false,error}` for errors, 429
  * with Retry-After for rate limits. Bodies are form-encoded (as WebClient sends them) or JSON; the
  * token comes as `Authorization: Bearer` or a `token` field. Failures are scripted per method.
@@ -72,6 +79,8 @@ export class FakeSlackApi {
     ['chat.update', (a) => this.#update(a)],
     ['chat.delete', (a) => this.#delete(a)],
     ['chat.postEphemeral', (a) => this.#postEphemeral(a)],
+    ['conversations.replies', (a) => this.#replies(a)],
+    ['conversations.history', (a) => this.#history(a)],
     ['views.open', (a) => this.#viewsOpen(a)],
     ['views.update', (a) => this.#viewsUpdate(a)],
     ['users.info', (a) => this.#usersInfo(a)],
@@ -153,7 +162,7 @@ export class FakeSlackApi {
     this.#usergroups.set(id, [...users]);
   }
 
-  /** The next call(s) to `method` fail: `{ status: 429, retryAfter: 1 }` answers 429 with Retry-After (seconds) and body {ok:false,error:'ratelimited'}; `{ status: 503 }` answers that status with a text body (Slack down); `{ error: 'channel_not_found' }` answers 200 {ok:false,error}. */
+  /** The next call(s) to `method` fail: `{ status: 429, retryAfter: 1 }` answers 429 with Retry-After (seconds) and body {ok:false,error:'ratelimited'}; `{ status: 503 }` answers that status with a text body (Slack down); `{ error: 'channel_not_found' }` answers 200 {ok:false,error}; `{ answerLost: true }` carries the call out and closes the connection before answering. */
   failNext(method: string, failure: Failure, times = 1): void {
     this.#local.script(method, ...Array.from({ length: times }, () => failure));
   }
@@ -193,7 +202,7 @@ export class FakeSlackApi {
     if (failure && 'status' in failure) {
       return void res.writeHead(failure.status, { 'content-type': 'text/plain' }).end('Slack is having trouble');
     }
-    if (failure) return json(res, 200, fail(failure.error));
+    if (failure && 'error' in failure) return json(res, 200, fail(failure.error));
     if (invalid) return json(res, 200, fail(invalid));
     const handler = this.#methods.get(method);
     if (!handler) return json(res, 200, { ...fail('unknown_method'), req_method: method });
@@ -204,7 +213,9 @@ export class FakeSlackApi {
       return json(res, 200, { ok: true, url: this.socketUrl });
     }
     if (token !== this.botToken) return json(res, 200, fail('invalid_auth'));
-    json(res, 200, handler(args));
+    const answer = handler(args);
+    if (failure) return void req.socket.destroy();
+    json(res, 200, answer);
   }
 
   #authTest(): Answer {
@@ -235,6 +246,10 @@ export class FakeSlackApi {
     }
     const message: SlackMessage = { channel, ts: this.#nextTs(), user: this.botUserId, ...content };
     if (threadTs) message.thread_ts = threadTs;
+    if (a.metadata !== undefined) {
+      if (!isObject(a.metadata) || typeof a.metadata.event_type !== 'string') return fail('invalid_metadata_format');
+      message.metadata = a.metadata;
+    }
     list.push(message);
     return { ok: true, channel, ts: message.ts, message: this.#messageEntity(message) };
   }
@@ -261,6 +276,41 @@ export class FakeSlackApi {
     if (index < 0) return fail('message_not_found');
     list.splice(index, 1);
     return { ok: true, channel, ts: a.ts };
+  }
+
+  /** A thread: its parent first, then the replies, oldest first (`ts` may be any message of it). */
+  #replies(a: Args): Answer {
+    const channel = str(a.channel);
+    const list = channel ? this.#messages.get(channel) : undefined;
+    if (!list) return fail('channel_not_found');
+    const at = list.find((m) => m.ts === a.ts);
+    if (!at) return fail('thread_not_found');
+    const parent = at.thread_ts ?? at.ts;
+    const thread = list.filter((m) => m.ts === parent || m.thread_ts === parent);
+    return this.#page(thread, a);
+  }
+
+  /** A channel's top-level messages, newest first, after `oldest` (exclusive). */
+  #history(a: Args): Answer {
+    const channel = str(a.channel);
+    const list = channel ? this.#messages.get(channel) : undefined;
+    if (!list) return fail('channel_not_found');
+    const oldest = Number(a.oldest ?? 0);
+    const top = list.filter((m) => !m.thread_ts && Number(m.ts) > oldest).reverse();
+    return this.#page(top, a);
+  }
+
+  /** One page of `limit` (default 100) messages from `cursor` (an offset), as Slack pages them. */
+  #page(messages: SlackMessage[], a: Args): Answer {
+    const limit = Math.min(Number(a.limit) || 100, 1000);
+    const from = Number(a.cursor ?? 0) || 0;
+    const withMetadata = a.include_all_metadata === true || a.include_all_metadata === 'true';
+    const page = messages.slice(from, from + limit).map((m) => {
+      const { metadata, ...rest } = this.#messageEntity(m) as Answer & { metadata?: unknown };
+      return withMetadata && metadata ? { ...rest, metadata } : rest;
+    });
+    const next = from + limit < messages.length ? String(from + limit) : '';
+    return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
   }
 
   #postEphemeral(a: Args): Answer {

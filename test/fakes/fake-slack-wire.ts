@@ -6,7 +6,7 @@ export type Args = Record<string, unknown>;
 export type Answer = Record<string, unknown>;
 
 /** Form fields Slack takes as JSON-encoded strings. */
-const JSON_FIELDS = ['blocks', 'view', 'attachments'];
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
 
 export const fail = (error: string): Answer => ({ ok: false, error });
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChatSender } from '../../src/app/worker-parts.js';
 import type { ChatMessage } from '../../src/core/chat-message.js';
+import { StoreUnavailableError } from '../../src/core/store-unavailable.js';
 import { FakeDiscordApi } from '../fakes/fake-discord-api.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
@@ -121,6 +122,19 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
     await discordThreadComplete(post.discordThread);
   });
 
+  it('Slack answer lost · notify: a reply Slack took, its answer cut off, is looked for and not posted again', async () => {
+    recordCell('Slack API down', 'notify');
+    const post = await scheduledPost();
+    slack.failNext('chat.postMessage', { answerLost: true }, 2);
+    await publishNow(post.id);
+    await waitFor(async () => published());
+    await slackThreadComplete(post.slackTs);
+    // Each later attempt asked for the thread (with the messages' metadata) before posting.
+    const looked = slack.calls.filter((c) => c.method === 'conversations.replies');
+    expect(looked.length).toBeGreaterThanOrEqual(2);
+    expect(looked[0]?.args).toEqual(expect.objectContaining({ ts: post.slackTs, include_all_metadata: 'true' }));
+  });
+
   it('Slack refusing connections · notify: replies wait in the outbox until Slack listens again', async () => {
     recordCell('Slack API down', 'notify');
     const post = await scheduledPost();
@@ -177,6 +191,20 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
     await slackThreadComplete(post.slackTs);
   });
 
+  it('Discord answer lost · notify: a reply sent again carries its nonce, and Discord keeps one', async () => {
+    recordCell('Discord API down', 'notify');
+    const post = await scheduledPost();
+    discord.failNext('POST', /^\/channels\/\d+\/messages$/, { answerLost: true }, 2);
+    await publishNow(post.id);
+    await waitFor(async () => published());
+    await discordThreadComplete(post.discordThread);
+    const sent = discord.calls.filter(
+      (c) => c.method === 'POST' && c.path === `/channels/${post.discordThread}/messages`,
+    );
+    expect(sent.length).toBeGreaterThan(2);
+    expect(sent.every((c) => (c.body as { enforce_nonce?: unknown }).enforce_nonce === true)).toBe(true);
+  });
+
   it('Discord refusing connections · notify: replies wait in the outbox until Discord listens again', async () => {
     recordCell('Discord API down', 'notify');
     const post = await scheduledPost();
@@ -214,6 +242,27 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
     await waitFor(async () => discordReplies(post.discordThread).length === 1, 10_000);
     const messages = await h.ctx.store.listChatMessages(`discord:${post.discordThread}`);
     expect(messages.filter((m) => m.state === 'dropped')).toHaveLength(1);
+  });
+
+  it('outcome written, its answer cut off · notify: the worker sees it recorded, and replies once', async () => {
+    const post = await scheduledPost();
+    // The store applies the first outcome and the connection drops before its answer (MongoDB away
+    // mid-call): the worker tries again, is refused (no longer publishing), and reads what is there.
+    const store = h.ctx.store;
+    const finish = store.finishAttempt.bind(store);
+    let cut = 0;
+    Object.assign(store, {
+      finishAttempt: async (...args: Parameters<typeof finish>) => {
+        const recorded = await finish(...args);
+        if (cut++ > 0) return recorded;
+        throw new StoreUnavailableError('not_answering', new Error('connection 3 closed'), true);
+      },
+    });
+    await publishNow(post.id);
+    await waitFor(async () => published());
+    await slackThreadComplete(post.slackTs);
+    await discordThreadComplete(post.discordThread);
+    expect(cut).toBeGreaterThan(1);
   });
 
   it('worker killed · notify: replies stored before the kill are sent by the next sender', async () => {

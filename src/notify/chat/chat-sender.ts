@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
 import type { Clock } from '../../core/clock.js';
+import { patiently } from '../../core/patiently.js';
 import type { Logger } from '../../logger.js';
 import type { AuditLog } from '../../services/audit-log.js';
 import type { AccountStore } from '../../store/ports/account-store.js';
@@ -11,6 +12,7 @@ import { postMessage as discordMessage } from '../discord/message.js';
 import { type OutboxLoopOptions, OutboxSender } from '../outbox-loop.js';
 import { postMessage as slackMessage } from '../slack/blocks.js';
 import { classifyChatError } from './chat-errors.js';
+import { discordNonce, sentToSlackBefore, slackMetadata } from './sent-before.js';
 
 export interface ChatSenderOptions extends OutboxLoopOptions {
   /** The wait after the 1st, 2nd, … failed attempt; the last one repeats. */
@@ -85,7 +87,12 @@ export class ChatSender extends OutboxSender<ChatMessage> {
         outcome = this.#retryOrGiveUp(message, failure.reason, wait);
       }
     }
-    await store.finishChatMessage(message.id, outcome, clock());
+    // Tried again while the store is away: a sent message left `sending` would be sent again
+    // once its lease ran out.
+    await patiently(() => store.finishChatMessage(message.id, outcome, clock()), {
+      retryMs: 30_000,
+      stopping: () => this.stopping,
+    });
     if (outcome.kind === 'retry') {
       log.warn(
         { ...where, error: outcome.error, dueAt: outcome.dueAt },
@@ -109,9 +116,26 @@ export class ChatSender extends OutboxSender<ChatMessage> {
     if (message.chat === 'slack' && !slack) throw new Error('Slack is not configured in this process.');
     if (message.chat === 'discord' && !discord) throw new Error('Discord is not configured in this process.');
     if (request.op === 'post') {
-      if (message.chat === 'slack')
-        await slack?.chat.postMessage({ channel: request.channelId, ...request.body } as never);
-      else await discord?.send(request.channelId, request.body);
+      if (message.chat === 'discord') {
+        await discord?.send(request.channelId, {
+          ...request.body,
+          nonce: discordNonce(message.id),
+          enforce_nonce: true,
+        });
+        return;
+      }
+      if (!slack) return;
+      const threadTs = typeof request.body.thread_ts === 'string' ? request.body.thread_ts : undefined;
+      // A later attempt: the last one may have reached Slack with its answer lost.
+      if (message.attempts > 1 && (await sentToSlackBefore(slack, message, request.channelId, threadTs))) {
+        this.deps.log.info({ messageId: message.id }, 'chat message was sent by an earlier attempt');
+        return;
+      }
+      await slack.chat.postMessage({
+        channel: request.channelId,
+        ...request.body,
+        metadata: slackMetadata(message.id),
+      } as never);
       return;
     }
     // The summary as the store holds it now; a post deleted meanwhile needs no edit.

@@ -1,4 +1,5 @@
 import type { Account, Delivery, Origin, Post, ResultThreads } from '../../core/post.js';
+import { StoreUnavailableError } from '../../core/store-unavailable.js';
 import type { CreatePostResult } from '../../store/ports/post-store.js';
 import type { PostsServiceDeps } from './deps.js';
 import { measureTargets } from './measure-targets.js';
@@ -28,11 +29,19 @@ export async function storeWithResults<T extends { result: CreatePostResult }>(
   try {
     stored = await write();
   } catch (e) {
-    await results.withdraw(threads);
+    // Cut off on its way, the write may have been applied: its messages stay, marked, for the
+    // request sent again to bring back (below), rather than leave a stored post without them.
+    if (e instanceof StoreUnavailableError && e.maybeWritten) await results.unconfirmed(threads);
+    else await results.withdraw(threads);
     throw e;
   }
-  if (!stored.result.created) await results.withdraw(threads);
-  else if (post.scheduledAt !== announcedAt) await results.refresh(threads, stored.result.value, accounts);
+  if (!stored.result.created) {
+    await results.withdraw(threads);
+    // The post stored by an earlier request with this key: its messages as it is now (they may
+    // have been marked unconfirmed when that request's answer was lost).
+    const earlier = resultThreadsOf(stored.result.value.post.origin);
+    if (earlier) await results.refresh(earlier, stored.result.value, accounts);
+  } else if (post.scheduledAt !== announcedAt) await results.refresh(threads, stored.result.value, accounts);
   return stored;
 }
 

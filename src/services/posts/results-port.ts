@@ -25,4 +25,10 @@ export interface ResultsChannels {
   refresh(threads: ResultThreads, value: PostWithDeliveries, accounts: readonly Account[]): Promise<void>;
   /** Deletes the messages again: the post they announced was not stored. */
   withdraw(threads: ResultThreads): Promise<void>;
+  /**
+   * Says on the messages that the post may not have been stored (the database stopped answering
+   * with it on its way): not deleted, as it may have been, and then its replies come here. A
+   * request sent again with its idempotency key finds out and refreshes or withdraws them.
+   */
+  unconfirmed(threads: ResultThreads): Promise<void>;
 }

@@ -42,3 +42,27 @@ export function isUnreachable(e: unknown): boolean {
   }
   return false;
 }
+
+/** The errors of a connection lost with a request on its way: the server may have applied it. */
+const cutNames = new Set(['MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoPoolClearedError']);
+
+/**
+ * Whether the store is away (`isUnreachable`), and whether a write may have been applied all the
+ * same: a connection that closed or timed out with the request sent, as opposed to a server that
+ * could not be selected, a pool never connected, or a call mongoose held back while disconnected.
+ */
+export function mongoAwayReason(
+  e: unknown,
+): { reason: 'not_answering'; maybeWritten: true } | 'not_answering' | undefined {
+  if (!isUnreachable(e)) return undefined;
+  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
+    const { name, message, beforeHandshake } = cur as { name?: unknown; message?: unknown; beforeHandshake?: unknown };
+    if (beforeHandshake === true) return 'not_answering';
+    if (typeof name === 'string' && cutNames.has(name)) return { reason: 'not_answering', maybeWritten: true };
+    if (typeof message === 'string' && /connection .*closed/i.test(message)) {
+      return { reason: 'not_answering', maybeWritten: true };
+    }
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return 'not_answering';
+}

@@ -30,7 +30,7 @@ import type { PaceLedger } from '../../core/pacing.js';
 import type { AuditEntry } from '../../core/audit.js';
 import type { ConnectState, OAuthApp } from '../../core/connect.js';
 import type { Callback, CallbackOutcome, Hook, HookPatch } from '../../core/hook.js';
-import { isUnreachable } from './errors.js';
+import { mongoAwayReason } from './errors.js';
 import { translateStoreErrors } from '../unavailable.js';
 import { MongoRemovals } from './removals.js';
 import { createModels, type Models } from './schemas.js';
@@ -93,7 +93,7 @@ export class MongoStore implements Store {
     this.reads = new MongoDeliveryReads(this.models);
     // Down or unreachable: one StoreUnavailableError for the edges (see ../unavailable.ts).
     // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
-    return translateStoreErrors(this, (e) => (isUnreachable(e) ? 'not_answering' : undefined));
+    return translateStoreErrors(this, mongoAwayReason);
   }
 
   async init(): Promise<void> {
