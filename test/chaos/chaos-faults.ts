@@ -76,7 +76,10 @@ export function countOutcomeReplies(slack: FakeSlackApi, handles: readonly strin
 }
 
 /** The (thread, account) pairs of the results channel with no outcome reply: what to look into when one is lost. */
-export function missingReplies(slack: FakeSlackApi, handles: readonly string[]): { threadTs: string; handle: string }[] {
+export function missingReplies(
+  slack: FakeSlackApi,
+  handles: readonly string[],
+): { threadTs: string; handle: string }[] {
   const all = slack.messages(resultsChannel);
   const missing: { threadTs: string; handle: string }[] = [];
   for (const t of all.filter((m) => !m.thread_ts)) {

@@ -209,7 +209,9 @@ describe.skipIf(unavailable)(
         for (const { threadTs, handle } of missingReplies(slack, handles).slice(0, 5)) {
           const stored = await store.listChatMessages(`slack:${resultsChannel}:${threadTs}`);
           const states = stored.map((m) => `${m.id} ${m.state} ${m.attempts} ${m.lastError ?? ''}`);
-          console.log(`missing reply for ${handle} in thread ${threadTs}; its outbox: ${states.join(' | ') || 'empty'}`);
+          console.log(
+            `missing reply for ${handle} in thread ${threadTs}; its outbox: ${states.join(' | ') || 'empty'}`,
+          );
         }
         expect(brokerRestarted).toBe(true);
         expect(dbOutages).toBe(1);
