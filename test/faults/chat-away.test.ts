@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChatSender } from '../../src/app/worker-parts.js';
 import type { ChatMessage } from '../../src/core/chat-message.js';
@@ -243,6 +244,33 @@ describe('chat away at the notify step (FakeSlackApi, FakeDiscordApi)', () => {
     const messages = await h.ctx.store.listChatMessages(`discord:${post.discordThread}`);
     expect(messages.filter((m) => m.state === 'dropped')).toHaveLength(1);
   });
+
+  it('SQLite locked · notify: outcomes recorded while the store is locked wait, then each reply arrives once', async () => {
+    recordCell('SQLite locked', 'notify');
+    const { store } = h.ctx.config;
+    if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
+    const post = await scheduledPost();
+    bluesky.hold();
+    tumblr.hold();
+    await publishNow(post.id);
+    await waitFor(async () => bluesky.calls === 1 && tumblr.calls === 1);
+    // Both published while another process holds the write lock: neither outcome can be written.
+    const locker = new Database(store.path);
+    try {
+      locker.exec('BEGIN IMMEDIATE');
+      bluesky.release();
+      tumblr.release();
+      await waitFor(async () => published());
+      await new Promise((r) => setTimeout(r, 4_000));
+      expect(slackReplies(post.slackTs)).toEqual([]);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
+    await slackThreadComplete(post.slackTs);
+    await discordThreadComplete(post.discordThread);
+    expect(bluesky.calls + tumblr.calls).toBe(2);
+  }, 30_000);
 
   it('outcome written, its answer cut off · notify: the worker sees it recorded, and replies once', async () => {
     const post = await scheduledPost();

@@ -31,8 +31,9 @@ export const decisions: Record<Dependency, Partial<Record<Step, string>>> = {
     ingest: '503 store_unavailable, Retry-After: 30 (chat: an ephemeral); nothing half-written',
     schedule: 'passes fail and are logged, tried again each second; the post goes out once when back',
     publish:
-      'an outcome that cannot be written waits: the lease lapses, the next attempt asks the platform first; published once',
-    notify: 'replies are stored with the outcome: none is sent or lost while it is away',
+      'the outcome is written again for 30 s; past that the lease lapses and the next attempt asks the platform first; published once',
+    notify:
+      'the outcome and its replies are written once it is back (tried for 30 s; a write cut off on its way is recognised): none sent before, none lost',
   },
   'SQLite disk full': {
     ingest: '503 store_unavailable naming the full disk; nothing half-written',
@@ -44,8 +45,9 @@ export const decisions: Record<Dependency, Partial<Record<Step, string>>> = {
     ingest: '503 store_unavailable within 3 s, Retry-After: 30; nothing half-written',
     schedule: 'passes fail and are logged, tried again each second; the post goes out once when back',
     publish:
-      'an outcome that cannot be written waits: the lease lapses, the next attempt asks the platform first; published once',
-    notify: 'replies are stored with the outcome: none is sent or lost while it is away',
+      'the outcome is written again for 30 s; past that the lease lapses and the next attempt asks the platform first; published once',
+    notify:
+      'the outcome and its replies are written once it is back (tried for 30 s; a write cut off on its way is recognised): none sent before, none lost',
   },
   'RabbitMQ down': {
     ingest: '202 at once: the post is stored; sent when the broker is back (30 s of retries, then the sweeper)',
