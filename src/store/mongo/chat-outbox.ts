@@ -89,31 +89,55 @@ export class MongoChatOutbox {
   }
 
   async addChatMessage(m: ChatMessage): Promise<boolean> {
-    if (await this.messages.exists({ _id: m.id })) return false;
-    const counter = await this.threads
-      .findOneAndUpdate({ _id: m.thread }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-      .lean<ThreadDoc>();
-    try {
-      await this.messages.create({
-        _id: m.id,
-        chat: m.chat,
-        thread: m.thread,
-        seq: counter?.seq ?? 1,
-        workspaceId: m.workspaceId,
-        ...(m.postId !== undefined ? { postId: m.postId } : {}),
-        request: m.request,
-        state: m.state,
-        attempts: m.attempts,
-        dueAt: new Date(m.dueAt),
-        ...(m.lastError !== undefined ? { lastError: m.lastError } : {}),
-        createdAt: new Date(m.createdAt),
-        updatedAt: new Date(m.updatedAt),
-      });
-      return true;
-    } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
+    // The unique (thread, seq) index decides between writers of one thread at once: one that finds
+    // its seq taken (or two that upsert a new thread's counter together) takes the next one. Only
+    // a message with this id already stored is "not added"; a reply must never be lost for a seq.
+    for (let attempt = 1; ; attempt++) {
+      if (await this.messages.exists({ _id: m.id })) return false;
+      try {
+        const seq = await this.#nextSeq(m.thread);
+        await this.messages.create({
+          _id: m.id,
+          chat: m.chat,
+          thread: m.thread,
+          seq,
+          workspaceId: m.workspaceId,
+          ...(m.postId !== undefined ? { postId: m.postId } : {}),
+          request: m.request,
+          state: m.state,
+          attempts: m.attempts,
+          dueAt: new Date(m.dueAt),
+          ...(m.lastError !== undefined ? { lastError: m.lastError } : {}),
+          createdAt: new Date(m.createdAt),
+          updatedAt: new Date(m.updatedAt),
+        });
+        return true;
+      } catch (e) {
+        if (!isDuplicateKey(e) || attempt >= 20) throw e;
+      }
     }
+  }
+
+  /**
+   * The thread's next seq: an atomic `$inc` of its counter. A new thread's counter is inserted
+   * first rather than upserted: DocumentDB loses increments when several upserts create one
+   * document at once (of 30 concurrent upserts of a new counter, as few as 2 counted), while
+   * `$inc` on a document that exists is atomic there as on MongoDB.
+   */
+  async #nextSeq(thread: string): Promise<number> {
+    const inc = () =>
+      this.threads
+        .findOneAndUpdate({ _id: thread }, { $inc: { seq: 1 } }, { returnDocument: 'after' })
+        .lean<ThreadDoc>();
+    let counter = await inc();
+    if (!counter) {
+      await this.threads.create({ _id: thread, seq: 0 }).catch((e: unknown) => {
+        if (!isDuplicateKey(e)) throw e;
+      });
+      counter = await inc();
+    }
+    if (!counter) throw new Error(`chat outbox: the seq counter of thread ${thread} is missing`);
+    return counter.seq;
   }
 
   async takeDueChatMessages(now: number, leaseUntil: number, limit: number): Promise<ChatMessage[]> {

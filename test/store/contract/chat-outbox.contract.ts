@@ -40,6 +40,22 @@ export function chatOutboxContract(store: () => ChatOutboxStore): void {
     expect((await store().listChatMessages('discord:9'))[0]?.seq).toBe(1);
   });
 
+  it('writers of one new thread at once: every message is stored, each with a seq of its own', async () => {
+    // Three deliveries of one post finish together in different workers: each stores its reply in
+    // the post's thread. None may be lost to another taking the same seq (rounds, as a race may
+    // show in one round and not the next).
+    for (let round = 0; round < 5; round++) {
+      const thread = `slack:C1:${round}.2`;
+      const added = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => store().addChatMessage(message(`r${round}m${i}`, { thread }))),
+      );
+      expect(added.every((a) => a)).toBe(true);
+      const listed = await store().listChatMessages(thread);
+      expect(listed).toHaveLength(30);
+      expect(new Set(listed.map((m) => m.seq)).size).toBe(30);
+    }
+  });
+
   it('takeDueChatMessages takes only the first unsent message of each thread', async () => {
     await store().addChatMessage(message('a1'));
     await store().addChatMessage(message('a2'));
