@@ -51,7 +51,7 @@ export interface Adapters {
 export async function openAdapters(config: Config, secrets: Secrets, overrides: AppOverrides): Promise<Adapters> {
   const log = overrides.log ?? createLogger(config.logLevel);
   // Tokens, accounts and workspaces are read from memory for 2 s at most (see read-cache.ts).
-  const store = withReadCache(overrides.store ?? createStore(config));
+  const store = withReadCache(overrides.store ?? createStore(config, log));
   await store.init();
   const transport = overrides.transport ?? createTransport(config, log);
   const fetch = overrides.fetch ?? globalThis.fetch;
@@ -112,12 +112,16 @@ export function chatClients(
   };
 }
 
-export function createStore(config: Config): Store {
+export function createStore(config: Config, log?: Logger): Store {
   switch (config.store.kind) {
     case 'sqlite':
       return new SqliteStore({ path: config.store.path, busyTimeoutMs: config.storeTimeoutMs });
     case 'mongo':
-      return new MongoStore({ url: config.store.url, serverSelectionTimeoutMs: config.storeTimeoutMs });
+      return new MongoStore({
+        url: config.store.url,
+        serverSelectionTimeoutMs: config.storeTimeoutMs,
+        onReopened: (what) => log?.warn({ store: 'mongo' }, `MongoDB connection opened anew: ${what}`),
+      });
   }
 }
 

@@ -105,6 +105,21 @@ describe('translateStoreErrors', () => {
     expect(store.calls).toBe(2);
   });
 
+  it('a probe that never answers does not keep the breaker open: the next one goes after 5 s', async () => {
+    const store = translateStoreErrors(new FlakyStore(), sqliteAwayReason, 60_000, 0);
+    store.away = true;
+    await expect(store.write()).rejects.toBeInstanceOf(StoreUnavailableError);
+    // The store hangs on the probe, then comes back.
+    let hung = true;
+    const ping = store.ping.bind(store);
+    Object.assign(store, { ping: () => (hung ? new Promise<void>(() => {}) : ping()) });
+    // This call waits on that probe: it is given up after 5 s instead of holding every later call.
+    await expect(store.write()).rejects.toBeInstanceOf(StoreUnavailableError);
+    store.away = false;
+    hung = false;
+    await expect(store.write()).resolves.toBe('written');
+  }, 10_000);
+
   it('tries again once the breaker window has passed', async () => {
     const store = translateStoreErrors(new FlakyStore(), sqliteAwayReason, 0);
     store.away = true;

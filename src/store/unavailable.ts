@@ -1,6 +1,18 @@
 import { HayonError } from '../core/errors.js';
 import { type StoreAwayReason, StoreUnavailableError } from '../core/store-unavailable.js';
 
+/** The longest the breaker waits for one probe of the store. */
+const probeTimeoutMs = 5_000;
+
+/** `promise`, or a rejection once `ms` have passed. */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** Methods that always reach the store: opening, closing, and the readiness probe that closes the breaker. */
 const alwaysTried = new Set<PropertyKey>(['init', 'close', 'ping']);
 
@@ -57,7 +69,8 @@ export function translateStoreErrors<T extends object>(
             return Promise.reject(away);
           }
           lastProbe = Date.now();
-          probing = ping.call(receiver).finally(() => {
+          // Bounded: a probe that never settles would keep the breaker open for good.
+          probing = withinMs(ping.call(receiver), probeTimeoutMs).finally(() => {
             probing = undefined;
           });
           return probing.then(

@@ -44,7 +44,15 @@ export interface MongoStoreOptions {
    * while disconnected) before it fails as StoreUnavailableError. Default 3000.
    */
   serverSelectionTimeoutMs?: number;
+  /**
+   * Told when the connection was opened anew because its client stayed cut off from a server
+   * that a new client reaches (see `ping`), with what happened.
+   */
+  onReopened?: (what: string) => void;
 }
+
+/** How long pings must have failed before the client is suspected stuck, and how often it is checked then. */
+const stuckAfterMs = 10_000;
 
 /**
  * The Store on MongoDB 7+ (a replica set: createPost uses a transaction) through mongoose, on its
@@ -67,16 +75,15 @@ export class MongoStore implements Store {
   private readonly posts: MongoPosts;
   private readonly reads: MongoDeliveryReads;
 
+  private readonly options: MongoStoreOptions;
+  /** Since when every ping failed (undefined while they pass), and when the client was last checked. */
+  private failingSince: number | undefined;
+  private lastStuckCheck = 0;
+  private reopening: Promise<void> | undefined;
+
   constructor(options: MongoStoreOptions) {
-    this.connection = mongoose.createConnection(options.url, {
-      ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 3000,
-      // Mongoose reads it from the connection options (its types do not list it).
-      ...({ bufferTimeoutMS: options.serverSelectionTimeoutMs ?? 3000 } as object),
-      autoIndex: false,
-      autoCreate: false,
-      ignoreUndefined: true,
-    });
+    this.options = options;
+    this.connection = mongoose.createConnection(options.url, this.connectOptions());
     // A failed first connection is reported by the first call (asPromise), not as an unhandled rejection.
     this.connection.on('error', () => undefined);
     this.models = createModels(this.connection);
@@ -111,9 +118,56 @@ export class MongoStore implements Store {
     await this.connection.close();
   }
 
+  /**
+   * The readiness probe, and the breaker's (see ../unavailable.ts). When pings have failed for
+   * 10 s, it checks at most every 10 s whether a new client reaches the server: if one does, this
+   * client is stuck (its server monitor waits on a connection cut mid-check and never tries again,
+   * seen on DocumentDB after its connections were cut), and the connection is opened anew.
+   */
   async ping(): Promise<void> {
-    await this.connection.asPromise();
-    await this.connection.db!.command({ ping: 1 });
+    try {
+      await this.connection.asPromise();
+      await this.connection.db!.command({ ping: 1 });
+      this.failingSince = undefined;
+    } catch (e) {
+      const now = Date.now();
+      this.failingSince ??= now;
+      if (now - this.failingSince >= stuckAfterMs && now - this.lastStuckCheck >= stuckAfterMs && !this.reopening) {
+        this.lastStuckCheck = now;
+        this.reopening = this.reopenIfStuck().finally(() => {
+          this.reopening = undefined;
+        });
+      }
+      throw e;
+    }
+  }
+
+  private connectOptions(): mongoose.ConnectOptions {
+    const { dbName, serverSelectionTimeoutMs = 3000 } = this.options;
+    return {
+      ...(dbName === undefined ? {} : { dbName }),
+      serverSelectionTimeoutMS: serverSelectionTimeoutMs,
+      // Mongoose reads it from the connection options (its types do not list it).
+      ...({ bufferTimeoutMS: serverSelectionTimeoutMs } as object),
+      autoIndex: false,
+      autoCreate: false,
+      ignoreUndefined: true,
+    };
+  }
+
+  private async reopenIfStuck(): Promise<void> {
+    const probe = new mongoose.mongo.MongoClient(this.options.url, { serverSelectionTimeoutMS: 2000, maxPoolSize: 1 });
+    try {
+      await probe.db('admin').command({ ping: 1 });
+    } catch {
+      return; // The server is away for every client: nothing to repair here.
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
+    await this.connection.close().catch(() => undefined);
+    await this.connection.openUri(this.options.url, this.connectOptions());
+    this.failingSince = undefined;
+    this.options.onReopened?.('its client could not reach a server that a new client reached');
   }
 
   // Workspaces and API tokens: see tokens-audit.ts.
