@@ -58,60 +58,43 @@ export class ResultsMessages implements ResultsChannels {
   }
 
   async refresh(threads: ResultThreads, value: PostWithDeliveries, accounts: readonly Account[]): Promise<void> {
-    const { slack, discord } = this.deps;
-    await Promise.all([
-      threads.slack && slack
-        ? this.#attempt('slack', () =>
-            slack.chat.update({
-              channel: threads.slack!.channelId,
-              ts: threads.slack!.messageTs,
-              ...slackMessage(value, accounts),
-            } as never),
-          )
-        : undefined,
-      threads.discord && discord
-        ? this.#attempt('discord', () =>
-            discord.edit(threads.discord!.channelId, threads.discord!.messageId, discordMessage(value, accounts)),
-          )
-        : undefined,
-    ]);
+    await this.#each(
+      threads,
+      (slack, { channelId, messageTs }) =>
+        slack.chat.update({ channel: channelId, ts: messageTs, ...slackMessage(value, accounts) } as never),
+      (discord, { channelId, messageId }) => discord.edit(channelId, messageId, discordMessage(value, accounts)),
+    );
   }
 
   async withdraw(threads: ResultThreads): Promise<void> {
-    const { slack, discord } = this.deps;
-    await Promise.all([
-      threads.slack && slack
-        ? this.#attempt('slack', () =>
-            slack.chat.delete({ channel: threads.slack!.channelId, ts: threads.slack!.messageTs }),
-          )
-        : undefined,
-      threads.discord && discord
-        ? this.#attempt('discord', () => discord.delete(threads.discord!.channelId, threads.discord!.messageId))
-        : undefined,
-    ]);
+    await this.#each(
+      threads,
+      (slack, { channelId, messageTs }) => slack.chat.delete({ channel: channelId, ts: messageTs }),
+      (discord, { channelId, messageId }) => discord.delete(channelId, messageId),
+    );
   }
 
   async unconfirmed(threads: ResultThreads): Promise<void> {
+    await this.#each(
+      threads,
+      (slack, { channelId, messageTs }) =>
+        slack.chat.update({ channel: channelId, ts: messageTs, text: unconfirmedText }),
+      (discord, { channelId, messageId }) =>
+        discord.edit(channelId, messageId, { content: unconfirmedText, embeds: [], components: [] }),
+    );
+  }
+
+  /** One call per chat the post has a message in, each attempted on its own (see #attempt). */
+  async #each(
+    threads: ResultThreads,
+    onSlack: (slack: webApi.WebClient, thread: NonNullable<ResultThreads['slack']>) => Promise<unknown>,
+    onDiscord: (discord: DiscordApi, thread: NonNullable<ResultThreads['discord']>) => Promise<unknown>,
+  ): Promise<void> {
     const { slack, discord } = this.deps;
+    const { slack: slackThread, discord: discordThread } = threads;
     await Promise.all([
-      threads.slack && slack
-        ? this.#attempt('slack', () =>
-            slack.chat.update({
-              channel: threads.slack!.channelId,
-              ts: threads.slack!.messageTs,
-              text: unconfirmedText,
-            }),
-          )
-        : undefined,
-      threads.discord && discord
-        ? this.#attempt('discord', () =>
-            discord.edit(threads.discord!.channelId, threads.discord!.messageId, {
-              content: unconfirmedText,
-              embeds: [],
-              components: [],
-            }),
-          )
-        : undefined,
+      slackThread && slack ? this.#attempt('slack', () => onSlack(slack, slackThread)) : undefined,
+      discordThread && discord ? this.#attempt('discord', () => onDiscord(discord, discordThread)) : undefined,
     ]);
   }
 
