@@ -3,7 +3,8 @@
 // Hono JSON endpoint in the same run. Prints posts/s, p50 and p99, and hayon's as a ratio of bare
 // Hono's. The per-token rate limit is lifted (and the output says so); any answer but 202, or a
 // post whose 3 deliveries are not all in the store, fails the run with no figure.
-//   npx tsx bench/ingest.ts [--seconds 10] [--clients 32]
+//   npx tsx bench/ingest.ts [--seconds 10] [--clients 32] [--profile DIR]
+// --profile writes each server's CPU profile (`node --cpu-prof`) to DIR, to see where the time goes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     clients: { type: 'string', default: '32' },
     scaled: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const durationMs = Number(values.seconds) * 1000;
@@ -34,7 +36,8 @@ interface Server {
 }
 
 async function startServer(kind: 'hayon' | 'bare'): Promise<Server> {
-  const args = ['--import', 'tsx', 'bench/lib/ingest-server.ts', kind, rateLimitPerToken];
+  const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const args = [...profile, '--import', 'tsx', 'bench/lib/ingest-server.ts', kind, rateLimitPerToken];
   if (values.scaled) args.push('scaled');
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
