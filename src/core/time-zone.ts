@@ -134,7 +134,9 @@ function remember(map: Map<string, string>, key: string, value: string): void {
 
 /** `2026-11-29 09:00 CET (Europe/Berlin)`: how hayon writes a time back to its author. */
 export function formatInZone(at: number, timeZone: string): string {
-  const key = `${at}\n${timeZone}`;
+  // To the minute, as written: every instant of one UTC minute reads the same (zone offsets are
+  // whole minutes since the local mean times of before 1940), so posts made in one minute share it.
+  const key = `${Math.floor(at / 60_000)}\n${timeZone}`;
   let text = written.get(key);
   if (text === undefined) {
     text = writeInZone(at, timeZone);

@@ -245,4 +245,12 @@ CREATE UNIQUE INDEX chat_outbox_thread ON chat_outbox (thread, seq);
 CREATE INDEX chat_outbox_state_due ON chat_outbox (state, due_at);
 `,
   },
+  {
+    // deliveries_state_due (state, due_at) serves every query of scheduled deliveries by due time;
+    // the partial index beside it only cost a write per delivery made (a profile of ingest).
+    id: '012_drop_deliveries_due',
+    sql: `
+DROP INDEX IF EXISTS deliveries_due;
+`,
+  },
 ];
