@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import type Database from 'better-sqlite3';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,4 +37,23 @@ export function tinyDisk(size: string): string | undefined {
 export function removeDisk(dir: string): void {
   execFileSync('umount', [dir]);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The disk under `store`'s file full (`takeAway`: its WAL emptied first, so that the next write
+ * has to grow a file, then `filler` written until ENOSPC), and room again (`bringBack`).
+ */
+export function fullDisk(
+  store: SqliteStore,
+  filler: string,
+): { takeAway(): Promise<void>; bringBack(): Promise<void> } {
+  return {
+    async takeAway() {
+      (store as unknown as { db: Database.Database }).db.pragma('wal_checkpoint(TRUNCATE)');
+      fillDisk(filler);
+    },
+    async bringBack() {
+      rmSync(filler, { force: true });
+    },
+  };
 }

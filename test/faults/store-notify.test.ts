@@ -1,19 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
+import { fullDisk, removeDisk, tinyDisk } from './full-disk.js';
 import { recordCell } from './matrix.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
 
 const mongo = mongoTestServer();
 const channel = 'C0RESULTS';
 
-// The fault matrix, notify step, MongoDB column: the database goes away (every connection cut,
-// new ones refused) just as a delivery is published, so neither its outcome nor its reply can be
-// written; it comes back 4 s later. The reply arrives in the post's Slack thread, once.
+/** The environment that makes hayon report to `slack` (the results channel is set per test). */
+const slackEnv = (slack: FakeSlackApi) => ({
+  slackBotToken: slack.botToken,
+  slackSigningSecret: 'slack-signing-secret-for-tests',
+  slackApiUrl: slack.apiUrl,
+});
+const chat = { pollMs: 50, retryDelaysMs: [200] };
+
+/**
+ * A post whose delivery is published just as the store goes away (`fault`), so that neither its
+ * outcome nor its reply can be written; back 4 s later, its reply arrives in the post's Slack
+ * thread, once.
+ */
+async function replyOnceWhenBack(
+  h: TestHayon,
+  slack: FakeSlackApi,
+  bluesky: FakePlatform,
+  fault: { takeAway(): Promise<void>; bringBack(): Promise<void> },
+): Promise<void> {
+  await h.ctx.workspaces.updateSettings(h.workspaceId, { resultChannels: { slack: channel } });
+  bluesky.hold();
+  const res = await h.api('POST', '/v1/posts', { text: 'told once', targets: ['bluesky'] });
+  expect(res.status).toBe(202);
+  await waitFor(async () => bluesky.calls === 1, 10_000);
+  const top = slack.messages(channel).filter((m) => !m.thread_ts);
+  expect(top).toHaveLength(1);
+  const replies = () => slack.replies(channel, top[0]?.ts ?? '').map((m) => m.text);
+  await fault.takeAway();
+  try {
+    bluesky.release();
+    await waitFor(async () => bluesky.posts.size === 1, 5_000);
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(replies()).toEqual([]);
+  } finally {
+    await fault.bringBack();
+  }
+  await waitFor(async () => replies().length >= 1, 30_000);
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect(replies()).toEqual([expect.stringContaining('Bluesky alice.test: published')]);
+  expect(bluesky.calls).toBe(1);
+}
+
+// The fault matrix, notify step, store column: MongoDB goes away (every connection cut, new ones
+// refused), or SQLite's disk fills up, just as a delivery is published (see replyOnceWhenBack).
+describe('SQLite disk full at the notify step', () => {
+  let mount: string | undefined;
+  let slack: FakeSlackApi;
+  let h: TestHayon | undefined;
+  beforeAll(async () => {
+    mount = tinyDisk('16m');
+    slack = new FakeSlackApi();
+    await slack.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await slack?.stop();
+    if (mount) removeDisk(mount);
+  });
+
+  it('SQLite disk full · notify: the outcome and its reply wait for room; the reply arrives once', async (t) => {
+    recordCell('SQLite disk full', 'notify');
+    if (!mount) return t.skip('no tmpfs could be mounted here (mount -t tmpfs needs root)');
+    const dir = mkdtempSync(join(mount, 'cell-'));
+    const store = new SqliteStore({ path: join(dir, 'hayon.db'), busyTimeoutMs: 3000 });
+    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
+    h = await startHayon({ store, env: slackEnv(slack), platforms: { bluesky }, chat });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    await replyOnceWhenBack(h, slack, bluesky, fullDisk(store, join(dir, 'filler')));
+  }, 60_000);
+});
+
 describe.skipIf(mongo.skip !== undefined)('MongoDB away at the notify step', () => {
   const dbName = `hayon_store_notify_${process.pid}_${Date.now()}`;
   let proxy: TcpFaultProxy;
@@ -28,18 +100,8 @@ describe.skipIf(mongo.skip !== undefined)('MongoDB away at the notify step', () 
     await slack.start();
     bluesky = new FakePlatform('bluesky', { maxLength: 300 });
     const store = new MongoStore({ url, serverSelectionTimeoutMs: 3000 });
-    h = await startHayon({
-      store,
-      env: {
-        slackBotToken: slack.botToken,
-        slackSigningSecret: 'slack-signing-secret-for-tests',
-        slackApiUrl: slack.apiUrl,
-      },
-      platforms: { bluesky },
-      chat: { pollMs: 50, retryDelaysMs: [200] },
-    });
+    h = await startHayon({ store, env: slackEnv(slack), platforms: { bluesky }, chat });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await h.ctx.workspaces.updateSettings(h.workspaceId, { resultChannels: { slack: channel } });
   }, 300_000);
   afterAll(async () => {
     await proxy?.restore();
@@ -51,26 +113,9 @@ describe.skipIf(mongo.skip !== undefined)('MongoDB away at the notify step', () 
 
   it('MongoDB down · notify: the outcome and its reply wait for the database; the reply arrives once', async () => {
     recordCell('MongoDB down', 'notify');
-    const hayon = h as TestHayon;
-    bluesky.hold();
-    const res = await hayon.api('POST', '/v1/posts', { text: 'told once', targets: ['bluesky'] });
-    expect(res.status).toBe(202);
-    await waitFor(async () => bluesky.calls === 1, 10_000);
-    const top = slack.messages(channel).filter((m) => !m.thread_ts);
-    expect(top).toHaveLength(1);
-    const replies = () => slack.replies(channel, top[0]?.ts ?? '').map((m) => m.text);
-    await proxy.cut();
-    try {
-      bluesky.release();
-      await waitFor(async () => bluesky.posts.size === 1, 5_000);
-      await new Promise((r) => setTimeout(r, 4_000));
-      expect(replies()).toEqual([]);
-    } finally {
-      await proxy.restore();
-    }
-    await waitFor(async () => replies().length >= 1, 30_000);
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(replies()).toEqual([expect.stringContaining('Bluesky alice.test: published')]);
-    expect(bluesky.calls).toBe(1);
+    await replyOnceWhenBack(h as TestHayon, slack, bluesky, {
+      takeAway: () => proxy.cut(),
+      bringBack: () => proxy.restore(),
+    });
   }, 60_000);
 });

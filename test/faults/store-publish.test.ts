@@ -1,11 +1,15 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
+import { fullDisk, removeDisk, tinyDisk } from './full-disk.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, publish step, store column: the store goes away while a delivery is being
@@ -62,6 +66,29 @@ describe('store away at the publish step', () => {
         locker?.close();
       },
     });
+  }, 60_000);
+});
+
+describe('SQLite disk full at the publish step', () => {
+  let mount: string | undefined;
+  let h: TestHayon | undefined;
+  beforeAll(() => {
+    mount = tinyDisk('16m');
+  });
+  afterAll(async () => {
+    await h?.stop();
+    if (mount) removeDisk(mount);
+  });
+
+  it('SQLite disk full · publish: the outcome cannot be written; room again → recorded, published once', async (t) => {
+    recordCell('SQLite disk full', 'publish');
+    if (!mount) return t.skip('no tmpfs could be mounted here (mount -t tmpfs needs root)');
+    const dir = mkdtempSync(join(mount, 'cell-'));
+    const store = new SqliteStore({ path: join(dir, 'hayon.db'), busyTimeoutMs: 3000 });
+    const bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
+    h = await startHayon({ ...fast, store, platforms: { bluesky } });
+    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    await loseDuringPublish(h, bluesky, fullDisk(store, join(dir, 'filler')));
   }, 60_000);
 });
 

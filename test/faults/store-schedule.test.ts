@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
-import { fillDisk, removeDisk, tinyDisk } from './full-disk.js';
+import { fullDisk, removeDisk, tinyDisk } from './full-disk.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, schedule step, store column: a post scheduled while the store is there falls
@@ -90,17 +90,7 @@ describe('SQLite disk full at the schedule step', () => {
     const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
     h = await startHayon({ store, platforms: { bluesky } });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    const filler = join(dir, 'filler');
-    await scheduleThenLose(h, bluesky, {
-      async takeAway() {
-        // The WAL emptied first, so that the next write has to grow a file.
-        (store as unknown as { db: Database.Database }).db.pragma('wal_checkpoint(TRUNCATE)');
-        fillDisk(filler);
-      },
-      async bringBack() {
-        rmSync(filler, { force: true });
-      },
-    });
+    await scheduleThenLose(h, bluesky, fullDisk(store, join(dir, 'filler')));
   }, 60_000);
 });
 
