@@ -4,31 +4,24 @@ import type { MetricsSink } from '../observability/metrics.js';
 import type { CredentialBox } from '../crypto/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
-import { type ResolvedContent, type ResolvedMedia, resolveContent } from '../core/content.js';
 import { PlatformError } from '../core/errors.js';
 import { patiently } from '../core/patiently.js';
 import type { Notifier } from '../notify/notifier.js';
-import type { Account, Delivery, DeliveryError, PlatformId, Post } from '../core/post.js';
+import type { Delivery, DeliveryError, PlatformId } from '../core/post.js';
 import { decideRetry, type RetryPolicy } from '../core/retry-policy.js';
 import type { Logger } from '../logger.js';
-import type {
-  AccountContext,
-  ImageLimits,
-  MediaLoader,
-  Platform,
-  PublishInput,
-  PublishResult,
-} from '../platforms/platform.js';
+import type { MediaLoader, Platform } from '../platforms/platform.js';
 import { sendPatiently } from '../queue/send-patiently.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { AccountStore } from '../store/ports/account-store.js';
-import type { AttemptOutcome, Claim, DeliveryProgress, DeliveryStore } from '../store/ports/delivery-store.js';
+import type { AttemptOutcome, Claim, DeliveryStore } from '../store/ports/delivery-store.js';
 import type { HistoryStore } from '../store/ports/history-store.js';
 import type { PostStore } from '../store/ports/post-store.js';
 import type { Pacer } from './pacer.js';
 import { attemptRecord, holdsOutcome, toDeliveryError } from './outcomes.js';
 import { deliveryMessage } from './messages.js';
 import { notifyFinished, notifyPatiently } from './notify-patiently.js';
+import { type Attempt, type PublishDeps, publishAttempt } from './publish-attempt.js';
 import { withinDeadline } from './time-bound.js';
 /** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
 const maxEarlyMs = 2_000;
@@ -41,7 +34,7 @@ export interface DeliveryWorkerDeps {
   notifier: Notifier;
   loadMedia: MediaLoader;
   /** The attachments in the version that fits a platform, with URLs it can fetch. */
-  media?: { forPlatform(media: readonly ResolvedMedia[], limits: ImageLimits): Promise<ResolvedMedia[]> };
+  media?: PublishDeps['media'];
   clock: Clock;
   log: Logger;
   /** Told when a retry waits in the store, so an in-process scheduler can set its timer. */
@@ -64,8 +57,6 @@ export interface DeliveryWorkerOptions {
   leaseMs: number;
   retry: RetryPolicy;
 }
-
-type Attempt = { post: Post; delivery: Delivery; account: Account; platform: Platform; startedAt: number };
 
 /**
  * consume → claim → resolve content → publish → record → notify. One message is one attempt at
@@ -121,7 +112,9 @@ export class DeliveryWorker {
     const stopRenewing = this.#renewLease(claim.delivery.id);
     try {
       if (await this.#pace(attempt, claim.from, dlog)) return;
-      const publish = (signal: AbortSignal) => this.#publish(attempt, claim.from === 'unknown', signal);
+      const uncertain = claim.from === 'unknown';
+      const publish = (signal: AbortSignal) =>
+        publishAttempt(this.deps, this.options.owner, attempt, uncertain, signal);
       const result = await withinDeadline(this.options.leaseMs, attempt.delivery.platform, publish);
       await this.#record(attempt, { kind: 'published', result, at: clock() }, dlog);
     } catch (e) {
@@ -163,90 +156,6 @@ export class DeliveryWorker {
     if (await store.finishAttempt(id, this.options.owner, back, clock()).catch(() => false))
       this.deps.onScheduled?.(back.dueAt);
     return null;
-  }
-
-  /**
-   * Publishes the delivery: one post, or a thread part by part from the first one not yet
-   * published (`delivery.chain`), each part a reply to the one before. Each part has its own key
-   * (`dlv_…`, `dlv_….1`, …); the chain is saved after each part, so a retry resumes and never
-   * repeats one. When the last attempt's outcome is unknown, the platform is asked first.
-   */
-  async #publish(attempt: Attempt, uncertain: boolean, signal: AbortSignal): Promise<PublishResult> {
-    const { box, store, clock } = this.deps;
-    const { post, delivery, account, platform } = attempt;
-    const owner = this.options.owner;
-    const { value: credentials, stale } = box.unseal(account.id, account.credentials);
-    if (stale) await this.#reseal(account, credentials);
-    const content = await this.#fitMedia(resolveContent(post, delivery.platform), platform, {
-      account,
-      credentials,
-      signal,
-    });
-    const parts = delivery.parts;
-    const chain = [...(delivery.chain ?? [])];
-    let checkpoint = delivery.checkpoint;
-    const save = async (progress: DeliveryProgress) => {
-      if (!(await store.saveProgress(delivery.id, owner, progress, clock()))) {
-        throw new Error('lease lost while publishing; the next attempt resumes');
-      }
-    };
-    const first = chain.length;
-    const total = parts?.length ?? 1;
-    for (let n = first; n < total; n++) {
-      const key = n === 0 ? delivery.id : `${delivery.id}.${n}`;
-      const root = chain[0];
-      const parent = chain[n - 1];
-      const input: PublishInput = {
-        deliveryId: delivery.id,
-        key,
-        content: !parts
-          ? content
-          : n === 0
-            ? { ...content, text: parts[0] ?? '' }
-            : { ...content, text: parts[n] ?? '', media: [] },
-        replyTo: root && parent ? { root, parent } : undefined,
-        account,
-        credentials,
-        saveCredentials: (c) => store.updateAccountCredentials(account.id, box.seal(account.id, c), clock()),
-        checkpoint: checkpoint?.key === key ? checkpoint.data : undefined,
-        saveCheckpoint: async (data) => {
-          checkpoint = { key, data };
-          await save({ checkpoint });
-        },
-        loadMedia: this.deps.loadMedia,
-        signal,
-      };
-      // A previous attempt may have reached the platform before its worker died: look first.
-      const found = uncertain && n === first ? await platform.reconcile(input) : null;
-      const result = found ?? (await platform.publish(input));
-      chain.push({ remoteId: result.remoteId, url: result.url, ...(result.cid ? { cid: result.cid } : {}) });
-      if (parts) await save({ chain, checkpoint: null });
-    }
-    const head = chain[0];
-    if (!head) throw new Error('nothing was published');
-    return head;
-  }
-
-  /**
-   * Credentials that only a previous HAYON_SECRET_KEY opens are stored again sealed with the
-   * current one. Only while the stored value is still the one we opened: a session another
-   * worker refreshed meanwhile is newer and stays. A failure here is logged and the publish goes on.
-   */
-  async #reseal(account: Account, credentials: Record<string, unknown>): Promise<void> {
-    const { box, store, clock, log } = this.deps;
-    try {
-      await store.updateAccountCredentials(account.id, box.seal(account.id, credentials), clock(), account.credentials);
-      log.info({ accountId: account.id }, 'credentials sealed with the current key');
-    } catch (err) {
-      log.warn({ err, accountId: account.id }, 'credentials could not be sealed with the current key');
-    }
-  }
-
-  /** Stored attachments in the version within the platform's limits, made once and kept. */
-  async #fitMedia(content: ResolvedContent, platform: Platform, ctx: AccountContext): Promise<ResolvedContent> {
-    const { media } = this.deps;
-    if (!media || !content.media.some((m) => m.key)) return content;
-    return { ...content, media: await media.forPlatform(content.media, await platform.imageLimits(ctx)) };
   }
 
   /**
