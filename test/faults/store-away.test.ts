@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
-import { fillDisk, removeDisk, tinyDisk } from './full-disk.js';
+import { fillDisk, removeDisk, tinyDisk } from './store-faults.js';
 import { recordCell } from './matrix.js';
 import { mongoTestServer } from '../mongo-server.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';

@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { startHayon, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
-import { fullDisk, removeDisk, tinyDisk } from './full-disk.js';
+import { noTinyDisk, sqliteOnTinyDisk, type StoreFault } from './store-faults.js';
 import { recordCell } from './matrix.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
 
@@ -32,7 +29,7 @@ async function replyOnceWhenBack(
   h: TestHayon,
   slack: FakeSlackApi,
   bluesky: FakePlatform,
-  fault: { takeAway(): Promise<void>; bringBack(): Promise<void> },
+  fault: StoreFault,
 ): Promise<void> {
   await h.ctx.workspaces.updateSettings(h.workspaceId, { resultChannels: { slack: channel } });
   bluesky.hold();
@@ -60,29 +57,26 @@ async function replyOnceWhenBack(
 // The fault matrix, notify step, store column: MongoDB goes away (every connection cut, new ones
 // refused), or SQLite's disk fills up, just as a delivery is published (see replyOnceWhenBack).
 describe('SQLite disk full at the notify step', () => {
-  let mount: string | undefined;
+  const onTinyDisk = sqliteOnTinyDisk();
   let slack: FakeSlackApi;
   let h: TestHayon | undefined;
   beforeAll(async () => {
-    mount = tinyDisk('16m');
     slack = new FakeSlackApi();
     await slack.start();
   });
   afterAll(async () => {
     await h?.stop();
     await slack?.stop();
-    if (mount) removeDisk(mount);
   });
 
   it('SQLite disk full · notify: the outcome and its reply wait for room; the reply arrives once', async (t) => {
     recordCell('SQLite disk full', 'notify');
-    if (!mount) return t.skip('no tmpfs could be mounted here (mount -t tmpfs needs root)');
-    const dir = mkdtempSync(join(mount, 'cell-'));
-    const store = new SqliteStore({ path: join(dir, 'hayon.db'), busyTimeoutMs: 3000 });
+    const disk = onTinyDisk();
+    if (!disk) return t.skip(noTinyDisk);
     const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({ store, env: slackEnv(slack), platforms: { bluesky }, chat });
+    h = await startHayon({ store: disk.store, env: slackEnv(slack), platforms: { bluesky }, chat });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await replyOnceWhenBack(h, slack, bluesky, fullDisk(store, join(dir, 'filler')));
+    await replyOnceWhenBack(h, slack, bluesky, disk.fault);
   }, 60_000);
 });
 

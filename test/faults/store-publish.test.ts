@@ -1,15 +1,11 @@
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
-import { fullDisk, removeDisk, tinyDisk } from './full-disk.js';
+import { lockedSqlite, noTinyDisk, sqliteOnTinyDisk, type StoreFault } from './store-faults.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, publish step, store column: the store goes away while a delivery is being
@@ -22,11 +18,7 @@ const fast = {
   retry: { maxAttempts: 10, baseDelayMs: 200, maxDelayMs: 400, jitter: 0 },
 };
 
-async function loseDuringPublish(
-  h: TestHayon,
-  bluesky: FakePlatform,
-  fault: { takeAway(): Promise<void>; bringBack(): Promise<void> },
-) {
+async function loseDuringPublish(h: TestHayon, bluesky: FakePlatform, fault: StoreFault) {
   const created = await (await h.api('POST', '/v1/posts', { text: 'recorded late', targets: ['bluesky'] })).json();
   await waitFor(async () => bluesky.calls === 1, 10_000);
   await fault.takeAway();
@@ -55,40 +47,25 @@ describe('store away at the publish step', () => {
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
     const { store } = h.ctx.config;
     if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
-    let locker: Database.Database | undefined;
-    await loseDuringPublish(h, bluesky, {
-      async takeAway() {
-        locker = new Database(store.path);
-        locker.exec('BEGIN IMMEDIATE');
-      },
-      async bringBack() {
-        locker?.exec('ROLLBACK');
-        locker?.close();
-      },
-    });
+    await loseDuringPublish(h, bluesky, lockedSqlite(store.path));
   }, 60_000);
 });
 
 describe('SQLite disk full at the publish step', () => {
-  let mount: string | undefined;
+  const onTinyDisk = sqliteOnTinyDisk();
   let h: TestHayon | undefined;
-  beforeAll(() => {
-    mount = tinyDisk('16m');
-  });
   afterAll(async () => {
     await h?.stop();
-    if (mount) removeDisk(mount);
   });
 
   it('SQLite disk full · publish: the outcome cannot be written; room again → recorded, published once', async (t) => {
     recordCell('SQLite disk full', 'publish');
-    if (!mount) return t.skip('no tmpfs could be mounted here (mount -t tmpfs needs root)');
-    const dir = mkdtempSync(join(mount, 'cell-'));
-    const store = new SqliteStore({ path: join(dir, 'hayon.db'), busyTimeoutMs: 3000 });
+    const disk = onTinyDisk();
+    if (!disk) return t.skip(noTinyDisk);
     const bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
-    h = await startHayon({ ...fast, store, platforms: { bluesky } });
+    h = await startHayon({ ...fast, store: disk.store, platforms: { bluesky } });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await loseDuringPublish(h, bluesky, fullDisk(store, join(dir, 'filler')));
+    await loseDuringPublish(h, bluesky, disk.fault);
   }, 60_000);
 });
 

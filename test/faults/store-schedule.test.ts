@@ -1,15 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
 import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
-import { fullDisk, removeDisk, tinyDisk } from './full-disk.js';
+import { lockedSqlite, noTinyDisk, sqliteOnTinyDisk, type StoreFault } from './store-faults.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, schedule step, store column: a post scheduled while the store is there falls
@@ -18,11 +14,7 @@ import { recordCell } from './matrix.js';
 // the store is back the post goes out, once, within a few seconds.
 const lateBy = 4_000;
 
-async function scheduleThenLose(
-  h: TestHayon,
-  bluesky: FakePlatform,
-  fault: { takeAway(): Promise<void>; bringBack(): Promise<void> },
-) {
+async function scheduleThenLose(h: TestHayon, bluesky: FakePlatform, fault: StoreFault) {
   const when = new Date(Date.now() + 1_500).toISOString();
   const res = await h.api('POST', '/v1/posts', { text: 'due while the store is away', targets: ['bluesky'], when });
   expect(res.status).toBe(202);
@@ -57,40 +49,25 @@ describe('store away at the schedule step', () => {
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
     const { store } = h.ctx.config;
     if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
-    let locker: Database.Database | undefined;
-    await scheduleThenLose(h, bluesky, {
-      async takeAway() {
-        locker = new Database(store.path);
-        locker.exec('BEGIN IMMEDIATE');
-      },
-      async bringBack() {
-        locker?.exec('ROLLBACK');
-        locker?.close();
-      },
-    });
+    await scheduleThenLose(h, bluesky, lockedSqlite(store.path));
   }, 60_000);
 });
 
 describe('SQLite disk full at the schedule step', () => {
-  let mount: string | undefined;
+  const onTinyDisk = sqliteOnTinyDisk();
   let h: TestHayon | undefined;
-  beforeAll(() => {
-    mount = tinyDisk('16m');
-  });
   afterAll(async () => {
     await h?.stop();
-    if (mount) removeDisk(mount);
   });
 
   it('SQLite disk full · schedule: the disk fills past the post’s time; room again → published once', async (t) => {
     recordCell('SQLite disk full', 'schedule');
-    if (!mount) return t.skip('no tmpfs could be mounted here (mount -t tmpfs needs root)');
-    const dir = mkdtempSync(join(mount, 'cell-'));
-    const store = new SqliteStore({ path: join(dir, 'hayon.db'), busyTimeoutMs: 3000 });
+    const disk = onTinyDisk();
+    if (!disk) return t.skip(noTinyDisk);
     const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({ store, platforms: { bluesky } });
+    h = await startHayon({ store: disk.store, platforms: { bluesky } });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await scheduleThenLose(h, bluesky, fullDisk(store, join(dir, 'filler')));
+    await scheduleThenLose(h, bluesky, disk.fault);
   }, 60_000);
 });
 
