@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { patiently } from '../core/patiently.js';
 import type { Logger } from '../logger.js';
 
 export interface OutboxLoopOptions {
@@ -119,9 +120,12 @@ export abstract class OutboxSender<T> {
     this.#loop.wake();
   }
 
-  /** Whether the sender is stopping. */
-  protected get stopping(): boolean {
-    return this.#loop.stopped;
+  /**
+   * Writes an item's outcome, tried again for 30 s while the store is away (until the sender
+   * stops): an item sent but left `sending` would be sent again once its lease ran out.
+   */
+  protected recordOutcome(write: () => Promise<void>): Promise<void> {
+    return patiently(write, { retryMs: 30_000, stopping: () => this.#loop.stopped });
   }
 
   /** Sends one item and records its outcome; never throws for the item's own failure. */

@@ -106,7 +106,7 @@ export class CallbackSender extends OutboxSender<Callback> {
       log.warn({ err, ...where }, 'callback attempt failed');
       outcome = this.#retryOrGiveUp(callback, 'hayon could not send it.');
     }
-    await store.finishCallback(callback.id, outcome, clock());
+    await this.recordOutcome(() => store.finishCallback(callback.id, outcome, clock()));
     if (outcome.kind === 'sent') log.info(where, 'callback sent');
     else log.warn({ ...where, outcome: outcome.kind, error: outcome.error }, 'callback not accepted');
   }

@@ -1,7 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { ChatMessage, ChatMessageOutcome } from '../../core/chat-message.js';
 import type { Clock } from '../../core/clock.js';
-import { patiently } from '../../core/patiently.js';
 import type { Logger } from '../../logger.js';
 import type { AuditLog } from '../../services/audit-log.js';
 import type { AccountStore } from '../../store/ports/account-store.js';
@@ -87,12 +86,7 @@ export class ChatSender extends OutboxSender<ChatMessage> {
         outcome = this.#retryOrGiveUp(message, failure.reason, wait);
       }
     }
-    // Tried again while the store is away: a sent message left `sending` would be sent again
-    // once its lease ran out.
-    await patiently(() => store.finishChatMessage(message.id, outcome, clock()), {
-      retryMs: 30_000,
-      stopping: () => this.stopping,
-    });
+    await this.recordOutcome(() => store.finishChatMessage(message.id, outcome, clock()));
     if (outcome.kind === 'retry') {
       log.warn(
         { ...where, error: outcome.error, dueAt: outcome.dueAt },
