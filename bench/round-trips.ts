@@ -111,6 +111,13 @@ try {
   for (let i = 0; i < accounts; i++)
     targets.push((await ctx.accounts.add('default', 'bluesky', { identifier: `rt${i}.test`, appPassword: 'pw' })).id);
   const expected: string[] = [];
+  // One post first, not counted: the first create of a process reads the workspace and its
+  // accounts, which the posts service then keeps (and drops when one changes).
+  const warm = await ctx.posts.create(
+    { text: 'round trip warm-up', targets: [targets[0]!] },
+    { workspaceId: 'default', origin: { kind: 'api' } },
+  );
+  expected.push(warm.value.deliveries[0]!.id);
   const create = await measure(total, async () => {
     for (let i = 0; i < total; i++) {
       const out = await ctx.posts.create(
@@ -120,13 +127,13 @@ try {
       expected.push(out.value.deliveries[0]!.id);
     }
   });
-  const publish = await measure(total, async () => {
+  const publish = await measure(expected.length, async () => {
     // The delivery loop and the scheduler only: the sweeper and the outbox senders poll on timers
     // of their own, a cost per minute rather than per delivery.
     await ctx.worker.start();
     ctx.scheduler.start();
     const deadline = Date.now() + 300_000;
-    while (platform.posts.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (platform.posts.size < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     // What the worker writes after the platform answered (finish, history, pacing), and a
     // second publish if there were one.
     await new Promise((r) => setTimeout(r, 1_000));
@@ -137,7 +144,7 @@ try {
     published,
     failed: {
       'deliveries failed': counts.failed ?? 0,
-      'deliveries not published': total - (counts.published ?? 0),
+      'deliveries not published': expected.length - (counts.published ?? 0),
     },
   });
   const row = (op: string, n: number, goal: number) => ({

@@ -4,6 +4,7 @@ import type { MetricsSink } from '../observability/metrics.js';
 import type { CredentialBox } from '../crypto/credential-box.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Clock } from '../core/clock.js';
+import type { AttemptRecord } from '../core/history.js';
 import { PlatformError } from '../core/errors.js';
 import { patiently } from '../core/patiently.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -15,7 +16,6 @@ import { sendPatiently } from '../queue/send-patiently.js';
 import type { Consumer, Transport, TransportMessage } from '../queue/transport.js';
 import type { AccountStore } from '../store/ports/account-store.js';
 import type { AttemptOutcome, Claim, DeliveryStore } from '../store/ports/delivery-store.js';
-import type { HistoryStore } from '../store/ports/history-store.js';
 import type { PostStore } from '../store/ports/post-store.js';
 import type { Pacer } from './pacer.js';
 import { attemptRecord, holdsOutcome, toDeliveryError } from './outcomes.js';
@@ -25,9 +25,11 @@ import { type Attempt, type PublishDeps, publishAttempt } from './publish-attemp
 import { withinDeadline } from './time-bound.js';
 /** The longest a worker waits on a message sent ahead of its due time (the scheduler's lead is 250 ms). */
 const maxEarlyMs = 2_000;
+/** How long a claimed delivery waits for its post to be stored before it fails (see #load). */
+const postWaitMs = 60_000;
 export interface DeliveryWorkerDeps {
   /** The claim, lease and outcome of each attempt, its post and account, and its history record. */
-  store: DeliveryStore & PostStore & AccountStore & HistoryStore;
+  store: DeliveryStore & PostStore & AccountStore;
   transport: Transport;
   platforms: Partial<Record<PlatformId, Platform>>;
   box: CredentialBox;
@@ -126,15 +128,22 @@ export class DeliveryWorker {
 
   async #load(delivery: Delivery, log: Logger): Promise<Attempt | null> {
     const { store } = this.deps;
-    const read = await Promise.all([store.getPostAlone(delivery.postId), store.getAccount(delivery.accountId)]).catch(
-      (err: unknown) => this.#giveBack(delivery.id, err, log),
-    );
+    const read = await store
+      .getPostAndAccount(delivery.postId, delivery.accountId)
+      .catch((err: unknown) => this.#giveBack(delivery.id, err, log));
     if (!read) return null;
-    const [post, account] = read;
+    const { post, account } = read;
+    if (!post && this.deps.clock() - delivery.createdAt < postWaitMs) {
+      // Its post may not be stored yet: a store writes the deliveries first (see MongoStore's
+      // createPost). Back in a moment; a post still missing after a minute never will be.
+      log.info('its post is not stored yet; the delivery is given back for a second');
+      return this.#putBack(delivery.id, 1_000, 'Its post was not stored yet.');
+    }
     const platform = this.deps.platforms[delivery.platform];
     const missing = !post ? 'post' : !account ? 'account' : !platform ? 'platform adapter' : undefined;
     if (missing || !post || !account || !platform) {
-      const error: DeliveryError = { kind: 'invalid', message: `The ${missing} is gone.`, at: this.deps.clock() };
+      const message = post ? `The ${missing} is gone.` : 'Its post was never stored (the request that made it failed).';
+      const error: DeliveryError = { kind: 'invalid', message, at: this.deps.clock() };
       await store.finishAttempt(delivery.id, this.options.owner, { kind: 'failed', error }, this.deps.clock());
       log.error({ missing }, 'delivery failed: missing');
       return null;
@@ -149,10 +158,15 @@ export class DeliveryWorker {
    * to run out. When the store is away this fails too, and the lease is the fallback.
    */
   async #giveBack(id: string, err: unknown, log: Logger): Promise<null> {
-    const { store, clock } = this.deps;
     log.warn({ err, deliveryId: id }, 'store call failed after the claim; the delivery is given back');
-    const error: DeliveryError = { kind: 'internal', message: 'The store did not answer.', at: clock() };
-    const back = { kind: 'retry', state: 'scheduled', dueAt: clock() + 5_000, error, refundAttempt: true } as const;
+    return this.#putBack(id, 5_000, 'The store did not answer.');
+  }
+
+  /** Our claimed delivery back to `scheduled` in `inMs`, its attempt refunded. */
+  async #putBack(id: string, inMs: number, message: string): Promise<null> {
+    const { store, clock } = this.deps;
+    const error: DeliveryError = { kind: 'internal', message, at: clock() };
+    const back = { kind: 'retry', state: 'scheduled', dueAt: clock() + inMs, error, refundAttempt: true } as const;
     if (await store.finishAttempt(id, this.options.owner, back, clock()).catch(() => false))
       this.deps.onScheduled?.(back.dueAt);
     return null;
@@ -185,19 +199,15 @@ export class DeliveryWorker {
     this.deps.onScheduled?.(until);
   }
 
-  /** The attempt in the post's history (`hayon posts show --log`); a failure to write it is only logged. */
-  async #remember(attempt: Attempt, outcome: AttemptOutcome, endedAt: number, log: Logger): Promise<void> {
+  async #record(attempt: Attempt, outcome: Parameters<DeliveryStore['finishAttempt']>[2], log: Logger): Promise<void> {
+    const { clock, notifier } = this.deps;
+    // The attempt in the post's history (`hayon posts show --log`), written with its outcome.
     const record = attemptRecord(attempt.delivery, outcome, {
       worker: this.options.owner,
       startedAt: attempt.startedAt,
-      endedAt,
+      endedAt: clock(),
     });
-    await this.deps.store.addAttemptRecord(record).catch((err) => log.warn({ err }, 'attempt not kept in the history'));
-  }
-
-  async #record(attempt: Attempt, outcome: Parameters<DeliveryStore['finishAttempt']>[2], log: Logger): Promise<void> {
-    const { clock, notifier } = this.deps;
-    const recorded = await this.#finish(attempt.delivery.id, outcome);
+    const recorded = await this.#finish(attempt.delivery.id, outcome, record);
     if (!recorded) {
       // Our lease ran out and the sweeper marked the delivery `unknown`: the next attempt will
       // reconcile and find this very post, so nothing is published twice.
@@ -214,7 +224,6 @@ export class DeliveryWorker {
     if (outcome.kind === 'published') log.info({ url: outcome.result.url }, 'delivery published');
     const now = clock();
     const held = outcome.kind === 'retry' && outcome.refundAttempt === true;
-    await this.#remember(attempt, outcome, now, log);
     this.deps.metrics?.attempt(
       attempt.delivery.platform,
       outcome.kind === 'retry' ? (held ? 'held' : 'retrying') : outcome.kind,
@@ -242,14 +251,14 @@ export class DeliveryWorker {
    * would leave its reply unsent (the message is acked when the handler settles). A write that
    * went through with its answer lost is recognised by what the store then holds.
    */
-  async #finish(id: string, outcome: AttemptOutcome): Promise<boolean> {
+  async #finish(id: string, outcome: AttemptOutcome, record: AttemptRecord): Promise<boolean> {
     const { store, clock } = this.deps;
     let unanswered = false;
     const options = { retryMs: 30_000, stopping: () => this.#stopping };
     return patiently(async () => {
       let recorded: boolean;
       try {
-        recorded = await store.finishAttempt(id, this.options.owner, outcome, clock());
+        recorded = await store.finishAttempt(id, this.options.owner, outcome, clock(), record);
       } catch (err) {
         unanswered = true;
         throw err;

@@ -10,8 +10,10 @@ export function deliveryMessage(
 
 /**
  * Messages for deliveries whose posts we have not loaded: the correlation ids of all their posts
- * are read at once (`PostStore.correlationIds`). Deliveries of a post that vanished are skipped. A
- * delivery due after `now` (taken ahead by the scheduler) carries its due time as `notBefore`.
+ * are read at once (`PostStore.correlationIds`). A delivery whose post is not found (not stored
+ * yet, or never: see MongoStore's createPost) is sent with its post id as correlation id, and the
+ * worker that claims it decides. A delivery due after `now` (taken ahead by the scheduler) carries
+ * its due time as `notBefore`.
  */
 export async function messagesFor(
   deliveries: readonly Delivery[],
@@ -20,10 +22,8 @@ export async function messagesFor(
 ): Promise<TransportMessage[]> {
   if (deliveries.length === 0) return [];
   const ids = await correlationIds(deliveries.map((d) => d.postId));
-  return deliveries.flatMap((d) => {
-    const id = ids.get(d.postId);
-    if (!id) return [];
-    const message = deliveryMessage(d, id);
-    return [d.dueAt > now ? { ...message, notBefore: d.dueAt } : message];
+  return deliveries.map((d) => {
+    const message = deliveryMessage(d, ids.get(d.postId) ?? d.postId);
+    return d.dueAt > now ? { ...message, notBefore: d.dueAt } : message;
   });
 }

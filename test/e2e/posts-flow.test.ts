@@ -110,7 +110,7 @@ describe('posts flow (embedded, FakePlatform)', () => {
   });
 
   it.each([
-    ['a read of the post fails after the claim', 'getPostAlone'],
+    ['a read of the post fails after the claim', 'getPostAndAccount'],
     ['the claim is applied but its answer is lost', 'claim'],
   ] as const)('%s: the delivery is given back (attempt refunded), not left publishing', async (_, method) => {
     const store = h.ctx.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;

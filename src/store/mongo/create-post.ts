@@ -1,22 +1,25 @@
-import type { ClientSession, Connection } from 'mongoose';
-import type { AuditEntry } from '../../core/audit.js';
+import type { Connection } from 'mongoose';
 import type { Delivery, Post } from '../../core/post.js';
 import { type CreatePostOptions, SlotTakenError } from '../ports/post-store.js';
 import { isDuplicateKey, isWriteConflict } from './errors.js';
-import { slotIsHeld } from './post-slots.js';
 import { fromDelivery, fromPost, keySlot } from './mapping.js';
-import type { Models } from './schemas.js';
+import { slotIsHeld } from './post-slots.js';
+import type { Models, PostDoc } from './schemas.js';
+import { fromAudit } from './tokens-audit.js';
 
 /**
- * createPost in one multi-document transaction: the post and its deliveries are committed
- * together or not at all, so no reader (getPost, the scheduler, a worker) ever sees a post
- * without its deliveries or a delivery without its post, and a crash leaves nothing to repair.
- * MongoDB runs transactions on a replica set (a single-node one is enough), not on a standalone
- * server.
+ * createPost in two commands and no transaction: first the deliveries (one `insert`), then the
+ * post with its `post.created` audit entry in it (one `insert`). The post is what makes the
+ * write count: every reader starts from a post (getPost, listPosts, the audit log), and a
+ * worker that claims a delivery whose post it cannot find gives it back for a minute and then
+ * fails it (see DeliveryWorker), so deliveries left without a post by a crash between the two
+ * inserts, or by a post insert that failed, never publish and never show. When the post insert
+ * is refused (its idempotency key taken), this call's deliveries are deleted and the holder's
+ * id returned.
  *
- * The unique (workspaceId, keySlot) index decides between two calls with one idempotency key:
- * the loser's insert of the post is refused (E11000, or a write conflict while the winner's
- * transaction is open), its transaction is rolled back, and it returns the winner's post id.
+ * A post that takes a slot of the queue (`when: "next slot"`) is written in one transaction
+ * instead, with the check that no other post holds its time (see post-slots.ts): MongoDB runs
+ * transactions on a replica set (a single-node one is enough), not on a standalone server.
  */
 export async function writePost(
   connection: Connection,
@@ -24,20 +27,34 @@ export async function writePost(
   post: Post,
   deliveries: Delivery[],
   options: CreatePostOptions = {},
-  addAudit?: (entry: AuditEntry, session: ClientSession) => Promise<void>,
 ): Promise<string | null> {
   const stray = deliveries.find((d) => d.postId !== post.id);
   if (stray) throw new Error(`createPost: delivery ${stray.id} belongs to post ${stray.postId}, not ${post.id}`);
   const docs = deliveries.map((d, i) => fromDelivery(d, i));
+  const postDoc: PostDoc = { ...fromPost(post), ...(options.audit ? { audit: fromAudit(options.audit) } : {}) };
   try {
-    await connection.transaction(async (session) => {
-      if (options.slot && (await slotIsHeld(models, post.workspaceId, post.scheduledAt, session))) {
-        throw new SlotTakenError(post.scheduledAt);
+    if (options.slot) {
+      await connection.transaction(async (session) => {
+        if (await slotIsHeld(models, post.workspaceId, post.scheduledAt, session)) {
+          throw new SlotTakenError(post.scheduledAt);
+        }
+        if (docs.length > 0) await models.deliveries.insertMany(docs, { session });
+        await models.posts.insertMany([postDoc], { session });
+      });
+      return null;
+    }
+    try {
+      if (docs.length > 0) await models.deliveries.insertMany(docs);
+      await models.posts.insertMany([postDoc]);
+    } catch (e) {
+      // Refused (a key taken, a document the server rejects): the post is not stored, and those
+      // of its deliveries that were go. After an answer lost on the way the post may be stored:
+      // they stay, and a worker publishes them if it is (or fails them in a minute if not).
+      if (isRefused(e)) {
+        await models.deliveries.deleteMany({ postId: post.id }).catch(() => undefined);
       }
-      await models.posts.insertMany([fromPost(post)], { session });
-      if (docs.length > 0) await models.deliveries.insertMany(docs, { session });
-      if (options.audit && addAudit) await addAudit(options.audit, session);
-    });
+      throw e;
+    }
     return null;
   } catch (e) {
     // Another post took a slot of this workspace at the same moment: look again for a free one.
@@ -49,6 +66,11 @@ export async function writePost(
   }
 }
 
+/** An error the server answered with (a write it refused), as opposed to a connection lost. */
+function isRefused(e: unknown): boolean {
+  return typeof (e as { code?: unknown }).code === 'number';
+}
+
 /**
  * Fails with what to do when the server cannot run transactions: a standalone mongod (MongoDB
  * runs them on a replica set or through mongos; DocumentDB answers as mongos).
@@ -57,8 +79,8 @@ export async function requireTransactions(connection: Connection): Promise<void>
   const hello = await connection.db!.admin().command({ hello: 1 });
   if (typeof hello.setName === 'string' || hello.msg === 'isdbgrid') return;
   throw new Error(
-    'The MongoDB server of HAYON_MONGODB_URL is a standalone server, and hayon writes each post with its ' +
-      'deliveries in one transaction, which MongoDB runs on a replica set only. Start mongod with ' +
-      '--replSet rs0, run rs.initiate() once (one node is enough), and add ?replicaSet=rs0 to the URL.',
+    'The MongoDB server of HAYON_MONGODB_URL is a standalone server, and hayon writes a post that takes a ' +
+      'slot of the queue, and edits posts, in one transaction, which MongoDB runs on a replica set only. ' +
+      'Start mongod with --replSet rs0, run rs.initiate() once (one node is enough), and add ?replicaSet=rs0 to the URL.',
   );
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { QueryFilter, UpdateQuery } from 'mongoose';
 import { cancellableStates } from '../../core/delivery-state.js';
+import type { AttemptRecord } from '../../core/history.js';
 import type { Delivery } from '../../core/post.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
 import { byDue, toDelivery } from './mapping.js';
@@ -8,14 +10,20 @@ import type { DeliveryDoc, Models } from './schemas.js';
 const clearLease = { leaseOwner: 1, leaseExpiresAt: 1 } as const;
 
 /** The updates batches make: fields set, lease fields cleared. */
-type BatchUpdate = { $set: Record<string, unknown>; $unset?: Record<string, 1> };
+type BatchUpdate = { $set: Partial<DeliveryDoc>; $unset?: typeof clearLease };
+
+/** `doc` as `update` leaves it. */
+function applied(doc: DeliveryDoc, update: BatchUpdate): DeliveryDoc {
+  const next = { ...doc, ...update.$set };
+  if (update.$unset) for (const key of Object.keys(update.$unset) as (keyof typeof clearLease)[]) delete next[key];
+  return next;
+}
 
 /**
- * Every change of a delivery's state. Each is one `findOneAndUpdate` on the delivery's id with a
- * condition on its current state (and lease owner), which MongoDB applies atomically: of any
- * number of callers, at most one changes a given state. Batches (takeDue, expireLeases) read
- * candidates and then change each with its own conditional update, so concurrent callers split
- * them and never share one.
+ * Every change of a delivery's state. A single delivery changes by one `findOneAndUpdate` on its
+ * id with a condition on its current state (and lease owner), which MongoDB applies atomically:
+ * of any number of callers, at most one changes a given state. Batches (takeDue, takeDueByIds,
+ * expireLeases, takeStranded) change many for a few commands, not one each: see `changeAll`.
  */
 export class DeliveryWrites {
   constructor(private readonly models: Pick<Models, 'deliveries'>) {}
@@ -28,7 +36,7 @@ export class DeliveryWrites {
     returnDocument: 'before' | 'after' = 'after',
   ): Promise<DeliveryDoc | null> {
     return this.models.deliveries
-      .findOneAndUpdate({ ...filter, _id: id }, update, { returnDocument })
+      .findOneAndUpdate({ ...filter, _id: id }, update, { returnDocument, projection: { history: 0 } })
       .lean<DeliveryDoc>()
       .exec();
   }
@@ -38,15 +46,16 @@ export class DeliveryWrites {
     return this.changeEach(due, { dueAt: 1, _id: 1 }, limit, { $set: { state: 'queued', updatedAt: new Date(now) } });
   }
 
-  /** One conditional update per id (by `_id`, which every server finds without a scan). */
+  /** One `find` by `_id` (which every server answers without a scan), then one batch update. */
   async takeDueByIds(ids: readonly string[], now: number): Promise<Delivery[]> {
+    if (ids.length === 0) return [];
     const due: QueryFilter<DeliveryDoc> = { state: 'scheduled', dueAt: { $lte: new Date(now) } };
-    const update = { $set: { state: 'queued', updatedAt: new Date(now) } };
-    const docs = await Promise.all(ids.map((id) => this.cas(id, due, update)));
-    return docs
-      .filter((d): d is DeliveryDoc => d !== null)
-      .map(toDelivery)
-      .sort(byDue);
+    const candidates = await this.models.deliveries
+      .find({ ...due, _id: { $in: [...ids] } }, { history: 0 })
+      .lean<DeliveryDoc[]>()
+      .exec();
+    const changed = await this.changeAll(candidates, due, { $set: { state: 'queued', updatedAt: new Date(now) } });
+    return changed.sort(byDue);
   }
 
   expireLeases(now: number, limit: number): Promise<Delivery[]> {
@@ -65,9 +74,9 @@ export class DeliveryWrites {
   }
 
   /**
-   * Changes up to `limit` deliveries matching `filter`, in `sort` order. A candidate that another
-   * caller changed first no longer matches and is skipped; the search goes on until `limit` are
-   * changed or none is left.
+   * Changes up to `limit` deliveries matching `filter`, in `sort` order: one `find` of candidates
+   * and one `changeAll` per round. A candidate that another caller changed first no longer
+   * matches and is skipped; the search goes on until `limit` are changed or none is left.
    */
   private async changeEach(
     filter: QueryFilter<DeliveryDoc>,
@@ -77,17 +86,53 @@ export class DeliveryWrites {
   ): Promise<Delivery[]> {
     const changed: Delivery[] = [];
     while (changed.length < limit) {
+      const wanted = limit - changed.length;
       const candidates = await this.models.deliveries
-        .find(filter)
+        .find(filter, { history: 0 }) // a Delivery does not carry its history
         .sort(sort)
-        .limit(limit - changed.length)
-        .select({ _id: 1 })
-        .lean();
+        .limit(wanted)
+        // All in the first reply: past 101 documents the driver would otherwise ask again (getMore).
+        .batchSize(wanted)
+        .lean<DeliveryDoc[]>()
+        .exec();
       if (candidates.length === 0) break;
-      const docs = await Promise.all(candidates.map((c) => this.cas(c._id, filter, update)));
-      for (const doc of docs) if (doc) changed.push(toDelivery(doc));
+      changed.push(...(await this.changeAll(candidates, filter, update)));
     }
     return changed.sort(byDue);
+  }
+
+  /**
+   * Applies `update` to those of `candidates` that still match `filter` and returns the ones this
+   * call changed, as changed. One `updateMany`, whose filter MongoDB checks atomically per
+   * document, so of concurrent callers exactly one changes each delivery; it also stamps them
+   * with a token new to this call (`takenBy`). When it changed every candidate, they are all ours
+   * and are returned from the documents already read; when it changed none, none is; when it
+   * changed some (another caller was first to the others), one more `find` by the token tells
+   * which. The token is never cleared: every batch writes a new one, and nothing else reads it.
+   */
+  private async changeAll(
+    candidates: DeliveryDoc[],
+    filter: QueryFilter<DeliveryDoc>,
+    update: BatchUpdate,
+  ): Promise<Delivery[]> {
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((c) => c._id);
+    const token = randomUUID();
+    const { modifiedCount } = await this.models.deliveries
+      .updateMany({ ...filter, _id: { $in: ids } }, { ...update, $set: { ...update.$set, takenBy: token } })
+      .exec();
+    if (modifiedCount === 0) return [];
+    let ours = candidates;
+    if (modifiedCount < candidates.length) {
+      const mine = await this.models.deliveries
+        .find({ _id: { $in: ids }, takenBy: token })
+        .select({ _id: 1 })
+        .lean<Pick<DeliveryDoc, '_id'>[]>()
+        .exec();
+      const taken = new Set(mine.map((d) => d._id));
+      ours = candidates.filter((c) => taken.has(c._id));
+    }
+    return ours.map((c) => toDelivery(applied(c, update)));
   }
 
   async claim(id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> {
@@ -129,7 +174,14 @@ export class DeliveryWrites {
     return (await this.cas(id, { state: 'publishing', leaseOwner: owner }, update)) !== null;
   }
 
-  async finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> {
+  /** The outcome, with the attempt's `record` pushed onto the delivery's history in the same update. */
+  async finishAttempt(
+    id: string,
+    owner: string,
+    outcome: AttemptOutcome,
+    at: number,
+    record?: AttemptRecord,
+  ): Promise<boolean> {
     const updatedAt = new Date(at);
     const set =
       outcome.kind === 'published'
@@ -141,7 +193,7 @@ export class DeliveryWrites {
     const doc = await this.cas(
       id,
       { state: 'publishing', leaseOwner: owner },
-      { $set: set, $unset: clearLease, ...refund },
+      { $set: set, $unset: clearLease, ...refund, ...(record ? { $push: { history: record } } : {}) },
     );
     return doc !== null;
   }

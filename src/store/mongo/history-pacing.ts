@@ -52,17 +52,17 @@ export class MongoHistoryPacing {
     await Promise.all([this.attempts.createIndexes(), this.pacing.createIndexes()]);
   }
 
-  async addAttemptRecord(record: AttemptRecord): Promise<void> {
-    try {
-      await this.attempts.create({ _id: record.id, postId: record.postId, startedAt: record.startedAt, record });
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-    }
-  }
-
+  /**
+   * A post's records: each delivery keeps its own (finishAttempt pushes them), and the
+   * `attempts` collection holds those written before that, one document each.
+   */
   async listAttemptRecords(postId: string): Promise<AttemptRecord[]> {
-    const docs = await this.attempts.find({ postId }).sort({ startedAt: 1, _id: 1 }).lean<AttemptDoc[]>();
-    return docs.map((d) => d.record);
+    const [deliveries, older] = await Promise.all([
+      this.models.deliveries.find({ postId }, { history: 1 }).lean<{ history?: AttemptRecord[] }[]>(),
+      this.attempts.find({ postId }).lean<AttemptDoc[]>(),
+    ]);
+    const records = [...older.map((d) => d.record), ...deliveries.flatMap((d) => d.history ?? [])];
+    return records.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async deliveryBreakdown(): Promise<DeliveryBreakdownRow[]> {

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mongoTestServer } from '../../../test/mongo-server.js';
 import { defineStoreContract } from '../../../test/store/store.contract.js';
 import { MINUTE, makeAccount, makeDelivery, makePost, seedPost, T0 } from '../../../test/store/store-fixtures.js';
+import type { Delivery } from '../../core/post.js';
+import { byDue } from './mapping.js';
 import { MongoStore } from './mongo-store.js';
 import type { PostDoc } from './schemas.js';
 
@@ -81,14 +83,50 @@ describe.skipIf(server.skip !== undefined)('MongoStore: two connections, as two 
     }
   });
 
-  it('never both take the same due delivery', async () => {
+  it('never both take the same due delivery: 4 schedulers on 2 connections split 200', async () => {
     const { deliveries } = await seedPost(a, {
-      deliveries: Array.from({ length: 30 }, (_, i) => ({ state: 'scheduled' as const, dueAt: T0 - i * MINUTE })),
+      deliveries: Array.from({ length: 200 }, (_, i) => ({
+        state: 'scheduled' as const,
+        dueAt: T0 - (i % 7) * MINUTE,
+      })),
     });
-    const batches = await Promise.all([a.takeDue(T0, 10), b.takeDue(T0, 10), a.takeDue(T0, 10), b.takeDue(T0, 10)]);
-    const ids = batches.flat().map((d) => d.id);
+    // Each takes batches of 25 until none is left, as a scheduler's pass does.
+    const takes = await Promise.all(
+      Array.from({ length: 4 }, async (_, i) => {
+        const store = i % 2 ? a : b;
+        const taken: Delivery[] = [];
+        for (;;) {
+          const batch = await store.takeDue(T0, 25);
+          if (batch.length === 0) return taken;
+          expect(batch).toEqual([...batch].sort(byDue));
+          taken.push(...batch);
+        }
+      }),
+    );
+    const taken = takes.flat();
+    const ids = taken.map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(ids)).toEqual(new Set(deliveries.map((d) => d.id)));
+    // Returned as stored, though built from the documents read before the update.
+    for (const d of taken) {
+      expect(d).toMatchObject({ state: 'queued', updatedAt: T0 });
+      expect(await a.getDelivery(d.id)).toEqual(d);
+    }
+  });
+
+  it('never both take the same delivery by id, asked for overlapping sets', async () => {
+    const { deliveries } = await seedPost(a, {
+      deliveries: Array.from({ length: 40 }, () => ({ state: 'scheduled' as const, dueAt: T0 })),
+    });
+    const asked = deliveries.map((d) => d.id);
+    // Ids 0–19, 4–23, …, 20–39: each caller may win some of its ids and lose others.
+    const takes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).takeDueByIds(asked.slice(i * 4, i * 4 + 20), T0)),
+    );
+    const ids = takes.flat().map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set(asked));
+    expect(takes.flat().every((d) => d.state === 'queued' && d.updatedAt === T0)).toBe(true);
   });
 
   it('agree on one post for one idempotency key', async () => {

@@ -55,10 +55,11 @@ export interface MongoStoreOptions {
 const stuckAfterMs = 10_000;
 
 /**
- * The Store on MongoDB 7+ (a replica set: createPost uses a transaction) through mongoose, on its
- * own connection; no change streams. Every state change of a delivery is one conditional
- * `findOneAndUpdate` (see delivery-writes.ts); createPost writes its post and deliveries in one
- * transaction (see create-post.ts). Tested against DocumentDB (see README.md).
+ * The Store on MongoDB 7+ (a replica set: an edit, and a post that takes a slot of the queue, are
+ * written in a transaction) through mongoose, on its own connection; no change streams. Every
+ * state change of a delivery is one conditional `findOneAndUpdate` (see delivery-writes.ts);
+ * createPost writes the deliveries and then the post, two commands (see create-post.ts). Tested
+ * against DocumentDB (see README.md).
  */
 export class MongoStore implements Store {
   private readonly connection: Connection;
@@ -96,7 +97,7 @@ export class MongoStore implements Store {
     this.removals = new MongoRemovals(this.models, this.writes);
     this.web = new MongoWebSessions(this.connection);
     this.accounts = new MongoAccounts(this.models, this.writes);
-    this.posts = new MongoPosts(this.connection, this.models, this.writes, this.tokensAudit);
+    this.posts = new MongoPosts(this.connection, this.models, this.writes);
     this.reads = new MongoDeliveryReads(this.models);
     // Down or unreachable: one StoreUnavailableError for the edges (see ../unavailable.ts).
     // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
@@ -202,7 +203,7 @@ export class MongoStore implements Store {
   readonly createPost = (post: Post, deliveries: Delivery[], options?: CreatePostOptions) =>
     this.posts.createPost(post, deliveries, options);
   readonly editPost = (e: PostEdit): Promise<EditPostResult> => this.posts.editPost(e);
-  readonly getPostAlone = (id: string): Promise<Post | null> => this.posts.getPostAlone(id);
+  readonly getPostAndAccount = (postId: string, accountId: string) => this.posts.getPostAndAccount(postId, accountId);
   readonly correlationIds = (postIds: readonly string[]): Promise<Map<string, string>> =>
     this.posts.correlationIds(postIds);
   readonly getPost = (id: string): Promise<PostWithDeliveries | null> => this.posts.getPost(id);
@@ -234,15 +235,14 @@ export class MongoStore implements Store {
     this.writes.renewLease(id, owner, leaseUntil);
   readonly saveProgress = (id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean> =>
     this.writes.saveProgress(id, owner, progress, at);
-  readonly finishAttempt = (id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean> =>
-    this.writes.finishAttempt(id, owner, outcome, at);
+  readonly finishAttempt = (id: string, owner: string, outcome: AttemptOutcome, at: number, record?: AttemptRecord) =>
+    this.writes.finishAttempt(id, owner, outcome, at, record);
   readonly expireLeases = (now: number, limit: number): Promise<Delivery[]> => this.writes.expireLeases(now, limit);
   readonly takeStranded = (state: 'queued' | 'unknown', olderThan: number, now: number, limit: number) =>
     this.writes.takeStranded(state, olderThan, now, limit);
 
   // History, breakdown and pacing: see history-pacing.ts.
   readonly deliveryBreakdown = (): Promise<DeliveryBreakdownRow[]> => this.history.deliveryBreakdown();
-  readonly addAttemptRecord = (record: AttemptRecord): Promise<void> => this.history.addAttemptRecord(record);
   readonly listAttemptRecords = (postId: string): Promise<AttemptRecord[]> => this.history.listAttemptRecords(postId);
   readonly getPacing = (accountId: string): Promise<PaceLedger | null> => this.history.getPacing(accountId);
   readonly putPacing = (ledger: PaceLedger): Promise<boolean> => this.history.putPacing(ledger);

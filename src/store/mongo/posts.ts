@@ -1,14 +1,13 @@
 import type { Connection } from 'mongoose';
 import { cancellableStates } from '../../core/delivery-state.js';
-import type { Delivery, Post, PostWithDeliveries } from '../../core/post.js';
+import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/post.js';
 import type { CreatePostOptions, CreatePostResult, EditPostResult, PostEdit } from '../ports/post-store.js';
 import { writePost } from './create-post.js';
 import type { DeliveryWrites } from './delivery-writes.js';
-import { idempotencySlot, toDelivery, toPost } from './mapping.js';
+import { idempotencySlot, toAccount, toDelivery, toPost } from './mapping.js';
 import { editPost } from './post-edits.js';
 import { heldTimes } from './post-slots.js';
-import type { DeliveryDoc, Models, PostDoc } from './schemas.js';
-import type { MongoTokensAudit } from './tokens-audit.js';
+import type { AccountDoc, DeliveryDoc, Models, PostDoc } from './schemas.js';
 
 /** Posts on the Mongo store's connection: creating, reading, listing, cancelling and editing them. */
 export class MongoPosts {
@@ -16,17 +15,12 @@ export class MongoPosts {
     private readonly connection: Connection,
     private readonly models: Models,
     private readonly writes: DeliveryWrites,
-    private readonly tokensAudit: MongoTokensAudit,
   ) {}
 
   async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
-    if (post.idempotencyKey !== undefined) {
-      const existing = await this.findPostByIdempotencyKey(post.workspaceId, post.idempotencyKey);
-      if (existing) return { created: false, value: existing };
-    }
-    const holder = await writePost(this.connection, this.models, post, deliveries, options, (entry, session) =>
-      this.tokensAudit.addAudit(entry, session),
-    );
+    // A key already used is found by the unique index, without a read first: the posts service
+    // has looked for it already, so here it is a race, and the insert decides.
+    const holder = await writePost(this.connection, this.models, post, deliveries, options);
     if (holder !== null) return { created: false, value: (await this.getPost(holder))! };
     // What was written is what a read would return (the contract checks it): no read back.
     return { created: true, value: { post, deliveries } };
@@ -37,9 +31,22 @@ export class MongoPosts {
     return editPost(this.connection, this.models, e);
   }
 
-  async getPostAlone(id: string): Promise<Post | null> {
-    const doc = await this.models.posts.findById(id).lean();
-    return doc ? toPost(doc) : null;
+  /** One `aggregate`: the post, with the account joined by an uncorrelated `$lookup` on its `_id`. */
+  async getPostAndAccount(postId: string, accountId: string): Promise<{ post: Post | null; account: Account | null }> {
+    const [doc] = await this.models.posts.aggregate<PostDoc & { account: AccountDoc[] }>([
+      { $match: { _id: postId } },
+      { $limit: 1 },
+      {
+        $lookup: {
+          from: this.models.accounts.collection.name,
+          pipeline: [{ $match: { _id: accountId } }],
+          as: 'account',
+        },
+      },
+    ]);
+    if (!doc) return { post: null, account: null };
+    const { account, ...post } = doc;
+    return { post: toPost(post), account: account[0] ? toAccount(account[0]) : null };
   }
 
   async correlationIds(postIds: readonly string[]): Promise<Map<string, string>> {

@@ -1,4 +1,6 @@
 import { type Connection, type Model, Schema } from 'mongoose';
+import type { AttemptRecord } from '../../core/history.js';
+import type { Actor, AuditAction, AuditDetails } from '../../core/audit.js';
 import type {
   AccountHealth,
   Author,
@@ -51,6 +53,17 @@ export interface AccountDoc {
   updatedAt: Date;
 }
 
+/** An audit entry as stored: a document of `audit`, or the `audit` field of the post it created. */
+export interface AuditDoc {
+  _id: string;
+  workspaceId: string;
+  at: Date;
+  actor: Actor;
+  action: AuditAction;
+  target?: string;
+  details?: AuditDetails;
+}
+
 export interface PostDoc {
   _id: string;
   workspaceId: string;
@@ -72,6 +85,8 @@ export interface PostDoc {
   callbackUrl?: string;
   correlationId: string;
   createdAt: Date;
+  /** The audit log's `post.created` entry for this post, written with it (see create-post.ts). */
+  audit?: AuditDoc;
 }
 
 export interface DeliveryDoc {
@@ -95,6 +110,14 @@ export interface DeliveryDoc {
   updatedAt: Date;
   /** Position in the createPost batch: deliveries are listed in the order they were given. */
   seq: number;
+  /**
+   * The token of the last batch (takeDue, expireLeases…) that changed it: a batch's one
+   * `updateMany` writes a token of its own and, when another batch raced it, reads it back to
+   * learn which it changed. Never cleared (each batch writes a new one); never part of a Delivery.
+   */
+  takenBy?: string;
+  /** The delivery's finished attempts, oldest first, each pushed by the finishAttempt that ended it. */
+  history?: AttemptRecord[];
 }
 
 // minimize: false keeps empty objects such as `author: {}`; indexes are built by init() only.
@@ -158,10 +181,13 @@ const postSchema = new Schema<PostDoc>(
     callbackUrl: String,
     correlationId: str,
     createdAt: date,
+    audit: Schema.Types.Mixed,
   },
   options,
 );
 postSchema.index({ workspaceId: 1, keySlot: 1 }, { unique: true });
+// listAudit: the `post.created` entries kept in their posts, newest first.
+postSchema.index({ workspaceId: 1, 'audit.at': -1, _id: -1 });
 postSchema.index({ workspaceId: 1, createdAt: -1, _id: -1 });
 postSchema.index({ workspaceId: 1, scheduledAt: 1, _id: 1 });
 
@@ -186,6 +212,9 @@ const deliverySchema = new Schema<DeliveryDoc>(
     createdAt: date,
     updatedAt: date,
     seq: { type: Number, required: true },
+    // Declared, or strict mode would drop it from the batches' $set without a word.
+    takenBy: String,
+    history: { type: [Schema.Types.Mixed], default: undefined },
   },
   options,
 );

@@ -1,19 +1,9 @@
-import { type ClientSession, type Connection, type Model, Schema } from 'mongoose';
-import type { Actor, AuditAction, AuditDetails, AuditEntry } from '../../core/audit.js';
+import { type Connection, type Model, Schema } from 'mongoose';
+import type { AuditEntry } from '../../core/audit.js';
 import type { ApiToken, Workspace, WorkspaceSettings } from '../../core/post.js';
 import { isDuplicateKey } from './errors.js';
 import { fromApiToken, fromWorkspace, toApiToken, toWorkspace } from './mapping.js';
-import type { Models } from './schemas.js';
-
-interface AuditDoc {
-  _id: string;
-  workspaceId: string;
-  at: Date;
-  actor: Actor;
-  action: AuditAction;
-  target?: string;
-  details?: AuditDetails;
-}
+import type { AuditDoc, Models } from './schemas.js';
 
 const options = { versionKey: false, minimize: false, autoIndex: false, autoCreate: false } as const;
 const str = { type: String, required: true } as const;
@@ -33,6 +23,18 @@ const auditSchema = new Schema<AuditDoc>(
 // listAudit: a workspace's entries, newest first.
 auditSchema.index({ workspaceId: 1, at: -1, _id: -1 });
 
+export function fromAudit(entry: AuditEntry): AuditDoc {
+  return {
+    _id: entry.id,
+    workspaceId: entry.workspaceId,
+    at: new Date(entry.at),
+    actor: entry.actor,
+    action: entry.action,
+    ...(entry.target !== undefined ? { target: entry.target } : {}),
+    ...(entry.details !== undefined ? { details: entry.details } : {}),
+  };
+}
+
 function toAudit(doc: AuditDoc): AuditEntry {
   return {
     id: doc._id,
@@ -51,7 +53,7 @@ export class MongoTokensAudit {
 
   constructor(
     connection: Connection,
-    private readonly models: Pick<Models, 'apiTokens' | 'workspaces'>,
+    private readonly models: Pick<Models, 'apiTokens' | 'workspaces' | 'posts'>,
   ) {
     this.audit = connection.model<AuditDoc>('Audit', auditSchema, 'audit');
   }
@@ -115,27 +117,30 @@ export class MongoTokensAudit {
     return docs.map(toWorkspace);
   }
 
-  /** With `session`: inside that transaction (createPost's `post.created`). */
-  async addAudit(entry: AuditEntry, session?: ClientSession): Promise<void> {
-    const doc = {
-      _id: entry.id,
-      workspaceId: entry.workspaceId,
-      at: new Date(entry.at),
-      actor: entry.actor,
-      action: entry.action,
-      ...(entry.target !== undefined ? { target: entry.target } : {}),
-      ...(entry.details !== undefined ? { details: entry.details } : {}),
-    };
-    await (session ? this.audit.insertMany([doc], { session }) : this.audit.create(doc));
+  async addAudit(entry: AuditEntry): Promise<void> {
+    await this.audit.create(fromAudit(entry));
   }
 
+  /**
+   * The `audit` collection merged with the `post.created` entries, which createPost keeps in the
+   * post they describe (see create-post.ts): the newest `limit` of each, then of both.
+   */
   async listAudit(workspaceId: string, options: { limit: number; before?: number }): Promise<AuditEntry[]> {
-    const filter = options.before === undefined ? {} : { at: { $lt: new Date(options.before) } };
-    const docs = await this.audit
-      .find({ workspaceId, ...filter })
-      .sort({ at: -1, _id: -1 })
-      .limit(options.limit)
-      .lean<AuditDoc[]>();
-    return docs.map(toAudit);
+    const before = options.before === undefined ? undefined : new Date(options.before);
+    const [entries, posts] = await Promise.all([
+      this.audit
+        .find({ workspaceId, ...(before ? { at: { $lt: before } } : {}) })
+        .sort({ at: -1, _id: -1 })
+        .limit(options.limit)
+        .lean<AuditDoc[]>(),
+      this.models.posts
+        .find({ workspaceId, 'audit.at': before ? { $lt: before } : { $exists: true } }, { audit: 1 })
+        .sort({ 'audit.at': -1, _id: -1 })
+        .limit(options.limit)
+        .lean<{ audit: AuditDoc }[]>(),
+    ]);
+    const all = [...entries, ...posts.map((p) => p.audit)];
+    all.sort((a, b) => b.at.getTime() - a.at.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0));
+    return all.slice(0, options.limit).map(toAudit);
   }
 }

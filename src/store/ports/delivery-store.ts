@@ -1,5 +1,5 @@
 import type { Delivery, DeliveryCheckpoint, DeliveryError, DeliveryResult } from '../../core/post.js';
-import type { DeliveryBreakdownRow } from '../../core/history.js';
+import type { AttemptRecord, DeliveryBreakdownRow } from '../../core/history.js';
 
 /** A claim: the delivery now `publishing` under our lease, and the state it was claimed from. */
 export interface Claim {
@@ -64,8 +64,18 @@ export interface DeliveryStore {
    * (`null` removes it). Written before the next step, so a retry resumes instead of repeating.
    */
   saveProgress(id: string, owner: string, progress: DeliveryProgress, at: number): Promise<boolean>;
-  /** Records an attempt's outcome if `owner` still holds the lease; false otherwise. */
-  finishAttempt(id: string, owner: string, outcome: AttemptOutcome, at: number): Promise<boolean>;
+  /**
+   * Records an attempt's outcome if `owner` still holds the lease; false otherwise. `record`, the
+   * attempt for the post's history (`listAttemptRecords`), is kept in the same write, and only
+   * when the outcome is: one write per finished attempt.
+   */
+  finishAttempt(
+    id: string,
+    owner: string,
+    outcome: AttemptOutcome,
+    at: number,
+    record?: AttemptRecord,
+  ): Promise<boolean>;
   /**
    * Moves `publishing` deliveries whose lease ran out before `now` to `unknown`, due `now` (the
    * sweeper sends them at once), and returns them.

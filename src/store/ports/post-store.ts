@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../core/audit.js';
-import type { Delivery, Post, PostWithDeliveries } from '../../core/post.js';
+import type { Account, Delivery, Post, PostWithDeliveries } from '../../core/post.js';
 
 /** The result of `createPost`: either the new post, or the one an idempotency key points to. */
 export type CreatePostResult =
@@ -60,8 +60,12 @@ export interface PostStore {
    */
   createPost(post: Post, deliveries: Delivery[], options?: CreatePostOptions): Promise<CreatePostResult>;
   getPost(id: string): Promise<PostWithDeliveries | null>;
-  /** The post without its deliveries, in one read (what a worker needs to publish one of them). */
-  getPostAlone(id: string): Promise<Post | null>;
+  /**
+   * The post without its deliveries and the account one of them publishes to: what a worker needs
+   * to publish a delivery, in one read (one command on MongoDB, the account joined by `$lookup`).
+   * Either is null when it is not stored.
+   */
+  getPostAndAccount(postId: string, accountId: string): Promise<{ post: Post | null; account: Account | null }>;
   /**
    * The correlation id of each of these posts that exists, by post id, in one read: what the
    * scheduler and the sweeper need to queue a batch of deliveries.

@@ -50,6 +50,9 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly finishWithRecord: Database.Transaction<
+    (id: string, owner: string, outcome: AttemptOutcome, at: number, record?: AttemptRecord) => boolean
+  >;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly hooks: SqliteHooksCallbacks;
   private readonly chat: SqliteChatOutbox;
@@ -86,6 +89,13 @@ export class SqliteStore implements Store {
       (entry) => this.tokensAudit.addAudit(entry),
     );
     this.deliveries = new SqliteDeliveries((source) => this.sql(source));
+    this.finishWithRecord = this.db.transaction(
+      (id: string, owner: string, outcome: AttemptOutcome, at: number, record?: AttemptRecord) => {
+        const finished = this.deliveries.finishAttempt(id, owner, outcome, at);
+        if (finished && record) this.history.addAttemptRecord(record);
+        return finished;
+      },
+    );
     // Locked, full or unwritable: one StoreUnavailableError for the edges (see ../unavailable.ts).
     // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
     return translateStoreErrors(this, sqliteAwayReason);
@@ -162,7 +172,10 @@ export class SqliteStore implements Store {
   readonly createPost = async (post: Post, deliveries: Delivery[], options?: CreatePostOptions) =>
     this.posts.createPost(post, deliveries, options);
   readonly getPost = async (id: string): Promise<PostWithDeliveries | null> => this.posts.getPost(id);
-  readonly getPostAlone = async (id: string): Promise<Post | null> => this.posts.getPostAlone(id);
+  readonly getPostAndAccount = async (postId: string, accountId: string) => {
+    const post = this.posts.getPostAlone(postId);
+    return { post, account: post ? this.accounts.getAccount(accountId) : null };
+  };
   readonly correlationIds = async (postIds: readonly string[]): Promise<Map<string, string>> =>
     this.posts.correlationIds(postIds);
   readonly findPostByIdempotencyKey = async (workspaceId: string, key: string) =>
@@ -193,8 +206,14 @@ export class SqliteStore implements Store {
     this.deliveries.renewLease(id, owner, leaseUntil);
   readonly saveProgress = async (id: string, owner: string, progress: DeliveryProgress, at: number) =>
     this.deliveries.saveProgress(id, owner, progress, at);
-  readonly finishAttempt = async (id: string, owner: string, outcome: AttemptOutcome, at: number) =>
-    this.deliveries.finishAttempt(id, owner, outcome, at);
+  /** The outcome and the history record in one transaction: one commit per finished attempt. */
+  readonly finishAttempt = async (
+    id: string,
+    owner: string,
+    outcome: AttemptOutcome,
+    at: number,
+    record?: AttemptRecord,
+  ): Promise<boolean> => this.finishWithRecord.immediate(id, owner, outcome, at, record);
   readonly expireLeases = async (now: number, limit: number): Promise<Delivery[]> =>
     this.deliveries.expireLeases(now, limit);
   readonly takeStranded = async (state: 'queued' | 'unknown', olderThan: number, now: number, limit: number) =>
@@ -203,7 +222,6 @@ export class SqliteStore implements Store {
   // Counts, history, breakdown and pacing: see history-pacing.ts.
   readonly countDeliveries = async (): Promise<Record<string, number>> => this.history.countDeliveries();
   readonly deliveryBreakdown = async (): Promise<DeliveryBreakdownRow[]> => this.history.deliveryBreakdown();
-  readonly addAttemptRecord = async (r: AttemptRecord): Promise<void> => this.history.addAttemptRecord(r);
   readonly listAttemptRecords = async (postId: string): Promise<AttemptRecord[]> =>
     this.history.listAttemptRecords(postId);
   readonly getPacing = async (accountId: string): Promise<PaceLedger | null> => this.history.getPacing(accountId);

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import type { AttemptRecord } from '../../../src/core/history.js';
 import { newId } from '../../../src/core/ids.js';
 import type { Delivery } from '../../../src/core/post.js';
+import type { AttemptOutcome } from '../../../src/store/ports/delivery-store.js';
 import type { Store } from '../../../src/store/store.js';
-import { MINUTE, makeError, seedPost, T0 } from '../store-fixtures.js';
+import { MINUTE, makeError, seedDelivery, seedPost, T0 } from '../store-fixtures.js';
 
 function record(d: Delivery, overrides: Partial<AttemptRecord> = {}): AttemptRecord {
   return {
@@ -22,7 +23,17 @@ function record(d: Delivery, overrides: Partial<AttemptRecord> = {}): AttemptRec
   };
 }
 
-/** HistoryStore: a post's attempt records, oldest first, a repeated write ignored. */
+/** Claims `d` for `owner` and finishes the attempt with `outcome`, keeping `r` in the history. */
+async function attempt(store: Store, d: Delivery, r: AttemptRecord, outcome: AttemptOutcome, owner = 'w1') {
+  const now = T0 + 2 * MINUTE;
+  expect(await store.claim(d.id, owner, now, now + MINUTE)).not.toBeNull();
+  return store.finishAttempt(d.id, owner, outcome, now, r);
+}
+
+/**
+ * HistoryStore: a post's attempt records, oldest first, each written by the finishAttempt that
+ * recorded its outcome (and only when it did).
+ */
 export function historyStoreContract(store: () => Store): void {
   it('keeps a post’s attempt records, oldest first, and only that post’s', async () => {
     const { deliveries } = await seedPost(store(), { deliveries: [{}, { platform: 'mastodon' }] });
@@ -36,11 +47,26 @@ export function historyStoreContract(store: () => Store): void {
       nextAttemptAt: T0 + MINUTE,
       url: undefined,
     });
-    await store().addAttemptRecord(second);
-    await store().addAttemptRecord(first);
-    await store().addAttemptRecord(record(b, { startedAt: T0 + 30_000, outcome: 'held', nextAttemptAt: T0 + MINUTE }));
-    await store().addAttemptRecord(record(other));
-    await store().addAttemptRecord(first); // a repeated write is ignored
+    const again = { kind: 'retry', state: 'queued', dueAt: T0, error: makeError() } as const;
+    const result = { remoteId: 'p1', url: 'https://bsky.app/profile/me/post/1' };
+    expect(await attempt(store(), a, first, again)).toBe(true);
+    const held = {
+      kind: 'retry',
+      state: 'scheduled',
+      dueAt: T0 + MINUTE,
+      error: makeError(),
+      refundAttempt: true,
+    } as const;
+    expect(
+      await attempt(
+        store(),
+        b,
+        record(b, { startedAt: T0 + 30_000, outcome: 'held', nextAttemptAt: T0 + MINUTE }),
+        held,
+      ),
+    ).toBe(true);
+    expect(await attempt(store(), a, second, { kind: 'published', result, at: T0 + MINUTE })).toBe(true);
+    await attempt(store(), other, record(other), { kind: 'published', result, at: T0 });
     const list = await store().listAttemptRecords(a.postId);
     expect(list.map((r) => [r.deliveryId, r.outcome])).toEqual([
       [a.id, 'retrying'],
@@ -48,5 +74,16 @@ export function historyStoreContract(store: () => Store): void {
       [a.id, 'published'],
     ]);
     expect(list[0]).toMatchObject({ error: { kind: 'transient', status: 503 }, nextAttemptAt: T0 + MINUTE });
+  });
+
+  it('keeps no record of an attempt whose outcome was refused (the lease is another’s)', async () => {
+    const d = await seedDelivery(store());
+    const now = T0 + 2 * MINUTE;
+    expect(await store().claim(d.id, 'w1', now, now + MINUTE)).not.toBeNull();
+    const failed = { kind: 'failed', error: makeError() } as const;
+    expect(await store().finishAttempt(d.id, 'w2', failed, now, record(d, { outcome: 'failed' }))).toBe(false);
+    expect(await store().listAttemptRecords(d.postId)).toEqual([]);
+    expect(await store().finishAttempt(d.id, 'w1', failed, now, record(d, { outcome: 'failed' }))).toBe(true);
+    expect((await store().listAttemptRecords(d.postId)).map((r) => r.outcome)).toEqual(['failed']);
   });
 }

@@ -36,8 +36,17 @@ export function postStoreContract(store: () => Store): void {
     expect(read?.post).toEqual(post);
     expect(sortById(read?.deliveries ?? [])).toEqual(sortById(deliveries));
     expect(await store().getDelivery(deliveries[0]!.id)).toEqual(deliveries[0]);
-    expect(await store().getPostAlone(post.id)).toEqual(post);
-    expect(await store().getPostAlone('post_missing')).toBeNull();
+    expect(await store().getPostAndAccount(post.id, 'acct_missing')).toEqual({ post, account: null });
+    expect(await store().getPostAndAccount('post_missing', 'acct_missing')).toEqual({ post: null, account: null });
+  });
+
+  it('reads a post with the account a delivery publishes to, in one call', async () => {
+    const account = makeAccount('ws_a');
+    await store().createAccount(account);
+    const { post, deliveries } = draft('ws_a');
+    await store().createPost(post, deliveries);
+    expect(await store().getPostAndAccount(post.id, account.id)).toEqual({ post, account });
+    expect(await store().getPostAndAccount('post_missing', account.id)).toEqual({ post: null, account: null });
   });
 
   it('leaves absent optional fields absent (not null)', async () => {
