@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { decidePace, describeLimit, type PaceLedger, type PaceLimit, paceBucketMs, parsePaceLimits } from './pacing.js';
+import {
+  decideBlock,
+  decidePace,
+  describeLimit,
+  type PaceLedger,
+  type PaceLimit,
+  paceBlock,
+  paceBucketMs,
+  parsePaceLimits,
+  refundPace,
+} from './pacing.js';
 
 const HOUR = 3_600_000;
 const T0 = 1_750_000_000_000; // a multiple of the bucket size
@@ -50,6 +60,78 @@ describe('decidePace', () => {
     expect(decidePace(null, 'acct', [hourly], { points: 10 }, T0)).toMatchObject({ fits: false, never: true });
     expect(decidePace(null, 'acct', [hourly], { posts: 1000 }, T0).fits).toBe(true);
     expect(decidePace(null, 'acct', [], { points: 1000 }, T0).fits).toBe(true);
+  });
+});
+
+describe('decideBlock', () => {
+  const large: PaceLimit = { unit: 'points', max: 5_000, windowMs: HOUR };
+  const total = (ledger: PaceLedger | null) => ledger?.spent.points?.reduce((sum, [, n]) => sum + n, 0);
+
+  it('far from the limit, spends a block of the cost in one ledger', () => {
+    const d = decideBlock(null, 'acct', [large], { points: 3 }, T0);
+    expect(d).toMatchObject({ fits: true, k: paceBlock });
+    expect(d.fits && d.ledger.spent.points).toEqual([[T0, 3 * paceBlock]]);
+    expect(decideBlock(null, 'acct', [large], { points: 3 }, T0, 1)).toMatchObject({ fits: true, k: 1 });
+  });
+
+  it('spends the cost alone when the block would take the account past half of a limit', () => {
+    const ledger = spend([T0], 2_470, [large]);
+    expect(decideBlock(ledger, 'acct', [large], { points: 3 }, T0 + 60_000)).toMatchObject({ fits: true, k: 10 });
+    const near = spend([T0], 2_490, [large]);
+    const d = decideBlock(near, 'acct', [large], { points: 3 }, T0 + 60_000);
+    expect(d).toMatchObject({ fits: true, k: 1 });
+    expect(total(d.fits ? d.ledger : null)).toBe(2_493);
+    // Half of every limit the cost spends: far from the hourly one, near half of the daily one.
+    const daily: PaceLimit = { unit: 'points', max: 5_000, windowMs: 24 * HOUR };
+    const earlier = spend([T0 - 2 * HOUR], 2_490, [large, daily]);
+    expect(decideBlock(earlier, 'acct', [large, daily], { points: 3 }, T0)).toMatchObject({ fits: true, k: 1 });
+    expect(decideBlock(earlier, 'acct', [large], { points: 3 }, T0)).toMatchObject({ fits: true, k: 10 });
+  });
+
+  it('spends one by one under a small limit, 3 posts per 5 minutes or 25 a day', () => {
+    for (const limit of [
+      { unit: 'posts', max: 3, windowMs: 300_000 },
+      { unit: 'posts', max: 25, windowMs: 24 * HOUR },
+    ] satisfies PaceLimit[]) {
+      expect(decideBlock(null, 'acct', [limit], { posts: 1 }, T0)).toMatchObject({ fits: true, k: 1 });
+    }
+  });
+
+  it('when the cost does not fit, answers exactly as decidePace does', () => {
+    const full = spend([T0, T0 + 60_000, T0 + 120_000]);
+    const after = T0 + 180_000;
+    expect(decideBlock(full, 'acct', [hourly], { points: 3 }, after)).toEqual(
+      decidePace(full, 'acct', [hourly], { points: 3 }, after),
+    );
+    expect(decideBlock(null, 'acct', [large], { points: 6_000 }, T0)).toMatchObject({ fits: false, never: true });
+  });
+});
+
+describe('refundPace', () => {
+  it('takes an unspent rest back out of its bucket, keeping the version; an emptied bucket goes', () => {
+    const ledger: PaceLedger = {
+      accountId: 'acct',
+      version: 4,
+      spent: {
+        points: [
+          [T0, 30],
+          [T0 + paceBucketMs, 6],
+        ],
+        images: [[T0, 2]],
+      },
+    };
+    expect(refundPace(ledger, T0, { points: 24, images: 2 })).toEqual({
+      accountId: 'acct',
+      version: 4,
+      spent: {
+        points: [
+          [T0, 6],
+          [T0 + paceBucketMs, 6],
+        ],
+      },
+    });
+    // A bucket no longer in the ledger has nothing to give back.
+    expect(refundPace(ledger, T0 - paceBucketMs, { points: 24 })).toEqual(ledger);
   });
 });
 

@@ -6,9 +6,36 @@ import type { Account, Delivery, Post } from '../core/post.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { makeAccount, makeDelivery, makePost, T0 } from '../../test/store/store-fixtures.js';
 import { mongoTestServer } from '../../test/mongo-server.js';
+import { decidePace, type PaceLimit, paceBlock, paceBucketMs } from '../core/pacing.js';
+import type { PacingStore } from '../store/ports/pacing-store.js';
 import { Pacer } from './pacer.js';
 
 const HOUR = 3_600_000;
+
+/** The store's pacing calls, counted. */
+function counted(inner: PacingStore): { store: PacingStore; calls: { get: number; put: number } } {
+  const calls = { get: 0, put: 0 };
+  const store: PacingStore = {
+    getPacing: (accountId) => {
+      calls.get++;
+      return inner.getPacing(accountId);
+    },
+    putPacing: (ledger) => {
+      calls.put++;
+      return inner.putPacing(ledger);
+    },
+  };
+  return { store, calls };
+}
+
+/** The most of `times` (the spends' times, in order) inside any one window of `limit`. */
+function mostInAWindow(times: readonly number[], limit: PaceLimit): number {
+  let most = 0;
+  for (const [i, t] of times.entries()) {
+    most = Math.max(most, times.slice(i).filter((u) => u < t + limit.windowMs).length);
+  }
+  return most;
+}
 
 describe('Pacer', () => {
   const stores: SqliteStore[] = [];
@@ -32,6 +59,78 @@ describe('Pacer', () => {
     expect(decisions.filter((d) => d.fits)).toHaveLength(10);
     const ledger = await shared.getPacing('acct_1');
     expect(ledger?.spent.points?.reduce((sum, [, n]) => sum + n, 0)).toBe(30);
+  });
+
+  it('far from the limit, ten deliveries of an account cost one ledger write', async () => {
+    const { store: counting, calls } = counted(await store());
+    const pacer = new Pacer(counting, { bluesky: [{ unit: 'points', max: 5_000, windowMs: HOUR }] });
+    for (let i = 0; i < 10; i++) {
+      expect((await pacer.reserve('acct_1', 'bluesky', { points: 3 }, () => T0 + i * 500)).fits).toBe(true);
+    }
+    expect(calls).toEqual({ get: 1, put: 1 });
+  });
+
+  it('spending from blocks never passes a limit, counting the spends themselves', async () => {
+    const inner = await store();
+    const { store: counting, calls } = counted(inner);
+    const limit: PaceLimit = { unit: 'requests', max: 200, windowMs: 300_000 };
+    const pacer = new Pacer(counting, { mastodon: [limit] });
+    const spent: number[] = [];
+    for (let t = T0; t < T0 + 3 * limit.windowMs; t += 700) {
+      if ((await pacer.reserve('acct_1', 'mastodon', { requests: 1 }, () => t)).fits) spent.push(t);
+    }
+    expect(mostInAWindow(spent, limit)).toBeLessThanOrEqual(limit.max);
+    // Nothing lost: what blocks left unspent was given back, so three windows hold three limits.
+    expect(spent).toHaveLength(3 * limit.max);
+    expect(calls.put).toBeLessThan(spent.length);
+  });
+
+  it('near a small limit each delivery is one write, and the one over it is held back as before', async () => {
+    const inner = await store();
+    const { store: counting, calls } = counted(inner);
+    const limit: PaceLimit = { unit: 'posts', max: 3, windowMs: 300_000 };
+    const pacer = new Pacer(counting, { tumblr: [limit] });
+    for (let i = 0; i < 3; i++) {
+      expect((await pacer.reserve('acct_1', 'tumblr', { posts: 1 }, () => T0 + i * 1_000)).fits).toBe(true);
+    }
+    expect(calls.put).toBe(3);
+    const refused = await pacer.reserve('acct_1', 'tumblr', { posts: 1 }, () => T0 + 3_000);
+    expect(refused).toEqual({ fits: false, at: T0 + paceBucketMs + 300_000, limit });
+    expect(refused).toEqual(decidePace(await inner.getPacing('acct_1'), 'acct_1', [limit], { posts: 1 }, T0 + 3_000));
+    expect(calls.put).toBe(3);
+  });
+
+  it('a block is spent only within its ledger bucket; the next write gives its rest back', async () => {
+    const inner = await store();
+    const { store: counting, calls } = counted(inner);
+    const pacer = new Pacer(counting, { bluesky: [{ unit: 'points', max: 5_000, windowMs: HOUR }] });
+    for (const t of [T0, T0 + paceBucketMs - 1]) await pacer.reserve('acct_1', 'bluesky', { points: 3 }, () => t);
+    expect(calls.put).toBe(1);
+    expect((await inner.getPacing('acct_1'))?.spent.points).toEqual([[T0, 3 * paceBlock]]);
+    await pacer.reserve('acct_1', 'bluesky', { points: 3 }, () => T0 + paceBucketMs);
+    expect(calls.put).toBe(2);
+    expect((await inner.getPacing('acct_1'))?.spent.points).toEqual([
+      [T0, 6],
+      [T0 + paceBucketMs, 3 * paceBlock],
+    ]);
+  });
+
+  it('two workers spending from blocks on one store never pass the limit between them', async () => {
+    const inner = await store();
+    const limit: PaceLimit = { unit: 'requests', max: 400, windowMs: HOUR };
+    const [a, b] = [new Pacer(inner, { mastodon: [limit] }), new Pacer(inner, { mastodon: [limit] })];
+    let t = T0;
+    const spent: number[] = [];
+    const untilRefused = async (pacer: Pacer) => {
+      while ((await pacer.reserve('acct_1', 'mastodon', { requests: 1 }, () => t)).fits) {
+        spent.push(t);
+        t += 300;
+      }
+    };
+    await Promise.all([untilRefused(a), untilRefused(b)]);
+    expect(spent).toHaveLength(limit.max);
+    const ledger = await inner.getPacing('acct_1');
+    expect(ledger?.spent.requests?.reduce((sum, [, n]) => sum + n, 0)).toBe(limit.max);
   });
 
   it('admit says in words why a delivery waits and until when, in the post’s time zone', async () => {
@@ -89,6 +188,15 @@ describe.skipIf(!mongoUrl)(`Pacer on MongoDB${mongo.skip ? ` (skipped: ${mongo.s
       expect(decisions.filter((d) => d.fits)).toHaveLength(10);
       const ledger = await one.getPacing('acct_m');
       expect(ledger?.spent.requests?.reduce((sum, [, n]) => sum + n, 0)).toBe(10);
+      // Far from a larger limit they spend from blocks, and still no more than it between them.
+      const large = { mastodon: [{ unit: 'requests' as const, max: 400, windowMs: 300_000 }] };
+      const [c, d] = [new Pacer(one, large), new Pacer(two, large)];
+      let fits = 0;
+      const untilRefused = async (pacer: Pacer) => {
+        while ((await pacer.reserve('acct_b', 'mastodon', { requests: 1 }, () => T0)).fits) fits++;
+      };
+      await Promise.all([untilRefused(c), untilRefused(d)]);
+      expect(fits).toBe(400);
     } finally {
       await one.close();
       await two.close();

@@ -2,12 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveContent } from '../core/content.js';
 import { PerKeyQueue } from '../core/per-key-queue.js';
 import {
+  decideBlock,
   decidePace,
   describeLimit,
   type PaceCost,
   type PaceDecision,
   type PaceLedger,
   type PaceLimit,
+  type PaceUnit,
+  paceBucketMs,
+  refundPace,
 } from '../core/pacing.js';
 import { platformNames } from '../core/platform-names.js';
 import type { Account, Delivery, PlatformId, Post } from '../core/post.js';
@@ -21,16 +25,42 @@ export interface PaceRefusal {
   message: string;
 }
 
+/** Per account, the ledger this process stored last and the block it holds in it. */
+interface Held {
+  ledger: PaceLedger;
+  /** The start of the ledger bucket the block was reserved in: it may be spent only within it. */
+  bucket: number;
+  /** What is left of the block, per unit. */
+  left: PaceCost;
+}
+
+/** `a` plus `k` times `b`, per unit. */
+function add(a: PaceCost, b: PaceCost, k: number): PaceCost {
+  const out: PaceCost = { ...a };
+  for (const unit of Object.keys(b) as PaceUnit[]) out[unit] = (out[unit] ?? 0) + k * (b[unit] ?? 0);
+  return out;
+}
+
 /**
  * Keeps each account under its platform's write limits, with the ledger in the store so that
  * every worker of a scaled deployment counts against the same one. `reserve` spends the cost
  * if it fits now (a compare-and-set on the ledger, tried again when another worker wrote in
  * between) or says when it will fit.
+ *
+ * A write per delivery would be a store round trip per delivery, so when an account is far from
+ * its limits the Pacer reserves a block of several deliveries' cost in one write (`decideBlock`
+ * says when, and how many) and spends the next deliveries of that account from the block held in
+ * this process, with no store call. A block is spent only within the ledger bucket it was written
+ * in, so that the ledger never counts a spend more than one bucket (10 s) before it happens, and
+ * what is left of it when the bucket ends is given back in the next write for the account: the
+ * ledger then counts what was spent, not what was reserved. Until then, and for good when the
+ * process stops, the rest counts as spent, which holds deliveries back a little early and never
+ * lets the limit be passed. Near a limit no block is taken, so each delivery is one write and is
+ * held back exactly as long as the limit asks.
  */
 export class Pacer {
   readonly #serial = new PerKeyQueue();
-  /** Per account, the ledger this process stored last. */
-  readonly #last = new Map<string, PaceLedger>();
+  readonly #held = new Map<string, Held>();
 
   constructor(
     private readonly store: PacingStore,
@@ -81,16 +111,28 @@ export class Pacer {
     cost: PaceCost,
     now: () => number,
   ): Promise<PaceDecision> {
+    const held = this.#held.get(accountId);
+    if (held && held.bucket === bucketOf(now()) && covers(held.left, cost)) {
+      held.left = add(held.left, cost, -1);
+      return { fits: true, ledger: held.ledger };
+    }
     // The ledger this process wrote last is tried first, without a read: when no other process
     // wrote since, the write succeeds; when one did, the compare-and-set fails and the store's is
     // read. A stale ledger only lacks spends, so a "does not fit" from it is true of the store's.
-    let current = this.#last.get(accountId) ?? (await this.store.getPacing(accountId));
+    let current = held?.ledger ?? (await this.store.getPacing(accountId));
     for (let round = 0; ; round++) {
-      const decision = decidePace(current, accountId, limits, cost, now());
+      const at = now();
+      const bucket = bucketOf(at);
+      // A block of an earlier bucket gives back what it did not spend in this same write; one of
+      // this bucket too small for the cost keeps its rest, and the new block adds to it.
+      const back = held && held.bucket !== bucket ? held : undefined;
+      const ledger = current && back ? refundPace(current, back.bucket, back.left) : current;
+      const decision = decideBlock(ledger, accountId, limits, cost, at);
       if (!decision.fits) return decision;
       if (await this.store.putPacing(decision.ledger)) {
-        this.#last.set(accountId, decision.ledger);
-        return decision;
+        const kept = held && !back ? held.left : {};
+        this.#held.set(accountId, { ledger: decision.ledger, bucket, left: add(kept, cost, decision.k - 1) });
+        return { fits: true, ledger: decision.ledger };
       }
       // Another worker spent on this account in between: read again. Contention is per account,
       // so a few rounds settle it; past 50 something is wrong and the error says so.
@@ -99,4 +141,13 @@ export class Pacer {
       current = await this.store.getPacing(accountId);
     }
   }
+}
+
+function bucketOf(at: number): number {
+  return at - (at % paceBucketMs);
+}
+
+/** Whether `left` has at least `cost` in every unit the cost spends. */
+function covers(left: PaceCost, cost: PaceCost): boolean {
+  return (Object.keys(cost) as PaceUnit[]).every((unit) => (left[unit] ?? 0) >= (cost[unit] ?? 0));
 }
