@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Delivery, Post } from '../../core/post.js';
 import { type CreatePostOptions, SlotTakenError } from '../ports/post-store.js';
-import { isDuplicateKey, isWriteConflict } from './errors.js';
+import { isDuplicateKey, isUnreachable, isWriteConflict } from './errors.js';
 import { fromDelivery, fromPost, keySlot } from './mapping.js';
 import { slotIsHeld } from './post-slots.js';
 import type { Models, PostDoc } from './schemas.js';
@@ -66,9 +66,9 @@ export async function writePost(
   }
 }
 
-/** An error the server answered with (a write it refused), as opposed to a connection lost. */
+/** An error the server answered with (a write it refused), as opposed to a server away or a connection lost. */
 function isRefused(e: unknown): boolean {
-  return typeof (e as { code?: unknown }).code === 'number';
+  return !isUnreachable(e) && typeof (e as { code?: unknown }).code === 'number';
 }
 
 /**

@@ -38,6 +38,15 @@ describe('mongoAwayReason', () => {
     expect(mongoAwayReason(refused)).toBe('not_answering');
   });
 
+  it("a bulk write (insertMany) that found no server: away, from the selection error it keeps", () => {
+    const selection = new MongoServerSelectionError('connect ECONNREFUSED 127.0.0.1:10260', {} as never);
+    const bulk = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:10260'), {
+      name: 'MongoBulkWriteError',
+      errorResponse: selection,
+    });
+    expect(mongoAwayReason(bulk)).toBe('not_answering');
+  });
+
   it('any other error: not the store being away', () => {
     expect(mongoAwayReason({ code: 11000 })).toBeUndefined();
     expect(mongoAwayReason(new Error('boom'))).toBeUndefined();

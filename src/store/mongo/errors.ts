@@ -28,8 +28,8 @@ const unreachableNames = new Set([
  * True when the server could not be reached or the connection to it closed: the driver's
  * network and server-selection errors (also when they are the cause of another error, or copied
  * into one: insertMany's MongoBulkWriteError takes a network error's fields, `beforeHandshake`
- * among them, but neither its name nor its cause), and mongoose's "buffering timed out" for a
- * call made while disconnected.
+ * among them, but neither its name nor its cause, and keeps a server-selection error as its
+ * `errorResponse`), and mongoose's "buffering timed out" for a call made while disconnected.
  */
 export function isUnreachable(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
@@ -38,9 +38,18 @@ export function isUnreachable(e: unknown): boolean {
     if (typeof name === 'string' && unreachableNames.has(name)) return true;
     if (typeof (cur as { beforeHandshake?: unknown }).beforeHandshake === 'boolean') return true;
     if (typeof message === 'string' && /buffering timed out|connection .*closed/i.test(message)) return true;
-    cur = (cur as { cause?: unknown }).cause;
+    cur = wrapped(cur);
   }
   return false;
+}
+
+/**
+ * The error inside another: its `cause`, or for a bulk write (insertMany's MongoBulkWriteError)
+ * the error it was made from, kept as `errorResponse` (a server that could not be selected).
+ */
+function wrapped(e: object): unknown {
+  const { cause, errorResponse } = e as { cause?: unknown; errorResponse?: unknown };
+  return cause ?? (errorResponse instanceof Error ? errorResponse : undefined);
 }
 
 /** The errors of a connection lost with a request on its way: the server may have applied it. */
@@ -62,7 +71,7 @@ export function mongoAwayReason(
     if (typeof message === 'string' && /connection .*closed/i.test(message)) {
       return { reason: 'not_answering', maybeWritten: true };
     }
-    cur = (cur as { cause?: unknown }).cause;
+    cur = wrapped(cur);
   }
   return 'not_answering';
 }
