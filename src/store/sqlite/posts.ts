@@ -6,7 +6,7 @@ import type { CreatePostOptions, CreatePostResult, EditPostResult, PostEdit } fr
 import { SlotTakenError } from '../ports/post-store.js';
 import { editPost } from './post-edits.js';
 import { heldTimes, isHeld } from './post-slots.js';
-import { PostWriter } from './post-writer.js';
+import type { GroupCommit } from './group-commit.js';
 import { type DeliveryRow, fromDelivery, fromPost, insertSql, type PostRow, toDelivery, toPost } from './rows.js';
 
 interface PostToWrite {
@@ -20,21 +20,18 @@ const cancellable = cancellableStates.map((s) => `'${s}'`).join(', ');
 
 /** Posts on the SQLite store's connection: creating, reading, listing, cancelling and editing them. */
 export class SqlitePosts {
-  private readonly postWriter: PostWriter<PostToWrite, string | null>;
-
   constructor(
     private readonly db: Database.Database,
     private readonly sql: (source: string) => Database.Statement,
     private readonly addAudit: (entry: AuditEntry) => void,
-  ) {
-    this.postWriter = new PostWriter(db, (post) => this.insertPost(post));
-  }
+    private readonly commits: GroupCommit,
+  ) {}
 
   async createPost(post: Post, deliveries: Delivery[], options: CreatePostOptions = {}): Promise<CreatePostResult> {
     // The key check and the inserts share one IMMEDIATE transaction, so a concurrent request with
     // the same key (from any process) waits and then finds this post instead of failing. Posts
-    // asked for at once share a commit, each in its own savepoint (post-writer.ts).
-    const existingId = await this.postWriter.submit({ post, deliveries, options });
+    // asked for at once share a commit, each in its own savepoint (group-commit.ts).
+    const existingId = await this.commits.submit(() => this.insertPost({ post, deliveries, options }));
     if (existingId) return { created: false, value: this.getPost(existingId)! };
     // What was written is exactly what a read would return: no need to read it back.
     return { created: true, value: { post, deliveries } };

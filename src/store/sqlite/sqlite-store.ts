@@ -13,6 +13,7 @@ import type {
 } from '../../core/post.js';
 import type { AttemptOutcome, Claim, DeliveryProgress } from '../ports/delivery-store.js';
 import type { CreatePostOptions, EditPostResult, PostEdit } from '../ports/post-store.js';
+import { GroupCommit } from './group-commit.js';
 import { SqlitePosts } from './posts.js';
 import { SqliteDeliveries } from './deliveries.js';
 import type { Store } from '../store.js';
@@ -50,9 +51,8 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
-  private readonly finishWithRecord: Database.Transaction<
-    (id: string, owner: string, outcome: AttemptOutcome, at: number, record?: AttemptRecord) => boolean
-  >;
+  /** The writes of concurrent callers share a commit (see group-commit.ts). */
+  private readonly commits: GroupCommit;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly hooks: SqliteHooksCallbacks;
   private readonly chat: SqliteChatOutbox;
@@ -83,19 +83,14 @@ export class SqliteStore implements Store {
     this.history = new SqliteHistoryPacing((source) => this.sql(source));
     this.web = new SqliteWebSessions((source) => this.sql(source));
     this.path = options.path;
+    this.commits = new GroupCommit(this.db);
     this.posts = new SqlitePosts(
       this.db,
       (source) => this.sql(source),
       (entry) => this.tokensAudit.addAudit(entry),
+      this.commits,
     );
     this.deliveries = new SqliteDeliveries((source) => this.sql(source));
-    this.finishWithRecord = this.db.transaction(
-      (id: string, owner: string, outcome: AttemptOutcome, at: number, record?: AttemptRecord) => {
-        const finished = this.deliveries.finishAttempt(id, owner, outcome, at);
-        if (finished && record) this.history.addAttemptRecord(record);
-        return finished;
-      },
-    );
     // Locked, full or unwritable: one StoreUnavailableError for the edges (see ../unavailable.ts).
     // biome-ignore lint/correctness/noConstructorReturn: every method's errors pass through it
     return translateStoreErrors(this, sqliteAwayReason);
@@ -200,20 +195,26 @@ export class SqliteStore implements Store {
   readonly takeDueByIds = async (ids: readonly string[], now: number): Promise<Delivery[]> =>
     this.deliveries.takeDueByIds(ids, now);
   readonly nextDueAt = async (): Promise<number | null> => this.deliveries.nextDueAt();
-  readonly claim = async (id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> =>
-    this.deliveries.claim(id, owner, now, leaseUntil);
+  // A worker's claims, outcomes and pacing writes share commits with each other's (group-commit.ts).
+  readonly claim = (id: string, owner: string, now: number, leaseUntil: number): Promise<Claim | null> =>
+    this.commits.submit(() => this.deliveries.claim(id, owner, now, leaseUntil));
   readonly renewLease = async (id: string, owner: string, leaseUntil: number): Promise<boolean> =>
     this.deliveries.renewLease(id, owner, leaseUntil);
   readonly saveProgress = async (id: string, owner: string, progress: DeliveryProgress, at: number) =>
     this.deliveries.saveProgress(id, owner, progress, at);
-  /** The outcome and the history record in one transaction: one commit per finished attempt. */
+  /** The outcome and the history record in one transaction, its commit shared with the other writes of the moment. */
   readonly finishAttempt = async (
     id: string,
     owner: string,
     outcome: AttemptOutcome,
     at: number,
     record?: AttemptRecord,
-  ): Promise<boolean> => this.finishWithRecord.immediate(id, owner, outcome, at, record);
+  ): Promise<boolean> =>
+    this.commits.submit(() => {
+      const finished = this.deliveries.finishAttempt(id, owner, outcome, at);
+      if (finished && record) this.history.addAttemptRecord(record);
+      return finished;
+    });
   readonly expireLeases = async (now: number, limit: number): Promise<Delivery[]> =>
     this.deliveries.expireLeases(now, limit);
   readonly takeStranded = async (state: 'queued' | 'unknown', olderThan: number, now: number, limit: number) =>
@@ -225,7 +226,8 @@ export class SqliteStore implements Store {
   readonly listAttemptRecords = async (postId: string): Promise<AttemptRecord[]> =>
     this.history.listAttemptRecords(postId);
   readonly getPacing = async (accountId: string): Promise<PaceLedger | null> => this.history.getPacing(accountId);
-  readonly putPacing = async (ledger: PaceLedger): Promise<boolean> => this.history.putPacing(ledger);
+  readonly putPacing = (ledger: PaceLedger): Promise<boolean> =>
+    this.commits.submit(() => this.history.putPacing(ledger));
 
   // Hooks and callbacks: see hooks-callbacks.ts.
   readonly createHook = async (hook: Hook): Promise<void> => this.hooks.createHook(hook);
