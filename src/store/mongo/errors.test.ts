@@ -38,7 +38,7 @@ describe('mongoAwayReason', () => {
     expect(mongoAwayReason(refused)).toBe('not_answering');
   });
 
-  it("a bulk write (insertMany) that found no server: away, from the selection error it keeps", () => {
+  it('a bulk write (insertMany) that found no server: away, from the selection error it keeps', () => {
     const selection = new MongoServerSelectionError('connect ECONNREFUSED 127.0.0.1:10260', {} as never);
     const bulk = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:10260'), {
       name: 'MongoBulkWriteError',
