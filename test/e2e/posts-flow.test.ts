@@ -131,6 +131,36 @@ describe('posts flow (embedded, FakePlatform)', () => {
     expect(bluesky.posts.size).toBe(1);
   });
 
+  // MongoDB writes a post's deliveries before the post (two commands, no transaction): a worker
+  // may claim one before its post is there, or after a crash, when it never will be.
+  it('a delivery whose post is not stored yet is given back (attempt refunded) and goes out when it is', async () => {
+    const store = h.ctx.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const read = store.getPostAndAccount!.bind(store);
+    let misses = 2;
+    store.getPostAndAccount = async (...args) => (misses-- > 0 ? { post: null, account: null } : read(...args));
+    const created = await (await h.api('POST', '/v1/posts', { text: 'soon', targets: ['bluesky'] })).json();
+    await waitFor(async () => (await getPost(created.id)).status === 'COMPLETED', 10_000);
+    expect((await getPost(created.id)).deliveries[0]).toMatchObject({ state: 'published', attempts: 1 });
+    expect(misses).toBeLessThan(0);
+    expect(bluesky.posts.size).toBe(1);
+  });
+
+  it('a delivery whose post is still missing a minute after it was made fails, saying so, and publishes nothing', async () => {
+    const store = h.ctx.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const claim = store.claim!.bind(store);
+    store.getPostAndAccount = async () => ({ post: null, account: null });
+    store.claim = async (...args) => {
+      const claimed = (await claim(...args)) as { delivery: { createdAt: number } } | null;
+      if (claimed) claimed.delivery.createdAt -= 61_000;
+      return claimed;
+    };
+    const created = await (await h.api('POST', '/v1/posts', { text: 'never', targets: ['bluesky'] })).json();
+    await waitFor(async () => (await getPost(created.id)).deliveries[0].state === 'failed');
+    const [delivery] = (await getPost(created.id)).deliveries;
+    expect(delivery.error).toMatchObject({ message: 'Its post was never stored (the request that made it failed).' });
+    expect(bluesky.calls).toBe(0);
+  });
+
   it('returns the same post for a repeated Idempotency-Key, and 422 for another body with it', async () => {
     const body = { text: 'once', targets: ['bluesky'] };
     const first = await h.api('POST', '/v1/posts', body, { 'idempotency-key': 'k1' });
