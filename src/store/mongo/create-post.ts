@@ -11,8 +11,9 @@ import { fromAudit } from './tokens-audit.js';
  * createPost in two commands and no transaction: first the deliveries (one `insert`), then the
  * post with its `post.created` audit entry in it (one `insert`). The post is what makes the
  * write count: every reader starts from a post (getPost, listPosts, the audit log), and a
- * worker that claims a delivery whose post it cannot find gives it back for a minute and then
- * fails it (see DeliveryWorker), so deliveries left without a post by a crash between the two
+ * worker that claims a delivery whose post it cannot find gives it back (due in a second) while
+ * the delivery is under a minute old and fails it after (see DeliveryWorker), so deliveries left
+ * without a post by a crash between the two
  * inserts, or by a post insert that failed, never publish and never show. When the post insert
  * is refused (its idempotency key taken), this call's deliveries are deleted and the holder's
  * id returned.
