@@ -209,9 +209,10 @@ describe('posts flow (embedded, FakePlatform)', () => {
   it('honours retry-after on a rate limit', async () => {
     bluesky.failNext({ kind: 'rate_limited', status: 429, retryAfterMs: 400 });
     const created = await (await h.api('POST', '/v1/posts', { text: 'slow down', targets: ['bluesky'] })).json();
-    await waitFor(async () => (await getPost(created.id)).deliveries[0].attempts === 1 && bluesky.calls === 1);
+    // The outcome is written after the platform answered: wait for it, not for the call.
+    await waitFor(async () => (await getPost(created.id)).deliveries[0].state === 'scheduled' && bluesky.calls === 1);
     const waiting = await getPost(created.id);
-    expect(waiting.deliveries[0].state).toBe('scheduled');
+    expect(waiting.deliveries[0]).toMatchObject({ state: 'scheduled', attempts: 1, error: { kind: 'rate_limited' } });
     expect(Date.parse(waiting.deliveries[0].dueAt) - Date.now()).toBeGreaterThan(100);
     await waitFor(async () => (await getPost(created.id)).status === 'COMPLETED');
   });
