@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
+import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { mongoDatabaseUrl } from '../mongo-server.js';
+import type { StoreFault } from './store-faults.js';
 
 /**
  * A TcpFaultProxy started in front of the test MongoDB at `mongoUrl`, and the URL of database
@@ -24,4 +26,27 @@ export async function dropMongoDatabase(mongoUrl: string, dbName: string): Promi
   await admin.asPromise();
   await admin.dropDatabase();
   await admin.close();
+}
+
+/** The test MongoDB as a describe's store fault: see `mongoAway`. */
+export interface MongoAway {
+  /** A MongoStore on the database, through the proxy (servers given up on after 3 s). */
+  store: MongoStore;
+  /** Every connection cut and new ones refused (`takeAway`); the proxy open again (`bringBack`). */
+  fault: StoreFault;
+  /** Once hayon has stopped: the proxy closed and the database dropped. */
+  dispose(): Promise<void>;
+}
+
+/** Database `dbName` of the test MongoDB at `mongoUrl` behind a TcpFaultProxy, as a store and its fault. */
+export async function mongoAway(mongoUrl: string, dbName: string): Promise<MongoAway> {
+  const { proxy, url } = await mongoBehindProxy(mongoUrl, dbName);
+  return {
+    store: new MongoStore({ url, serverSelectionTimeoutMs: 3000 }),
+    fault: { takeAway: () => proxy.cut(), bringBack: () => proxy.restore() },
+    async dispose() {
+      await proxy.stop();
+      await dropMongoDatabase(mongoUrl, dbName);
+    },
+  };
 }

@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
 import { fillDisk, removeDisk, tinyDisk } from './store-faults.js';
 import { recordCell } from './matrix.js';
 import { mongoTestServer } from '../mongo-server.js';
-import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
+import { type MongoAway, mongoAway } from './mongo-proxy.js';
 import {
   apiCell,
   discordCell,
@@ -110,22 +108,20 @@ const mongo = mongoTestServer();
 
 describe.skipIf(mongo.skip !== undefined)('store away · ingest · MongoDB down', () => {
   const dbName = `hayon_store_away_${process.pid}_${Date.now()}`;
-  let proxy: TcpFaultProxy;
+  let away: MongoAway;
   let rig: Rig;
   let fault: StoreFault;
 
   // One database for the four cells: DocumentDB takes about 2 s per index build.
   beforeAll(async () => {
-    let url: string;
-    ({ proxy, url } = await mongoBehindProxy(mongo.url ?? '', dbName));
-    rig = await startRig(new MongoStore({ url, serverSelectionTimeoutMs: 3000 }));
-    fault = { says: /the database is not answering/, takeAway: () => proxy.cut(), bringBack: () => proxy.restore() };
+    away = await mongoAway(mongo.url ?? '', dbName);
+    rig = await startRig(away.store);
+    fault = { says: /the database is not answering/, ...away.fault };
   }, 300_000);
   afterAll(async () => {
-    await proxy?.restore();
+    await away?.fault.bringBack();
     await rig?.stop();
-    await proxy?.stop();
-    await dropMongoDatabase(mongo.url ?? '', dbName);
+    await away?.dispose();
   }, 60_000);
 
   for (const [surface, cell] of cells) {
@@ -134,7 +130,7 @@ describe.skipIf(mongo.skip !== undefined)('store away · ingest · MongoDB down'
       try {
         await cell(rig, fault);
       } finally {
-        await proxy.restore();
+        await away.fault.bringBack();
       }
     });
   }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { FakePlatform } from '../fakes/fake-platform.js';
+import { type StartOptions, startHayon, type TestHayon } from '../harness.js';
 
 /** Writes zeros into `file` until the disk under it refuses (ENOSPC). */
 export function fillDisk(file: string): void {
@@ -54,6 +56,28 @@ export function fullDisk(store: SqliteStore, filler: string): StoreFault {
       rmSync(filler, { force: true });
     },
   };
+}
+
+/**
+ * hayon started with `options`, publishing to a FakePlatform `bluesky` (posts up to 300
+ * characters, answering after `latencyMs`) with one account on it, alice.test: what every store
+ * fault cell posts to.
+ */
+export async function hayonWithAlice(
+  options: Omit<StartOptions, 'platforms'> = {},
+  latencyMs = 0,
+): Promise<{ h: TestHayon; bluesky: FakePlatform }> {
+  const bluesky = new FakePlatform('bluesky', { maxLength: 300, ...(latencyMs > 0 ? { latencyMs } : {}) });
+  const h = await startHayon({ ...options, platforms: { bluesky } });
+  await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+  return { h, bluesky };
+}
+
+/** The path of a harness's SQLite file (the embedded default). */
+export function sqlitePathOf(h: TestHayon): string {
+  const { store } = h.ctx.config;
+  if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
+  return store.path;
 }
 
 /** The store taken away from one hayon (`takeAway`) and brought back (`bringBack`). */

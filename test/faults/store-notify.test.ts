@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import { FakePlatform } from '../fakes/fake-platform.js';
+import type { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
-import { startHayon, type TestHayon, waitFor } from '../harness.js';
+import { type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
-import { noTinyDisk, sqliteOnTinyDisk, type StoreFault } from './store-faults.js';
+import { noTinyDisk, sqliteOnTinyDisk, type StoreFault, hayonWithAlice } from './store-faults.js';
 import { recordCell } from './matrix.js';
-import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
+import { type MongoAway, mongoAway } from './mongo-proxy.js';
 
 const mongo = mongoTestServer();
 const channel = 'C0RESULTS';
@@ -73,43 +71,34 @@ describe('SQLite disk full at the notify step', () => {
     recordCell('SQLite disk full', 'notify');
     const disk = onTinyDisk();
     if (!disk) return t.skip(noTinyDisk);
-    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({ store: disk.store, env: slackEnv(slack), platforms: { bluesky }, chat });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await replyOnceWhenBack(h, slack, bluesky, disk.fault);
+    const started = await hayonWithAlice({ store: disk.store, env: slackEnv(slack), chat });
+    h = started.h;
+    await replyOnceWhenBack(started.h, slack, started.bluesky, disk.fault);
   }, 60_000);
 });
 
 describe.skipIf(mongo.skip !== undefined)('MongoDB away at the notify step', () => {
   const dbName = `hayon_store_notify_${process.pid}_${Date.now()}`;
-  let proxy: TcpFaultProxy;
+  let away: MongoAway;
   let slack: FakeSlackApi;
   let bluesky: FakePlatform;
   let h: TestHayon | undefined;
 
   beforeAll(async () => {
-    let url: string;
-    ({ proxy, url } = await mongoBehindProxy(mongo.url ?? '', dbName));
+    away = await mongoAway(mongo.url ?? '', dbName);
     slack = new FakeSlackApi();
     await slack.start();
-    bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    const store = new MongoStore({ url, serverSelectionTimeoutMs: 3000 });
-    h = await startHayon({ store, env: slackEnv(slack), platforms: { bluesky }, chat });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    ({ h, bluesky } = await hayonWithAlice({ store: away.store, env: slackEnv(slack), chat }));
   }, 300_000);
   afterAll(async () => {
-    await proxy?.restore();
+    await away?.fault.bringBack();
     await h?.stop();
     await slack?.stop();
-    await proxy?.stop();
-    await dropMongoDatabase(mongo.url ?? '', dbName);
+    await away?.dispose();
   }, 60_000);
 
   it('MongoDB down · notify: the outcome and its reply wait for the database; the reply arrives once', async () => {
     recordCell('MongoDB down', 'notify');
-    await replyOnceWhenBack(h as TestHayon, slack, bluesky, {
-      takeAway: () => proxy.cut(),
-      bringBack: () => proxy.restore(),
-    });
+    await replyOnceWhenBack(h as TestHayon, slack, bluesky, away.fault);
   }, 60_000);
 });

@@ -1,17 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import { FakePlatform } from '../fakes/fake-platform.js';
-import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
-import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
+import type { FakePlatform } from '../fakes/fake-platform.js';
+import { type Answer, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
-import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
-import { lockedSqlite, noTinyDisk, sqliteOnTinyDisk, type StoreFault } from './store-faults.js';
+import { type MongoAway, mongoAway } from './mongo-proxy.js';
+import {
+  lockedSqlite,
+  noTinyDisk,
+  sqliteOnTinyDisk,
+  type StoreFault,
+  hayonWithAlice,
+  sqlitePathOf,
+} from './store-faults.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, publish step, store column: the store goes away while a delivery is being
 // published (the platform takes 1.5 s), so its outcome cannot be recorded; it comes back 4 s
 // later. The attempt's lease lapses, the sweeper sends the delivery again as `unknown`, and the
 // next attempt asks the platform first: it finds the post and records it. Published once.
+/** How long the platform takes to answer: the store goes away meanwhile. */
+const platformMs = 1_500;
 const fast = {
   env: { leaseSeconds: '2' },
   sweeper: { intervalMs: 250, strandedAfterMs: 1_000 },
@@ -42,12 +49,9 @@ describe('store away at the publish step', () => {
 
   it('SQLite locked · publish: the outcome cannot be written; back → reconciled, published once', async () => {
     recordCell('SQLite locked', 'publish');
-    const bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
-    h = await startHayon({ ...fast, platforms: { bluesky } });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    const { store } = h.ctx.config;
-    if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
-    await loseDuringPublish(h, bluesky, lockedSqlite(store.path));
+    const started = await hayonWithAlice(fast, platformMs);
+    h = started.h;
+    await loseDuringPublish(started.h, started.bluesky, lockedSqlite(sqlitePathOf(started.h)));
   }, 60_000);
 });
 
@@ -62,10 +66,9 @@ describe('SQLite disk full at the publish step', () => {
     recordCell('SQLite disk full', 'publish');
     const disk = onTinyDisk();
     if (!disk) return t.skip(noTinyDisk);
-    const bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
-    h = await startHayon({ ...fast, store: disk.store, platforms: { bluesky } });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await loseDuringPublish(h, bluesky, disk.fault);
+    const started = await hayonWithAlice({ ...fast, store: disk.store }, platformMs);
+    h = started.h;
+    await loseDuringPublish(started.h, started.bluesky, disk.fault);
   }, 60_000);
 });
 
@@ -73,27 +76,22 @@ const mongo = mongoTestServer();
 
 describe.skipIf(mongo.skip !== undefined)('MongoDB away at the publish step', () => {
   const dbName = `hayon_store_publish_${process.pid}_${Date.now()}`;
-  let proxy: TcpFaultProxy;
+  let away: MongoAway;
   let h: TestHayon | undefined;
   let bluesky: FakePlatform;
 
   beforeAll(async () => {
-    let url: string;
-    ({ proxy, url } = await mongoBehindProxy(mongo.url ?? '', dbName));
-    bluesky = new FakePlatform('bluesky', { maxLength: 300, latencyMs: 1_500 });
-    const store = new MongoStore({ url, serverSelectionTimeoutMs: 3000 });
-    h = await startHayon({ ...fast, store, platforms: { bluesky } });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    away = await mongoAway(mongo.url ?? '', dbName);
+    ({ h, bluesky } = await hayonWithAlice({ ...fast, store: away.store }, platformMs));
   }, 300_000);
   afterAll(async () => {
-    await proxy?.restore();
+    await away?.fault.bringBack();
     await h?.stop();
-    await proxy?.stop();
-    await dropMongoDatabase(mongo.url ?? '', dbName);
+    await away?.dispose();
   }, 60_000);
 
   it('MongoDB down · publish: the outcome cannot be written; back → reconciled, published once', async () => {
     recordCell('MongoDB down', 'publish');
-    await loseDuringPublish(h as TestHayon, bluesky, { takeAway: () => proxy.cut(), bringBack: () => proxy.restore() });
+    await loseDuringPublish(h as TestHayon, bluesky, away.fault);
   }, 60_000);
 });

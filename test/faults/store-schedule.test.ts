@@ -1,11 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MongoStore } from '../../src/store/mongo/mongo-store.js';
-import { FakePlatform } from '../fakes/fake-platform.js';
-import type { TcpFaultProxy } from '../fakes/tcp-fault-proxy.js';
-import { type Answer, startHayon, type TestHayon, waitFor } from '../harness.js';
+import type { FakePlatform } from '../fakes/fake-platform.js';
+import { type Answer, type TestHayon, waitFor } from '../harness.js';
 import { mongoTestServer } from '../mongo-server.js';
-import { dropMongoDatabase, mongoBehindProxy } from './mongo-proxy.js';
-import { lockedSqlite, noTinyDisk, sqliteOnTinyDisk, type StoreFault } from './store-faults.js';
+import { type MongoAway, mongoAway } from './mongo-proxy.js';
+import {
+  lockedSqlite,
+  noTinyDisk,
+  sqliteOnTinyDisk,
+  type StoreFault,
+  hayonWithAlice,
+  sqlitePathOf,
+} from './store-faults.js';
 import { recordCell } from './matrix.js';
 
 // The fault matrix, schedule step, store column: a post scheduled while the store is there falls
@@ -44,12 +49,9 @@ describe('store away at the schedule step', () => {
 
   it('SQLite locked · schedule: the write lock held past the post’s time; released → published once', async () => {
     recordCell('SQLite locked', 'schedule');
-    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({ platforms: { bluesky } });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    const { store } = h.ctx.config;
-    if (store.kind !== 'sqlite') throw new Error('expected the SQLite store');
-    await scheduleThenLose(h, bluesky, lockedSqlite(store.path));
+    const started = await hayonWithAlice();
+    h = started.h;
+    await scheduleThenLose(started.h, started.bluesky, lockedSqlite(sqlitePathOf(started.h)));
   }, 60_000);
 });
 
@@ -64,10 +66,9 @@ describe('SQLite disk full at the schedule step', () => {
     recordCell('SQLite disk full', 'schedule');
     const disk = onTinyDisk();
     if (!disk) return t.skip(noTinyDisk);
-    const bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({ store: disk.store, platforms: { bluesky } });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
-    await scheduleThenLose(h, bluesky, disk.fault);
+    const started = await hayonWithAlice({ store: disk.store });
+    h = started.h;
+    await scheduleThenLose(started.h, started.bluesky, disk.fault);
   }, 60_000);
 });
 
@@ -75,26 +76,22 @@ const mongo = mongoTestServer();
 
 describe.skipIf(mongo.skip !== undefined)('MongoDB away at the schedule step', () => {
   const dbName = `hayon_store_schedule_${process.pid}_${Date.now()}`;
-  let proxy: TcpFaultProxy;
+  let away: MongoAway;
   let h: TestHayon | undefined;
   let bluesky: FakePlatform;
 
   beforeAll(async () => {
-    let url: string;
-    ({ proxy, url } = await mongoBehindProxy(mongo.url ?? '', dbName));
-    bluesky = new FakePlatform('bluesky', { maxLength: 300 });
-    h = await startHayon({ store: new MongoStore({ url, serverSelectionTimeoutMs: 3000 }), platforms: { bluesky } });
-    await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });
+    away = await mongoAway(mongo.url ?? '', dbName);
+    ({ h, bluesky } = await hayonWithAlice({ store: away.store }));
   }, 300_000);
   afterAll(async () => {
-    await proxy?.restore();
+    await away?.fault.bringBack();
     await h?.stop();
-    await proxy?.stop();
-    await dropMongoDatabase(mongo.url ?? '', dbName);
+    await away?.dispose();
   }, 60_000);
 
   it('MongoDB down · schedule: connections cut past the post’s time; back → published once', async () => {
     recordCell('MongoDB down', 'schedule');
-    await scheduleThenLose(h as TestHayon, bluesky, { takeAway: () => proxy.cut(), bringBack: () => proxy.restore() });
+    await scheduleThenLose(h as TestHayon, bluesky, away.fault);
   }, 60_000);
 });
