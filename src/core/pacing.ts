@@ -22,6 +22,22 @@ export type PaceCost = Partial<Record<PaceUnit, number>>;
 /** Spending is counted in buckets this long: small against every window (5 minutes and up). */
 export const paceBucketMs = 10_000;
 
+/** The start of the bucket `at` falls in. */
+export function paceBucketOf(at: number): number {
+  return at - (at % paceBucketMs);
+}
+
+/** `a` plus `k` times `b`, per unit (`k` may be negative: a cost taken back). */
+export function addCost(a: PaceCost, b: PaceCost, k = 1): PaceCost {
+  const out: PaceCost = { ...a };
+  for (const unit of Object.keys(b) as PaceUnit[]) out[unit] = (out[unit] ?? 0) + k * (b[unit] ?? 0);
+  return out;
+}
+
+function total(entries: readonly [number, number][]): number {
+  return entries.reduce((sum, [, n]) => sum + n, 0);
+}
+
 export interface PaceLedger {
   accountId: string;
   /** 1 for the first version stored; each write expects the one before it. */
@@ -61,7 +77,7 @@ export function decidePace(
     if (amount <= 0) continue;
     if (amount > limit.max) return { fits: false, never: true, limit };
     const entries = inWindow(spent[limit.unit] ?? [], limit, now);
-    let used = entries.reduce((sum, [, n]) => sum + n, 0);
+    let used = total(entries);
     if (used + amount <= limit.max) continue;
     // Buckets leave the window oldest first: the first time enough of them have left.
     let at = now;
@@ -75,7 +91,7 @@ export function decidePace(
   if (wait) return { fits: false, ...wait };
   const longest = new Map<PaceUnit, number>();
   for (const l of limits) longest.set(l.unit, Math.max(longest.get(l.unit) ?? 0, l.windowMs));
-  const bucket = now - (now % paceBucketMs);
+  const bucket = paceBucketOf(now);
   const next: PaceLedger['spent'] = {};
   for (const unit of new Set([...longest.keys(), ...(Object.keys(spent) as PaceUnit[])])) {
     const windowMs = longest.get(unit);
@@ -104,14 +120,8 @@ const blockShareMax = 1 / 20;
 /** As `PaceDecision`; when the cost fits, `k` is how many times over the ledger spent it (1 or a block). */
 export type BlockDecision = { fits: true; ledger: PaceLedger; k: number } | Exclude<PaceDecision, { fits: true }>;
 
-function times(cost: PaceCost, k: number): PaceCost {
-  const out: PaceCost = {};
-  for (const unit of Object.keys(cost) as PaceUnit[]) out[unit] = (cost[unit] ?? 0) * k;
-  return out;
-}
-
 function usedInWindow(ledger: PaceLedger, limit: PaceLimit, now: number): number {
-  return inWindow(ledger.spent[limit.unit] ?? [], limit, now).reduce((sum, [, n]) => sum + n, 0);
+  return total(inWindow(ledger.spent[limit.unit] ?? [], limit, now));
 }
 
 /**
@@ -134,7 +144,7 @@ export function decideBlock(
 ): BlockDecision {
   const spends = limits.filter((l) => (cost[l.unit] ?? 0) > 0);
   if (maxBlock > 1 && spends.length > 0) {
-    const block = times(cost, maxBlock);
+    const block = addCost({}, cost, maxBlock);
     if (spends.every((l) => (block[l.unit] ?? 0) <= l.max * blockShareMax)) {
       const d = decidePace(current, accountId, limits, block, now);
       if (d.fits && spends.every((l) => usedInWindow(d.ledger, l, now) * 2 <= l.max)) return { ...d, k: maxBlock };

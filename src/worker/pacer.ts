@@ -10,7 +10,8 @@ import {
   type PaceLedger,
   type PaceLimit,
   type PaceUnit,
-  paceBucketMs,
+  addCost,
+  paceBucketOf,
   refundPace,
 } from '../core/pacing.js';
 import { platformNames } from '../core/platform-names.js';
@@ -32,13 +33,6 @@ interface Held {
   bucket: number;
   /** What is left of the block, per unit. */
   left: PaceCost;
-}
-
-/** `a` plus `k` times `b`, per unit. */
-function add(a: PaceCost, b: PaceCost, k: number): PaceCost {
-  const out: PaceCost = { ...a };
-  for (const unit of Object.keys(b) as PaceUnit[]) out[unit] = (out[unit] ?? 0) + k * (b[unit] ?? 0);
-  return out;
 }
 
 /**
@@ -112,8 +106,8 @@ export class Pacer {
     now: () => number,
   ): Promise<PaceDecision> {
     const held = this.#held.get(accountId);
-    if (held && held.bucket === bucketOf(now()) && covers(held.left, cost)) {
-      held.left = add(held.left, cost, -1);
+    if (held && held.bucket === paceBucketOf(now()) && covers(held.left, cost)) {
+      held.left = addCost(held.left, cost, -1);
       return { fits: true, ledger: held.ledger };
     }
     // The ledger this process wrote last is tried first, without a read: when no other process
@@ -122,7 +116,7 @@ export class Pacer {
     let current = held?.ledger ?? (await this.store.getPacing(accountId));
     for (let round = 0; ; round++) {
       const at = now();
-      const bucket = bucketOf(at);
+      const bucket = paceBucketOf(at);
       // A block of an earlier bucket gives back what it did not spend in this same write; one of
       // this bucket too small for the cost keeps its rest, and the new block adds to it.
       const back = held && held.bucket !== bucket ? held : undefined;
@@ -131,7 +125,7 @@ export class Pacer {
       if (!decision.fits) return decision;
       if (await this.store.putPacing(decision.ledger)) {
         const kept = held && !back ? held.left : {};
-        this.#held.set(accountId, { ledger: decision.ledger, bucket, left: add(kept, cost, decision.k - 1) });
+        this.#held.set(accountId, { ledger: decision.ledger, bucket, left: addCost(kept, cost, decision.k - 1) });
         return { fits: true, ledger: decision.ledger };
       }
       // Another worker spent on this account in between: read again. Contention is per account,
@@ -141,10 +135,6 @@ export class Pacer {
       current = await this.store.getPacing(accountId);
     }
   }
-}
-
-function bucketOf(at: number): number {
-  return at - (at % paceBucketMs);
 }
 
 /** Whether `left` has at least `cost` in every unit the cost spends. */
