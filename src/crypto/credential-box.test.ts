@@ -49,6 +49,16 @@ describe('CredentialBox', () => {
     expect(Buffer.from(a.split('.')[3]!, 'base64url').toString('utf8')).not.toContain(secret.appPassword);
   });
 
+  it('opens a value again as a copy of its own, and still refuses it elsewhere or changed once it was opened', () => {
+    const sealed = box.seal('acc_1', { session: { accessJwt: 'a.b.c' } });
+    const first = box.open('acc_1', sealed) as { session: { accessJwt: string } };
+    first.session.accessJwt = 'changed by its caller';
+    expect(box.open('acc_1', sealed)).toEqual({ session: { accessJwt: 'a.b.c' } });
+    expect(() => box.open('acc_2', sealed)).toThrow('cannot be decrypted');
+    expect(() => box.open('acc_1', withPart(sealed, 3, flipFirstByte))).toThrow('cannot be decrypted');
+    expect(() => new CredentialBox(randomBytes(32)).open('acc_1', sealed)).toThrow('cannot be decrypted');
+  });
+
   it('refuses a blob sealed for another account', () => {
     const sealed = box.seal('acc_1', secret);
     expect(() => box.open('acc_2', sealed)).toThrow('cannot be decrypted');

@@ -16,10 +16,17 @@ export interface Unsealed {
  * previous key opens is "stale": re-seal it (`reseal`) and store it, and once nothing stale is
  * left (`hayon secrets rotate`), the previous keys can go.
  * The record's id is bound as associated data: a blob copied onto another account fails.
+ *
+ * The worker opens an account's credentials for every delivery: the last few values opened are
+ * kept (as their plaintext, by record id and sealed value), so that the same blob is decrypted
+ * once, not once per post. A value is kept only once a key opened it, and a changed or tampered
+ * blob, or the same blob under another record, is another entry and is decrypted (and refused) anew.
  */
 export class CredentialBox {
   readonly #key: Buffer;
   readonly #previous: readonly Buffer[];
+  /** Plaintext JSON of values already opened, oldest first; at most `openedLimit`. */
+  readonly #opened = new Map<string, { plain: string; stale: boolean }>();
 
   constructor(key: Buffer, previous: readonly Buffer[] = []) {
     if (key.length !== 32) throw new Error('credential key must be 32 bytes');
@@ -55,13 +62,21 @@ export class CredentialBox {
 
   /** `open` and `isStale` in one decryption. */
   unseal(accountId: string, sealed: string): Unsealed {
+    const cacheKey = `${accountId}\n${sealed}`;
+    const opened = this.#opened.get(cacheKey);
+    // Parsed anew each time: a caller may change its copy.
+    if (opened) return { value: JSON.parse(opened.plain) as Record<string, unknown>, stale: opened.stale };
     const [v, iv, tag, body] = sealed.split('.');
     if (v !== version || !iv || !tag || body === undefined) throw new Error('credentials are not in a known format');
     const parts = { iv: Buffer.from(iv, 'base64url'), tag: Buffer.from(tag, 'base64url'), body };
     let failure: unknown;
     for (const [i, key] of [this.#key, ...this.#previous].entries()) {
       try {
-        return { value: decrypt(key, accountId, parts), stale: i > 0 };
+        const plain = decrypt(key, accountId, parts);
+        const stale = i > 0;
+        this.#opened.set(cacheKey, { plain, stale });
+        if (this.#opened.size > openedLimit) this.#opened.delete(this.#opened.keys().next().value!);
+        return { value: JSON.parse(plain) as Record<string, unknown>, stale };
       } catch (e) {
         failure ??= e;
       }
@@ -71,11 +86,14 @@ export class CredentialBox {
   }
 }
 
-function decrypt(key: Buffer, accountId: string, parts: { iv: Buffer; tag: Buffer; body: string }) {
+/** How many opened values are kept: the accounts a busy worker publishes to within a few minutes. */
+const openedLimit = 256;
+
+/** The plaintext (JSON) of a value, or throws when `key` does not open it. */
+function decrypt(key: Buffer, accountId: string, parts: { iv: Buffer; tag: Buffer; body: string }): string {
   // authTagLength pins the full 16-byte tag: without it a blob with a cut tag would be checked on fewer bytes.
   const decipher = createDecipheriv('aes-256-gcm', key, parts.iv, { authTagLength: 16 });
   decipher.setAAD(Buffer.from(accountId));
   decipher.setAuthTag(parts.tag);
-  const plain = Buffer.concat([decipher.update(Buffer.from(parts.body, 'base64url')), decipher.final()]);
-  return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
+  return Buffer.concat([decipher.update(Buffer.from(parts.body, 'base64url')), decipher.final()]).toString('utf8');
 }
