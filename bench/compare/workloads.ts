@@ -1,9 +1,9 @@
 // The four workloads of bench/compare, each run on a fresh system. Lateness is when the fake
-// platform saw a job's first publish call minus when the job was due, on one clock (the bench
-// process's, where the fake platform runs).
+// platform saw a job's first publish call minus when the job was due, on one clock (the
+// machine's: the fake platform runs in a process of its own beside the bench's).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../lib/stats.js';
-import type { FakePlatformServer } from './fake-platform-server.js';
+import type { Arrival, FakePlatformServer } from './fake-platform-server.js';
 import type { System } from './systems/system.js';
 
 export type WorkloadId = 'a' | 'b' | 'c' | 'd';
@@ -82,18 +82,26 @@ async function createAll(system: System, due: (number | null)[]): Promise<Create
   return { keys, createdAt };
 }
 
-/** Waits until every key has had its first publish answered, or the deadline. */
-async function waitPublished(server: FakePlatformServer, keys: string[], deadline: number): Promise<void> {
-  while (Date.now() < deadline && !keys.every((k) => server.arrival(k)?.finishedAt !== undefined)) await sleep(50);
+/**
+ * Waits until every key has had its first publish answered, or the deadline; then what the
+ * platform saw of them.
+ */
+async function waitPublished(
+  server: FakePlatformServer,
+  keys: string[],
+  deadline: number,
+): Promise<Map<string, Arrival>> {
+  await server.waitPublished(keys, deadline);
   // A second call for the same job would come right after the first; give it a moment to show.
   await sleep(1_000);
+  return server.arrivals(keys);
 }
 
-function checkOnce(server: FakePlatformServer, keys: string[]): Pick<WorkloadResult, 'missing' | 'doubled'> {
+function checkOnce(seen: Map<string, Arrival>, keys: string[]): Pick<WorkloadResult, 'missing' | 'doubled'> {
   let missing = 0;
   let doubled = 0;
   for (const key of keys) {
-    const arrival = server.arrival(key);
+    const arrival = seen.get(key);
     if (!arrival) missing++;
     else if (arrival.calls > 1) doubled++;
   }
@@ -109,7 +117,7 @@ async function warmUp(system: System, server: FakePlatformServer): Promise<{ per
   const t0 = Date.now();
   const { keys } = await createAll(system, new Array(40).fill(null));
   const perJob = (Date.now() - t0) / keys.length;
-  await waitPublished(server, keys, Date.now() + windowMs);
+  await server.waitPublished(keys, Date.now() + windowMs);
   return { perJob, keys };
 }
 
@@ -124,9 +132,9 @@ const leadFor = (perJobMs: number, count: number) => Math.round(3_000 + 2 * perJ
  * created if that was later (a lead too short is the bench's fault, not the system's; `overran`
  * says when it happened).
  */
-function lateness(server: FakePlatformServer, created: Created, due: number[]): number[] {
+function lateness(seen: Map<string, Arrival>, created: Created, due: number[]): number[] {
   return created.keys.map(
-    (k, i) => (server.arrival(k)?.startedAt ?? Number.POSITIVE_INFINITY) - Math.max(due[i]!, created.createdAt[i]!),
+    (k, i) => (seen.get(k)?.startedAt ?? Number.POSITIVE_INFINITY) - Math.max(due[i]!, created.createdAt[i]!),
   );
 }
 
@@ -135,7 +143,7 @@ function overran(created: Created, firstDue: number): string | undefined {
   return last > firstDue ? `creating took ${last - firstDue} ms past the first due time` : undefined;
 }
 
-const started = (server: FakePlatformServer, keys: string[]) => keys.filter((k) => server.arrival(k)).length;
+const started = (seen: Map<string, Arrival>, keys: string[]) => keys.filter((k) => seen.has(k)).length;
 
 /** (a) `spreadCount` posts due evenly over `spreadMs`, all created up front: lateness. */
 export async function spread(system: System, server: FakePlatformServer, sizes: WorkloadSizes) {
@@ -146,12 +154,12 @@ export async function spread(system: System, server: FakePlatformServer, sizes: 
     Math.round(t0 + (i * sizes.spreadMs) / sizes.spreadCount),
   );
   const created = await createAll(system, due);
-  await waitPublished(server, created.keys, due.at(-1)! + windowMs);
-  const late = lateness(server, created, due);
+  const seen = await waitPublished(server, [...warm.keys, ...created.keys], due.at(-1)! + windowMs);
+  const late = lateness(seen, created, due);
   const note = overran(created, t0);
   return {
     figures: { 'a p50': percentile(late, 50), 'a p99': percentile(late, 99), 'a max': percentile(late, 100) },
-    ...checkOnce(server, [...warm.keys, ...created.keys]),
+    ...checkOnce(seen, [...warm.keys, ...created.keys]),
     ...(note ? { note: `(a) ${note}` } : {}),
   } satisfies WorkloadResult;
 }
@@ -163,16 +171,20 @@ export async function burst(system: System, server: FakePlatformServer, sizes: W
   const at = Date.now() + leadFor(warm.perJob, sizes.burstCount);
   const due = new Array<number>(sizes.burstCount).fill(at);
   const created = await createAll(system, due);
-  await waitPublished(server, created.keys, Math.max(at, ...created.createdAt) + windowMs);
-  const late = lateness(server, created, due);
-  const count = started(server, created.keys);
+  const seen = await waitPublished(
+    server,
+    [...warm.keys, ...created.keys],
+    Math.max(at, ...created.createdAt) + windowMs,
+  );
+  const late = lateness(seen, created, due);
+  const count = started(seen, created.keys);
   const note = overran(created, at);
   return {
     figures: { 'b all started': percentile(late, 100), 'b p99': percentile(late, 99) },
     ...(count < created.keys.length
       ? { cells: { 'b all started': `> ${windowMs / 1000} s (${count} of ${created.keys.length})` } }
       : {}),
-    ...checkOnce(server, [...warm.keys, ...created.keys]),
+    ...checkOnce(seen, [...warm.keys, ...created.keys]),
     ...(note ? { note: `(b) ${note}` } : {}),
   } satisfies WorkloadResult;
 }
@@ -184,8 +196,8 @@ export async function burst(system: System, server: FakePlatformServer, sizes: W
 async function backlogOf(system: System, server: FakePlatformServer, count: number, column: string, window: number) {
   const { keys } = await createAll(system, new Array(count).fill(null));
   await system.startWorkers();
-  await waitPublished(server, keys, Date.now() + window);
-  const arrivals = keys.flatMap((k) => server.arrival(k) ?? []);
+  const seen = await waitPublished(server, keys, Date.now() + window);
+  const arrivals = [...seen.values()];
   const first = Math.min(...arrivals.map((a) => a.startedAt));
   const last = Math.max(...arrivals.map((a) => a.finishedAt ?? a.startedAt));
   const rate = arrivals.length === 0 ? 0 : (arrivals.length * 1000) / Math.max(1, last - first);
@@ -194,7 +206,7 @@ async function backlogOf(system: System, server: FakePlatformServer, count: numb
     ...(arrivals.length < keys.length
       ? { cells: { [column]: `${rate.toFixed(0)} (${arrivals.length} of ${keys.length} in ${window / 1000} s)` } }
       : {}),
-    ...checkOnce(server, keys),
+    ...checkOnce(seen, keys),
   } satisfies WorkloadResult;
 }
 
