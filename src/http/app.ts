@@ -1,12 +1,11 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../app/app-context.js';
-import { HayonError } from '../core/errors.js';
 import { subsystem } from '../logger.js';
 import type { HttpEnv } from './env.js';
 import { handleError, noRoute } from './errors.js';
 import { maxJsonBodyBytes } from './limits.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
+import { bodySizeLimit } from './middleware/body-size.js';
 import { tokenRateLimit } from './middleware/token-rate-limit.js';
 import { openapiRoutes } from './openapi/openapi-routes.js';
 import { healthRoutes } from './routes/health.js';
@@ -50,20 +49,7 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
       if (c.req.path.startsWith('/v1/hooks/')) return next();
       return middleware(c, next);
     };
-  app.use(
-    '/v1/*',
-    api(
-      bodyLimit({
-        maxSize: maxJsonBodyBytes,
-        onError: () => {
-          throw new HayonError('payload_too_large', 'body too large', {
-            field: 'body',
-            userMessage: `The body is larger than ${maxJsonBodyBytes / 1024} KiB.`,
-          });
-        },
-      }),
-    ),
-  );
+  app.use('/v1/*', api(bodySizeLimit(maxJsonBodyBytes)));
   app.use('/v1/*', api(bearerAuth({ tokens: ctx.tokens })));
   app.use('/v1/*', api(tokenRateLimit({ limiter: ctx.limiter, perMinute: ctx.config.rateLimits.perTokenPerMinute })));
   app.route('/v1/posts', postsRoutes(ctx));

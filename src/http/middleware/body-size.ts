@@ -1,0 +1,29 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HayonError } from '../../core/errors.js';
+
+/**
+ * Refuses a body over `maxBytes` with a 413 about `body`. A body that states its length
+ * (Content-Length, not chunked) is judged by it, before a byte is read: Node's HTTP parser never
+ * hands on more than that length. Only then does the body stay unread until its route reads it,
+ * on @hono/node-server's fast path (straight from the socket, as bytes); Hono's bodyLimit would
+ * build a whole web Request for every body (a stream, a signal, its headers), most of the cost of
+ * a small JSON request. A body without a length is counted by bodyLimit as it streams in.
+ */
+export function bodySizeLimit(maxBytes: number): MiddlewareHandler {
+  const tooLarge = (): never => {
+    throw new HayonError('payload_too_large', 'body too large', {
+      field: 'body',
+      userMessage: `The body is larger than ${maxBytes / 1024} KiB.`,
+    });
+  };
+  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return async function bodySize(c, next) {
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > maxBytes) tooLarge();
+      return next();
+    }
+    return streamed(c, next);
+  };
+}
