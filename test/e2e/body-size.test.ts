@@ -12,7 +12,7 @@ interface Answer {
 }
 
 /** POSTs `body` to /v1/posts, with its length stated or chunked in pieces of 16 KiB. */
-function post(h: TestHayon, body: string, framing: 'length' | 'chunked'): Promise<Answer> {
+function post(h: TestHayon & { port?: number }, body: string, framing: 'length' | 'chunked'): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const bytes = Buffer.from(body);
     const req = httpRequest({
@@ -41,7 +41,7 @@ function post(h: TestHayon, body: string, framing: 'length' | 'chunked'): Promis
 const postOf = (text: string) => JSON.stringify({ text, targets: ['bluesky'] });
 
 describe('the API body cap, over a socket', () => {
-  let h: TestHayon;
+  let h: TestHayon & { port?: number };
   beforeAll(async () => {
     h = await startHayon({ listen: true, worker: false, platforms: { bluesky: new FakePlatform('bluesky') } });
     await h.ctx.accounts.add(h.workspaceId, 'bluesky', { identifier: 'alice.test', appPassword: 'pw' });

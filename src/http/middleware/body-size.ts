@@ -8,7 +8,8 @@ import { HayonError } from '../../core/errors.js';
  * hands on more than that length. Only then does the body stay unread until its route reads it,
  * on @hono/node-server's fast path (straight from the socket, as bytes); Hono's bodyLimit would
  * build a whole web Request for every body (a stream, a signal, its headers), most of the cost of
- * a small JSON request. A body without a length is counted by bodyLimit as it streams in.
+ * a small JSON request. A body without a length is counted by bodyLimit as it streams in. GET
+ * and HEAD bodies are never read, so never judged.
  */
 export function bodySizeLimit(maxBytes: number): MiddlewareHandler {
   const tooLarge = (): never => {
@@ -19,6 +20,8 @@ export function bodySizeLimit(maxBytes: number): MiddlewareHandler {
   };
   const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async function bodySize(c, next) {
+    // No route reads the body of these.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
       if (Number(length) > maxBytes) tooLarge();
