@@ -17,15 +17,15 @@ export interface Unsealed {
  * left (`hayon secrets rotate`), the previous keys can go.
  * The record's id is bound as associated data: a blob copied onto another account fails.
  *
- * The worker opens an account's credentials for every delivery: the last few values opened are
- * kept (as their plaintext, by record id and sealed value), so that the same blob is decrypted
- * once, not once per post. A value is kept only once a key opened it, and a changed or tampered
+ * The worker opens an account's credentials for every delivery: the last 256 values decrypted
+ * are kept (as their plaintext, by record id and sealed value), so that the same blob is
+ * decrypted once, not once per post. A value is kept only once a key opened it, and a changed or tampered
  * blob, or the same blob under another record, is another entry and is decrypted (and refused) anew.
  */
 export class CredentialBox {
   readonly #key: Buffer;
   readonly #previous: readonly Buffer[];
-  /** Plaintext JSON of values already opened, oldest first; at most `openedLimit`. */
+  /** Plaintext JSON of the values last decrypted, oldest first; at most `openedLimit`. */
   readonly #opened = new Map<string, { plain: string; stale: boolean }>();
 
   constructor(key: Buffer, previous: readonly Buffer[] = []) {
