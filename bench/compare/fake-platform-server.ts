@@ -35,7 +35,8 @@ export async function startFakePlatformServer(options: { latencyMs: number }): P
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), String(options.latencyMs)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // Its stdin is ours: it ends when this process does, however it ends, and the child then exits.
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout! });
   const [first] = (await Promise.race([
@@ -156,8 +157,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const server = await serve(Number(process.argv[2]));
   const { port } = server.address() as AddressInfo;
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
-  process.once('SIGTERM', () => {
+  const stop = () => {
     server.closeAllConnections();
     server.close(() => process.exit(0));
-  });
+  };
+  process.once('SIGTERM', stop);
+  process.stdin.resume();
+  process.stdin.once('end', stop);
 }
