@@ -46,13 +46,44 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMs?: number;
   /**
    * Told when the connection was opened anew because its client stayed cut off from a server
-   * that a new client reaches (see `ping`), with what happened.
+   * that a new client reaches (see `ping`), with what happened; and when that check itself failed.
    */
   onReopened?: (what: string) => void;
+  onReopenFailed?: (err: unknown) => void;
+  /** How long pings must have failed before the client is suspected stuck, and how often it is checked then. Default 10,000. */
+  stuckAfterMs?: number;
 }
 
-/** How long pings must have failed before the client is suspected stuck, and how often it is checked then. */
-const stuckAfterMs = 10_000;
+function connectOptions(options: MongoStoreOptions): mongoose.ConnectOptions {
+  const { dbName, serverSelectionTimeoutMs = 3000 } = options;
+  return {
+    ...(dbName === undefined ? {} : { dbName }),
+    serverSelectionTimeoutMS: serverSelectionTimeoutMs,
+    // Mongoose reads it from the connection options (its types do not list it).
+    ...({ bufferTimeoutMS: serverSelectionTimeoutMs } as object),
+    autoIndex: false,
+    autoCreate: false,
+    ignoreUndefined: true,
+  };
+}
+
+/**
+ * Whether `connection`'s client is stuck, and if so, opens it anew: true when it did. Stuck: a new
+ * client reaches the server that it cannot. A server away for every client leaves it as it is.
+ */
+async function reopenIfStuck(connection: mongoose.Connection, options: MongoStoreOptions): Promise<boolean> {
+  const probe = new mongoose.mongo.MongoClient(options.url, { serverSelectionTimeoutMS: 2000, maxPoolSize: 1 });
+  try {
+    await probe.db('admin').command({ ping: 1 });
+  } catch {
+    return false;
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
+  await connection.close().catch(() => undefined);
+  await connection.openUri(options.url, connectOptions(options));
+  return true;
+}
 
 /**
  * The Store on MongoDB 7+ (a replica set: an edit, and a post that takes a slot of the queue, are
@@ -84,7 +115,7 @@ export class MongoStore implements Store {
 
   constructor(options: MongoStoreOptions) {
     this.options = options;
-    this.connection = mongoose.createConnection(options.url, this.connectOptions());
+    this.connection = mongoose.createConnection(options.url, connectOptions(options));
     // A failed first connection is reported by the first call (asPromise), not as an unhandled rejection.
     this.connection.on('error', () => undefined);
     this.models = createModels(this.connection);
@@ -132,43 +163,28 @@ export class MongoStore implements Store {
       this.failingSince = undefined;
     } catch (e) {
       const now = Date.now();
+      const stuckAfterMs = this.options.stuckAfterMs ?? 10_000;
       this.failingSince ??= now;
       if (now - this.failingSince >= stuckAfterMs && now - this.lastStuckCheck >= stuckAfterMs && !this.reopening) {
         this.lastStuckCheck = now;
-        this.reopening = this.reopenIfStuck().finally(() => {
-          this.reopening = undefined;
-        });
+        // `this` may be the store behind its breaker (the read cache calls through it): the check
+        // is a function of the module, not a method, so that an open breaker does not refuse it.
+        // It runs beside the ping, and whatever it meets is reported, never left unhandled (an
+        // unhandled rejection ends the process: `hayon serve` once stopped so in the chaos test).
+        const { connection, options } = this;
+        this.reopening = reopenIfStuck(connection, options)
+          .then((reopened) => {
+            if (!reopened) return;
+            this.failingSince = undefined;
+            options.onReopened?.('its client could not reach a server that a new client reached');
+          })
+          .catch((err: unknown) => options.onReopenFailed?.(err))
+          .finally(() => {
+            this.reopening = undefined;
+          });
       }
       throw e;
     }
-  }
-
-  private connectOptions(): mongoose.ConnectOptions {
-    const { dbName, serverSelectionTimeoutMs = 3000 } = this.options;
-    return {
-      ...(dbName === undefined ? {} : { dbName }),
-      serverSelectionTimeoutMS: serverSelectionTimeoutMs,
-      // Mongoose reads it from the connection options (its types do not list it).
-      ...({ bufferTimeoutMS: serverSelectionTimeoutMs } as object),
-      autoIndex: false,
-      autoCreate: false,
-      ignoreUndefined: true,
-    };
-  }
-
-  private async reopenIfStuck(): Promise<void> {
-    const probe = new mongoose.mongo.MongoClient(this.options.url, { serverSelectionTimeoutMS: 2000, maxPoolSize: 1 });
-    try {
-      await probe.db('admin').command({ ping: 1 });
-    } catch {
-      return; // The server is away for every client: nothing to repair here.
-    } finally {
-      await probe.close().catch(() => undefined);
-    }
-    await this.connection.close().catch(() => undefined);
-    await this.connection.openUri(this.options.url, this.connectOptions());
-    this.failingSince = undefined;
-    this.options.onReopened?.('its client could not reach a server that a new client reached');
   }
 
   // Workspaces and API tokens: see tokens-audit.ts.
