@@ -46,9 +46,10 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMs?: number;
   /**
    * Told when the connection was opened anew because its client stayed cut off from a server
-   * that a new client reaches (see `ping`), with what happened; and when that check itself failed.
+   * that a new client reaches (see `ping`), with what happened.
    */
   onReopened?: (what: string) => void;
+  /** Told when that check, or opening the connection anew, failed (the store goes on as away). */
   onReopenFailed?: (err: unknown) => void;
   /** How long pings must have failed before the client is suspected stuck, and how often it is checked then. Default 10,000. */
   stuckAfterMs?: number;
