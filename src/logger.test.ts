@@ -92,6 +92,16 @@ describe('createLogger', () => {
     expect(lines.join('')).not.toContain(secrets.password);
   });
 
+  it("takes a URL's user and password out of an error's message and stack", () => {
+    const { log, lines, records } = memoryLogger();
+    const err = new Error(`could not connect to mongodb://hayon:${secrets.password}@db.internal:27017/hayon`);
+    log.warn({ err }, 'store away');
+    expect(records()[0]).toMatchObject({
+      err: { message: 'could not connect to mongodb://db.internal:27017/hayon' },
+    });
+    expect(lines.join('')).not.toContain(secrets.password);
+  });
+
   it('writes nothing below its level', () => {
     const { log, lines } = memoryLogger('warn');
     log.info({ a: 1 }, 'quiet');

@@ -54,17 +54,24 @@ function scrubDeep(value: Record<string, unknown>, depth = 0): Record<string, un
   return out ?? value;
 }
 
-/** Keeps an error's type, code and message (never its cause chain, which may hold a request). */
+/** A URL's user and password (`mongodb://user:pass@host`, `amqp://…`), as drivers may quote them in a message. */
+const urlUserinfo = /(\b[a-z][\w+.-]*:\/\/)[^@/\s]*@/gi;
+const withoutUserinfo = (text: string | undefined) => text?.replace(urlUserinfo, '$1');
+
+/**
+ * Keeps an error's type, code and message (never its cause chain, which may hold a request),
+ * with any user and password of a URL in its message or stack taken out.
+ */
 function errSerializer(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
+  if (!(err instanceof Error)) return { message: withoutUserinfo(String(err)) };
   const e = err as Error & { code?: unknown; kind?: unknown; httpStatus?: unknown };
   return {
     type: e.name,
-    message: e.message,
+    message: withoutUserinfo(e.message),
     ...(e.code !== undefined ? { code: e.code } : {}),
     ...(e.kind !== undefined ? { kind: e.kind } : {}),
     ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}),
-    stack: e.stack,
+    stack: withoutUserinfo(e.stack),
   };
 }
 

@@ -121,11 +121,7 @@ export function createStore(config: Config, log?: Logger): Store {
         url: config.store.url,
         serverSelectionTimeoutMs: config.storeTimeoutMs,
         onReopened: (what) => log?.warn({ store: 'mongo' }, `MongoDB connection opened anew: ${what}`),
-        onReopenFailed: (err) => {
-          // Its message only, without a user and password a connection string may carry.
-          const message = (err instanceof Error ? err.message : String(err)).replace(/\/\/[^@/\s]*@/g, '//');
-          log?.warn({ store: 'mongo' }, `MongoDB connection could not be opened anew: ${message}`);
-        },
+        onReopenFailed: (err) => log?.warn({ store: 'mongo', err }, 'MongoDB connection could not be opened anew'),
       });
   }
 }
