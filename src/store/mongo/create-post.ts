@@ -13,10 +13,9 @@ import { fromAudit } from './tokens-audit.js';
  * write count: every reader starts from a post (getPost, listPosts, the audit log), and a
  * worker that claims a delivery whose post it cannot find gives it back (due in a second) while
  * the delivery is under a minute old and fails it after (see DeliveryWorker), so deliveries left
- * without a post by a crash between the two
- * inserts, or by a post insert that failed, never publish and never show. When the post insert
- * is refused (its idempotency key taken), this call's deliveries are deleted and the holder's
- * id returned.
+ * without a post by a crash between the two inserts, or by a post insert that failed, never
+ * publish and never show. When the post insert is refused (its idempotency key taken), this
+ * call's deliveries are deleted and the holder's id returned.
  *
  * A post that takes a slot of the queue (`when: "next slot"`) is written in one transaction
  * instead, with the check that no other post holds its time (see post-slots.ts): MongoDB runs
