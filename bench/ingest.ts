@@ -99,6 +99,8 @@ const row = (name: string, r: LoadResult & { cpuPerRequestMs: number }) => ({
   'of bare': `${((100 * r.perSecond) / bare.perSecond).toFixed(0)}%`,
   // The server's own CPU per request, warm-up included: what other load on the machine changes least.
   'CPU/request': `${(r.cpuPerRequestMs * 1000).toFixed(0)} µs`,
+  // The load generator's, on the same cores.
+  'client CPU/request': `${(r.clientCpuPerRequestMs * 1000).toFixed(0)} µs`,
   requests: r.requests,
   'sent (with warm-up)': r.sent,
 });
