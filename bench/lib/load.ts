@@ -1,6 +1,9 @@
 import http from 'node:http';
 import { percentile } from './stats.js';
 
+/** How long one request may go unanswered before it counts as `network`. */
+const requestTimeoutMs = 30_000;
+
 export interface LoadResult {
   /** Requests answered inside the measured window (their latencies make the figures). */
   requests: number;
@@ -33,7 +36,7 @@ export interface LoadRequest {
  * Closed-loop load: `clients` loops each send a request as soon as the previous answered, for
  * `durationMs` after `warmupMs` (not counted). Bounded in time and count; loopback only.
  *
- * The client is node:http over one kept-alive connection per loop: about a third of fetch's CPU
+ * The client is node:http over kept-alive connections (one per loop at most): about a third of fetch's CPU
  * per request (undici's web streams and Request objects), which on 2 cores is CPU the server gets.
  */
 export async function runLoad(options: {
@@ -62,10 +65,12 @@ export async function runLoad(options: {
         { agent, host: url.hostname, port: url.port, path: url.pathname + url.search, method: request.method, headers },
         (res) => {
           res.on('data', () => {});
-          res.on('end', () => resolve(String(res.statusCode)));
-          res.on('error', () => resolve('network'));
+          // A response cut off before its end counts as no answer.
+          res.on('close', () => resolve(res.complete ? String(res.statusCode) : 'network'));
         },
       );
+      // A server that stops answering ends the request rather than the run's loop.
+      req.setTimeout(requestTimeoutMs, () => req.destroy());
       req.on('error', () => resolve('network'));
       req.end(body);
     });

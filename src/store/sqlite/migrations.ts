@@ -261,7 +261,7 @@ DROP INDEX IF EXISTS deliveries_due;
     //   expired ones are found by state (deliveries_state_due), so the lease index goes.
     // - Deliveries by account served three rare operator actions (reconnect, remove) but cost a
     //   write in the middle of the index per delivery and per state change; those actions now read
-    //   the deliveries still moving by state (deliveries_state_due) and keep their account's.
+    //   the deliveries still moving, by state (deliveries_state_due), and pick their account's.
     id: '013_cheaper_writes',
     sql: `
 DROP INDEX posts_workspace_created;
