@@ -1,9 +1,6 @@
 import http from 'node:http';
 import { percentile } from './stats.js';
 
-/** How long one request may go unanswered before it counts as `network`. */
-const requestTimeoutMs = 30_000;
-
 export interface LoadResult {
   /** Requests answered inside the measured window (their latencies make the figures). */
   requests: number;
@@ -46,8 +43,11 @@ export async function runLoad(options: {
   warmupMs: number;
   init: () => LoadRequest;
   expectStatus: number;
+  /** How long one request may go unanswered before it counts as `network`. Default 30 s. */
+  requestTimeoutMs?: number;
 }): Promise<LoadResult> {
   const url = new URL(options.url);
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
