@@ -1,34 +1,29 @@
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLoad } from '../../bench/lib/load.js';
+import { LocalServer } from '../fakes/local-server.js';
 
-/** What the load generator's server saw, and how it answers the n-th request. */
+/** A real server on 127.0.0.1 answering the n-th request as `answer` says; the JSON bodies it read. */
 async function serverAnswering(answer: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => void) {
   const bodies: unknown[] = [];
   let n = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+  const server = new LocalServer<never>();
+  const origin = await server.start(
+    async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
       bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       answer(n++, req, res);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/posts`;
-  return { server, url, bodies };
+    },
+    (res) => res.writeHead(500).end(),
+  );
+  return { server, url: `${origin}/v1/posts`, bodies };
 }
 
 describe('bench/lib/load: the closed-loop load generator', () => {
-  const servers: http.Server[] = [];
-  afterEach(() => {
-    for (const s of servers.splice(0)) {
-      s.closeAllConnections();
-      s.close();
-    }
+  const servers: LocalServer<never>[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.stop();
   });
 
   it('sends each body whole, counts answers by status, and times only the measured window', async () => {
