@@ -4,6 +4,8 @@ import { HayonError } from '../core/errors.js';
 import { StoreUnavailableError } from '../core/store-unavailable.js';
 import { isUnreachable } from './mongo/errors.js';
 import { sqliteAwayReason } from './sqlite/errors.js';
+import { withReadCache } from './read-cache.js';
+import type { Store } from './store.js';
 import { translateStoreErrors } from './unavailable.js';
 
 const sqliteError = (code: string) => Object.assign(new Error(code), { code });
@@ -126,5 +128,29 @@ describe('translateStoreErrors', () => {
     await expect(store.write()).rejects.toBeInstanceOf(StoreUnavailableError);
     store.away = false;
     await expect(store.write()).resolves.toBe('written');
+  });
+
+  it('a method that calls another of its store is not refused by the open breaker, also behind the read cache', async () => {
+    // MongoStore's ping starts a repair of a stuck client: the repair must reach the store while
+    // the breaker is open, which is exactly when it is needed.
+    class RepairingStore extends FlakyStore {
+      repairs = 0;
+      override async ping(): Promise<void> {
+        await this.repair();
+      }
+      async repair(): Promise<void> {
+        this.repairs++;
+      }
+    }
+    const inner = new RepairingStore();
+    const breaker = translateStoreErrors(inner, sqliteAwayReason, 60_000);
+    const cached = withReadCache(breaker as unknown as Store) as unknown as RepairingStore;
+    inner.away = true;
+    await expect(cached.write()).rejects.toBeInstanceOf(StoreUnavailableError);
+    // The breaker is open: a write is refused at once, but ping and what it calls go through.
+    await expect(cached.write()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(breaker.ping()).resolves.toBeUndefined();
+    await expect(cached.ping()).resolves.toBeUndefined();
+    expect(inner.repairs).toBe(2);
   });
 });

@@ -50,7 +50,7 @@ export function translateStoreErrors<T extends object>(
     return new StoreUnavailableError(reason, e, typeof away !== 'string');
   };
   const wrapped = new Map<PropertyKey, { fn: unknown; wrapper: unknown }>();
-  return new Proxy(store, {
+  const proxy: T = new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function' || prop === 'constructor') return value;
@@ -79,7 +79,11 @@ export function translateStoreErrors<T extends object>(
           );
         }
         try {
-          const result = fn.apply(this === receiver ? target : this, args);
+          // Called on this proxy, directly or through another in front of it (the read cache calls
+          // its target, which is this proxy), the method runs on the store itself: a method that
+          // calls another of its store (MongoStore's ping starts a repair) is not refused by the
+          // open breaker on the way.
+          const result = fn.apply(this === proxy || this === receiver ? target : this, args);
           if (result instanceof Promise) {
             return result.then(succeeded, (e: unknown) => {
               throw translate(e);
@@ -94,4 +98,5 @@ export function translateStoreErrors<T extends object>(
       return wrapper;
     },
   });
+  return proxy;
 }

@@ -168,8 +168,6 @@ export class MongoStore implements Store {
       this.failingSince ??= now;
       if (now - this.failingSince >= stuckAfterMs && now - this.lastStuckCheck >= stuckAfterMs && !this.reopening) {
         this.lastStuckCheck = now;
-        // `this` may be the store behind its breaker (the read cache calls through it): the check
-        // is a function of the module, not a method, so that an open breaker does not refuse it.
         // It runs beside the ping, and whatever it meets is reported, never left unhandled (an
         // unhandled rejection ends the process: `hayon serve` once stopped so in the chaos test).
         const { connection, options } = this;
