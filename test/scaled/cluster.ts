@@ -44,6 +44,8 @@ export interface Cluster {
   startWorker(i: number): Promise<void>;
   /** Where each process serves its metrics (`HAYON_METRICS_PORT=0`: a free port each). */
   metricsUrls(): { api: string; workers: string[] };
+  /** The processes' log lines at warn or above (the last 500), for a failing test to print. */
+  warnings(): string[];
   killWorker(i: number, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
@@ -70,11 +72,30 @@ function ensureBuilt(): Promise<void> {
   return built;
 }
 
-function spawnHayon(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(root, 'bin/hayon.js'), ...args], {
+function spawnHayon(args: string[], env: Record<string, string>, warnings: string[]): ChildProcess {
+  const child = spawn(process.execPath, [path.join(root, 'bin/hayon.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  keepWarnings(child, args[0]!, warnings);
+  return child;
+}
+
+/** pino's level of `warn`: lines at it or above are kept for a failing test to print. */
+const warnLevel = 40;
+const keptWarnings = 500;
+
+function keepWarnings(child: ChildProcess, role: string, warnings: string[]): void {
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: number };
+      if ((entry.level ?? 0) < warnLevel) return;
+    } catch {
+      // not a log line: kept as it is
+    }
+    warnings.push(`${role} ${child.pid}: ${line}`);
+    if (warnings.length > keptWarnings) warnings.shift();
   });
 }
 
@@ -133,11 +154,12 @@ export async function startCluster(options: { workers: number; env?: Record<stri
   };
   const tokenRun = await cli(['tokens', 'create', '--name', 'cluster']);
   if (tokenRun.code !== 0) throw new Error(`tokens create failed: ${tokenRun.err.join('\n')}`);
-  const api = spawnHayon(['serve', '--no-worker', '--port', '0'], env);
+  const warnings: string[] = [];
+  const api = spawnHayon(['serve', '--no-worker', '--port', '0'], env, warnings);
   const workers: (ChildProcess | undefined)[] = [];
   const workerMetricsPorts: unknown[] = [];
   const startWorker = async (i: number) => {
-    const w = spawnHayon(['worker'], env);
+    const w = spawnHayon(['worker'], env, warnings);
     workers[i] = w;
     workerMetricsPorts[i] = (await waitForLog(w, 'hayon worker started')).metricsPort;
   };
@@ -166,6 +188,7 @@ export async function startCluster(options: { workers: number; env?: Record<stri
       api: `http://127.0.0.1:${ready.metricsPort}/metrics`,
       workers: workerMetricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`),
     }),
+    warnings: () => [...warnings],
     killWorker: (i, signal = 'SIGKILL') => stopChild(workers[i], signal),
     async stop() {
       await Promise.all([...workers.map((w) => stopChild(w, 'SIGTERM')), stopChild(api, 'SIGTERM')]);

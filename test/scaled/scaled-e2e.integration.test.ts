@@ -32,6 +32,8 @@ describe.skipIf(unavailable)('scaled mode end to end', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     const done = Date.now();
+    const failed = await world.failedDeliveries();
+    expect(failed, `failed deliveries; the processes warned:\n${cluster.warnings().join('\n')}`).toEqual([]);
     expect((await store.countDeliveries()).published).toBe(posts * 3);
     expect(await world.recordsPerAccount()).toEqual([
       { records: posts, distinct: posts },

@@ -14,6 +14,8 @@ export interface ScaledWorld {
   targets: string[];
   /** Per account: the post records on the PDS, and how many distinct texts they hold. */
   recordsPerAccount(): Promise<{ records: number; distinct: number }[]>;
+  /** Each delivery that ended failed, with its last error: what a test prints when the count falls short. */
+  failedDeliveries(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,14 @@ export async function startScaledWorld(options: {
         records: records.length,
         distinct: new Set(records.map((r) => r.value.text)).size,
       }));
+    },
+    async failedDeliveries() {
+      const posts = await store.listPosts('default', { limit: 100_000 });
+      return posts.flatMap((p) =>
+        p.deliveries
+          .filter((d) => d.state === 'failed')
+          .map((d) => `${d.id} (${d.attempts} attempts): ${d.lastError?.kind} ${d.lastError?.message}`),
+      );
     },
     async stop() {
       await store.close();
