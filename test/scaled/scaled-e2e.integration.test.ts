@@ -21,20 +21,22 @@ describe.skipIf(unavailable)('scaled mode end to end', () => {
   afterAll(async () => world?.stop());
 
   it(`publishes ${posts} posts × 3 targets, each exactly once`, async () => {
-    const { cluster, store } = world;
+    const { cluster } = world;
     const started = Date.now();
     await postMany(cluster.apiUrl, cluster.token, posts, (i) => ({ text: `scaled post ${i}`, targets: world.targets }));
     const accepted = Date.now();
+    let deliveries: Awaited<ReturnType<ScaledWorld['deliveries']>>;
     for (;;) {
-      const counts = await store.countDeliveries();
-      if ((counts.published ?? 0) + (counts.failed ?? 0) >= posts * 3) break;
-      if (Date.now() - started > 240_000) throw new Error(`not done: ${JSON.stringify(counts)}`);
+      deliveries = await world.deliveries();
+      const { published = 0, failed = 0 } = deliveries.states;
+      if (published + failed >= posts * 3) break;
+      if (Date.now() - started > 240_000) throw new Error(`not done: ${JSON.stringify(deliveries.states)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const done = Date.now();
-    const failed = await world.failedDeliveries();
-    expect(failed, `failed deliveries; the processes warned:\n${cluster.warnings().join('\n')}`).toEqual([]);
-    expect((await store.countDeliveries()).published).toBe(posts * 3);
+    const warned = `the processes warned:\n${world.cluster.warnings().join('\n')}`;
+    expect(deliveries.failed, `failed deliveries; ${warned}`).toEqual([]);
+    expect(deliveries.states).toEqual({ published: posts * 3 });
     expect(await world.recordsPerAccount()).toEqual([
       { records: posts, distinct: posts },
       { records: posts, distinct: posts },

@@ -14,8 +14,13 @@ export interface ScaledWorld {
   targets: string[];
   /** Per account: the post records on the PDS, and how many distinct texts they hold. */
   recordsPerAccount(): Promise<{ records: number; distinct: number }[]>;
-  /** Each delivery that ended failed, with its last error: what a test prints when the count falls short. */
-  failedDeliveries(): Promise<string[]>;
+  /**
+   * The deliveries of the stored posts, by state, and each failed one with its last error. A
+   * delivery whose post was never stored (its request answered 503 with the write cut on its way,
+   * and sent again) is not among them: it fails a minute later by design, and is not a failure of
+   * a post.
+   */
+  deliveries(): Promise<{ states: Record<string, number>; failed: string[] }>;
   stop(): Promise<void>;
 }
 
@@ -58,13 +63,14 @@ export async function startScaledWorld(options: {
         distinct: new Set(records.map((r) => r.value.text)).size,
       }));
     },
-    async failedDeliveries() {
-      const posts = await store.listPosts('default', { limit: 100_000 });
-      return posts.flatMap((p) =>
-        p.deliveries
-          .filter((d) => d.state === 'failed')
-          .map((d) => `${d.id} (${d.attempts} attempts): ${d.lastError?.kind} ${d.lastError?.message}`),
-      );
+    async deliveries() {
+      const all = (await store.listPosts('default', { limit: 100_000 })).flatMap((p) => p.deliveries);
+      const states: Record<string, number> = {};
+      for (const d of all) states[d.state] = (states[d.state] ?? 0) + 1;
+      const failed = all
+        .filter((d) => d.state === 'failed')
+        .map((d) => `${d.id} (${d.attempts} attempts): ${d.lastError?.kind} ${d.lastError?.message}`);
+      return { states, failed };
     },
     async stop() {
       await store.close();
