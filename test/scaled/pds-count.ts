@@ -46,7 +46,8 @@ export async function postMany(
             // Rate limited, or the store away (chaos): wait as told and try again; this is not a
             // failure of the request (nothing was written, the idempotency key makes it one post).
             const wait = Number(res.headers.get('retry-after') ?? 1);
-            await res.body?.cancel();
+            if (res.status === 503) console.warn(`POST ${i}: 503 ${await res.text()}; sent again in ${wait} s`);
+            else await res.body?.cancel();
             await new Promise((r) => setTimeout(r, Math.max(wait, 1) * 1000));
             attempt--;
             continue;

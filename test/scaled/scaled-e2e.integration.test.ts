@@ -43,8 +43,10 @@ describe.skipIf(unavailable)('scaled mode end to end', () => {
       { records: posts, distinct: posts },
     ]);
     const rate = ((posts * 3 * 1000) / (done - started)).toFixed(0);
+    const warnings = world.cluster.warnings().length;
     console.log(
-      `scaled e2e: ${posts} posts × 3 accepted in ${accepted - started} ms, all ${posts * 3} published after ${done - started} ms (${rate} deliveries/s)`,
+      `scaled e2e: ${posts} posts × 3 accepted in ${accepted - started} ms, all ${posts * 3} published after ${done - started} ms (${rate} deliveries/s)` +
+        (warnings > 0 ? `; the processes warned ${warnings} times` : ''),
     );
   }, 300_000);
 
