@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { defaultWorkspaceId } from '../../src/services/accounts/accounts-service.js';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { PdsClient } from '../platforms/bluesky/pds-client.js';
 import { startPds, type TestPds } from '../servers/bluesky/harness.js';
@@ -64,7 +65,7 @@ export async function startScaledWorld(options: {
       }));
     },
     async deliveries() {
-      const all = (await store.listPosts('default', { limit: 100_000 })).flatMap((p) => p.deliveries);
+      const all = (await store.listPosts(defaultWorkspaceId, { limit: 100_000 })).flatMap((p) => p.deliveries);
       const states: Record<string, number> = {};
       for (const d of all) states[d.state] = (states[d.state] ?? 0) + 1;
       const failed = all
